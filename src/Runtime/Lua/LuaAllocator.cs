@@ -188,6 +188,14 @@ public sealed unsafe class LuaAllocator : IDisposable
             NativeMemory.Free((void*)ptr);
             return 0;
         }
-        return (nint)NativeMemory.Realloc((void*)ptr, nsize);
+        try
+        {
+            return (nint)NativeMemory.Realloc((void*)ptr, nsize);
+        }
+        catch (OutOfMemoryException)
+        {
+            // Lua expects NULL, and an exception must not leave an unmanaged-callers-only method.
+            return 0;
+        }
     }
 }
