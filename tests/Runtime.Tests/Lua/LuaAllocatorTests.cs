@@ -19,13 +19,13 @@ public class LuaAllocatorTests
         """;
 
     [Fact]
-    public void Accounting_TwoThreadsInTwoStates_CounterEqualsWhatStatesHold()
+    public async Task Accounting_TwoThreadsInTwoStates_CounterEqualsWhatStatesHold()
     {
         using var allocator = new LuaAllocator();
         using var first = new LuaState(1, allocator, new LuaTune());
         using var second = new LuaState(2, allocator, new LuaTune());
 
-        RunConcurrently(first, second, rounds: 200_000);
+        await RunConcurrently(first, second, rounds: 200_000);
 
         Assert.True(allocator.IsAccounting);
         Assert.Equal(first.MemoryBytes + second.MemoryBytes, allocator.AllocatedBytes);
@@ -35,7 +35,7 @@ public class LuaAllocatorTests
     }
 
     [Fact]
-    public void Accounting_WithLimitTwoThreads_CounterEqualsWhatStatesHold()
+    public async Task Accounting_WithLimitTwoThreads_CounterEqualsWhatStatesHold()
     {
         using var allocator = new LuaAllocator();
         allocator.SetLimit(512L << 20);
@@ -43,7 +43,7 @@ public class LuaAllocatorTests
         using var second = new LuaState(2, allocator, new LuaTune());
         allocator.CompleteBoot();
 
-        RunConcurrently(first, second, rounds: 200_000);
+        await RunConcurrently(first, second, rounds: 200_000);
 
         Assert.True(allocator.IsAccounting);
         Assert.Equal(first.MemoryBytes + second.MemoryBytes, allocator.AllocatedBytes);
@@ -199,7 +199,7 @@ public class LuaAllocatorTests
         allocator.Dispose();
     }
 
-    private static void RunConcurrently(LuaState first, LuaState second, int rounds)
+    private static async Task RunConcurrently(LuaState first, LuaState second, int rounds)
     {
         int firstChurn = Prepare(first);
         int secondChurn = Prepare(second);
@@ -212,7 +212,7 @@ public class LuaAllocatorTests
             context.PushArgument(rounds);
             Assert.Equal(LuaExecResult.Ok, context.Resume(yieldAllowed: false));
         }, TaskCreationOptions.LongRunning)).ToArray();
-        Task.WaitAll(runs);
+        await Task.WhenAll(runs);
     }
 
     private static int Prepare(LuaState state)
