@@ -64,6 +64,20 @@ public sealed unsafe class LuaAllocator : IDisposable
     /// <summary>The function Lua calls for every allocation (<c>lua_Alloc</c>).</summary>
     internal static delegate* unmanaged<nint, nint, nuint, nuint, nint> Function => &Allocate;
 
+    /// <summary>The allocator of Lua's own auxiliary library (<c>l_alloc</c>: realloc and free,
+    /// no managed code). Once boot is over with no limit, states switch to it, which is the
+    /// fast path with not even a managed transition left.</summary>
+    internal static nint SystemFunction => s_systemFunction.Value;
+
+    private static readonly Lazy<nint> s_systemFunction = new(() =>
+    {
+        // l_alloc is static in lauxlib; a state made by luaL_newstate hands it out.
+        nint probe = LuaNative.luaL_newstate();
+        nint function = LuaNative.lua_getallocf(probe, null);
+        LuaNative.lua_close(probe);
+        return function;
+    });
+
     /// <summary>The user data Lua passes back to <see cref="Function"/>.</summary>
     internal nint UserData => (nint)Live;
 

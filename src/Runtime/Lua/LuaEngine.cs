@@ -93,6 +93,10 @@ public sealed class LuaEngine : IDisposable
             var state = new LuaState(id, Allocator, Tune, _time, _loggers.CreateLogger($"ActorProxy.Lua.State{id}"));
             try
             {
+                if (!Allocator.IsAccounting)
+                {
+                    state.UseSystemAllocator();
+                }
                 foreach (var entry in _prependPaths)
                 {
                     state.PrependPath(entry);
@@ -117,8 +121,23 @@ public sealed class LuaEngine : IDisposable
         }
     }
 
-    /// <summary>Ends the boot phase: see <see cref="LuaAllocator.CompleteBoot"/>.</summary>
-    public void CompleteBoot() => Allocator.CompleteBoot();
+    /// <summary>Ends the boot phase (see <see cref="LuaAllocator.CompleteBoot"/>). With no
+    /// <c>tune.lua.maxmem</c>, every state then allocates straight from the C allocator.
+    /// States must be idle: call it between boot and traffic.</summary>
+    public void CompleteBoot()
+    {
+        lock (_lock)
+        {
+            Allocator.CompleteBoot();
+            if (!Allocator.IsAccounting)
+            {
+                foreach (var state in _states.Values)
+                {
+                    state.UseSystemAllocator();
+                }
+            }
+        }
+    }
 
     /// <summary>Closes every state, then the allocator.</summary>
     public void Dispose()

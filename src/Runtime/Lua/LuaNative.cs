@@ -66,6 +66,12 @@ internal static unsafe partial class LuaNative
     public static partial void luaL_openlibs(nint L);
 
     [LibraryImport(Library)]
+    public static partial nint lua_getallocf(nint L, nint* ud);
+
+    [LibraryImport(Library)]
+    public static partial void lua_setallocf(nint L, nint f, nint ud);
+
+    [LibraryImport(Library)]
     public static partial nint lua_newthread(nint L);
 
     [LibraryImport(Library)]

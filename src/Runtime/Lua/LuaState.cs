@@ -236,6 +236,21 @@ public sealed unsafe class LuaState : IDisposable
         CallHelper(L, 2, $"lua-prepend-path '{entry.Path}'");
     }
 
+    /// <summary>True once this state allocates through Lua's own C allocator (see <see cref="UseSystemAllocator"/>).</summary>
+    public bool UsesSystemAllocator => lua_getallocf(Main, null) == LuaAllocator.SystemFunction;
+
+    /// <summary>Switches this state to Lua's own C allocator, the fast path once boot is over
+    /// without a limit: memory is then neither accounted nor bounded, as in HAProxy.</summary>
+    /// <exception cref="InvalidOperationException">The shared allocator still accounts.</exception>
+    public void UseSystemAllocator()
+    {
+        if (_allocator.IsAccounting)
+        {
+            throw new InvalidOperationException($"Lua state {Id}: the allocator still accounts (boot not complete, or tune.lua.maxmem set).");
+        }
+        lua_setallocf(Main, LuaAllocator.SystemFunction, 0);
+    }
+
     /// <summary>Creates an execution context on this state (<c>hlua_ctx_init</c>).</summary>
     /// <param name="timeout">Run time allowed to one call in this context;
     /// <see cref="Timeout.InfiniteTimeSpan"/> or zero for none.</param>

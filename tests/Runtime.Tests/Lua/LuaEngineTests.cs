@@ -82,6 +82,36 @@ public class LuaEngineTests
     }
 
     [Fact]
+    public void CompleteBoot_WithoutMaxMem_SwitchesLiveAndLaterStatesToSystemAllocator()
+    {
+        using var engine = new LuaEngine(new LuaTune());
+        var shared = engine.CreateState(0);
+        Assert.False(shared.UsesSystemAllocator);
+
+        engine.CompleteBoot();
+        long frozen = engine.Allocator.AllocatedBytes;
+        var worker = engine.CreateState(1);
+        shared.Execute("held = {} for i = 1, 10000 do held[i] = tostring(i) end");
+
+        Assert.True(shared.UsesSystemAllocator);
+        Assert.True(worker.UsesSystemAllocator);
+        Assert.Equal(frozen, engine.Allocator.AllocatedBytes);
+    }
+
+    [Fact]
+    public void CompleteBoot_WithMaxMem_KeepsAccountingAllocator()
+    {
+        using var engine = new LuaEngine(new LuaTune { MaxMem = 64 << 20 });
+        var shared = engine.CreateState(0);
+
+        engine.CompleteBoot();
+        shared.Execute("held = {} for i = 1, 10000 do held[i] = tostring(i) end");
+
+        Assert.False(shared.UsesSystemAllocator);
+        Assert.Equal(shared.MemoryBytes, engine.Allocator.AllocatedBytes);
+    }
+
+    [Fact]
     public void Dispose_ClosesStatesThenAllocator()
     {
         var engine = new LuaEngine(new LuaTune());

@@ -1,0 +1,25 @@
+using ActorProxy.Runtime.Lua;
+
+namespace ActorProxy.Runtime.Config;
+
+/// <summary>The <c>actorproxy.global</c> section: HAProxy's <c>global</c> directives.</summary>
+public sealed record GlobalSettings
+{
+    /// <summary><c>nbthread</c>: worker threads, each with its own per-thread Lua state.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary><c>thread-groups</c>: how many groups the workers are split into.</summary>
+    public int ThreadGroups { get; init; } = 1;
+
+    /// <summary><c>lua-load</c>: files loaded into the shared state, in order.</summary>
+    public IReadOnlyList<LuaFile> LuaLoad { get; init; } = [];
+
+    /// <summary><c>lua-load-per-thread</c>: files loaded into every worker's state, in order.</summary>
+    public IReadOnlyList<LuaFile> LuaLoadPerThread { get; init; } = [];
+
+    /// <summary><c>lua-prepend-path</c>: search paths put in front of every state's <c>package</c> paths.</summary>
+    public IReadOnlyList<LuaPrependPath> LuaPrependPath { get; init; } = [];
+
+    /// <summary>The <c>tune.lua.*</c> settings.</summary>
+    public LuaTune Tune { get; init; } = new();
+}

@@ -1,0 +1,6 @@
+namespace ActorProxy.Runtime.Config;
+
+/// <summary>A whole ActorProxy configuration, as read from one HOCON file.</summary>
+/// <param name="File">The file it was read from.</param>
+/// <param name="Global">The <c>actorproxy.global</c> section.</param>
+public sealed record ProxyConfig(string File, GlobalSettings Global);
