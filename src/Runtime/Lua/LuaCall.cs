@@ -67,6 +67,45 @@ public readonly unsafe ref struct LuaCall
         return ToManagedString(_thread, arg)!;
     }
 
+    /// <summary>Argument <paramref name="arg"/>, a table used as an array of strings
+    /// (<c>{"http-req", "http-res"}</c>), read without metamethods.</summary>
+    public IReadOnlyList<string> GetStringArray(int arg)
+    {
+        if (lua_type(_thread, arg) != LUA_TTABLE)
+        {
+            throw BadArgument(arg, Expected("table", arg));
+        }
+        var items = new List<string>();
+        for (long i = 1; ; i++)
+        {
+            int type = lua_rawgeti(_thread, arg, i);
+            if (type == LUA_TNIL)
+            {
+                lua_pop(_thread, 1);
+                return items;
+            }
+            if (type != LUA_TSTRING)
+            {
+                lua_pop(_thread, 1);
+                throw BadArgument(arg, $"item {i} must be a string, got {TypeName(type)}");
+            }
+            items.Add(ToManagedString(_thread, -1)!);
+            lua_pop(_thread, 1);
+        }
+    }
+
+    /// <summary>Takes a reference to argument <paramref name="arg"/>, which must be a function,
+    /// for later calls (<c>hlua_checkfunction</c>). Release it with <see cref="LuaState.Unref"/>.</summary>
+    public int RefFunction(int arg)
+    {
+        if (lua_type(_thread, arg) != LUA_TFUNCTION)
+        {
+            throw BadArgument(arg, Expected("function", arg));
+        }
+        lua_pushvalue(_thread, arg);
+        return luaL_ref(_thread, LUA_REGISTRYINDEX);
+    }
+
     /// <summary>Argument <paramref name="arg"/> as Lua truth: false only for nil and false.</summary>
     public bool GetBoolean(int arg) => lua_toboolean(_thread, arg) != 0;
 

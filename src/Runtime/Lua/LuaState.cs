@@ -17,7 +17,7 @@ namespace ActorProxy.Runtime.Lua;
 /// </remarks>
 public sealed unsafe class LuaState : IDisposable
 {
-    private static readonly byte[] PreludeSource = ReadPrelude();
+    private static readonly byte[] PreludeSource = LuaResources.Read("ActorProxy.Runtime.Lua.Prelude.lua");
 
     private readonly LuaAllocator _allocator;
     private readonly List<LuaApiBinding> _functions = [];
@@ -86,6 +86,9 @@ public sealed unsafe class LuaState : IDisposable
     }
 
     internal bool IsClosed => _main == 0;
+
+    /// <summary>True once the shared allocator left its boot phase: registrations are over.</summary>
+    internal bool IsBootComplete => _allocator.IsBootComplete;
 
     /// <summary>Compiles <paramref name="source"/> and returns a reference to the resulting
     /// function, for <see cref="LuaContext.Start"/>. Nothing runs yet.</summary>
@@ -398,15 +401,6 @@ public sealed unsafe class LuaState : IDisposable
 
     private static string DisplayName(string chunkName) =>
         chunkName.StartsWith('@') || chunkName.StartsWith('=') ? chunkName[1..] : chunkName;
-
-    private static byte[] ReadPrelude()
-    {
-        using var stream = typeof(LuaState).Assembly.GetManifestResourceStream("ActorProxy.Runtime.Lua.Prelude.lua")
-            ?? throw new InvalidOperationException("The Lua prelude resource is missing from ActorProxy.Runtime.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 
     private sealed record LuaApiBinding(string Name, LuaApiFunction Function);
 }

@@ -1,0 +1,40 @@
+-- The Lua side of the `core` class, run in every state after the C# functions are in place.
+-- `...` is the state id: 0 for the shared state, the worker number otherwise.
+local thread = ...
+local core = core
+local error, rawset, setmetatable = error, rawset, setmetatable
+
+core.thread = thread
+
+-- Log levels, as syslog and HAProxy number them.
+core.emerg, core.alert, core.crit, core.err = 0, 1, 2, 3
+core.warning, core.notice, core.info, core.debug = 4, 5, 6, 7
+
+function core.Debug(msg) core.log(core.debug, msg) end
+function core.Info(msg) core.log(core.info, msg) end
+function core.Warning(msg) core.log(core.warning, msg) end
+function core.Alert(msg) core.log(core.alert, msg) end
+
+-- HAProxy's documented core functions that ActorProxy does not provide yet: using one is a
+-- clear error naming it, rather than "attempt to call a nil value". Other names read as nil,
+-- so feature tests such as `if core.foo then` still work.
+local haproxy_names = {
+  "add_acl", "del_acl", "del_map", "set_map", "get_info", "http_date", "imf_date",
+  "rfc850_date", "asctime_date", "match_addr", "parse_addr", "tokenize", "get_var",
+  "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
+  "proxies", "backends", "frontends", "tcp", "concat", "done", "now", "sleep", "msleep",
+  "yield", "register_task",
+}
+local missing = {}
+for _, name in ipairs(haproxy_names) do
+  if core[name] == nil then missing[name] = true end
+end
+
+setmetatable(core, {
+  __index = function(_, name)
+    if missing[name] then
+      error("core." .. name .. " is not implemented by ActorProxy", 2)
+    end
+    return nil
+  end,
+})
