@@ -58,6 +58,11 @@ public sealed unsafe class LuaContext : IDisposable
     /// (the caller should resume soon) rather than from the Lua code (it waits for something).</summary>
     public bool YieldedByHook { get; private set; }
 
+    /// <summary>When the last <see cref="LuaExecResult.Again"/> came from <c>core.sleep</c>,
+    /// <c>core.msleep</c> or <c>core.yield</c>: how long the call asked to wait before it is
+    /// resumed (zero for <c>core.yield</c>). Null when Lua yielded for another reason.</summary>
+    public TimeSpan? RequestedDelay { get; private set; }
+
     /// <summary>The message of the last <see cref="LuaExecResult.ErrorMessage"/>.</summary>
     public string? ErrorMessage { get; private set; }
 
@@ -116,6 +121,7 @@ public sealed unsafe class LuaContext : IDisposable
         DropYieldedValues(thread);
         State = LuaContextState.Running;
         YieldedByHook = false;
+        RequestedDelay = null;
         ResultCount = 0;
 
         LuaContext? outer = _state.Running;
@@ -198,6 +204,9 @@ public sealed unsafe class LuaContext : IDisposable
         }
         _thread = 0;
     }
+
+    /// <summary>Records that the running Lua code is about to yield to wait <paramref name="delay"/>.</summary>
+    internal void RequestDelay(TimeSpan delay) => RequestedDelay = delay;
 
     // Called by the count hook on any coroutine of this context's state while this context runs:
     // ours, or one the Lua code made with coroutine.create, which we must not yield behind its back.

@@ -121,6 +121,18 @@ public sealed class LuaEngine : IDisposable
         }
     }
 
+    /// <summary>Closes state <paramref name="id"/> and forgets it; does nothing if there is none.</summary>
+    public void CloseState(int id)
+    {
+        lock (_lock)
+        {
+            if (_states.Remove(id, out var state))
+            {
+                state.Dispose();
+            }
+        }
+    }
+
     /// <summary>Ends the boot phase (see <see cref="LuaAllocator.CompleteBoot"/>). With no
     /// <c>tune.lua.maxmem</c>, every state then allocates straight from the C allocator.
     /// States must be idle: call it between boot and traffic.</summary>

@@ -123,10 +123,11 @@ public sealed unsafe class LuaState : IDisposable
     }
 
     /// <summary>Compiles the Lua file at <paramref name="path"/> (see <see cref="Load"/>).
-    /// Errors name the file as given.</summary>
+    /// Errors name the file as <paramref name="name"/>, or as <paramref name="path"/>.</summary>
     /// <exception cref="LuaScriptException">The file cannot be read or does not compile.</exception>
-    public int LoadFile(string path)
+    public int LoadFile(string path, string? name = null)
     {
+        name ??= path;
         byte[] source;
         try
         {
@@ -134,9 +135,9 @@ public sealed unsafe class LuaState : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LuaScriptException($"{path}: cannot read Lua file: {e.Message}", e);
+            throw new LuaScriptException($"{name}: cannot read Lua file: {e.Message}", e);
         }
-        return Load(source, "@" + path);
+        return Load(source, "@" + name);
     }
 
     /// <summary>Runs a loaded function to its end with no argument, where yielding is not
@@ -152,11 +153,12 @@ public sealed unsafe class LuaState : IDisposable
         }
     }
 
-    /// <summary>Loads and runs a Lua file (<c>lua-load</c> into this state).</summary>
+    /// <summary>Loads and runs a Lua file (<c>lua-load</c> into this state); errors name it as
+    /// <paramref name="name"/>, or as <paramref name="path"/>.</summary>
     /// <exception cref="LuaScriptException">The file cannot be read, compiled or run.</exception>
-    public void RunFile(string path)
+    public void RunFile(string path, string? name = null)
     {
-        int function = LoadFile(path);
+        int function = LoadFile(path, name);
         try
         {
             Run(function);

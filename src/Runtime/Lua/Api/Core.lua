@@ -2,9 +2,37 @@
 -- `...` is the state id: 0 for the shared state, the worker number otherwise.
 local thread = ...
 local core = core
-local error, rawset, setmetatable = error, rawset, setmetatable
+local internal = __actorproxy
+__actorproxy = nil
+local error, select, setmetatable, type = error, select, setmetatable, type
+local unpack, yield = table.unpack, coroutine.yield
 
 core.thread = thread
+
+-- core.register_task(func [, arg1, ...]): func(arg1, ...) runs as a task of this state.
+function core.register_task(func, ...)
+  if type(func) ~= "function" then
+    error("bad argument #1 to 'core.register_task' (function expected, got " .. type(func) .. ")", 2)
+  end
+  local n, args = select("#", ...), { ... }
+  internal.register_task(function() return func(unpack(args, 1, n)) end)
+end
+
+-- Sleeping and yielding suspend the running task's coroutine; its owner resumes it.
+function core.msleep(milliseconds)
+  internal.request_delay(milliseconds)
+  yield()
+end
+
+function core.sleep(seconds)
+  internal.request_delay(seconds * 1000)
+  yield()
+end
+
+function core.yield()
+  internal.request_delay(0)
+  yield()
+end
 
 -- Log levels, as syslog and HAProxy number them.
 core.emerg, core.alert, core.crit, core.err = 0, 1, 2, 3
@@ -22,8 +50,7 @@ local haproxy_names = {
   "add_acl", "del_acl", "del_map", "set_map", "get_info", "http_date", "imf_date",
   "rfc850_date", "asctime_date", "match_addr", "parse_addr", "tokenize", "get_var",
   "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
-  "proxies", "backends", "frontends", "tcp", "concat", "done", "now", "sleep", "msleep",
-  "yield", "register_task",
+  "proxies", "backends", "frontends", "tcp", "concat", "done", "now",
 }
 local missing = {}
 for _, name in ipairs(haproxy_names) do

@@ -11,11 +11,14 @@ public sealed class LuaCoreApi
 {
     private static readonly byte[] CoreSource = LuaResources.Read("ActorProxy.Runtime.Lua.Api.Core.lua");
 
+    private const string Internal = "__actorproxy";
+
     private static readonly HashSet<string> ActionEnvironments = ["tcp-req", "tcp-res", "http-req", "http-res", "http-after-res"];
 
     private readonly LuaState _state;
     private readonly LuaFunctionRegistry _registry;
     private readonly List<int> _initFunctions = [];
+    private readonly List<int> _pendingTasks = [];
 
     private LuaCoreApi(LuaState state, LuaFunctionRegistry registry)
     {
@@ -25,6 +28,22 @@ public sealed class LuaCoreApi
 
     /// <summary>The <c>core.register_init</c> functions of this state, in registration order.</summary>
     public IReadOnlyList<int> InitFunctions => _initFunctions;
+
+    /// <summary>The state this <c>core</c> lives in.</summary>
+    public LuaState State => _state;
+
+    /// <summary>Hands over the functions <c>core.register_task</c> registered since the last
+    /// call; the caller owns the references (see <see cref="Tasks.LuaTask"/>).</summary>
+    public IReadOnlyList<int> TakeRegisteredTasks()
+    {
+        if (_pendingTasks.Count == 0)
+        {
+            return [];
+        }
+        int[] tasks = [.. _pendingTasks];
+        _pendingTasks.Clear();
+        return tasks;
+    }
 
     /// <summary>Installs <c>core</c> into <paramref name="state"/>.</summary>
     public static LuaCoreApi Install(LuaState state, LuaFunctionRegistry registry)
@@ -37,6 +56,9 @@ public sealed class LuaCoreApi
         state.Expose("core", "register_converters", call => api.RegisterNamed(call, LuaFunctionKind.Converter));
         state.Expose("core", "register_service", api.RegisterService);
         state.Expose("core", "register_cli", api.RegisterCli);
+        // Helpers the Lua side of core wraps; Core.lua takes them out of the globals.
+        state.Expose(Internal, "register_task", api.RegisterTask);
+        state.Expose(Internal, "request_delay", api.RequestDelay);
 
         int body = state.Load(CoreSource, "=(actorproxy core)");
         using var context = state.CreateContext(state.Tune.TaskTimeout);
@@ -90,6 +112,26 @@ public sealed class LuaCoreApi
             return refused;
         }
         _initFunctions.Add(call.RefFunction(1));
+        return call.Return();
+    }
+
+    // core.register_task(func, ...): the Lua side binds the arguments into func.
+    private int RegisterTask(LuaCall call)
+    {
+        _pendingTasks.Add(call.RefFunction(1));
+        return call.Return();
+    }
+
+    // The first half of core.sleep / core.msleep / core.yield: say how long to wait; the Lua
+    // side then yields. Where yielding is not allowed the yield fails with "yield not allowed".
+    private int RequestDelay(LuaCall call)
+    {
+        long milliseconds = call.GetInteger(1);
+        if (milliseconds < 0)
+        {
+            return call.Fail($"{call.Name}: the delay must not be negative, got {milliseconds} ms");
+        }
+        call.State.Running?.RequestDelay(TimeSpan.FromMilliseconds(milliseconds));
         return call.Return();
     }
 

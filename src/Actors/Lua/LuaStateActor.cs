@@ -1,0 +1,143 @@
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Tasks;
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Actors.Lua;
+
+/// <summary>
+/// An actor that owns one Lua state: it creates and loads it, runs its init functions, and runs
+/// its tasks in slices, each slice one message, so that other work interleaves. All Lua of the
+/// state runs in this actor's handlers, one at a time: no lock.
+/// </summary>
+public abstract class LuaStateActor : ReceiveActor, IWithTimers
+{
+    private static long s_nextTaskId;
+
+    private readonly LuaEngine _engine;
+    private readonly IReadOnlyList<LuaFile> _files;
+    private readonly string _directive;
+    private readonly Dictionary<long, LuaTask> _tasks = [];
+    private LoadedLuaState? _lua;
+    private bool _tasksStarted;
+    private long _tasksFailed;
+
+    /// <summary>Creates the actor for state <paramref name="stateId"/>.</summary>
+    protected LuaStateActor(LuaEngine engine, int stateId, IReadOnlyList<LuaFile> files, string directive, ILogger logger)
+    {
+        _engine = engine;
+        StateId = stateId;
+        _files = files;
+        _directive = directive;
+        Logger = logger;
+
+        Receive<LoadLuaState>(message => Complete(message.Completion, Load));
+        Receive<RunLuaInit>(message => Complete(message.Completion, () => Loaded.Core.RunInitFunctions()));
+        Receive<StartLuaTasks>(_ =>
+        {
+            _tasksStarted = true;
+            AdoptRegisteredTasks();
+        });
+        Receive<ResumeLuaTask>(message => RunSlice(message.TaskId));
+        Receive<GetLuaStateStatus>(message => message.Completion.TrySetResult(new LuaStateStatus(
+            StateId, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
+    }
+
+    /// <summary>0 for the shared state, the worker's number otherwise.</summary>
+    protected int StateId { get; }
+
+    /// <summary>Where this actor logs.</summary>
+    protected ILogger Logger { get; }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        foreach (var task in _tasks.Values)
+        {
+            task.Dispose();
+        }
+        _tasks.Clear();
+        _engine.CloseState(StateId);
+        base.PostStop();
+    }
+
+    private void Load()
+    {
+        if (_lua is not null)
+        {
+            throw new InvalidOperationException($"Lua state {StateId} is already loaded.");
+        }
+        _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
+    }
+
+    // Replies to a boot step: any failure, Lua's or ours, goes back to the boot sequence.
+    private void Complete(TaskCompletionSource completion, Action step)
+    {
+        try
+        {
+            step();
+            completion.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            completion.TrySetException(e);
+        }
+        AdoptRegisteredTasks();
+    }
+
+    // Tasks registered by the code that just ran start once boot is over (as HAProxy starts
+    // them after init), each pinned to this actor: the state that registered it.
+    private void AdoptRegisteredTasks()
+    {
+        if (!_tasksStarted || _lua is null)
+        {
+            return;
+        }
+        foreach (int function in _lua.Core.TakeRegisteredTasks())
+        {
+            var task = new LuaTask(Interlocked.Increment(ref s_nextTaskId), _lua.State, function);
+            _tasks.Add(task.Id, task);
+            Self.Tell(new ResumeLuaTask(task.Id));
+        }
+    }
+
+    private void RunSlice(long taskId)
+    {
+        if (!_tasks.TryGetValue(taskId, out var task))
+        {
+            return;
+        }
+        var step = task.Step();
+        switch (step.Kind)
+        {
+            case LuaTaskStepKind.ResumeSoon:
+                Self.Tell(new ResumeLuaTask(taskId));
+                break;
+            case LuaTaskStepKind.ResumeAfter:
+                Timers.StartSingleTimer(taskId, new ResumeLuaTask(taskId), step.Delay);
+                break;
+            case LuaTaskStepKind.Finished:
+                End(task, LuaTaskOutcome.Finished, null);
+                break;
+            case LuaTaskStepKind.Failed:
+                _tasksFailed++;
+                Logger.LogError("Lua task {TaskId} (state {StateId}) failed: {Error}", taskId, StateId, step.Error);
+                End(task, LuaTaskOutcome.Failed, step.Error);
+                break;
+        }
+        AdoptRegisteredTasks();
+    }
+
+    private void End(LuaTask task, LuaTaskOutcome outcome, string? error)
+    {
+        _tasks.Remove(task.Id);
+        task.Dispose();
+        Context.System.EventStream.Publish(new LuaTaskEnded(StateId, task.Id, outcome, error, Environment.CurrentManagedThreadId, task.Slices));
+    }
+}

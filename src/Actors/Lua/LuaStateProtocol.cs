@@ -1,0 +1,52 @@
+namespace ActorProxy.Actors.Lua;
+
+/// <summary>Boot step 1: create the actor's Lua state and run its configured files.
+/// Completes, or fails with the Lua error.</summary>
+/// <param name="Completion">Completed when done.</param>
+public sealed record LoadLuaState(TaskCompletionSource Completion);
+
+/// <summary>Boot step 2: run the state's <c>core.register_init</c> functions.</summary>
+/// <param name="Completion">Completed when done, or failed with the Lua error.</param>
+public sealed record RunLuaInit(TaskCompletionSource Completion);
+
+/// <summary>Boot is over: start the tasks registered so far, and any registered later.</summary>
+public sealed record StartLuaTasks
+{
+    /// <summary>The one instance.</summary>
+    public static readonly StartLuaTasks Instance = new();
+}
+
+/// <summary>Asks for a <see cref="LuaStateStatus"/>.</summary>
+/// <param name="Completion">Completed with the status.</param>
+public sealed record GetLuaStateStatus(TaskCompletionSource<LuaStateStatus> Completion);
+
+/// <summary>What a Lua state's actor reports about itself.</summary>
+/// <param name="StateId">0 for the shared state, else the worker's number.</param>
+/// <param name="ManagedThreadId">The thread that answered: for a worker, its pinned thread.</param>
+/// <param name="MemoryBytes">Bytes the state holds.</param>
+/// <param name="Tasks">Tasks alive in the state.</param>
+/// <param name="TasksFailed">Tasks that ended with an error.</param>
+public sealed record LuaStateStatus(int StateId, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed);
+
+/// <summary>How a task ended.</summary>
+public enum LuaTaskOutcome
+{
+    /// <summary>It returned.</summary>
+    Finished,
+
+    /// <summary>It raised an error, ran out of memory or past <c>tune.lua.task-timeout</c>.</summary>
+    Failed,
+}
+
+/// <summary>Published on the event stream when a task ends.</summary>
+/// <param name="StateId">The state it ran in.</param>
+/// <param name="TaskId">Its number.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Error">For a failure, the message.</param>
+/// <param name="ManagedThreadId">The thread its last slice ran on.</param>
+/// <param name="Slices">How many slices it ran.</param>
+public sealed record LuaTaskEnded(int StateId, long TaskId, LuaTaskOutcome Outcome, string? Error, int ManagedThreadId, long Slices);
+
+/// <summary>Runs the next slice of a task; sent by the owning actor to itself.</summary>
+/// <param name="TaskId">The task.</param>
+internal sealed record ResumeLuaTask(long TaskId);

@@ -1,0 +1,204 @@
+using ActorProxy.Actors.Lua;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Lua;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Actors.Node;
+
+/// <summary>
+/// One ActorProxy node: the Lua engine, the pinned workers, the shared-state singleton, booted
+/// in the order of seed 000. A lone node is a cluster of one that joins itself.
+/// </summary>
+public sealed class ProxyNode : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly LuaEngine _engine;
+    private bool _stopped;
+
+    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua)
+    {
+        _system = system;
+        _engine = engine;
+        Config = config;
+        Workers = workers;
+        SharedLua = sharedLua;
+    }
+
+    /// <summary>The configuration the node runs.</summary>
+    public ProxyConfig Config { get; }
+
+    /// <summary>The actor system.</summary>
+    public ActorSystem System => _system;
+
+    /// <summary>The Lua engine: allocator, registry, states.</summary>
+    public LuaEngine Engine => _engine;
+
+    /// <summary>Worker 1..N at index 0..N-1.</summary>
+    public IReadOnlyList<IActorRef> Workers { get; }
+
+    /// <summary>The shared state's singleton, through its proxy.</summary>
+    public IActorRef SharedLua { get; }
+
+    /// <summary>The longest a start may take before it is abandoned.</summary>
+    public static TimeSpan BootTimeout { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>ActorProxy's Akka defaults (reference.conf of this module).</summary>
+    public static Config DefaultAkkaConfig { get; } = ConfigurationFactory.FromResource<ProxyNode>("ActorProxy.Actors.reference.conf");
+
+    /// <summary>Starts a node in <paramref name="system"/> and boots its Lua. On failure
+    /// everything started is stopped again, including the system, and the error is thrown.</summary>
+    /// <param name="system">The actor system to run in; stopped on failure and by <see cref="StopAsync"/>.</param>
+    /// <param name="config">What to run.</param>
+    /// <param name="loggers">Where the node and its Lua states log.</param>
+    /// <param name="startTasks">False to boot only, as <c>actorproxy check</c> does: Lua tasks do not start.</param>
+    /// <param name="cancel">Abandons the start.</param>
+    /// <exception cref="LuaBootException">The Lua boot failed; every error is listed.</exception>
+    public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, CancellationToken cancel = default)
+    {
+        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers);
+        // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
+        // died and will never answer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(BootTimeout);
+        cancel = deadline.Token;
+        try
+        {
+            foreach (var entry in config.Global.LuaPrependPath)
+            {
+                engine.AddPrependPath(entry);
+            }
+            await JoinClusterAsync(system, cancel);
+
+            var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, loggers), "workers");
+            var workersReply = new TaskCompletionSource<IReadOnlyList<IActorRef>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.Tell(new GetWorkers(workersReply));
+            var workers = await workersReply.Task.WaitAsync(cancel);
+
+            system.ActorOf(ClusterSingletonManager.Props(
+                Lua.SharedLua.Props(engine, config.Global, loggers),
+                PoisonPill.Instance,
+                ClusterSingletonManagerSettings.Create(system)), Lua.SharedLua.ManagerName);
+            var shared = system.ActorOf(ClusterSingletonProxy.Props(
+                $"/user/{Lua.SharedLua.ManagerName}",
+                ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+
+            var node = new ProxyNode(system, engine, config, workers, shared);
+            await node.BootAsync(startTasks, cancel);
+            return node;
+        }
+        catch
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+            await system.WhenTerminated;
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Asks every state's actor for its status: the shared state first, then workers in order.</summary>
+    public async Task<IReadOnlyList<LuaStateStatus>> GetLuaStatusAsync(CancellationToken cancel = default)
+    {
+        var replies = new[] { SharedLua }.Concat(Workers).Select(actor =>
+        {
+            var reply = new TaskCompletionSource<LuaStateStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            actor.Tell(new GetLuaStateStatus(reply));
+            return reply.Task.WaitAsync(cancel);
+        });
+        return await Task.WhenAll(replies);
+    }
+
+    /// <summary>Stops the node through Akka's coordinated shutdown (leaving the cluster), then
+    /// closes the Lua engine. Safe to call more than once.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await _system.WhenTerminated;
+        _engine.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    // hlua_post_init with lua-load-per-thread (seed 000): the shared state's files, then
+    // thread 1's, then threads 2..N create their states and load the same files, then every
+    // state runs its init functions, then the consistency check. Errors of one step are all
+    // collected before the start stops.
+    private async Task BootAsync(bool startTasks, CancellationToken cancel)
+    {
+        var errors = new List<string>();
+        await StepAsync([SharedLua], completion => new LoadLuaState(completion), errors, cancel);
+        await StepAsync([Workers[0]], completion => new LoadLuaState(completion), errors, cancel);
+        await StepAsync(Workers.Skip(1), completion => new LoadLuaState(completion), errors, cancel);
+        ThrowIfAny(errors);
+
+        await StepAsync([SharedLua], completion => new RunLuaInit(completion), errors, cancel);
+        await StepAsync(Workers, completion => new RunLuaInit(completion), errors, cancel);
+        ThrowIfAny(errors);
+
+        errors.AddRange(_engine.Registry.CheckConsistency(Config.Global.Threads).Select(e => e.Message));
+        ThrowIfAny(errors);
+
+        _engine.CompleteBoot();
+        if (!startTasks)
+        {
+            return;
+        }
+        SharedLua.Tell(StartLuaTasks.Instance);
+        foreach (var worker in Workers)
+        {
+            worker.Tell(StartLuaTasks.Instance);
+        }
+    }
+
+    // Sends one boot step to each actor at once and waits for all; Lua errors are collected,
+    // anything else is a bug and stops the start as it is.
+    private static async Task StepAsync(IEnumerable<IActorRef> actors, Func<TaskCompletionSource, object> message, List<string> errors, CancellationToken cancel)
+    {
+        var steps = actors.Select(actor =>
+        {
+            var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            actor.Tell(message(completion));
+            return completion.Task;
+        }).ToArray();
+        foreach (var step in steps)
+        {
+            try
+            {
+                await step.WaitAsync(cancel);
+            }
+            catch (LuaScriptException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+    }
+
+    private static void ThrowIfAny(List<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new LuaBootException([.. errors]);
+        }
+    }
+
+    private static async Task JoinClusterAsync(ActorSystem system, CancellationToken cancel)
+    {
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
+        {
+            cluster.Join(cluster.SelfAddress);
+        }
+        await up.Task.WaitAsync(cancel);
+    }
+}

@@ -1,0 +1,46 @@
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Lua.Api;
+
+namespace ActorProxy.Runtime.Lua;
+
+/// <summary>A state with the HAProxy API installed and its configured files run.</summary>
+/// <param name="State">The state.</param>
+/// <param name="Core">Its <c>core</c> class, which holds its init functions.</param>
+public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core)
+{
+    /// <summary>Creates state <paramref name="id"/> in <paramref name="engine"/>, installs
+    /// <c>core</c> and runs <paramref name="files"/> in order (<c>hlua_init_state</c>, then
+    /// <c>hlua_load_state</c> per file). On failure the state is closed and removed.</summary>
+    /// <param name="engine">The engine the state belongs to.</param>
+    /// <param name="id">0 for the shared state, the worker number otherwise.</param>
+    /// <param name="files">The files to run.</param>
+    /// <param name="directive">The directive that named the files, for messages.</param>
+    /// <exception cref="LuaScriptException">A file failed; the message names the directive, the
+    /// state, and Lua's file:line.</exception>
+    public static LoadedLuaState Create(LuaEngine engine, int id, IReadOnlyList<LuaFile> files, string directive)
+    {
+        var state = engine.CreateState(id);
+        try
+        {
+            var core = LuaCoreApi.Install(state, engine.Registry);
+            foreach (var file in files)
+            {
+                try
+                {
+                    state.RunFile(file.Path, file.Name);
+                }
+                catch (LuaScriptException e)
+                {
+                    string where = id == 0 ? "shared state" : $"thread {id}";
+                    throw new LuaScriptException($"{directive} '{file.Name}' ({where}): {e.Message}", e);
+                }
+            }
+            return new LoadedLuaState(state, core);
+        }
+        catch
+        {
+            engine.CloseState(id);
+            throw;
+        }
+    }
+}
