@@ -70,10 +70,9 @@ public static class HoconConfigReader
             },
         };
         var config = new ProxyConfig(file, global);
-        if (reader.Errors.Count == 0)
-        {
-            reader.Errors.AddRange(ConfigValidator.Validate(config));
-        }
+        // A key the reader refused already has its error; the validator speaks for the others.
+        var refused = reader.Errors.Select(e => e.Key).ToHashSet();
+        reader.Errors.AddRange(ConfigValidator.Validate(config).Where(e => !refused.Contains(e.Key)));
         if (reader.Errors.Count > 0)
         {
             throw new ConfigException(reader.Errors);
@@ -241,12 +240,19 @@ public static class HoconConfigReader
             {
                 return [value];
             }
-            if (!value.IsArray())
+            if (value.IsArray())
+            {
+                return value.GetArray();
+            }
+            // HoconValue.IsArray() is false for an empty list: an array element, maybe with
+            // whitespace the parser kept beside it.
+            bool emptyList = value.Values.Any(element => element is HoconArray) &&
+                value.Values.All(element => element is HoconArray || (element is HoconLiteral && string.IsNullOrWhiteSpace(element.GetString())));
+            if (!emptyList)
             {
                 Error(key, "expected a list.");
-                return [];
             }
-            return value.GetArray();
+            return [];
         }
 
         private string? Scalar(string key)
