@@ -1,0 +1,206 @@
+using ActorProxy.Actors.Lua;
+using ActorProxy.Actors.Node;
+using ActorProxy.Runtime.Lua;
+using Akka.Actor;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorProxy.Actors.Tests.Lua;
+
+public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly LuaScripts _scripts = new();
+
+    public LuaNodeTests() : base(ProxyNode.DefaultAkkaConfig)
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(LuaTaskEnded));
+    }
+
+    [Fact]
+    public async Task Workers_RunOnDistinctThreadsThatStayTheSame()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 3));
+
+        var first = await node.GetLuaStatusAsync();
+        var second = await node.GetLuaStatusAsync();
+
+        var workers = first.Where(s => s.StateId > 0).ToArray();
+        Assert.Equal([1, 2, 3], workers.Select(s => s.StateId));
+        Assert.Equal(3, workers.Select(s => s.ManagedThreadId).Distinct().Count());
+        Assert.Equal(first.Select(s => s.ManagedThreadId).Skip(1), second.Select(s => s.ManagedThreadId).Skip(1));
+    }
+
+    [Fact]
+    public async Task CoreThread_IsWorkerNumberInWorkers_AndZeroInSharedState()
+    {
+        var report = "core.register_task(function() error('thread=' .. core.thread) end)";
+        await StartAsync(_scripts.Config(threads: 2,
+            shared: [_scripts.Write("shared.lua", report)],
+            perThread: [_scripts.Write("worker.lua", report)]));
+
+        var ended = ReceiveN(3, Wait).Cast<LuaTaskEnded>().ToArray();
+
+        Assert.All(ended, e => Assert.EndsWith($"thread={e.StateId}", e.Error));
+        Assert.Equal([0, 1, 2], ended.Select(e => e.StateId).Order());
+    }
+
+    [Fact]
+    public async Task PerThreadTask_RunsOncePerWorker_OnlyOnThatWorkersThread()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 3, perThread: [_scripts.Write("worker.lua", """
+            core.register_task(function()
+              for i = 1, 5 do core.yield() end
+            end)
+            """)]));
+        var threads = (await node.GetLuaStatusAsync()).ToDictionary(s => s.StateId, s => s.ManagedThreadId);
+
+        var ended = ReceiveN(3, Wait).Cast<LuaTaskEnded>().ToArray();
+
+        Assert.Equal([1, 2, 3], ended.Select(e => e.StateId).Order());
+        Assert.All(ended, e =>
+        {
+            Assert.Equal(LuaTaskOutcome.Finished, e.Outcome);
+            Assert.Equal(6, e.Slices);
+            Assert.Equal(threads[e.StateId], e.ManagedThreadId);
+        });
+    }
+
+    [Fact]
+    public async Task SharedTask_RunsInTheSingleton()
+    {
+        await StartAsync(_scripts.Config(threads: 2,
+            shared: [_scripts.Write("shared.lua", "core.register_task(function() core.msleep(10) end)")]));
+
+        var ended = ExpectMsg<LuaTaskEnded>(Wait);
+
+        Assert.Equal(0, ended.StateId);
+        Assert.Equal(LuaTaskOutcome.Finished, ended.Outcome);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Sleep_ResumesTasksInOrderOfTheirWakeUp()
+    {
+        await StartAsync(_scripts.Config(threads: 1, perThread: [_scripts.Write("worker.lua", """
+            core.register_task(function() core.msleep(2000) end)
+            core.register_task(function() core.msleep(20) core.msleep(20) end)
+            """)]));
+
+        var first = ExpectMsg<LuaTaskEnded>(Wait);
+        var second = ExpectMsg<LuaTaskEnded>(Wait);
+
+        Assert.True(first.TaskId > second.TaskId, $"the task registered second sleeps less and must end first: {first} then {second}");
+        Assert.Equal(3, first.Slices);
+        Assert.Equal(2, second.Slices);
+    }
+
+    [Fact]
+    public async Task FailingTask_IsReported_AndItsWorkerGoesOn()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1, perThread: [_scripts.Write("worker.lua", """
+            core.register_task(function() local t = nil; return t.field end)
+            core.register_task(function() core.msleep(50) end)
+            """)]));
+
+        var failed = ExpectMsg<LuaTaskEnded>(Wait);
+        var finished = ExpectMsg<LuaTaskEnded>(Wait);
+
+        Assert.Equal(LuaTaskOutcome.Failed, failed.Outcome);
+        Assert.Contains("worker.lua:1: attempt to index a nil value", failed.Error);
+        Assert.Equal(LuaTaskOutcome.Finished, finished.Outcome);
+        var status = (await node.GetLuaStatusAsync()).Single(s => s.StateId == 1);
+        Assert.Equal(1, status.TasksFailed);
+    }
+
+    [Fact]
+    public async Task EndlessTask_IsPreemptedAndKilledAtTaskTimeout()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1,
+            perThread: [_scripts.Write("worker.lua", "core.register_task(function() while true do end end)")],
+            tune: new LuaTune { TaskTimeout = TimeSpan.FromMilliseconds(500) }));
+
+        // While the task loops, its worker still answers: forced yields let messages in.
+        var status = (await node.GetLuaStatusAsync()).Single(s => s.StateId == 1);
+        var ended = ExpectMsg<LuaTaskEnded>(Wait);
+
+        Assert.Equal(1, status.Tasks);
+        Assert.Equal(LuaTaskOutcome.Failed, ended.Outcome);
+        Assert.Equal("execution timeout", ended.Error);
+        Assert.True(ended.Slices > 1);
+    }
+
+    [Fact]
+    public async Task Boot_FunctionInSharedAndPerThreadStates_FailsNamingIt()
+    {
+        var both = _scripts.Write("both.lua", "core.register_fetches('x', function() return 1 end)");
+
+        var failure = await Assert.ThrowsAsync<LuaBootException>(() => StartAsync(_scripts.Config(threads: 2, shared: [both], perThread: [both])));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Contains("sample-fetch 'lua.x' is registered both in the shared state", error);
+        await AssertSystemStopped();
+    }
+
+    [Fact]
+    public async Task Boot_FunctionInSomeThreadsOnly_FailsNamingIt()
+    {
+        var some = _scripts.Write("some.lua", "if core.thread == 1 then core.register_action('x', {'http-req'}, function() end) end");
+
+        var failure = await Assert.ThrowsAsync<LuaBootException>(() => StartAsync(_scripts.Config(threads: 3, perThread: [some])));
+
+        Assert.Contains("action 'lua.x' is registered in thread state(s) 1 but not in 2, 3", Assert.Single(failure.Errors));
+        await AssertSystemStopped();
+    }
+
+    [Fact]
+    public async Task Boot_BrokenFiles_ListsEveryErrorWithFileAndLine()
+    {
+        var syntax = _scripts.Write("syntax.lua", "local x = = 1");
+        var runtime = _scripts.Write("runtime.lua", "\nerror('no backend list')");
+
+        var failure = await Assert.ThrowsAsync<LuaBootException>(() => StartAsync(_scripts.Config(threads: 2, shared: [syntax], perThread: [runtime])));
+
+        Assert.Equal(3, failure.Errors.Count);
+        Assert.StartsWith("lua-load 'syntax.lua' (shared state): syntax.lua:1:", failure.Errors[0]);
+        Assert.Equal("lua-load-per-thread 'runtime.lua' (thread 1): runtime error: runtime.lua:2: no backend list", failure.Errors[1]);
+        Assert.StartsWith("lua-load-per-thread 'runtime.lua' (thread 2): ", failure.Errors[2]);
+        await AssertSystemStopped();
+    }
+
+    [Fact]
+    public async Task Boot_InitFunctionsRunAfterEveryStateLoaded_AndTheirErrorsStopTheStart()
+    {
+        var init = _scripts.Write("init.lua", """
+            core.register_init(function()
+              if core.thread == 2 then error("cannot reach the database") end
+            end)
+            """);
+
+        var failure = await Assert.ThrowsAsync<LuaBootException>(() => StartAsync(_scripts.Config(threads: 2, perThread: [init])));
+
+        Assert.Equal("Lua init (state 2): runtime error: init.lua:2: cannot reach the database", Assert.Single(failure.Errors));
+        await AssertSystemStopped();
+    }
+
+    [Fact]
+    public async Task Boot_WithoutStartingTasks_LeavesTasksIdle()
+    {
+        await StartAsync(_scripts.Config(threads: 1, perThread: [_scripts.Write("w.lua", "core.register_task(function() end)")]), startTasks: false);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _scripts.Dispose();
+        }
+    }
+
+    private Task<ProxyNode> StartAsync(Runtime.Config.ProxyConfig config, bool startTasks = true) =>
+        ProxyNode.StartAsync(Sys, config, NullLoggerFactory.Instance, startTasks);
+
+    private async Task AssertSystemStopped() => await Sys.WhenTerminated.WaitAsync(Wait);
+}
