@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ActorProxy.Host.Tests;
+
+/// <summary>The real <c>actorproxy</c> executable, run as a child process with bounded waits.</summary>
+internal sealed class ActorProxyProcess : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ActorProxyProcess(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "actorproxy"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, line) => Append(_stdout, line.Data);
+        _process.ErrorDataReceived += (_, line) => Append(_stderr, line.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Stdout => Read(_stdout);
+
+    public string Stderr => Read(_stderr);
+
+    public static ActorProxyProcess Start(params string[] arguments) => new(arguments);
+
+    /// <summary>Runs to the end and returns the exit code.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
+        int code = await process.WaitForExitAsync();
+        return (code, process.Stdout, process.Stderr);
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var limit = new CancellationTokenSource(Limit);
+        await _process.WaitForExitAsync(limit.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until stdout holds <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"actorproxy never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C does.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (buffer)
+        {
+            buffer.AppendLine(line);
+        }
+    }
+
+    private static string Read(StringBuilder buffer)
+    {
+        lock (buffer)
+        {
+            return buffer.ToString();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+namespace ActorProxy.Host.Tests.CommandLine;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-cli");
+
+    [Fact]
+    public async Task Check_DefaultConfig_IsValid()
+    {
+        var (code, stdout, stderr) = await ActorProxyProcess.RunAsync("check", "-f", Path.Combine(AppContext.BaseDirectory, "hocon/actorproxy.conf"));
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Configuration file is valid", stdout);
+    }
+
+    [Fact]
+    public async Task Check_FunctionInBothSharedAndPerThreadStates_FailsNamingIt()
+    {
+        Write("lua/x.lua", "core.register_action('x', { 'http-req' }, function(txn) end)");
+        string config = Write("both.conf", """
+            actorproxy.global { threads = 2, lua-load = [ "lua/x.lua" ], lua-load-per-thread = [ "lua/x.lua" ] }
+            """);
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", config);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("[ALERT] Lua action 'lua.x' is registered both in the shared state", stderr);
+    }
+
+    [Fact]
+    public async Task Check_FunctionOnlyInThreadOne_FailsNamingIt()
+    {
+        Write("lua/x.lua", "if core.thread == 1 then core.register_fetches('x', function(txn) return 1 end) end");
+        string config = Write("partial.conf", """
+            actorproxy.global { threads = 2, lua-load-per-thread = [ "lua/x.lua" ] }
+            """);
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", config);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("[ALERT] Lua sample-fetch 'lua.x' is registered in thread state(s) 1 but not in 2", stderr);
+    }
+
+    [Fact]
+    public async Task Check_BadConfiguration_ListsEachErrorWithFileAndKey()
+    {
+        string config = Write("bad.conf", """
+            actorproxy.global { threads = many, lua-load = [ "lua/none.lua" ], tune.lua.maxmem = lots }
+            """);
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", config);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"[ALERT] {config}: actorproxy.global.threads: expected an integer, got 'many'.", stderr);
+        Assert.Contains($"[ALERT] {config}: actorproxy.global.tune.lua.maxmem: expected a size in bytes", stderr);
+        Assert.Contains($"[ALERT] {config}: actorproxy.global.lua-load: Lua file 'lua/none.lua' not found", stderr);
+    }
+
+    [Fact]
+    public async Task Check_MissingConfigurationFile_FailsNamingIt()
+    {
+        string missing = Path.Combine(_directory.FullName, "absent.conf");
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", missing);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"[ALERT] {missing}: cannot read the configuration", stderr);
+    }
+
+    [Fact]
+    public async Task Run_DefaultConfig_RunsTasksUntilInterruptedThenStopsCleanly()
+    {
+        using var proxy = ActorProxyProcess.Start();
+
+        await proxy.WaitForOutputAsync("ActorProxy running");
+        await proxy.WaitForOutputAsync("[lua state 1] worker 1 ready");
+        await proxy.WaitForOutputAsync("[lua state 2] worker 2 ready");
+        await proxy.WaitForOutputAsync("[lua state 0] shared state ready");
+        proxy.Interrupt();
+        int code = await proxy.WaitForExitAsync();
+
+        Assert.True(code == 0, proxy.Stderr);
+        Assert.Contains("ActorProxy stopped", proxy.Stdout);
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_directory.FullName, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}

@@ -1,0 +1,115 @@
+using ActorProxy.Host.Configuration;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Lua;
+
+namespace ActorProxy.Host.Tests.Configuration;
+
+public sealed class HoconConfigReaderTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-config");
+
+    [Fact]
+    public void Read_EmptyFile_TakesHaproxyDefaults()
+    {
+        var config = Read("");
+
+        var global = config.Global;
+        Assert.Equal(Environment.ProcessorCount, global.Threads);
+        Assert.Equal(1, global.ThreadGroups);
+        Assert.Empty(global.LuaLoad);
+        Assert.Empty(global.LuaLoadPerThread);
+        Assert.Equal(new LuaTune(), global.Tune);
+    }
+
+    [Fact]
+    public void Read_GlobalSection_MapsEveryKey()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "a.lua"), "");
+        File.WriteAllText(Path.Combine(_directory.FullName, "b.lua"), "");
+
+        var global = Read("""
+            actorproxy.global {
+              threads = 4
+              thread-groups = 2
+              lua-load = [ "a.lua" ]
+              lua-load-per-thread = "b.lua"
+              lua-prepend-path = [ "lib/?.lua", { path = "/opt/?.so", type = cpath } ]
+              tune.lua { maxmem = 64MiB, forced-yield = 500, session-timeout = 250ms, task-timeout = 2s, service-timeout = 1m }
+            }
+            """).Global;
+
+        Assert.Equal(4, global.Threads);
+        Assert.Equal(2, global.ThreadGroups);
+        Assert.Equal(new LuaFile(Path.Combine(_directory.FullName, "a.lua"), "a.lua"), Assert.Single(global.LuaLoad));
+        Assert.Equal("b.lua", Assert.Single(global.LuaLoadPerThread).Name);
+        Assert.Equal(
+            [new LuaPrependPath(Path.Combine(_directory.FullName, "lib/?.lua")), new LuaPrependPath("/opt/?.so", LuaPathType.CPath)],
+            global.LuaPrependPath);
+        Assert.Equal(new LuaTune
+        {
+            MaxMem = 64L << 20,
+            ForcedYield = 500,
+            SessionTimeout = TimeSpan.FromMilliseconds(250),
+            TaskTimeout = TimeSpan.FromSeconds(2),
+            ServiceTimeout = TimeSpan.FromMinutes(1),
+        }, global.Tune);
+    }
+
+    [Theory]
+    [InlineData("actorproxy.global.nbthreads = 2", "actorproxy.global.nbthreads", "unknown key")]
+    [InlineData("actorproxy.listeners = {}", "actorproxy.listeners", "unknown key")]
+    [InlineData("actorproxy.global.threads = [1]", "actorproxy.global.threads", "expected a single value")]
+    [InlineData("actorproxy.global.threads = 1.5", "actorproxy.global.threads", "expected an integer, got '1.5'")]
+    [InlineData("actorproxy.global.threads = -1", "actorproxy.global.threads", "must be at least 1, not -1")]
+    [InlineData("actorproxy.global { threads = 2, thread-groups = 3 }", "actorproxy.global.thread-groups", "must be between 1 and threads (2), not 3")]
+    [InlineData("actorproxy.global { threads = 130, thread-groups = 2 }", "actorproxy.global.thread-groups", "more than 64 threads in a group")]
+    [InlineData("actorproxy.global.lua-load = { a = 1 }", "actorproxy.global.lua-load", "expected a list")]
+    [InlineData("actorproxy.global.lua-load = [ \"none.lua\" ]", "actorproxy.global.lua-load", "Lua file 'none.lua' not found")]
+    [InlineData("actorproxy.global.lua-prepend-path = [ { type = cpath } ]", "actorproxy.global.lua-prepend-path", "lacks its 'path'")]
+    [InlineData("actorproxy.global.lua-prepend-path = [ { path = x, type = lib } ]", "actorproxy.global.lua-prepend-path", "type must be 'path' or 'cpath', not 'lib'")]
+    [InlineData("actorproxy.global.tune.lua.forced-yield = 0", "actorproxy.global.tune.lua.forced-yield", "must be at least 1 instruction")]
+    [InlineData("actorproxy.global.tune.lua.task-timeout = forever", "actorproxy.global.tune.lua.task-timeout", "expected a duration")]
+    [InlineData("actorproxy.global.tune.lua.maxmem = big", "actorproxy.global.tune.lua.maxmem", "expected a size in bytes")]
+    public void Read_BadValue_NamesFileKeyAndReason(string text, string key, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read(text));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal("test.conf", error.File);
+        Assert.Equal(key, error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Fact]
+    public void Read_SeveralMistakes_ReportsThemAll()
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read("""
+            actorproxy.global { threads = x, thread-groups = y, unknown = 1 }
+            """));
+
+        Assert.Equal(3, failure.Errors.Count);
+    }
+
+    [Fact]
+    public void Read_NotHocon_SaysSo()
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read("actorproxy.global.threads = ${undefined.path}"));
+
+        Assert.Contains("not valid HOCON", Assert.Single(failure.Errors).Reason);
+    }
+
+    [Fact]
+    public void Read_AkkaSection_IsLeftToAkka()
+    {
+        var config = Read("""
+            akka.loglevel = DEBUG
+            actorproxy.global.threads = 1
+            """);
+
+        Assert.Equal(1, config.Global.Threads);
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private ProxyConfig Read(string text) => HoconConfigReader.Read(text, "test.conf", _directory.FullName);
+}
