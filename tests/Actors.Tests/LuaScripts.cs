@@ -15,10 +15,11 @@ internal sealed class LuaScripts : IDisposable
         return new LuaFile(path, name);
     }
 
-    public ProxyConfig Config(int threads, LuaFile[]? shared = null, LuaFile[]? perThread = null, LuaTune? tune = null) =>
+    public ProxyConfig Config(int threads, LuaFile[]? shared = null, LuaFile[]? perThread = null, LuaTune? tune = null, int groups = 1) =>
         new(Path.Combine(_directory.FullName, "test.conf"), new GlobalSettings
         {
             Threads = threads,
+            ThreadGroups = groups,
             LuaLoad = shared ?? [],
             LuaLoadPerThread = perThread ?? [],
             Tune = tune ?? new LuaTune(),

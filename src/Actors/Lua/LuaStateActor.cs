@@ -24,10 +24,11 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private long _tasksFailed;
 
     /// <summary>Creates the actor for state <paramref name="stateId"/>.</summary>
-    protected LuaStateActor(LuaEngine engine, int stateId, IReadOnlyList<LuaFile> files, string directive, ILogger logger)
+    protected LuaStateActor(LuaEngine engine, int stateId, int threadGroup, IReadOnlyList<LuaFile> files, string directive, ILogger logger)
     {
         _engine = engine;
         StateId = stateId;
+        ThreadGroup = threadGroup;
         _files = files;
         _directive = directive;
         Logger = logger;
@@ -41,11 +42,14 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         });
         Receive<ResumeLuaTask>(message => RunSlice(message.TaskId));
         Receive<GetLuaStateStatus>(message => message.Completion.TrySetResult(new LuaStateStatus(
-            StateId, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
+            StateId, ThreadGroup, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
     }
 
     /// <summary>0 for the shared state, the worker's number otherwise.</summary>
     protected int StateId { get; }
+
+    /// <summary>The worker's thread group (tgid); 0 for the shared state, which belongs to none.</summary>
+    protected int ThreadGroup { get; }
 
     /// <summary>Where this actor logs.</summary>
     protected ILogger Logger { get; }

@@ -22,11 +22,12 @@ public sealed record GetLuaStateStatus(TaskCompletionSource<LuaStateStatus> Comp
 
 /// <summary>What a Lua state's actor reports about itself.</summary>
 /// <param name="StateId">0 for the shared state, else the worker's number.</param>
+/// <param name="ThreadGroup">The worker's thread group (tgid), 0 for the shared state.</param>
 /// <param name="ManagedThreadId">The thread that answered: for a worker, its pinned thread.</param>
 /// <param name="MemoryBytes">Bytes the state holds.</param>
 /// <param name="Tasks">Tasks alive in the state.</param>
 /// <param name="TasksFailed">Tasks that ended with an error.</param>
-public sealed record LuaStateStatus(int StateId, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed);
+public sealed record LuaStateStatus(int StateId, int ThreadGroup, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed);
 
 /// <summary>How a task ended.</summary>
 public enum LuaTaskOutcome

@@ -15,12 +15,13 @@ public sealed class LuaWorker : LuaStateActor
     public const string Dispatcher = "actorproxy.worker-dispatcher";
 
     /// <summary>Creates worker <paramref name="thread"/>; use <see cref="Props"/>.</summary>
-    public LuaWorker(LuaEngine engine, int thread, GlobalSettings global, ILoggerFactory loggers)
-        : base(engine, thread, global.LuaLoadPerThread, "lua-load-per-thread", loggers.CreateLogger<LuaWorker>())
+    public LuaWorker(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, ILoggerFactory loggers)
+        : base(engine, thread, threadGroup, global.LuaLoadPerThread, "lua-load-per-thread", loggers.CreateLogger<LuaWorker>())
     {
     }
 
-    /// <summary>Props for worker <paramref name="thread"/> (1-based), on its pinned dispatcher.</summary>
-    public static Props Props(LuaEngine engine, int thread, GlobalSettings global, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new LuaWorker(engine, thread, global, loggers)).WithDispatcher(Dispatcher);
+    /// <summary>Props for worker <paramref name="thread"/> (1-based) of group
+    /// <paramref name="threadGroup"/>, on its pinned dispatcher.</summary>
+    public static Props Props(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new LuaWorker(engine, thread, threadGroup, global, loggers)).WithDispatcher(Dispatcher);
 }

@@ -17,7 +17,7 @@ public sealed class SharedLua : LuaStateActor
 
     /// <summary>Creates the shared state's actor; use <see cref="Props"/>.</summary>
     public SharedLua(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers)
-        : base(engine, 0, global.LuaLoad, "lua-load", loggers.CreateLogger<SharedLua>())
+        : base(engine, 0, 0, global.LuaLoad, "lua-load", loggers.CreateLogger<SharedLua>())
     {
     }
 

@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Tasks;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
@@ -22,10 +23,11 @@ public sealed class WorkerPool : ReceiveActor
     public WorkerPool(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers)
     {
         _logger = loggers.CreateLogger<WorkerPool>();
+        var layout = new ThreadLayout(global.Threads, global.ThreadGroups);
         _workers = new IActorRef[global.Threads];
         for (int thread = 1; thread <= global.Threads; thread++)
         {
-            _workers[thread - 1] = Context.ActorOf(LuaWorker.Props(engine, thread, global, loggers), $"worker-{thread}");
+            _workers[thread - 1] = Context.ActorOf(LuaWorker.Props(engine, thread, layout.GroupOf(thread), global, loggers), $"worker-{thread}");
         }
         Receive<GetWorkers>(message => message.Completion.TrySetResult(_workers));
     }

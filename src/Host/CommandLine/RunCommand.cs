@@ -13,22 +13,20 @@ internal static class RunCommand
         string path = file?.FullName ?? DefaultConfig.Locate();
         using var loggers = NodeStarter.CreateLoggers();
         var logger = loggers.CreateLogger("ActorProxy");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // A signal during the start is kept and acted on once the start is over: a node is
+        // either fully started then stopped in order, or not started at all.
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         Actors.Node.ProxyNode node;
         try
         {
-            node = await NodeStarter.StartAsync(path, loggers, startTasks: true, stop.Token);
+            node = await NodeStarter.StartAsync(path, loggers, startTasks: true, cancel);
         }
         catch (Exception e) when (e is ConfigException or LuaBootException)
         {
             return BootReport.Fail(e);
-        }
-        catch (OperationCanceledException)
-        {
-            return 130;
         }
 
         await using (node)
@@ -37,13 +35,7 @@ internal static class RunCommand
             logger.LogInformation(
                 "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s). Ctrl+C stops it.",
                 path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count);
-            try
-            {
-                await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), node.System.WhenTerminated);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
             logger.LogInformation("ActorProxy stopping");
         }
         logger.LogInformation("ActorProxy stopped");
@@ -52,7 +44,7 @@ internal static class RunCommand
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            stop.Cancel();
+            stopRequested.TrySetResult();
         }
     }
 }

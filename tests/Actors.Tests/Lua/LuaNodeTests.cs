@@ -31,6 +31,16 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task ThreadGroups_SplitWorkersAsHaproxyDoes()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 5, groups: 2));
+
+        var status = await node.GetLuaStatusAsync();
+
+        Assert.Equal([0, 1, 1, 1, 2, 2], status.Select(s => s.ThreadGroup));
+    }
+
+    [Fact]
     public async Task CoreThread_IsWorkerNumberInWorkers_AndZeroInSharedState()
     {
         var report = "core.register_task(function() error('thread=' .. core.thread) end)";
