@@ -6,7 +6,8 @@ namespace ActorProxy.Runtime.Lua;
 /// <summary>A state with the HAProxy API installed and its configured files run.</summary>
 /// <param name="State">The state.</param>
 /// <param name="Core">Its <c>core</c> class, which holds its init functions.</param>
-public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core)
+/// <param name="Http">Its TXN/HTTP/AppletHTTP classes, which run its registered functions on transactions.</param>
+public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi Http)
 {
     /// <summary>Creates state <paramref name="id"/> in <paramref name="engine"/>, installs
     /// <c>core</c> and runs <paramref name="files"/> in order (<c>hlua_init_state</c>, then
@@ -23,6 +24,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core)
         try
         {
             var core = LuaCoreApi.Install(state, engine.Registry);
+            var http = LuaHttpApi.Install(state, engine.Registry);
             foreach (var file in files)
             {
                 try
@@ -35,7 +37,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core)
                     throw new LuaScriptException($"{directive} '{file.Name}' ({where}): {e.Message}", e);
                 }
             }
-            return new LoadedLuaState(state, core);
+            return new LoadedLuaState(state, core, http);
         }
         catch
         {

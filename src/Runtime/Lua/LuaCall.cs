@@ -106,8 +106,95 @@ public readonly unsafe ref struct LuaCall
         return luaL_ref(_thread, LUA_REGISTRYINDEX);
     }
 
+    /// <summary>Argument <paramref name="arg"/>, a string, as raw bytes (Lua strings are byte strings).</summary>
+    public byte[] GetBytes(int arg)
+    {
+        if (lua_type(_thread, arg) is not (LUA_TSTRING or LUA_TNUMBER))
+        {
+            throw BadArgument(arg, Expected("string", arg));
+        }
+        nuint length;
+        byte* bytes = lua_tolstring(_thread, arg, &length);
+        return new ReadOnlySpan<byte>(bytes, checked((int)length)).ToArray();
+    }
+
+    /// <summary>Returns raw bytes as a Lua string.</summary>
+    public int Return(ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            lua_pushlstring(_thread, p, (nuint)bytes.Length);
+        }
+        return 1;
+    }
+
     /// <summary>Argument <paramref name="arg"/> as Lua truth: false only for nil and false.</summary>
     public bool GetBoolean(int arg) => lua_toboolean(_thread, arg) != 0;
+
+    /// <summary>Argument <paramref name="arg"/> as a sample: a string, a long (integral numbers),
+    /// a bool, or null for nil; other types are refused.</summary>
+    public object? GetSample(int arg)
+    {
+        switch (lua_type(_thread, arg))
+        {
+            case LUA_TNIL:
+            case -1:
+                return null;
+            case LUA_TBOOLEAN:
+                return lua_toboolean(_thread, arg) != 0;
+            case LUA_TNUMBER:
+                int isInteger;
+                long integer = lua_tointegerx(_thread, arg, &isInteger);
+                return isInteger != 0 ? integer : ToManagedString(_thread, arg);
+            case LUA_TSTRING:
+                return ToManagedString(_thread, arg);
+            default:
+                throw BadArgument(arg, Expected("string, number or boolean", arg));
+        }
+    }
+
+    /// <summary>Returns a sample (see <see cref="GetSample"/>): nil for null.</summary>
+    public int ReturnSample(object? sample) => sample switch
+    {
+        null => ReturnNil(),
+        string s => Return(s),
+        long n => Return(n),
+        int n => Return((long)n),
+        bool b => Return(b),
+        double d => Return(d),
+        _ => Return(Convert.ToString(sample, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+    };
+
+    /// <summary>Returns header fields as HAProxy's Lua API gives them: a table from the
+    /// lower-case name to an array of values indexed from 0.</summary>
+    public int ReturnHeaders(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        lua_createtable(_thread, 0, 8);
+        int table = lua_gettop(_thread);
+        foreach (var (name, value) in fields)
+        {
+            PushString(_thread, name.ToLowerInvariant());
+            if (lua_rawget(_thread, table) != LUA_TTABLE)
+            {
+                lua_pop(_thread, 1);
+                lua_createtable(_thread, 2, 0);
+                PushString(_thread, name.ToLowerInvariant());
+                lua_pushvalue(_thread, -2);
+                lua_rawset(_thread, table);
+            }
+            long next = 0;
+            while (lua_rawgeti(_thread, -1, next) != LUA_TNIL)
+            {
+                lua_pop(_thread, 1);
+                next++;
+            }
+            lua_pop(_thread, 1);
+            PushString(_thread, value);
+            lua_rawseti(_thread, -2, next);
+            lua_pop(_thread, 1);
+        }
+        return 1;
+    }
 
     /// <summary>Returns nothing.</summary>
     public int Return() => 0;

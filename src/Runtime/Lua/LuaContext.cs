@@ -110,6 +110,58 @@ public sealed unsafe class LuaContext : IDisposable
         lua_pushboolean(thread, value ? 1 : 0);
     }
 
+    /// <summary>Pushes the value of a registry reference (a function, a table) as an argument.</summary>
+    public void PushReference(int reference)
+    {
+        nint thread = PrepareArgument();
+        lua_rawgeti(thread, LUA_REGISTRYINDEX, reference);
+    }
+
+    /// <summary>Pushes a sample (string, long, bool, double, or nil for null) as an argument.</summary>
+    public void PushSample(object? sample)
+    {
+        nint thread = PrepareArgument();
+        switch (sample)
+        {
+            case null:
+                lua_pushnil(thread);
+                break;
+            case long n:
+                lua_pushinteger(thread, n);
+                break;
+            case bool b:
+                lua_pushboolean(thread, b ? 1 : 0);
+                break;
+            case double d:
+                lua_pushnumber(thread, d);
+                break;
+            default:
+                PushString(thread, Convert.ToString(sample, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                break;
+        }
+    }
+
+    /// <summary>Result <paramref name="index"/> (1-based) as a sample: string, long, bool, or
+    /// null for nil and for types a sample cannot hold.</summary>
+    public object? GetSample(int index)
+    {
+        nint thread = LiveThread;
+        int at = ResultIndex(index);
+        switch (lua_type(thread, at))
+        {
+            case LUA_TBOOLEAN:
+                return lua_toboolean(thread, at) != 0;
+            case LUA_TNUMBER:
+                int isInteger;
+                long integer = lua_tointegerx(thread, at, &isInteger);
+                return isInteger != 0 ? integer : ToManagedString(thread, at);
+            case LUA_TSTRING:
+                return ToManagedString(thread, at);
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Starts or continues the call (<c>hlua_ctx_resume</c>). On an error the
     /// coroutine is renewed, the message kept in <see cref="ErrorMessage"/>, and the context is
     /// ready for the next call.</summary>
@@ -175,6 +227,28 @@ public sealed unsafe class LuaContext : IDisposable
             RunTime += time.GetElapsedTime(_resumeStart);
             _state.Running = outer;
         }
+    }
+
+    /// <summary>Abandons the call in progress, if any: the coroutine is renewed and the
+    /// context is ready for the next call.</summary>
+    public void Abort()
+    {
+        if (State == LuaContextState.Running)
+        {
+            _yieldedValues = 0;
+            _forcedYield = false;
+            State = LuaContextState.Stopped;
+            Renew(null);
+        }
+    }
+
+    /// <summary>Takes a registry reference to result <paramref name="index"/> (1-based);
+    /// release it with <see cref="LuaState.Unref"/>.</summary>
+    public int ReferenceResult(int index)
+    {
+        nint thread = LiveThread;
+        lua_pushvalue(thread, ResultIndex(index));
+        return luaL_ref(thread, LUA_REGISTRYINDEX);
     }
 
     /// <summary>Result <paramref name="index"/> (1-based) as an integer, or null if it is not one.</summary>
@@ -293,11 +367,11 @@ public sealed unsafe class LuaContext : IDisposable
     }
 
     // hlua_ctx_renew: a fresh coroutine replaces the failed one, which Lua then collects.
-    private bool Renew(string message)
+    private bool Renew(string? message)
     {
         var (thread, reference) = NewCoroutine();
         bool kept = lua_checkstack(thread, 1) != 0;
-        if (kept)
+        if (kept && message is not null)
         {
             PushString(thread, message);
         }

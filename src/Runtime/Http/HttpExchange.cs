@@ -1,0 +1,67 @@
+namespace ActorProxy.Runtime.Http;
+
+/// <summary>
+/// One HTTP transaction as rules and Lua see it (HAProxy's <c>txn</c>): the request, later the
+/// response, the transaction's variables, and the decisions rules took. A plain object, so it
+/// can be handed to the worker that owns the connection, or snapshotted for the shared state.
+/// </summary>
+public sealed class HttpExchange
+{
+    /// <summary>Creates an exchange for a request received by <paramref name="frontend"/>.</summary>
+    public HttpExchange(string frontend, string method, string path, string? query, string version)
+    {
+        Frontend = frontend;
+        Method = method;
+        Path = path;
+        Query = query;
+        Version = version;
+    }
+
+    /// <summary>The frontend that received the request.</summary>
+    public string Frontend { get; }
+
+    /// <summary>The request method.</summary>
+    public string Method { get; set; }
+
+    /// <summary>The path, without the query string.</summary>
+    public string Path { get; set; }
+
+    /// <summary>The query string without its '?', or null when there is none.</summary>
+    public string? Query { get; set; }
+
+    /// <summary>The protocol version, such as <c>HTTP/1.1</c>.</summary>
+    public string Version { get; }
+
+    /// <summary>The request header fields.</summary>
+    public HttpHeaders RequestHeaders { get; } = new();
+
+    /// <summary>The request body, when the frontend read it (services), else empty.</summary>
+    public byte[] RequestBody { get; set; } = [];
+
+    /// <summary>The client's address (<c>src</c>).</summary>
+    public string ClientAddress { get; init; } = "";
+
+    /// <summary>The client's port (<c>src_port</c>).</summary>
+    public int ClientPort { get; init; }
+
+    /// <summary>The response status, once a response is there.</summary>
+    public int Status { get; set; }
+
+    /// <summary>The response header fields, once a response is there.</summary>
+    public HttpHeaders ResponseHeaders { get; } = new();
+
+    /// <summary>The transaction's variables (<c>txn.*</c>, <c>req.*</c>, <c>res.*</c>), by full name.</summary>
+    public Dictionary<string, object> Variables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The log level set with <c>txn:set_loglevel</c> (syslog numbering), or null for the default.</summary>
+    public int? LogLevel { get; set; }
+
+    /// <summary>The backend rules chose (<c>use-backend</c>), or null for the frontend's default.</summary>
+    public string? Backend { get; set; }
+
+    /// <summary>The response ActorProxy gives itself, set by <c>return</c>, <c>deny</c> or a service.</summary>
+    public HttpReply? Reply { get; set; }
+
+    /// <summary>The path and query as sent on the request line (<c>url</c>).</summary>
+    public string Url => Query is null ? Path : $"{Path}?{Query}";
+}

@@ -1,0 +1,398 @@
+using System.Text.RegularExpressions;
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Rules;
+using ActorProxy.Runtime.Samples;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Runtime.Lua.Api;
+
+/// <summary>
+/// HAProxy's TXN, HTTP and AppletHTTP classes in one state, and the runner that calls this
+/// state's registered actions, fetches, converters and services on a transaction. A failing
+/// action, fetch or converter is logged and the request goes on without it; a failing service
+/// answers 500 — as in HAProxy.
+/// </summary>
+/// <remarks>Calls run to their end where the state's owner runs them: an action or service
+/// that yields (<c>core.sleep</c>, <c>core.yield</c>) is reported as not supported yet.</remarks>
+public sealed class LuaHttpApi : ILuaActions
+{
+    private const string Internal = "__actorproxy_http";
+    private static readonly byte[] HttpSource = LuaResources.Read("ActorProxy.Runtime.Lua.Api.Http.lua");
+
+    private readonly LuaState _state;
+    private readonly LuaFunctionRegistry _registry;
+    private readonly LuaContext _session;
+    private readonly LuaContext _service;
+    private int _actionEntry;
+    private int _fetchEntry;
+    private int _converterEntry;
+    private int _serviceEntry;
+
+    // The transaction being run, and for a service the response it builds.
+    private HttpExchange? _exchange;
+    private HttpReply? _reply;
+    private int _bodyOffset;
+    private bool _done;
+
+    private LuaHttpApi(LuaState state, LuaFunctionRegistry registry)
+    {
+        _state = state;
+        _registry = registry;
+        _session = state.CreateContext(state.Tune.SessionTimeout);
+        _service = state.CreateContext(state.Tune.ServiceTimeout);
+    }
+
+    /// <summary>Calls run so far in this state, and how many failed.</summary>
+    public (long Calls, long Errors) Counters => (_calls, _errors);
+
+    private long _calls;
+    private long _errors;
+
+    /// <summary>Installs the classes into <paramref name="state"/>, which must have <c>core</c>.</summary>
+    public static LuaHttpApi Install(LuaState state, LuaFunctionRegistry registry)
+    {
+        var api = new LuaHttpApi(state, registry);
+        state.Expose(Internal, "get_headers", api.GetHeaders);
+        state.Expose(Internal, "header", api.Header);
+        state.Expose(Internal, "request_line", api.RequestLine);
+        state.Expose(Internal, "set_status", api.SetStatus);
+        state.Expose(Internal, "fetch", api.FetchFromLua);
+        state.Expose(Internal, "convert", api.ConvertFromLua);
+        state.Expose(Internal, "get_var", api.GetVariable);
+        state.Expose(Internal, "set_var", api.SetVariable);
+        state.Expose(Internal, "set_loglevel", api.SetLogLevel);
+        state.Expose(Internal, "done", api.Done);
+        state.Expose(Internal, "request", api.Request);
+        state.Expose(Internal, "start_response", api.StartResponse);
+        state.Expose(Internal, "send", api.Send);
+        state.Expose(Internal, "receive", api.Receive);
+        state.Expose(Internal, "getline", api.GetLine);
+
+        int body = state.Load(HttpSource, "=(actorproxy http)");
+        using var context = state.CreateContext(state.Tune.TaskTimeout);
+        context.Start(body);
+        var result = context.Resume(yieldAllowed: false);
+        state.Unref(body);
+        if (result != LuaExecResult.Ok || context.ResultCount != 4)
+        {
+            throw new LuaScriptException($"Lua state {state.Id}: cannot install the HTTP classes: {context.ErrorMessage}");
+        }
+        api._actionEntry = context.ReferenceResult(1);
+        api._fetchEntry = context.ReferenceResult(2);
+        api._converterEntry = context.ReferenceResult(3);
+        api._serviceEntry = context.ReferenceResult(4);
+        return api;
+    }
+
+    /// <inheritdoc/>
+    public bool HasFetch(string name) => IsHere(LuaFunctionKind.SampleFetch, name);
+
+    /// <inheritdoc/>
+    public bool HasConverter(string name) => IsHere(LuaFunctionKind.Converter, name);
+
+    /// <summary>True when this state registered <paramref name="name"/> as <paramref name="kind"/>.</summary>
+    public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
+
+    /// <inheritdoc/>
+    public void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    {
+        if (Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments, out _) is { } error)
+        {
+            Log(LuaFunctionKind.Action, name, error);
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    {
+        if (Call(_session, LuaFunctionKind.SampleFetch, name, _fetchEntry, exchange, null, arguments, out object? result) is { } error)
+        {
+            Log(LuaFunctionKind.SampleFetch, name, error);
+            return null;
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments)
+    {
+        if (Call(_session, LuaFunctionKind.Converter, name, _converterEntry, exchange, input, arguments, out object? result) is { } error)
+        {
+            Log(LuaFunctionKind.Converter, name, error);
+            return null;
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public HttpReply RunService(string name, HttpExchange exchange)
+    {
+        _reply = new HttpReply(200);
+        _bodyOffset = 0;
+        try
+        {
+            if (Call(_service, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, [], out _) is { } error)
+            {
+                Log(LuaFunctionKind.Service, name, error);
+                return HttpReply.Text(500, "text/plain", "500 Internal Server Error\n");
+            }
+            return _reply;
+        }
+        finally
+        {
+            _reply = null;
+        }
+    }
+
+    // Runs entry(function, [input], arguments...) for one registered function; returns the error, or null.
+    private string? Call(LuaContext context, LuaFunctionKind kind, string name, int entry, HttpExchange exchange,
+        object? input, IReadOnlyList<string> arguments, out object? result)
+    {
+        result = null;
+        var function = _registry.Find(kind, name);
+        if (function is null || !function.IsIn(_state.Id))
+        {
+            return $"not registered in Lua state {_state.Id}";
+        }
+        _calls++;
+        _exchange = exchange;
+        _done = false;
+        try
+        {
+            context.Start(entry);
+            context.PushReference(function.GetReference(_state.Id));
+            if (input is not null)
+            {
+                context.PushSample(input);
+            }
+            foreach (string argument in arguments)
+            {
+                context.PushArgument(argument);
+            }
+            var outcome = context.Resume(yieldAllowed: true);
+            // A forced yield lets the owner breathe between slices; the call runs to its end
+            // here, bounded by the context's timeout.
+            while (outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
+            {
+                outcome = context.Resume(yieldAllowed: true);
+            }
+            if (outcome == LuaExecResult.Again)
+            {
+                context.Abort();
+                if (_done)
+                {
+                    return null;
+                }
+                _errors++;
+                return "yielding (core.sleep, core.yield) is not supported yet in actions, fetches, converters and services";
+            }
+            if (outcome != LuaExecResult.Ok)
+            {
+                _errors++;
+                return context.ErrorMessage ?? "unknown error";
+            }
+            result = context.ResultCount > 0 ? context.GetSample(1) : null;
+            return null;
+        }
+        finally
+        {
+            _exchange = null;
+        }
+    }
+
+    private void Log(LuaFunctionKind kind, string name, string error) =>
+        _state.Logger.LogError("Lua {Kind} 'lua.{Name}' (state {StateId}): {Error}", LuaFunctionRegistry.Describe(kind), name, _state.Id, error);
+
+    private HttpExchange Current(LuaCall call) =>
+        _exchange ?? throw new LuaArgumentException($"{call.Name}: no HTTP transaction is running in this state");
+
+    // get_headers(response)
+    private int GetHeaders(LuaCall call)
+    {
+        var exchange = Current(call);
+        return call.ReturnHeaders((call.GetBoolean(1) ? exchange.ResponseHeaders : exchange.RequestHeaders).Fields);
+    }
+
+    // header(op, response, name, value | regex, replacement)
+    private int Header(LuaCall call)
+    {
+        var exchange = Current(call);
+        bool response = call.GetBoolean(2);
+        var headers = response ? _reply?.Headers ?? exchange.ResponseHeaders : exchange.RequestHeaders;
+        string name = call.GetString(3);
+        switch (call.GetString(1))
+        {
+            case "set":
+                headers.Set(name, call.GetString(4));
+                break;
+            case "add":
+                headers.Add(name, call.GetString(4));
+                break;
+            case "del":
+                headers.Remove(name);
+                break;
+            default:
+                headers.Replace(name, new Regex(call.GetString(4), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), call.GetString(5));
+                break;
+        }
+        return call.Return();
+    }
+
+    // request_line(part, value)
+    private int RequestLine(LuaCall call)
+    {
+        var exchange = Current(call);
+        string value = call.GetString(2);
+        switch (call.GetString(1))
+        {
+            case "method":
+                exchange.Method = value;
+                break;
+            case "path":
+                exchange.Path = value;
+                break;
+            case "query":
+                exchange.Query = value;
+                break;
+            default:
+                int question = value.IndexOf('?', StringComparison.Ordinal);
+                exchange.Path = question < 0 ? value : value[..question];
+                exchange.Query = question < 0 ? null : value[(question + 1)..];
+                break;
+        }
+        return call.Return();
+    }
+
+    // set_status(status[, reason])
+    private int SetStatus(LuaCall call)
+    {
+        var exchange = Current(call);
+        long status = call.GetInteger(1);
+        if (status is < 100 or > 999)
+        {
+            return call.Fail($"{call.Name}: invalid status {status}");
+        }
+        if (_reply is not null)
+        {
+            _reply.Status = (int)status;
+            _reply.Reason = call.IsNoneOrNil(2) ? null : call.GetString(2);
+        }
+        else
+        {
+            exchange.Status = (int)status;
+        }
+        return call.Return();
+    }
+
+    // fetch(name, as_string, args...): built-in fetches from Lua (txn.f / txn.sf).
+    private int FetchFromLua(LuaCall call)
+    {
+        var exchange = Current(call);
+        string name = call.GetString(1);
+        if (!SampleFunctions.Fetches.TryGetValue(name, out var fetch) && !SampleFunctions.Fetches.TryGetValue(name.Replace('_', '.'), out fetch))
+        {
+            return call.Fail($"unknown sample fetch '{name}'");
+        }
+        var sample = fetch(exchange, Arguments(call, 3));
+        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleFunctions.AsString(sample) : sample);
+    }
+
+    // convert(name, as_string, input, args...): built-in converters from Lua (txn.c / txn.sc).
+    private int ConvertFromLua(LuaCall call)
+    {
+        string name = call.GetString(1);
+        if (!SampleFunctions.Converters.TryGetValue(name, out var converter))
+        {
+            return call.Fail($"unknown converter '{name}'");
+        }
+        var input = call.GetSample(3);
+        var sample = input is null ? null : converter(input, Arguments(call, 4));
+        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleFunctions.AsString(sample) : sample);
+    }
+
+    private int GetVariable(LuaCall call) =>
+        call.ReturnSample(Current(call).Variables.GetValueOrDefault(call.GetString(1)));
+
+    private int SetVariable(LuaCall call)
+    {
+        var exchange = Current(call);
+        string name = call.GetString(1);
+        if (call.GetSample(2) is { } value)
+        {
+            exchange.Variables[name] = value;
+        }
+        else
+        {
+            exchange.Variables.Remove(name);
+        }
+        return call.Return();
+    }
+
+    private int SetLogLevel(LuaCall call)
+    {
+        long level = call.GetInteger(1);
+        if (level is < 0 or > 7)
+        {
+            return call.Fail($"{call.Name}: invalid log level {level}");
+        }
+        Current(call).LogLevel = (int)level;
+        return call.Return();
+    }
+
+    private int Done(LuaCall call)
+    {
+        Current(call);
+        _done = true;
+        return call.Return();
+    }
+
+    // request() → method, version, path, qs, length: the fields of a new AppletHTTP.
+    private int Request(LuaCall call)
+    {
+        var exchange = Current(call);
+        return call.Return(exchange.Method) + call.Return(exchange.Version.Replace("HTTP/", "", StringComparison.Ordinal)) +
+            call.Return(exchange.Path) + call.Return(exchange.Query ?? "") + call.Return((long)exchange.RequestBody.Length);
+    }
+
+    private int StartResponse(LuaCall call)
+    {
+        Current(call);
+        return call.Return();
+    }
+
+    private int Send(LuaCall call)
+    {
+        Current(call);
+        (_reply ?? throw new LuaArgumentException($"{call.Name}: only a service can send")).Body.Write(call.GetBytes(1));
+        return call.Return();
+    }
+
+    private int Receive(LuaCall call)
+    {
+        var body = Current(call).RequestBody;
+        int size = call.IsNoneOrNil(1) ? body.Length - _bodyOffset : (int)Math.Clamp(call.GetInteger(1), 0, body.Length - _bodyOffset);
+        var chunk = body.AsSpan(_bodyOffset, size);
+        _bodyOffset += size;
+        return call.Return(chunk);
+    }
+
+    private int GetLine(LuaCall call)
+    {
+        var body = Current(call).RequestBody;
+        int end = Array.IndexOf(body, (byte)'\n', _bodyOffset);
+        int size = (end < 0 ? body.Length : end + 1) - _bodyOffset;
+        var line = body.AsSpan(_bodyOffset, size);
+        _bodyOffset += size;
+        return call.Return(line);
+    }
+
+    private static string[] Arguments(LuaCall call, int first)
+    {
+        var arguments = new string[Math.Max(0, call.ArgumentCount - first + 1)];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = call.GetString(first + i);
+        }
+        return arguments;
+    }
+}

@@ -1,0 +1,17 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Runtime.Rules;
+
+/// <summary>Runs Lua actions and services for the rules, in the Lua state that owns the
+/// transaction, on top of its fetches and converters.</summary>
+public interface ILuaActions : ILuaSamples
+{
+    /// <summary>Runs action <c>lua.</c><paramref name="name"/>. A failing action is logged by
+    /// the implementation and the rules go on, as in HAProxy.</summary>
+    void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
+
+    /// <summary>Runs HTTP service <c>lua.</c><paramref name="name"/> and returns its response;
+    /// a failing service answers 500.</summary>
+    HttpReply RunService(string name, HttpExchange exchange);
+}

@@ -1,0 +1,174 @@
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Lua;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Runtime.Tests.Lua.Api;
+
+public sealed class LuaHttpApiTests : IDisposable
+{
+    private readonly CapturingLogger _log = new();
+    private readonly LuaEngine _engine;
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-http");
+
+    public LuaHttpApiTests()
+    {
+        _engine = new LuaEngine(new LuaTune { SessionTimeout = TimeSpan.FromMilliseconds(300), ServiceTimeout = TimeSpan.FromMilliseconds(300) }, loggers: _log);
+    }
+
+    [Fact]
+    public void Action_ReadsAndChangesTheRequest()
+    {
+        var lua = Load("""
+            core.register_action("tag", { "http-req" }, function(txn, suffix)
+              local host = txn.http:req_get_headers()["host"][0]
+              txn.http:req_set_header("x-tag", host .. "-" .. suffix)
+              txn.http:req_del_header("x-remove")
+              txn.http:req_set_path("/v2" .. txn.sf:path())
+              txn:set_var("txn.seen", 1)
+            end, 1)
+            """);
+        var exchange = Request("/items", ("host", "example.org"), ("x-remove", "1"));
+
+        lua.Http.RunAction("tag", exchange, ["a"]);
+
+        Assert.Equal("example.org-a", exchange.RequestHeaders.GetLast("x-tag"));
+        Assert.Null(exchange.RequestHeaders.GetLast("x-remove"));
+        Assert.Equal("/v2/items", exchange.Path);
+        Assert.Equal(1L, exchange.Variables["txn.seen"]);
+    }
+
+    [Fact]
+    public void HeadersTable_KeepsRepeatedValuesIndexedFromZero()
+    {
+        var lua = Load("""
+            core.register_fetches("second_cookie", function(txn)
+              local h = txn.http:req_get_headers()
+              return h["cookie"][1] .. "/" .. #h["cookie"]
+            end)
+            """);
+        var exchange = Request("/", ("Cookie", "a=1"), ("Cookie", "b=2"));
+
+        Assert.Equal("b=2/1", lua.Http.Fetch("second_cookie", exchange, []));
+    }
+
+    [Fact]
+    public void FetchAndConverter_ReturnSamples()
+    {
+        var lua = Load("""
+            core.register_fetches("id", function(txn, prefix) return prefix .. txn.f:method() end)
+            core.register_converters("shout", function(s) return s:upper() .. "!" end)
+            """);
+        var exchange = Request("/");
+
+        Assert.Equal("req-GET", lua.Http.Fetch("id", exchange, ["req-"]));
+        Assert.Equal("HI!", lua.Http.Convert("shout", exchange, "hi", []));
+    }
+
+    [Fact]
+    public void FailingAction_IsLogged_AndTheRequestGoesOn()
+    {
+        var lua = Load("core.register_action('boom', { 'http-req' }, function(txn) error('kaput') end)");
+        var exchange = Request("/");
+
+        lua.Http.RunAction("boom", exchange, []);
+
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Lua action 'lua.boom' (state 1): runtime error: test.lua:1: kaput"));
+        Assert.Equal((1, 1), lua.Http.Counters);
+    }
+
+    [Fact]
+    public void EndlessFetch_IsStoppedAtSessionTimeout()
+    {
+        var lua = Load("core.register_fetches('spin', function(txn) while true do end end)");
+
+        Assert.Null(lua.Http.Fetch("spin", Request("/"), []));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("sample-fetch 'lua.spin' (state 1): execution timeout"));
+    }
+
+    [Fact]
+    public void Service_AnswersWithStatusHeadersAndBody()
+    {
+        var lua = Load("""
+            core.register_service("hello", "http", function(applet)
+              local body = "hello " .. applet.path .. " " .. applet:receive()
+              applet:set_status(201)
+              applet:add_header("content-type", "text/plain")
+              applet:add_header("content-length", #body)
+              applet:start_response()
+              applet:send(body)
+            end)
+            """);
+        var exchange = Request("/greet");
+        exchange.RequestBody = "from body"u8.ToArray();
+
+        var reply = lua.Http.RunService("hello", exchange);
+
+        Assert.Equal(201, reply.Status);
+        Assert.Equal("text/plain", reply.Headers.GetLast("content-type"));
+        Assert.Equal("hello /greet from body", System.Text.Encoding.UTF8.GetString(reply.Body.ToArray()));
+    }
+
+    [Fact]
+    public void FailingService_Answers500()
+    {
+        var lua = Load("core.register_service('bad', 'http', function(applet) applet:send(nil) end)");
+
+        var reply = lua.Http.RunService("bad", Request("/"));
+
+        Assert.Equal(500, reply.Status);
+        Assert.Contains(_log.Entries, e => e.Message.Contains("service 'lua.bad'"));
+    }
+
+    [Fact]
+    public void Done_EndsTheActionWithoutError()
+    {
+        var lua = Load("""
+            core.register_action("stop", { "http-req" }, function(txn)
+              txn.http:req_set_header("x-before", "1")
+              txn:done()
+              txn.http:req_set_header("x-after", "1")
+            end)
+            """);
+        var exchange = Request("/");
+
+        lua.Http.RunAction("stop", exchange, []);
+
+        Assert.Equal("1", exchange.RequestHeaders.GetLast("x-before"));
+        Assert.Null(exchange.RequestHeaders.GetLast("x-after"));
+        Assert.Equal((1, 0), lua.Http.Counters);
+    }
+
+    [Fact]
+    public void SleepInAnAction_IsReportedAsNotSupportedYet()
+    {
+        var lua = Load("core.register_action('nap', { 'http-req' }, function(txn) core.msleep(1) end)");
+
+        lua.Http.RunAction("nap", Request("/"), []);
+
+        Assert.Contains(_log.Entries, e => e.Message.Contains("yielding (core.sleep, core.yield) is not supported yet"));
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private LoadedLuaState Load(string source)
+    {
+        string path = Path.Combine(_directory.FullName, "test.lua");
+        File.WriteAllText(path, source);
+        return LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "test.lua")], "lua-load-per-thread");
+    }
+
+    private static HttpExchange Request(string path, params (string Name, string Value)[] headers)
+    {
+        var exchange = new HttpExchange("fe", "GET", path, null, "HTTP/1.1") { ClientAddress = "127.0.0.1", ClientPort = 5555 };
+        foreach (var (name, value) in headers)
+        {
+            exchange.RequestHeaders.Add(name, value);
+        }
+        return exchange;
+    }
+}
