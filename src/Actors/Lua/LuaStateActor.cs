@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Tasks;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,9 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
             AdoptRegisteredTasks();
         });
         Receive<ResumeLuaTask>(message => RunSlice(message.TaskId));
+        Receive<RunHttpRequest>(message => Complete(message.Completion, () => FrontendRules.RunRequest(message.Frontend, message.Exchange, LuaActions)));
+        Receive<RunHttpResponse>(message => Complete(message.Completion, () => FrontendRules.RunResponse(message.Frontend, message.Exchange, LuaActions)));
+        Receive<CallSharedLua>(message => message.Completion.TrySetResult(CallHere(message)));
         Receive<GetLuaStateStatus>(message => message.Completion.TrySetResult(new LuaStateStatus(
             StateId, ThreadGroup, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
     }
@@ -57,7 +61,11 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
+    /// <summary>The Lua functions this actor's rules call: its own state's by default.</summary>
+    protected virtual ILuaActions LuaActions => Loaded.Http;
+
+    /// <summary>The loaded state.</summary>
+    protected LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
 
     /// <inheritdoc/>
     protected override void PostStop()
@@ -71,6 +79,26 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         base.PostStop();
     }
 
+    // Runs a function of this state for another actor (the shared state serving a worker).
+    private object? CallHere(CallSharedLua call)
+    {
+        var http = Loaded.Http;
+        return call.Kind switch
+        {
+            LuaFunctionKind.Action => RunAction(http, call),
+            LuaFunctionKind.SampleFetch => http.Fetch(call.Name, call.Exchange, call.Arguments),
+            LuaFunctionKind.Converter => call.Input is null ? null : http.Convert(call.Name, call.Exchange, call.Input, call.Arguments),
+            LuaFunctionKind.Service => http.RunService(call.Name, call.Exchange),
+            _ => null,
+        };
+
+        static object? RunAction(Runtime.Lua.Api.LuaHttpApi http, CallSharedLua call)
+        {
+            http.RunAction(call.Name, call.Exchange, call.Arguments);
+            return null;
+        }
+    }
+
     private void Load()
     {
         if (_lua is not null)
@@ -80,7 +108,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
     }
 
-    // Replies to a boot step: any failure, Lua's or ours, goes back to the boot sequence.
+    // Replies to a step: any failure, Lua's or ours, goes back to the one who asked.
     private void Complete(TaskCompletionSource completion, Action step)
     {
         try

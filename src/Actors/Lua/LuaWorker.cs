@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Rules;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
@@ -15,13 +16,22 @@ public sealed class LuaWorker : LuaStateActor
     public const string Dispatcher = "actorproxy.worker-dispatcher";
 
     /// <summary>Creates worker <paramref name="thread"/>; use <see cref="Props"/>.</summary>
-    public LuaWorker(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, ILoggerFactory loggers)
+    public LuaWorker(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers)
         : base(engine, thread, threadGroup, global.LuaLoadPerThread, "lua-load-per-thread", loggers.CreateLogger<LuaWorker>())
     {
+        _sharedLua = sharedLua;
+        _tune = global.Tune;
     }
+
+    private readonly IActorRef _sharedLua;
+    private readonly LuaTune _tune;
+    private WorkerLuaActions? _actions;
+
+    /// <inheritdoc/>
+    protected override ILuaActions LuaActions => _actions ??= new WorkerLuaActions(Loaded.Http, _sharedLua, _tune);
 
     /// <summary>Props for worker <paramref name="thread"/> (1-based) of group
     /// <paramref name="threadGroup"/>, on its pinned dispatcher.</summary>
-    public static Props Props(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new LuaWorker(engine, thread, threadGroup, global, loggers)).WithDispatcher(Dispatcher);
+    public static Props Props(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new LuaWorker(engine, thread, threadGroup, global, sharedLua, loggers)).WithDispatcher(Dispatcher);
 }

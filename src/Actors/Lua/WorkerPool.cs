@@ -20,21 +20,21 @@ public sealed class WorkerPool : ReceiveActor
     private readonly ILogger _logger;
 
     /// <summary>Creates the pool and its workers; use <see cref="Props"/>.</summary>
-    public WorkerPool(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers)
+    public WorkerPool(LuaEngine engine, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers)
     {
         _logger = loggers.CreateLogger<WorkerPool>();
         var layout = new ThreadLayout(global.Threads, global.ThreadGroups);
         _workers = new IActorRef[global.Threads];
         for (int thread = 1; thread <= global.Threads; thread++)
         {
-            _workers[thread - 1] = Context.ActorOf(LuaWorker.Props(engine, thread, layout.GroupOf(thread), global, loggers), $"worker-{thread}");
+            _workers[thread - 1] = Context.ActorOf(LuaWorker.Props(engine, thread, layout.GroupOf(thread), global, sharedLua, loggers), $"worker-{thread}");
         }
         Receive<GetWorkers>(message => message.Completion.TrySetResult(_workers));
     }
 
     /// <summary>Props for the pool.</summary>
-    public static Props Props(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new WorkerPool(engine, global, loggers));
+    public static Props Props(LuaEngine engine, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new WorkerPool(engine, global, sharedLua, loggers));
 
     /// <inheritdoc/>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>

@@ -73,11 +73,6 @@ public sealed class ProxyNode : IAsyncDisposable
             }
             await JoinClusterAsync(system, cancel);
 
-            var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, loggers), "workers");
-            var workersReply = new TaskCompletionSource<IReadOnlyList<IActorRef>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            pool.Tell(new GetWorkers(workersReply));
-            var workers = await workersReply.Task.WaitAsync(cancel);
-
             system.ActorOf(ClusterSingletonManager.Props(
                 Lua.SharedLua.Props(engine, config.Global, loggers),
                 PoisonPill.Instance,
@@ -85,6 +80,11 @@ public sealed class ProxyNode : IAsyncDisposable
             var shared = system.ActorOf(ClusterSingletonProxy.Props(
                 $"/user/{Lua.SharedLua.ManagerName}",
                 ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+
+            var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, shared, loggers), "workers");
+            var workersReply = new TaskCompletionSource<IReadOnlyList<IActorRef>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.Tell(new GetWorkers(workersReply));
+            var workers = await workersReply.Task.WaitAsync(cancel);
 
             var node = new ProxyNode(system, engine, config, workers, shared);
             await node.BootAsync(startTasks, cancel);
@@ -145,6 +145,7 @@ public sealed class ProxyNode : IAsyncDisposable
         ThrowIfAny(errors);
 
         errors.AddRange(_engine.Registry.CheckConsistency(Config.Global.Threads).Select(e => e.Message));
+        errors.AddRange(ConfigValidator.CheckLuaReferences(Config, _engine.Registry));
         ThrowIfAny(errors);
 
         _engine.CompleteBoot();

@@ -37,5 +37,7 @@ internal static class NodeStarter
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss ";
         })
-        .SetMinimumLevel(LogLevel.Information));
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Yarp", LogLevel.Warning));
 }

@@ -31,12 +31,26 @@ internal static class RunCommand
 
         await using (node)
         {
-            var global = node.Config.Global;
-            logger.LogInformation(
-                "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s). Ctrl+C stops it.",
-                path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count);
-            await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
-            logger.LogInformation("ActorProxy stopping");
+            Microsoft.AspNetCore.Builder.WebApplication listeners;
+            try
+            {
+                listeners = await DataPlane.ProxyWebHost.StartAsync(node, loggers, cancel);
+            }
+            catch (ConfigException e)
+            {
+                return BootReport.Fail(e);
+            }
+            await using (listeners)
+            {
+                var global = node.Config.Global;
+                logger.LogInformation(
+                    "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s), listening on {Binds}. Ctrl+C stops it.",
+                    path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count,
+                    string.Join(", ", node.Config.Frontends.Select(f => $"{f.Name} http://{f.Bind}").DefaultIfEmpty("nothing")));
+                await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
+                logger.LogInformation("ActorProxy stopping");
+                await listeners.StopAsync(CancellationToken.None);
+            }
         }
         logger.LogInformation("ActorProxy stopped");
         return 0;

@@ -11,7 +11,7 @@ namespace ActorProxy.Host.Configuration;
 /// resolved against the file's folder, then <see cref="ConfigValidator"/>'s checks. Every error
 /// found is reported at once.
 /// </summary>
-public static class HoconConfigReader
+public static partial class HoconConfigReader
 {
     private const string Root = "actorproxy";
     private const string Global = Root + ".global";
@@ -69,7 +69,11 @@ public static class HoconConfigReader
                 ServiceTimeout = reader.Duration(Global + ".tune.lua.service-timeout"),
             },
         };
-        var config = new ProxyConfig(file, global);
+        var config = new ProxyConfig(file, global)
+        {
+            Frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray(),
+            Backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray(),
+        };
         // A key the reader refused already has its error; the validator speaks for the others.
         var refused = reader.Errors.Select(e => e.Key).ToHashSet();
         reader.Errors.AddRange(ConfigValidator.Validate(config).Where(e => !refused.Contains(e.Key)));
@@ -100,8 +104,20 @@ public static class HoconConfigReader
                 reader.Error(keyPath, "unknown key; the keys ActorProxy reads are listed in src/Host/Configuration/reference.conf.");
                 continue;
             }
+            // Frontends and backends are maps of names: the reader checks each one's keys.
+            if (keyPath is $"{Root}.frontends" or $"{Root}.backends")
+            {
+                continue;
+            }
             CheckKnownKeys(value, referenceValue, keyPath, reader);
         }
+    }
+
+    // The names under actorproxy.frontends or actorproxy.backends, in the order written.
+    private static IEnumerable<string> ProxySections(Config user, string section)
+    {
+        var value = user.GetValue($"{Root}.{section}");
+        return value is not null && value.IsObject() ? value.GetObject().Items.Keys : [];
     }
 
     private static string ReadReference()
@@ -112,7 +128,7 @@ public static class HoconConfigReader
         return text.ReadToEnd();
     }
 
-    private sealed class Reader(string file, string baseDirectory, Config config)
+    private sealed partial class Reader(string file, string baseDirectory, Config config)
     {
         public List<ConfigError> Errors { get; } = [];
 

@@ -9,6 +9,79 @@ public static class ConfigValidator
     /// <summary>HAProxy's per-group limit: a thread mask is one machine word.</summary>
     public const int MaxThreadsPerGroup = 64;
 
+    /// <summary>Checks, once Lua has loaded, that every <c>lua.NAME</c> the rules use is
+    /// registered with the right kind. Returns one message per missing function.</summary>
+    public static IReadOnlyList<string> CheckLuaReferences(ProxyConfig config, Lua.LuaFunctionRegistry registry)
+    {
+        var errors = new List<string>();
+        foreach (var frontend in config.Frontends)
+        {
+            var rules = frontend.HttpRequest.Select(r => ("http-request", r)).Concat(frontend.HttpResponse.Select(r => ("http-response", r)));
+            foreach (var (directive, rule) in rules)
+            {
+                foreach (var (kind, name) in rule.LuaFunctions().Distinct())
+                {
+                    if (registry.Find(kind, name) is null)
+                    {
+                        errors.Add($"{config.File}: frontend '{frontend.Name}': {directive} '{rule.Text}': no Lua {Lua.LuaFunctionRegistry.Describe(kind)} 'lua.{name}' is registered (core.register_{RegisterFunction(kind)}).");
+                    }
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static string RegisterFunction(Lua.LuaFunctionKind kind) => kind switch
+    {
+        Lua.LuaFunctionKind.Action => "action",
+        Lua.LuaFunctionKind.SampleFetch => "fetches",
+        Lua.LuaFunctionKind.Converter => "converters",
+        Lua.LuaFunctionKind.Service => "service",
+        _ => "cli",
+    };
+
+    private static void ValidateProxies(ProxyConfig config, List<ConfigError> errors)
+    {
+        var backends = config.Backends.ToDictionary(b => b.Name);
+        // Frontends are told apart by the local port of a connection.
+        var ports = new Dictionary<int, string>();
+        foreach (var frontend in config.Frontends)
+        {
+            string key = $"actorproxy.frontends.{frontend.Name}";
+            if (frontend.Bind.Port != 0 && !ports.TryAdd(frontend.Bind.Port, frontend.Name))
+            {
+                errors.Add(new ConfigError(config.File, key + ".bind", $"port {frontend.Bind.Port} is already used by frontend '{ports[frontend.Bind.Port]}'."));
+            }
+            if (frontend.Mode == ProxyMode.Tcp && (frontend.HttpRequest.Count > 0 || frontend.HttpResponse.Count > 0))
+            {
+                errors.Add(new ConfigError(config.File, key, "http-request and http-response rules need mode = http."));
+            }
+            var named = frontend.UseBackend.Select(s => (Key: key + ".use-backend", s.Backend));
+            if (frontend.DefaultBackend is not null)
+            {
+                named = named.Append((key + ".default-backend", frontend.DefaultBackend));
+            }
+            foreach (var (where, name) in named)
+            {
+                if (!backends.TryGetValue(name, out var backend))
+                {
+                    errors.Add(new ConfigError(config.File, where, $"no backend named '{name}'; backends are: {string.Join(", ", backends.Keys.DefaultIfEmpty("(none)"))}."));
+                }
+                else if (backend.Mode != frontend.Mode)
+                {
+                    errors.Add(new ConfigError(config.File, where, $"backend '{name}' is in {backend.Mode} mode but frontend '{frontend.Name}' is in {frontend.Mode} mode."));
+                }
+            }
+        }
+        foreach (var backend in config.Backends)
+        {
+            if (backend.ConnectTimeout <= TimeSpan.Zero || backend.ServerTimeout <= TimeSpan.Zero)
+            {
+                errors.Add(new ConfigError(config.File, $"actorproxy.backends.{backend.Name}.timeout", "timeouts must be positive."));
+            }
+        }
+    }
+
     /// <summary>Returns every error in <paramref name="config"/>; empty when it is usable.</summary>
     public static IReadOnlyList<ConfigError> Validate(ProxyConfig config)
     {
@@ -43,6 +116,7 @@ public static class ConfigValidator
         CheckTimeout("tune.lua.session-timeout", tune.SessionTimeout);
         CheckTimeout("tune.lua.task-timeout", tune.TaskTimeout);
         CheckTimeout("tune.lua.service-timeout", tune.ServiceTimeout);
+        ValidateProxies(config, errors);
         return errors;
 
         void CheckFiles(string key, IReadOnlyList<LuaFile> files)

@@ -3,4 +3,11 @@ namespace ActorProxy.Runtime.Config;
 /// <summary>A whole ActorProxy configuration, as read from one HOCON file.</summary>
 /// <param name="File">The file it was read from.</param>
 /// <param name="Global">The <c>actorproxy.global</c> section.</param>
-public sealed record ProxyConfig(string File, GlobalSettings Global);
+public sealed record ProxyConfig(string File, GlobalSettings Global)
+{
+    /// <summary>The <c>actorproxy.frontends</c>, in the order written.</summary>
+    public IReadOnlyList<FrontendSettings> Frontends { get; init; } = [];
+
+    /// <summary>The <c>actorproxy.backends</c>, in the order written.</summary>
+    public IReadOnlyList<BackendSettings> Backends { get; init; } = [];
+}

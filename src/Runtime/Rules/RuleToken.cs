@@ -9,7 +9,9 @@ public readonly record struct RuleToken(string Text, bool Quoted)
     public bool Is(string keyword) => !Quoted && Text == keyword;
 
     /// <summary>Splits a rule line into words as HAProxy's configuration parser does:
-    /// spaces separate, double or single quotes group, a backslash escapes the next character.</summary>
+    /// spaces separate, double or single quotes group, a backslash escapes the next character;
+    /// inside double quotes <c>
+</c>, <c></c> and <c>	</c> are a newline, a return and a tab.</summary>
     public static List<RuleToken> Split(string line)
     {
         var tokens = new List<RuleToken>();
@@ -27,7 +29,8 @@ public readonly record struct RuleToken(string Text, bool Quoted)
                 }
                 else if (c == '\\' && quote == '"' && i + 1 < line.Length)
                 {
-                    word.Append(line[++i]);
+                    char escaped = line[++i];
+                    word.Append(escaped switch { 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
                 }
                 else
                 {

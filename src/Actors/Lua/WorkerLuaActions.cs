@@ -1,0 +1,56 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Lua.Api;
+using ActorProxy.Runtime.Rules;
+using Akka.Actor;
+
+namespace ActorProxy.Actors.Lua;
+
+/// <summary>
+/// The Lua functions a worker's rules call: those registered in the worker's own state run
+/// there, at once; those registered in the shared state are messages to the singleton, which
+/// serialises them. The worker waits for the singleton's answer, bounded by the session or
+/// service timeout: the transaction cannot go on without it.
+/// </summary>
+internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTune tune) : ILuaActions
+{
+    // The singleton's own timeout applies first; this margin only covers the message hops.
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
+
+    public bool HasFetch(string name) => true;
+
+    public bool HasConverter(string name) => true;
+
+    public void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    {
+        if (local.IsHere(LuaFunctionKind.Action, name))
+        {
+            local.RunAction(name, exchange, arguments);
+            return;
+        }
+        CallShared(LuaFunctionKind.Action, name, exchange, null, arguments, tune.SessionTimeout);
+    }
+
+    public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
+        local.IsHere(LuaFunctionKind.SampleFetch, name)
+            ? local.Fetch(name, exchange, arguments)
+            : CallShared(LuaFunctionKind.SampleFetch, name, exchange, null, arguments, tune.SessionTimeout);
+
+    public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) =>
+        local.IsHere(LuaFunctionKind.Converter, name)
+            ? local.Convert(name, exchange, input, arguments)
+            : CallShared(LuaFunctionKind.Converter, name, exchange, input, arguments, tune.SessionTimeout);
+
+    public HttpReply RunService(string name, HttpExchange exchange) =>
+        local.IsHere(LuaFunctionKind.Service, name)
+            ? local.RunService(name, exchange)
+            : CallShared(LuaFunctionKind.Service, name, exchange, null, [], tune.ServiceTimeout) as HttpReply
+                ?? HttpReply.Text(500, "text/plain", "500 Internal Server Error\n");
+
+    private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        shared.Tell(new CallSharedLua(kind, name, exchange, input, arguments, completion));
+        return completion.Task.Wait(timeout + Margin) ? completion.Task.Result : null;
+    }
+}

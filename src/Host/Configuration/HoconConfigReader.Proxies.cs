@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Rules;
+using ActorProxy.Runtime.Samples;
+using Akka.Configuration.Hocon;
+
+namespace ActorProxy.Host.Configuration;
+
+public static partial class HoconConfigReader
+{
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
+    private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
+    private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
+
+    // The frontend and backend sections: each a map entry with its own keys.
+    private sealed partial class Reader
+    {
+        public FrontendSettings Frontend(string name)
+        {
+            string path = $"{Root}.frontends.{name}";
+            CheckKeys(path, FrontendKeys);
+            var mode = Mode($"{path}.mode");
+            return new FrontendSettings
+            {
+                Name = name,
+                Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
+                Mode = mode,
+                HttpRequest = Rules($"{path}.http-request", HttpRuleParser.ParseRequest),
+                HttpResponse = Rules($"{path}.http-response", HttpRuleParser.ParseResponse),
+                UseBackend = BackendSwitches($"{path}.use-backend"),
+                DefaultBackend = OptionalString($"{path}.default-backend"),
+            };
+        }
+
+        public BackendSettings Backend(string name)
+        {
+            string path = $"{Root}.backends.{name}";
+            CheckKeys(path, BackendKeys);
+            CheckKeys($"{path}.timeout", TimeoutKeys);
+            CheckKeys($"{path}.health-check", HealthCheckKeys);
+            return new BackendSettings
+            {
+                Name = name,
+                Mode = Mode($"{path}.mode"),
+                Balance = Balance($"{path}.balance"),
+                Servers = Servers($"{path}.servers"),
+                ConnectTimeout = OptionalDuration($"{path}.timeout.connect") ?? TimeSpan.FromSeconds(5),
+                ServerTimeout = OptionalDuration($"{path}.timeout.server") ?? TimeSpan.FromSeconds(30),
+                HealthCheck = config.HasPath($"{path}.health-check")
+                    ? new HealthCheckSettings(
+                        OptionalString($"{path}.health-check.path") ?? "/",
+                        OptionalDuration($"{path}.health-check.interval") ?? TimeSpan.FromSeconds(2),
+                        OptionalDuration($"{path}.health-check.timeout") ?? TimeSpan.FromSeconds(1))
+                    : null,
+            };
+        }
+
+        private void CheckKeys(string path, IReadOnlySet<string> known)
+        {
+            var value = config.GetValue(path);
+            if (value is null || !value.IsObject())
+            {
+                return;
+            }
+            foreach (string key in value.GetObject().Items.Keys.Where(k => !known.Contains(k)))
+            {
+                Error($"{path}.{key}", $"unknown key; expected one of {string.Join(", ", known.Order())}.");
+            }
+        }
+
+        private ProxyMode Mode(string key) => OptionalString(key) switch
+        {
+            null or "http" => ProxyMode.Http,
+            "tcp" => ProxyMode.Tcp,
+            var other => Refuse(key, $"mode must be http or tcp, not '{other}'.", ProxyMode.Http),
+        };
+
+        private BalanceAlgorithm Balance(string key) => OptionalString(key) switch
+        {
+            null or "roundrobin" => BalanceAlgorithm.RoundRobin,
+            "leastconn" => BalanceAlgorithm.LeastConn,
+            "random" => BalanceAlgorithm.Random,
+            "first" => BalanceAlgorithm.First,
+            var other => Refuse(key, $"balance must be roundrobin, leastconn, random or first, not '{other}'.", BalanceAlgorithm.RoundRobin),
+        };
+
+        private IPEndPoint? EndPoint(string key)
+        {
+            string? text = OptionalString(key);
+            if (text is null)
+            {
+                return Refuse<IPEndPoint?>(key, "missing; a frontend needs bind = \"address:port\".", null);
+            }
+            return IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port != 0
+                ? endPoint
+                : Refuse<IPEndPoint?>(key, $"expected address:port such as 127.0.0.1:8080, got '{text}'.", null);
+        }
+
+        private IReadOnlyList<ServerSettings> Servers(string key)
+        {
+            var value = config.GetValue(key);
+            if (value is null || value.IsEmpty)
+            {
+                return [];
+            }
+            if (!value.IsObject())
+            {
+                return Refuse<IReadOnlyList<ServerSettings>>(key, "expected { name = \"host:port\", … }.", []);
+            }
+            var servers = new List<ServerSettings>();
+            foreach (var (name, address) in value.GetObject().Items)
+            {
+                string text = address.IsString() ? address.GetString() : "";
+                int colon = text.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+                {
+                    Error($"{key}.{name}", $"expected host:port such as 127.0.0.1:9000, got '{text}'.");
+                    continue;
+                }
+                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port));
+            }
+            return servers;
+        }
+
+        private IReadOnlyList<HttpRule> Rules(string key, Func<string, HttpRule> parse)
+        {
+            var rules = new List<HttpRule>();
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                try
+                {
+                    rules.Add(parse(text));
+                }
+                catch (SampleSyntaxException e)
+                {
+                    Error($"{key}[{index}]", $"'{text}': {e.Message}.");
+                }
+                index++;
+            }
+            return rules;
+        }
+
+        private IReadOnlyList<BackendSwitch> BackendSwitches(string key)
+        {
+            var switches = new List<BackendSwitch>();
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                try
+                {
+                    var (words, condition) = HttpRuleParser.SplitCondition(text);
+                    if (words.Count != 1)
+                    {
+                        throw new SampleSyntaxException("expected 'BACKEND [if|unless CONDITION]'");
+                    }
+                    switches.Add(new BackendSwitch(words[0].Text, condition));
+                }
+                catch (SampleSyntaxException e)
+                {
+                    Error($"{key}[{index}]", $"'{text}': {e.Message}.");
+                }
+                index++;
+            }
+            return switches;
+        }
+
+        private string? OptionalString(string key)
+        {
+            var value = config.GetValue(key);
+            if (value is null || value.IsEmpty)
+            {
+                return null;
+            }
+            return value.IsString() ? value.GetString() : Refuse<string?>(key, "expected a single value.", null);
+        }
+
+        private TimeSpan? OptionalDuration(string key) => config.HasPath(key) ? Duration(key) : null;
+
+        private T Refuse<T>(string key, string reason, T fallback)
+        {
+            Error(key, reason);
+            return fallback;
+        }
+    }
+}

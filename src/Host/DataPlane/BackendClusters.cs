@@ -1,0 +1,51 @@
+using ActorProxy.Runtime.Config;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>Maps ActorProxy backends onto YARP clusters: servers become destinations, <c>balance</c>
+/// a load-balancing policy, <c>health-check</c> YARP's active checks; passive checks are always on.</summary>
+internal static class BackendClusters
+{
+    /// <summary>The cluster the catch-all route names until the rules reassign the request.</summary>
+    public const string Unassigned = "__actorproxy-unassigned";
+
+    /// <summary>The one route: every request enters the proxy pipeline, where rules choose the cluster.</summary>
+    public static RouteConfig[] Routes() =>
+    [
+        new RouteConfig { RouteId = "actorproxy", ClusterId = Unassigned, Match = new RouteMatch { Path = "{**catch-all}" } },
+    ];
+
+    /// <summary>One cluster per HTTP backend, plus the unassigned one.</summary>
+    public static ClusterConfig[] Clusters(IEnumerable<BackendSettings> backends) =>
+    [
+        new ClusterConfig { ClusterId = Unassigned },
+        .. backends.Where(b => b.Mode == ProxyMode.Http).Select(Cluster),
+    ];
+
+    private static ClusterConfig Cluster(BackendSettings backend) => new()
+    {
+        ClusterId = backend.Name,
+        LoadBalancingPolicy = backend.Balance switch
+        {
+            BalanceAlgorithm.LeastConn => LoadBalancingPolicies.LeastRequests,
+            BalanceAlgorithm.Random => LoadBalancingPolicies.Random,
+            // HAProxy's first takes servers in declaration order; YARP's, by destination id.
+            BalanceAlgorithm.First => LoadBalancingPolicies.FirstAlphabetical,
+            _ => LoadBalancingPolicies.RoundRobin,
+        },
+        Destinations = backend.Servers.ToDictionary(
+            server => server.Name,
+            server => new DestinationConfig { Address = $"http://{server.Host}:{server.Port}" }),
+        HttpRequest = new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout },
+        HealthCheck = new HealthCheckConfig
+        {
+            Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) },
+            Active = backend.HealthCheck is { } check
+                ? new ActiveHealthCheckConfig { Enabled = true, Path = check.Path, Interval = check.Interval, Timeout = check.Timeout }
+                : null,
+        },
+    };
+}

@@ -1,0 +1,122 @@
+using System.Net.Sockets;
+using ActorProxy.Actors.Lua;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using Akka.Actor;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>
+/// The HTTP frontends' part of YARP's proxy pipeline. For each request: find the frontend by the
+/// local port, give the transaction to a worker (round robin) that runs the <c>http-request</c>
+/// rules in its own Lua state, then answer from the rules or send the request to the chosen
+/// backend's YARP cluster; the backend's response goes through <c>http-response</c> on the same worker.
+/// </summary>
+internal sealed class FrontendPipeline
+{
+    private static readonly object ExchangeKey = new();
+
+    private readonly Dictionary<int, FrontendSettings> _byPort;
+    private readonly HashSet<string> _withServices;
+    private readonly IReadOnlyList<IActorRef> _workers;
+    private readonly IProxyStateLookup _clusters;
+    private int _nextWorker = -1;
+
+    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters)
+    {
+        var http = frontends.Where(f => f.Mode == ProxyMode.Http).ToArray();
+        _byPort = http.ToDictionary(f => f.Bind.Port);
+        _withServices = [.. http.Where(f => f.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any()).Select(f => f.Name)];
+        _workers = workers;
+        _clusters = clusters;
+    }
+
+    /// <summary>First step of the proxy pipeline: request rules and backend choice.</summary>
+    public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
+    {
+        var frontend = _byPort[context.Connection.LocalPort];
+        var exchange = await HttpExchangeMapper.FromRequestAsync(context, frontend.Name, _withServices.Contains(frontend.Name));
+        // Every transaction of the connection's requests goes to one worker: its Lua runs there.
+        var worker = _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Count)];
+        await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
+
+        if (exchange.Reply is { } reply)
+        {
+            await HttpExchangeMapper.WriteReplyAsync(reply, context);
+            return;
+        }
+        if (exchange.Backend is null || !_clusters.TryGetCluster(exchange.Backend, out var cluster))
+        {
+            await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
+            return;
+        }
+        HttpExchangeMapper.ApplyRequest(exchange, context);
+        context.ReassignProxyRequest(cluster);
+        context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
+        await next();
+    }
+
+    /// <summary>Second step: a server that refuses the connection is retried on another, as
+    /// HAProxy's <c>option redispatch</c>, while the request has no body to replay.</summary>
+    public async Task RetryRefusedAsync(HttpContext context, Func<Task> next)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var tried = new HashSet<DestinationState>();
+        while (true)
+        {
+            await next();
+            var error = context.GetForwarderErrorFeature();
+            if (error is null || context.Response.HasStarted || !IsRefused(error) || proxy.ProxiedDestination is null ||
+                context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                return;
+            }
+            tried.Add(proxy.ProxiedDestination);
+            var remaining = proxy.AvailableDestinations.Where(d => !tried.Contains(d)).ToArray();
+            if (remaining.Length == 0)
+            {
+                return;
+            }
+            proxy.AvailableDestinations = remaining;
+            context.Features.Set<IForwarderErrorFeature>(null);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+    }
+
+    /// <summary>The YARP response transform: <c>http-response</c> rules on the worker that ran the request's.</summary>
+    public async ValueTask RunResponseRulesAsync(ResponseTransformContext transform)
+    {
+        if (transform.ProxyResponse is null ||
+            !transform.HttpContext.Items.TryGetValue(ExchangeKey, out var item) || item is not Transaction transaction ||
+            transaction.Frontend.HttpResponse.Count == 0)
+        {
+            return;
+        }
+        var exchange = transaction.Exchange;
+        HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
+        await OnWorkerAsync(transaction.Worker, completion => new RunHttpResponse(transaction.Frontend, exchange, completion));
+        HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
+    }
+
+    private static async Task OnWorkerAsync(IActorRef worker, Func<TaskCompletionSource, object> message)
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Tell(message(completion));
+        await completion.Task;
+    }
+
+    private static bool IsRefused(IForwarderErrorFeature error) =>
+        error.Error == ForwarderError.Request &&
+        error.Exception?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
+
+    // HAProxy's own 503 page.
+    private static HttpReply NoServer() => HttpReply.Text(503, "text/html",
+        "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n");
+
+    private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker);
+}

@@ -1,0 +1,92 @@
+using ActorProxy.Runtime.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>Copies a request between ASP.NET Core's <see cref="HttpContext"/> and the
+/// <see cref="HttpExchange"/> that rules and Lua work on, and writes ActorProxy's own replies.</summary>
+internal static class HttpExchangeMapper
+{
+    /// <summary>The largest request body read for a Lua service (HAProxy's buffer holds one message too).</summary>
+    public const int MaxServiceBody = 1 << 20;
+
+    /// <summary>A new exchange for the request; with <paramref name="readBody"/>, its body (up to
+    /// <see cref="MaxServiceBody"/>) is read and kept rewindable for forwarding.</summary>
+    public static async Task<HttpExchange> FromRequestAsync(HttpContext context, string frontend, bool readBody)
+    {
+        var request = context.Request;
+        var exchange = new HttpExchange(frontend, request.Method, request.Path.Value ?? "/",
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : null, request.Protocol)
+        {
+            ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "",
+            ClientPort = context.Connection.RemotePort,
+        };
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (string? value in values)
+            {
+                exchange.RequestHeaders.Add(name, value ?? "");
+            }
+        }
+        if (readBody && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
+        {
+            request.EnableBuffering(MaxServiceBody);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, context.RequestAborted);
+            request.Body.Position = 0;
+            exchange.RequestBody = body.ToArray();
+        }
+        return exchange;
+    }
+
+    /// <summary>Applies what the rules changed to the request that will be forwarded.</summary>
+    public static void ApplyRequest(HttpExchange exchange, HttpContext context)
+    {
+        var request = context.Request;
+        request.Method = exchange.Method;
+        request.Path = new PathString(exchange.Path);
+        request.QueryString = exchange.Query is null ? QueryString.Empty : new QueryString("?" + exchange.Query);
+        CopyHeaders(exchange.RequestHeaders, request.Headers);
+    }
+
+    /// <summary>Fills the exchange's response part from the backend's response.</summary>
+    public static void ReadResponse(HttpContext context, HttpExchange exchange)
+    {
+        exchange.Status = context.Response.StatusCode;
+        foreach (var (name, values) in context.Response.Headers)
+        {
+            foreach (string? value in values)
+            {
+                exchange.ResponseHeaders.Add(name, value ?? "");
+            }
+        }
+    }
+
+    /// <summary>Applies what the response rules changed.</summary>
+    public static void ApplyResponse(HttpExchange exchange, HttpContext context)
+    {
+        context.Response.StatusCode = exchange.Status;
+        CopyHeaders(exchange.ResponseHeaders, context.Response.Headers);
+    }
+
+    /// <summary>Writes an ActorProxy reply (<c>return</c>, <c>deny</c>, a service, an error).</summary>
+    public static async Task WriteReplyAsync(HttpReply reply, HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = reply.Status;
+        CopyHeaders(reply.Headers, response.Headers);
+        response.Headers.Remove("transfer-encoding");
+        response.ContentLength = reply.Body.Length;
+        await response.Body.WriteAsync(reply.Body.GetBuffer().AsMemory(0, (int)reply.Body.Length), context.RequestAborted);
+    }
+
+    private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
+    {
+        to.Clear();
+        foreach (var group in from.Fields.GroupBy(field => field.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            to[group.Key] = new StringValues([.. group.Select(field => field.Value)]);
+        }
+    }
+}

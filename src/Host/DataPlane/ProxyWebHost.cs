@@ -1,0 +1,72 @@
+using ActorProxy.Actors.Node;
+using ActorProxy.Runtime.Config;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>The node's listeners: Kestrel on every HTTP frontend's <c>bind</c>, YARP forwarding
+/// to the backends, the frontends' rules on the workers.</summary>
+internal static class ProxyWebHost
+{
+    /// <summary>Starts listening. Fails with <see cref="ConfigException"/> when a frontend cannot
+    /// be served (a bind that fails, a mode not supported), with nothing left listening.</summary>
+    public static async Task<WebApplication> StartAsync(ProxyNode node, ILoggerFactory loggers, CancellationToken cancel)
+    {
+        var config = node.Config;
+        var unsupported = config.Frontends.Where(f => f.Mode == ProxyMode.Tcp)
+            .Select(f => new ConfigError(config.File, $"actorproxy.frontends.{f.Name}.mode", "mode tcp is not supported yet (issue #4); use mode http."))
+            .ToArray();
+        if (unsupported.Length > 0)
+        {
+            throw new ConfigException(unsupported);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        // Nothing ActorProxy serves needs keys that outlive the process; keep them off the disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var frontend in config.Frontends)
+            {
+                kestrel.Listen(frontend.Bind);
+            }
+        });
+        builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>()));
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
+            .AddTransforms(transforms => transforms.AddResponseTransform(context =>
+                context.HttpContext.RequestServices.GetRequiredService<FrontendPipeline>().RunResponseRulesAsync(context)));
+
+        var app = builder.Build();
+        var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(pipeline.RunRequestRulesAsync);
+            proxy.Use(pipeline.RetryRefusedAsync);
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        try
+        {
+            await app.StartAsync(cancel);
+            return app;
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            var binds = string.Join(", ", config.Frontends.Select(f => $"{f.Name} on {f.Bind}"));
+            throw new ConfigException([new ConfigError(config.File, "actorproxy.frontends", $"cannot listen ({binds}): {e.Message}")]);
+        }
+    }
+}

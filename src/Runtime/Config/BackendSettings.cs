@@ -1,0 +1,38 @@
+namespace ActorProxy.Runtime.Config;
+
+/// <summary>A <c>server NAME ADDRESS:PORT</c> line of a backend.</summary>
+/// <param name="Name">The server's name.</param>
+/// <param name="Host">Its host or address.</param>
+/// <param name="Port">Its port.</param>
+public sealed record ServerSettings(string Name, string Host, int Port);
+
+/// <summary><c>option httpchk</c>: active health checks.</summary>
+/// <param name="Path">The path requested.</param>
+/// <param name="Interval">Time between two checks (<c>inter</c>).</param>
+/// <param name="Timeout">How long a check may take.</param>
+public sealed record HealthCheckSettings(string Path, TimeSpan Interval, TimeSpan Timeout);
+
+/// <summary>An <c>actorproxy.backends.NAME</c> section: servers and how to reach them.</summary>
+public sealed record BackendSettings
+{
+    /// <summary>The backend's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>mode</c>.</summary>
+    public ProxyMode Mode { get; init; } = ProxyMode.Http;
+
+    /// <summary><c>balance</c>.</summary>
+    public BalanceAlgorithm Balance { get; init; } = BalanceAlgorithm.RoundRobin;
+
+    /// <summary>The servers, in the order written.</summary>
+    public IReadOnlyList<ServerSettings> Servers { get; init; } = [];
+
+    /// <summary><c>timeout connect</c>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>timeout server</c>: the longest the server may stay silent.</summary>
+    public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Active health checks, or null for none (passive checks are always on).</summary>
+    public HealthCheckSettings? HealthCheck { get; init; }
+}

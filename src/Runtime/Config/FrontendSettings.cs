@@ -1,0 +1,34 @@
+using System.Net;
+using ActorProxy.Runtime.Rules;
+
+namespace ActorProxy.Runtime.Config;
+
+/// <summary>A <c>use-backend NAME [if|unless COND]</c> rule.</summary>
+/// <param name="Backend">The backend to use.</param>
+/// <param name="Condition">When, or null for always.</param>
+public sealed record BackendSwitch(string Backend, RuleCondition? Condition);
+
+/// <summary>An <c>actorproxy.frontends.NAME</c> section: where clients connect and what rules apply.</summary>
+public sealed record FrontendSettings
+{
+    /// <summary>The frontend's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>bind</c>: the address and port to listen on.</summary>
+    public required IPEndPoint Bind { get; init; }
+
+    /// <summary><c>mode</c>.</summary>
+    public ProxyMode Mode { get; init; } = ProxyMode.Http;
+
+    /// <summary><c>http-request</c> rules, in order.</summary>
+    public IReadOnlyList<HttpRule> HttpRequest { get; init; } = [];
+
+    /// <summary><c>http-response</c> rules, in order.</summary>
+    public IReadOnlyList<HttpRule> HttpResponse { get; init; } = [];
+
+    /// <summary><c>use-backend</c> rules, in order; the first that holds wins.</summary>
+    public IReadOnlyList<BackendSwitch> UseBackend { get; init; } = [];
+
+    /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
+    public string? DefaultBackend { get; init; }
+}
