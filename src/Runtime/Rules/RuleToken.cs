@@ -10,8 +10,7 @@ public readonly record struct RuleToken(string Text, bool Quoted)
 
     /// <summary>Splits a rule line into words as HAProxy's configuration parser does:
     /// spaces separate, double or single quotes group, a backslash escapes the next character;
-    /// inside double quotes <c>
-</c>, <c></c> and <c>	</c> are a newline, a return and a tab.</summary>
+    /// inside double quotes <c>\n</c>, <c>\r</c> and <c>\t</c> are a newline, a return and a tab.</summary>
     public static List<RuleToken> Split(string line)
     {
         var tokens = new List<RuleToken>();
