@@ -66,7 +66,9 @@ internal sealed class FrontendPipeline
     public async Task RetryRefusedAsync(HttpContext context, Func<Task> next)
     {
         var proxy = context.GetReverseProxyFeature();
-        var tried = new HashSet<DestinationState>();
+        // Load balancing narrows the available destinations to the one it picked: keep the
+        // candidates to pick again from.
+        var candidates = proxy.AvailableDestinations.ToList();
         while (true)
         {
             await next();
@@ -76,13 +78,12 @@ internal sealed class FrontendPipeline
             {
                 return;
             }
-            tried.Add(proxy.ProxiedDestination);
-            var remaining = proxy.AvailableDestinations.Where(d => !tried.Contains(d)).ToArray();
-            if (remaining.Length == 0)
+            candidates.Remove(proxy.ProxiedDestination);
+            if (candidates.Count == 0)
             {
                 return;
             }
-            proxy.AvailableDestinations = remaining;
+            proxy.AvailableDestinations = candidates.ToArray();
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Response.StatusCode = StatusCodes.Status200OK;
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -31,6 +32,7 @@ internal static class ProxyWebHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         // Nothing ActorProxy serves needs keys that outlive the process; keep them off the disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,0 +1,158 @@
+using System.Net;
+
+namespace ActorProxy.Host.Tests.DataPlane;
+
+public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixture>
+{
+    [Fact]
+    public async Task LuaActionHeader_ReachesTheBackend()
+    {
+        string answer = await proxy.Client.GetStringAsync("/items?page=2");
+
+        Assert.StartsWith("GET /items?page=2\n", answer);
+        Assert.Contains(TestBackend.Header(answer, "x-worker"), (string[])["1", "2"]);
+    }
+
+    [Fact]
+    public async Task LuaService_Answers()
+    {
+        using var response = await proxy.Client.PostAsync("/service", new StringContent("ping"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("echo: ping", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LuaFetchAndConverter_FeedSetHeader()
+    {
+        string answer = await proxy.Client.GetStringAsync("/shout-me");
+
+        Assert.Equal("/SHOUT-ME!", TestBackend.Header(answer, "x-shout"));
+        Assert.True(long.TryParse(TestBackend.Header(answer, "x-id"), out _));
+    }
+
+    [Fact]
+    public async Task SharedStateCounter_IsExactUnderConcurrentRequestsFromSeveralWorkers()
+    {
+        const int requests = 200;
+        using var gate = new SemaphoreSlim(16);
+        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await proxy.Client.GetStringAsync("/count");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        var ids = answers.Select(a => long.Parse(TestBackend.Header(a, "x-id")!, System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+        Assert.Equal(requests, ids.Distinct().Count());
+        Assert.Equal(requests - 1, ids[^1] - ids[0]);
+        Assert.Equal(["1", "2"], answers.Select(a => TestBackend.Header(a, "x-worker")).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task PerThreadStates_KeepTheirOwnValues()
+    {
+        var answers = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            answers.Add(await proxy.Client.GetStringAsync("/per-thread"));
+        }
+
+        // Each worker counts only what it handled: its counter never repeats and is independent
+        // of the other worker's.
+        foreach (var byWorker in answers.GroupBy(a => TestBackend.Header(a, "x-worker")))
+        {
+            var counts = byWorker.Select(a => int.Parse(TestBackend.Header(a, "x-handled")!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(counts.Length, counts.Distinct().Count());
+            Assert.Equal(counts.Order(), counts);
+        }
+        Assert.Equal(2, answers.Select(a => TestBackend.Header(a, "x-worker")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task FailingAction_IsLogged_AndTheRequestGoesOn()
+    {
+        using var response = await proxy.Client.GetAsync("/fail-action");
+        string next = await proxy.Client.GetStringAsync("/after");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("GET /after", next);
+        Assert.Contains("Lua action 'lua.fail'", proxy.Log);
+        Assert.Contains("action broke", proxy.Log);
+    }
+
+    [Fact]
+    public async Task EndlessAction_IsStoppedAtSessionTimeout_AndTheRequestGoesOn()
+    {
+        using var response = await proxy.Client.GetAsync("/slow-action");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Lua action 'lua.spin'", proxy.Log);
+        Assert.Contains("execution timeout", proxy.Log);
+    }
+
+    [Fact]
+    public async Task FailingFetch_LeavesTheHeaderEmpty_AndTheRequestGoesOn()
+    {
+        string answer = await proxy.Client.GetStringAsync("/fail-fetch");
+
+        Assert.Equal("", TestBackend.Header(answer, "x-fetch"));
+        Assert.Contains("fetch broke", proxy.Log);
+    }
+
+    [Theory]
+    [InlineData("/broken-service")]
+    [InlineData("/slow-service")]
+    public async Task FailingService_Answers500_AndTheNextRequestIsFine(string path)
+    {
+        using var failed = await proxy.Client.GetAsync(path);
+        using var next = await proxy.Client.PostAsync("/service", new StringContent("still here"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("echo: still here", await next.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ReturnAndDeny_AnswerWithoutTheBackend()
+    {
+        using var made = await proxy.Client.GetAsync("/made");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/x");
+        request.Headers.Add("X-Deny", "1");
+        using var denied = await proxy.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        Assert.Equal("created", await made.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResponseRules_ChangeTheBackendsResponse()
+    {
+        using var response = await proxy.Client.GetAsync("/x");
+
+        Assert.Equal("200", Assert.Single(response.Headers.GetValues("X-Status")));
+    }
+
+    [Fact]
+    public async Task BackendWithoutServers_Answers503()
+    {
+        using var response = await proxy.Client.GetAsync("/empty");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RefusingServer_IsRetriedOnAnother()
+    {
+        using var response = await proxy.Client.GetAsync("/retry/x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("GET /retry/x", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,101 @@
+namespace ActorProxy.Host.Tests.DataPlane;
+
+/// <summary>One actorproxy process for the data-plane tests, with Lua in both kinds of state,
+/// in front of a <see cref="TestBackend"/>.</summary>
+public sealed class ProxyFixture : IAsyncLifetime
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-e2e");
+    private TestBackend _backend = null!;
+    private ActorProxyProcess _proxy = null!;
+
+    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
+
+    public string Log => _proxy.Stdout + _proxy.Stderr;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await TestBackend.StartAsync();
+        int port = TestBackend.FreePort();
+        int refusing = TestBackend.FreePort();
+        Client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Write("shared.lua", """
+            local counter = 0
+            core.register_fetches("counter", function(txn) counter = counter + 1 return counter end)
+            core.register_converters("shout", function(s) return s:upper() .. "!" end)
+            core.register_service("echo", "http", function(applet)
+              local body = "echo: " .. applet:receive()
+              applet:set_status(200)
+              applet:add_header("content-type", "text/plain")
+              applet:start_response()
+              applet:send(body)
+            end)
+            core.register_service("broken", "http", function(applet) error("service broke") end)
+            core.register_service("slow", "http", function(applet) while true do end end)
+            """);
+        Write("worker.lua", """
+            local handled = 0
+            core.register_action("tag", { "http-req" }, function(txn)
+              handled = handled + 1
+              txn.http:req_set_header("X-Worker", tostring(core.thread))
+              txn.http:req_set_header("X-Handled", tostring(handled))
+            end)
+            core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
+            core.register_action("spin", { "http-req" }, function(txn) while true do end end)
+            core.register_fetches("fails", function(txn) error("fetch broke") end)
+            """);
+        string config = Write("proxy.conf", $$"""
+            actorproxy {
+              global {
+                threads = 2
+                lua-load = [ "shared.lua" ]
+                lua-load-per-thread = [ "worker.lua" ]
+                tune.lua { session-timeout = 300ms, service-timeout = 300ms }
+              }
+              frontends.main {
+                bind = "127.0.0.1:{{port}}"
+                http-request = [
+                  "use-service lua.echo if { path_beg /service }",
+                  "use-service lua.broken if { path_beg /broken-service }",
+                  "use-service lua.slow if { path_beg /slow-service }",
+                  "return status 201 content-type text/plain string created if { path /made }",
+                  "deny status 429 if { hdr(x-deny) -m found }",
+                  "lua.tag",
+                  "lua.fail if { path_beg /fail-action }",
+                  "lua.spin if { path_beg /slow-action }",
+                  "set-header X-Id %[lua.counter]",
+                  "set-header X-Shout %[path,lua.shout]",
+                  "set-header X-Fetch %[lua.fails] if { path_beg /fail-fetch }",
+                ]
+                http-response = [ "set-header X-Status %[status]" ]
+                use-backend = [ "retry if { path_beg /retry }", "empty if { path_beg /empty }" ]
+                default-backend = app
+              }
+              backends.app { servers { s1 = "127.0.0.1:{{_backend.Port}}" } }
+              backends.retry {
+                balance = first
+                servers { a = "127.0.0.1:{{refusing}}", b = "127.0.0.1:{{_backend.Port}}" }
+              }
+              backends.empty { }
+            }
+            """);
+        _proxy = ActorProxyProcess.Start("run", "-f", config);
+        await _proxy.WaitForOutputAsync("ActorProxy running");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _proxy.Interrupt();
+        await _proxy.WaitForExitAsync();
+        _proxy.Dispose();
+        await _backend.DisposeAsync();
+        Client.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}

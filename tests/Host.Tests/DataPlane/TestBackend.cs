@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Host.Tests.DataPlane;
+
+/// <summary>A Kestrel app on 127.0.0.1 that answers every request with what it received:
+/// the method and URL on the first line, then one "name: value" line per header.</summary>
+internal sealed class TestBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestBackend(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<TestBackend> StartAsync()
+    {
+        int port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            var lines = new List<string> { $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}" };
+            lines.AddRange(context.Request.Headers.Select(h => $"{h.Key.ToLowerInvariant()}: {h.Value}"));
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(string.Join('\n', lines) + "\n");
+        });
+        await app.StartAsync();
+        return new TestBackend(app, port);
+    }
+
+    /// <summary>A port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The value of <paramref name="header"/> in a backend answer, or null.</summary>
+    public static string? Header(string answer, string header) =>
+        answer.Split('\n').FirstOrDefault(line => line.StartsWith(header + ": ", StringComparison.Ordinal))?[(header.Length + 2)..];
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
