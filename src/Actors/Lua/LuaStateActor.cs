@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Lua.Api;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Tasks;
 using Akka.Actor;
@@ -20,6 +21,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<LuaFile> _files;
     private readonly string _directive;
     private readonly Dictionary<long, LuaTask> _tasks = [];
+    private readonly Dictionary<long, (LuaTcpService Service, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> Output)> _services = [];
     private LoadedLuaState? _lua;
     private bool _tasksStarted;
     private long _tasksFailed;
@@ -45,6 +47,20 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         Receive<RunHttpRequest>(message => Complete(message.Completion, () => FrontendRules.RunRequest(message.Frontend, message.Exchange, LuaActions)));
         Receive<RunHttpResponse>(message => Complete(message.Completion, () => FrontendRules.RunResponse(message.Frontend, message.Exchange, LuaActions)));
         Receive<CallSharedLua>(message => message.Completion.TrySetResult(CallHere(message)));
+        Receive<StartTcpService>(StartService);
+        Receive<TcpServiceInput>(message =>
+        {
+            if (_services.TryGetValue(message.SessionId, out var session))
+            {
+                session.Service.AddInput(message.Data, message.End);
+                if (session.Service.WaitsForInput)
+                {
+                    RunService(message.SessionId);
+                }
+            }
+        });
+        Receive<ResumeTcpService>(message => RunService(message.SessionId));
+        Receive<TcpServiceClosed>(message => EndService(message.SessionId, null));
         Receive<GetLuaStateStatus>(message => message.Completion.TrySetResult(new LuaStateStatus(
             StateId, ThreadGroup, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
     }
@@ -67,9 +83,65 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     /// <summary>The loaded state.</summary>
     protected LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
 
+    private void StartService(StartTcpService start)
+    {
+        try
+        {
+            var output = start.Output;
+            var service = Loaded.Tcp.Open(start.Service, data => output.TryWrite(data));
+            _services.Add(start.SessionId, (service, output));
+            RunService(start.SessionId);
+        }
+        catch (LuaScriptException e)
+        {
+            start.Output.TryComplete(e);
+        }
+    }
+
+    // One slice of a TCP service: it runs until it ends, fails, sleeps, is preempted, or waits
+    // for its client.
+    private void RunService(long sessionId)
+    {
+        if (!_services.TryGetValue(sessionId, out var session))
+        {
+            return;
+        }
+        var step = session.Service.Step();
+        switch (step.Kind)
+        {
+            case LuaTaskStepKind.ResumeSoon:
+                Self.Tell(new ResumeTcpService(sessionId));
+                break;
+            case LuaTaskStepKind.ResumeAfter:
+                Timers.StartSingleTimer(("tcp", sessionId), new ResumeTcpService(sessionId), step.Delay);
+                break;
+            case LuaTaskStepKind.Finished:
+                EndService(sessionId, null);
+                break;
+            case LuaTaskStepKind.Failed:
+                Logger.LogError("Lua TCP service (state {StateId}, connection {SessionId}) failed: {Error}", StateId, sessionId, step.Error);
+                EndService(sessionId, new LuaScriptException(step.Error!));
+                break;
+        }
+        AdoptRegisteredTasks();
+    }
+
+    private void EndService(long sessionId, Exception? failure)
+    {
+        if (_services.Remove(sessionId, out var session))
+        {
+            session.Output.TryComplete(failure);
+            session.Service.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     protected override void PostStop()
     {
+        foreach (long sessionId in _services.Keys.ToArray())
+        {
+            EndService(sessionId, null);
+        }
         foreach (var task in _tasks.Values)
         {
             task.Dispose();

@@ -9,7 +9,7 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
@@ -27,6 +27,7 @@ public static partial class HoconConfigReader
                 Name = name,
                 Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
                 Mode = mode,
+                TcpRequest = Rules($"{path}.tcp-request", TcpRule.Parse),
                 HttpRequest = Rules($"{path}.http-request", HttpRuleParser.ParseRequest),
                 HttpResponse = Rules($"{path}.http-response", HttpRuleParser.ParseResponse),
                 UseBackend = BackendSwitches($"{path}.use-backend"),
@@ -124,9 +125,9 @@ public static partial class HoconConfigReader
             return servers;
         }
 
-        private IReadOnlyList<HttpRule> Rules(string key, Func<string, HttpRule> parse)
+        private IReadOnlyList<T> Rules<T>(string key, Func<string, T> parse)
         {
-            var rules = new List<HttpRule>();
+            var rules = new List<T>();
             int index = 0;
             foreach (var item in List(key))
             {

@@ -1,6 +1,7 @@
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,17 +18,11 @@ namespace ActorProxy.Host.DataPlane;
 internal static class ProxyWebHost
 {
     /// <summary>Starts listening. Fails with <see cref="ConfigException"/> when a frontend cannot
-    /// be served (a bind that fails, a mode not supported), with nothing left listening.</summary>
+    /// be served (a bind that fails), with nothing left listening.</summary>
     public static async Task<WebApplication> StartAsync(ProxyNode node, ILoggerFactory loggers, CancellationToken cancel)
     {
         var config = node.Config;
-        var unsupported = config.Frontends.Where(f => f.Mode == ProxyMode.Tcp)
-            .Select(f => new ConfigError(config.File, $"actorproxy.frontends.{f.Name}.mode", "mode tcp is not supported yet (issue #4); use mode http."))
-            .ToArray();
-        if (unsupported.Length > 0)
-        {
-            throw new ConfigException(unsupported);
-        }
+        var tcp = new TcpFrontendHandler(config, node.Workers, node.SharedLua, node.Engine.Registry, loggers.CreateLogger<TcpFrontendHandler>());
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -40,7 +35,14 @@ internal static class ProxyWebHost
             kestrel.AddServerHeader = false;
             foreach (var frontend in config.Frontends)
             {
-                kestrel.Listen(frontend.Bind);
+                if (frontend.Mode == ProxyMode.Tcp)
+                {
+                    kestrel.Listen(frontend.Bind, listen => listen.Run(connection => tcp.HandleAsync(frontend, connection)));
+                }
+                else
+                {
+                    kestrel.Listen(frontend.Bind);
+                }
             }
         });
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));

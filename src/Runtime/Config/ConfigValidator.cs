@@ -16,15 +16,14 @@ public static class ConfigValidator
         var errors = new List<string>();
         foreach (var frontend in config.Frontends)
         {
-            var rules = frontend.HttpRequest.Select(r => ("http-request", r)).Concat(frontend.HttpResponse.Select(r => ("http-response", r)));
-            foreach (var (directive, rule) in rules)
+            var uses = frontend.HttpRequest.SelectMany(r => r.LuaFunctions().Select(f => ("http-request", r.Text, f.Kind, f.Name)))
+                .Concat(frontend.HttpResponse.SelectMany(r => r.LuaFunctions().Select(f => ("http-response", r.Text, f.Kind, f.Name))))
+                .Concat(frontend.TcpRequest.Where(r => r.Service is not null).Select(r => ("tcp-request", r.Text, Lua.LuaFunctionKind.Service, r.Service!)));
+            foreach (var (directive, text, kind, name) in uses.Distinct())
             {
-                foreach (var (kind, name) in rule.LuaFunctions().Distinct())
+                if (registry.Find(kind, name) is null)
                 {
-                    if (registry.Find(kind, name) is null)
-                    {
-                        errors.Add($"{config.File}: frontend '{frontend.Name}': {directive} '{rule.Text}': no Lua {Lua.LuaFunctionRegistry.Describe(kind)} 'lua.{name}' is registered (core.register_{RegisterFunction(kind)}).");
-                    }
+                    errors.Add($"{config.File}: frontend '{frontend.Name}': {directive} '{text}': no Lua {Lua.LuaFunctionRegistry.Describe(kind)} 'lua.{name}' is registered (core.register_{RegisterFunction(kind)}).");
                 }
             }
         }
@@ -55,6 +54,10 @@ public static class ConfigValidator
             if (frontend.Mode == ProxyMode.Tcp && (frontend.HttpRequest.Count > 0 || frontend.HttpResponse.Count > 0))
             {
                 errors.Add(new ConfigError(config.File, key, "http-request and http-response rules need mode = http."));
+            }
+            if (frontend.Mode == ProxyMode.Http && frontend.TcpRequest.Count > 0)
+            {
+                errors.Add(new ConfigError(config.File, key + ".tcp-request", "tcp-request rules are supported with mode = tcp only so far."));
             }
             var named = frontend.UseBackend.Select(s => (Key: key + ".use-backend", s.Backend));
             if (frontend.DefaultBackend is not null)

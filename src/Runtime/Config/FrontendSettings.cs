@@ -20,6 +20,9 @@ public sealed record FrontendSettings
     /// <summary><c>mode</c>.</summary>
     public ProxyMode Mode { get; init; } = ProxyMode.Http;
 
+    /// <summary><c>tcp-request</c> rules, in order.</summary>
+    public IReadOnlyList<TcpRule> TcpRequest { get; init; } = [];
+
     /// <summary><c>http-request</c> rules, in order.</summary>
     public IReadOnlyList<HttpRule> HttpRequest { get; init; } = [];
 

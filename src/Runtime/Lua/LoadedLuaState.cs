@@ -7,7 +7,8 @@ namespace ActorProxy.Runtime.Lua;
 /// <param name="State">The state.</param>
 /// <param name="Core">Its <c>core</c> class, which holds its init functions.</param>
 /// <param name="Http">Its TXN/HTTP/AppletHTTP classes, which run its registered functions on transactions.</param>
-public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi Http)
+/// <param name="Tcp">Its AppletTCP class, which serves TCP sessions with its services.</param>
+public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi Http, LuaTcpApi Tcp)
 {
     /// <summary>Creates state <paramref name="id"/> in <paramref name="engine"/>, installs
     /// <c>core</c> and runs <paramref name="files"/> in order (<c>hlua_init_state</c>, then
@@ -25,6 +26,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
         {
             var core = LuaCoreApi.Install(state, engine.Registry);
             var http = LuaHttpApi.Install(state, engine.Registry);
+            var tcp = LuaTcpApi.Install(state, engine.Registry);
             foreach (var file in files)
             {
                 try
@@ -37,7 +39,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
                     throw new LuaScriptException($"{directive} '{file.Name}' ({where}): {e.Message}", e);
                 }
             }
-            return new LoadedLuaState(state, core, http);
+            return new LoadedLuaState(state, core, http, tcp);
         }
         catch
         {

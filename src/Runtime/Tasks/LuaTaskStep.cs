@@ -14,6 +14,9 @@ public enum LuaTaskStepKind
 
     /// <summary>The task sleeps: resume it after <see cref="LuaTaskStep.Delay"/>.</summary>
     ResumeAfter,
+
+    /// <summary>A service waits for its client: resume it when more input or the end of the stream arrives.</summary>
+    WaitInput,
 }
 
 /// <summary>The outcome of one slice of a task's run.</summary>

@@ -1,0 +1,25 @@
+using System.Threading.Channels;
+
+namespace ActorProxy.Actors.Lua;
+
+/// <summary>Starts a Lua TCP service on a connection: the state's actor runs it, feeds it with
+/// <see cref="TcpServiceInput"/>, writes what Lua sends to <paramref name="Output"/> and completes
+/// it when the service ends (with the error when it failed).</summary>
+/// <param name="Service">The service's name, without <c>lua.</c>.</param>
+/// <param name="SessionId">The connection's number, unique in the process.</param>
+/// <param name="Output">Where the bytes Lua sends go, in order.</param>
+public sealed record StartTcpService(string Service, long SessionId, ChannelWriter<ReadOnlyMemory<byte>> Output);
+
+/// <summary>Bytes from the client of a TCP service; <paramref name="End"/> when it closed its side.</summary>
+/// <param name="SessionId">The connection.</param>
+/// <param name="Data">What arrived.</param>
+/// <param name="End">True when the client will send nothing more.</param>
+public sealed record TcpServiceInput(long SessionId, byte[] Data, bool End);
+
+/// <summary>The connection of a TCP service is gone: drop the session.</summary>
+/// <param name="SessionId">The connection.</param>
+public sealed record TcpServiceClosed(long SessionId);
+
+/// <summary>Runs the next slice of a TCP service; sent by the owning actor to itself.</summary>
+/// <param name="SessionId">The connection.</param>
+internal sealed record ResumeTcpService(long SessionId);

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using ActorProxy.Actors.Lua;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Rules;
+using Akka.Actor;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>
+/// The TCP frontends: <c>tcp-request</c> rules on each accepted connection, then either a Lua
+/// service (run by the worker, or by the shared state when it registered the service) or a byte
+/// relay to a server of the chosen backend, both ways, each side closing on its own.
+/// </summary>
+internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua,
+    LuaFunctionRegistry registry, ILogger logger)
+{
+    private static long s_nextSession;
+
+    private readonly Dictionary<string, BackendSettings> _backends = config.Backends.ToDictionary(b => b.Name);
+    private readonly ConcurrentDictionary<string, int> _nextServer = new();
+    private int _nextWorker = -1;
+
+    /// <summary>Serves one connection accepted by <paramref name="frontend"/>; returning closes it.</summary>
+    public async Task HandleAsync(FrontendSettings frontend, ConnectionContext connection)
+    {
+        var client = connection.RemoteEndPoint as IPEndPoint;
+        var session = new HttpExchange(frontend.Name, "", "", null, "")
+        {
+            ClientAddress = client?.Address.ToString() ?? "",
+            ClientPort = client?.Port ?? 0,
+        };
+        foreach (var rule in frontend.TcpRequest.Where(rule => rule.Applies(session)))
+        {
+            switch (rule.Action)
+            {
+                case TcpRuleAction.Reject:
+                    return;
+                case TcpRuleAction.UseService:
+                    await ServeAsync(rule.Service!, connection);
+                    return;
+            }
+            break;
+        }
+        string? backend = frontend.UseBackend.FirstOrDefault(s => s.Condition is null || s.Condition.Holds(session, null))?.Backend ?? frontend.DefaultBackend;
+        if (backend is not null)
+        {
+            await RelayAsync(_backends[backend], connection);
+        }
+    }
+
+    private async Task ServeAsync(string service, ConnectionContext connection)
+    {
+        long id = Interlocked.Increment(ref s_nextSession);
+        var actor = registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true
+            ? sharedLua
+            : workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)workers.Count)];
+        var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
+        actor.Tell(new StartTcpService(service, id, output.Writer));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        var reading = ForwardInputAsync(connection.Transport.Input, actor, id, stop.Token);
+        try
+        {
+            await foreach (var chunk in output.Reader.ReadAllAsync(stop.Token))
+            {
+                await connection.Transport.Output.WriteAsync(chunk, stop.Token);
+            }
+        }
+        catch (LuaScriptException)
+        {
+            // The service failed; the actor logged why. The stream closes, as HAProxy does.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            actor.Tell(new TcpServiceClosed(id));
+            await stop.CancelAsync();
+            await reading;
+        }
+    }
+
+    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, long id, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await input.ReadAsync(stop);
+                if (!read.Buffer.IsEmpty)
+                {
+                    actor.Tell(new TcpServiceInput(id, System.Buffers.BuffersExtensions.ToArray(read.Buffer), false));
+                }
+                input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    actor.Tell(new TcpServiceInput(id, [], true));
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException)
+        {
+            actor.Tell(new TcpServiceInput(id, [], true));
+        }
+    }
+
+    private async Task RelayAsync(BackendSettings backend, ConnectionContext connection)
+    {
+        using var server = await ConnectAsync(backend, connection.ConnectionClosed);
+        if (server is null)
+        {
+            return;
+        }
+        await using var stream = new NetworkStream(server, ownsSocket: false);
+        var toServer = CopyToServerAsync(connection.Transport.Input, stream, server);
+        var toClient = CopyToClientAsync(stream, connection.Transport.Output);
+        try
+        {
+            await Task.WhenAll(toServer, toClient);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ConnectionResetException or OperationCanceledException)
+        {
+            // One side went away abruptly; closing both is all there is to do.
+        }
+    }
+
+    private static async Task CopyToServerAsync(PipeReader client, NetworkStream server, Socket socket)
+    {
+        await client.CopyToAsync(server);
+        socket.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client)
+    {
+        await server.CopyToAsync(client);
+        await client.CompleteAsync();
+    }
+
+    // Each server in turn (round robin); one that refuses or times out is skipped for the next.
+    private async Task<Socket?> ConnectAsync(BackendSettings backend, CancellationToken cancel)
+    {
+        int count = backend.Servers.Count;
+        int first = _nextServer.AddOrUpdate(backend.Name, 0, (_, n) => n + 1);
+        for (int i = 0; i < count; i++)
+        {
+            var server = backend.Servers[(int)((uint)(first + i) % (uint)count)];
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(backend.ConnectTimeout);
+            try
+            {
+                await socket.ConnectAsync(server.Host, server.Port, timeout.Token);
+                return socket;
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
+                    backend.Name, server.Name, server.Host, server.Port, e.Message);
+                socket.Dispose();
+            }
+        }
+        logger.LogWarning("backend {Backend}: no server available", backend.Name);
+        return null;
+    }
+}

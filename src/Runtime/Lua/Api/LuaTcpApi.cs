@@ -1,0 +1,101 @@
+namespace ActorProxy.Runtime.Lua.Api;
+
+/// <summary>HAProxy's AppletTCP class in one state, and the factory of the TCP sessions its
+/// services serve.</summary>
+public sealed class LuaTcpApi
+{
+    private const string Internal = "__actorproxy_tcp";
+    private static readonly byte[] TcpSource = LuaResources.Read("ActorProxy.Runtime.Lua.Api.Tcp.lua");
+
+    private readonly LuaState _state;
+    private readonly LuaFunctionRegistry _registry;
+    private int _serviceEntry;
+    private LuaTcpService? _current;
+
+    private LuaTcpApi(LuaState state, LuaFunctionRegistry registry)
+    {
+        _state = state;
+        _registry = registry;
+    }
+
+    /// <summary>Installs AppletTCP into <paramref name="state"/>.</summary>
+    public static LuaTcpApi Install(LuaState state, LuaFunctionRegistry registry)
+    {
+        var api = new LuaTcpApi(state, registry);
+        state.Expose(Internal, "receive", api.Receive);
+        state.Expose(Internal, "getline", api.GetLine);
+        state.Expose(Internal, "send", api.Send);
+        int body = state.Load(TcpSource, "=(actorproxy tcp)");
+        using var context = state.CreateContext(state.Tune.TaskTimeout);
+        context.Start(body);
+        var result = context.Resume(yieldAllowed: false);
+        state.Unref(body);
+        if (result != LuaExecResult.Ok || context.ResultCount != 1)
+        {
+            throw new LuaScriptException($"Lua state {state.Id}: cannot install AppletTCP: {context.ErrorMessage}");
+        }
+        api._serviceEntry = context.ReferenceResult(1);
+        return api;
+    }
+
+    /// <summary>True when this state registered the service <paramref name="name"/>.</summary>
+    public bool HasService(string name) => _registry.Find(LuaFunctionKind.Service, name)?.IsIn(_state.Id) == true;
+
+    /// <summary>A new session of service <c>lua.</c><paramref name="name"/>, not started yet;
+    /// what Lua sends goes to <paramref name="output"/>.</summary>
+    /// <exception cref="LuaScriptException">This state has no such service.</exception>
+    public LuaTcpService Open(string name, Action<ReadOnlyMemory<byte>> output)
+    {
+        var function = _registry.Find(LuaFunctionKind.Service, name);
+        if (function is null || !function.IsIn(_state.Id))
+        {
+            throw new LuaScriptException($"Lua service 'lua.{name}' is not registered in Lua state {_state.Id}.");
+        }
+        return new LuaTcpService(this, _state, _serviceEntry, function.GetReference(_state.Id), output);
+    }
+
+    internal LuaExecResult Run(LuaTcpService service, LuaContext context)
+    {
+        _current = service;
+        try
+        {
+            return context.Resume(yieldAllowed: true);
+        }
+        finally
+        {
+            _current = null;
+        }
+    }
+
+    private LuaTcpService Current(LuaCall call) =>
+        _current ?? throw new LuaArgumentException($"{call.Name}: no TCP session is running in this state");
+
+    private int Receive(LuaCall call)
+    {
+        var service = Current(call);
+        long? size = call.IsNoneOrNil(1) ? null : Math.Max(0, call.GetInteger(1));
+        if (service.Take(size) is { } data)
+        {
+            return call.Return(data);
+        }
+        service.WaitsForInput = true;
+        return call.ReturnNil();
+    }
+
+    private int GetLine(LuaCall call)
+    {
+        var service = Current(call);
+        if (service.TakeLine() is { } line)
+        {
+            return call.Return(line);
+        }
+        service.WaitsForInput = true;
+        return call.ReturnNil();
+    }
+
+    private int Send(LuaCall call)
+    {
+        Current(call).Output(call.GetBytes(1));
+        return call.Return();
+    }
+}

@@ -1,0 +1,36 @@
+-- The Lua side of HAProxy's AppletTCP class. The C# helpers act on the TCP session the state
+-- is running now; a read with nothing to read yields until the session's owner resumes it
+-- with more input or the end of the stream.
+local internal = __actorproxy_tcp
+__actorproxy_tcp = nil
+local setmetatable, yield = setmetatable, coroutine.yield
+
+local Applet = {}
+Applet.__index = Applet
+
+-- receive([size]): size bytes, or everything up to the end of the stream without size;
+-- less at the end, "" once the stream is over.
+function Applet:receive(size)
+  while true do
+    local data = internal.receive(size)
+    if data then return data end
+    yield()
+  end
+end
+
+-- getline(): up to and including the next "\n", or the rest at the end of the stream.
+function Applet:getline()
+  while true do
+    local line = internal.getline()
+    if line then return line end
+    yield()
+  end
+end
+
+function Applet:send(data) internal.send(data) end
+function Applet:get_priv() return self.priv end
+function Applet:set_priv(value) self.priv = value end
+
+local function service(fn) return fn(setmetatable({}, Applet)) end
+
+return service

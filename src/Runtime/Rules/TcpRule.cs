@@ -1,0 +1,69 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Runtime.Rules;
+
+/// <summary>What a <see cref="TcpRule"/> does.</summary>
+public enum TcpRuleAction
+{
+    /// <summary><c>connection reject</c> / <c>content reject</c>: close the connection.</summary>
+    Reject,
+
+    /// <summary><c>content accept</c> / <c>connection accept</c>: stop evaluating, relay.</summary>
+    Accept,
+
+    /// <summary><c>content use-service lua.NAME</c>: a Lua service serves the connection.</summary>
+    UseService,
+}
+
+/// <summary>
+/// One <c>tcp-request</c> rule: <c>connection reject|accept</c> or <c>content
+/// reject|accept|use-service lua.NAME</c>, with an optional condition on built-in samples
+/// (<c>src</c>, <c>src_port</c>, <c>fe_name</c>).
+/// </summary>
+public sealed class TcpRule
+{
+    private TcpRule(string text, TcpRuleAction action, string? service, RuleCondition? condition)
+    {
+        Text = text;
+        Action = action;
+        Service = service;
+        Condition = condition;
+    }
+
+    /// <summary>The rule as written.</summary>
+    public string Text { get; }
+
+    /// <summary>What it does.</summary>
+    public TcpRuleAction Action { get; }
+
+    /// <summary>For <see cref="TcpRuleAction.UseService"/>, the service's name without <c>lua.</c>.</summary>
+    public string? Service { get; }
+
+    /// <summary>The condition, or null for always.</summary>
+    public RuleCondition? Condition { get; }
+
+    /// <summary>True when the rule applies to a connection from <paramref name="connection"/>.</summary>
+    public bool Applies(HttpExchange connection) => Condition is null || Condition.Holds(connection, null);
+
+    /// <summary>Parses the text that follows <c>tcp-request</c>.</summary>
+    /// <exception cref="SampleSyntaxException">The rule does not parse.</exception>
+    public static TcpRule Parse(string text)
+    {
+        var (words, condition) = HttpRuleParser.SplitCondition(text);
+        if (condition is not null && condition.Acls.Any(acl => acl.Sample.LuaNames().Any()))
+        {
+            throw new SampleSyntaxException("Lua fetches in tcp-request conditions are not supported yet; use src, src_port or fe_name");
+        }
+        string[] w = [.. words.Select(t => t.Text)];
+        return w switch
+        {
+            ["connection" or "content", "reject"] => new TcpRule(text, TcpRuleAction.Reject, null, condition),
+            ["connection" or "content", "accept"] => new TcpRule(text, TcpRuleAction.Accept, null, condition),
+            ["content", "use-service", var service] when service.StartsWith("lua.", StringComparison.Ordinal) && service.Length > 4 =>
+                new TcpRule(text, TcpRuleAction.UseService, service[4..], condition),
+            ["content", "use-service", var service] => throw new SampleSyntaxException($"use-service: '{service}' is not a Lua service; expected lua.NAME"),
+            _ => throw new SampleSyntaxException("expected 'connection reject|accept' or 'content reject|accept|use-service lua.NAME'"),
+        };
+    }
+}
