@@ -12,11 +12,16 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public string Log => _proxy.Stdout + _proxy.Stderr;
 
+    /// <summary>Ports of the TCP frontends: an echo service, a relay to the test backend, a
+    /// failing service, and one that rejects every connection.</summary>
+    public (int Echo, int Relay, int Broken, int Reject) TcpPorts { get; private set; }
+
     public async Task InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
         int port = TestBackend.FreePort();
         int refusing = TestBackend.FreePort();
+        TcpPorts = (TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort());
         Client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Write("shared.lua", """
             local counter = 0
@@ -42,6 +47,17 @@ public sealed class ProxyFixture : IAsyncLifetime
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
+            core.register_service("tcp_echo", "tcp", function(applet)
+              while true do
+                local line = applet:getline()
+                if line == "" then break end
+                applet:send(core.thread .. ":" .. line)
+              end
+            end)
+            core.register_service("tcp_broken", "tcp", function(applet)
+              applet:send("about to fail\n")
+              error("tcp service broke")
+            end)
             """);
         string config = Write("proxy.conf", $$"""
             actorproxy {
@@ -70,6 +86,16 @@ public sealed class ProxyFixture : IAsyncLifetime
                 use-backend = [ "retry if { path_beg /retry }", "empty if { path_beg /empty }" ]
                 default-backend = app
               }
+              frontends.echo { bind = "127.0.0.1:{{TcpPorts.Echo}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_echo" ] }
+              frontends.relay { bind = "127.0.0.1:{{TcpPorts.Relay}}", mode = tcp, default-backend = tcp_app }
+              frontends.broken { bind = "127.0.0.1:{{TcpPorts.Broken}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_broken" ] }
+              frontends.reject {
+                bind = "127.0.0.1:{{TcpPorts.Reject}}"
+                mode = tcp
+                tcp-request = [ "connection reject if { src 127.0.0.1 }" ]
+                default-backend = tcp_app
+              }
+              backends.tcp_app { mode = tcp, servers { dead = "127.0.0.1:{{refusing}}", s1 = "127.0.0.1:{{_backend.Port}}" } }
               backends.app { servers { s1 = "127.0.0.1:{{_backend.Port}}" } }
               backends.retry {
                 balance = first
