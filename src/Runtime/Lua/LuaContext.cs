@@ -35,6 +35,7 @@ public sealed unsafe class LuaContext : IDisposable
     private int _pendingArguments;
     private int _yieldedValues;
     private bool _forcedYield;
+    private bool _finishRequested;
     private bool _timedOut;
     private long _resumeStart;
 
@@ -200,6 +201,14 @@ public sealed unsafe class LuaContext : IDisposable
                 {
                     return Fail(Describe(status));
                 }
+                if (_finishRequested)
+                {
+                    // core.done(): the call ends here, as if it had returned.
+                    _finishRequested = false;
+                    State = LuaContextState.Stopped;
+                    Renew(null);
+                    return LuaExecResult.Ok;
+                }
                 if (_forcedYield)
                 {
                     _forcedYield = false;
@@ -278,6 +287,9 @@ public sealed unsafe class LuaContext : IDisposable
         }
         _thread = 0;
     }
+
+    /// <summary>Records that the running Lua code is about to yield to end the call (<c>core.done</c>).</summary>
+    internal void RequestFinish() => _finishRequested = true;
 
     /// <summary>Records that the running Lua code is about to yield to wait <paramref name="delay"/>.</summary>
     internal void RequestDelay(TimeSpan delay) => RequestedDelay = delay;

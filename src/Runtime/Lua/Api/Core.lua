@@ -34,6 +34,26 @@ function core.yield()
   yield()
 end
 
+-- core.done(): ends the running Lua function at once, as if it had returned.
+function core.done()
+  internal.request_finish()
+  yield()
+end
+
+-- core.now(): { sec = seconds, usec = microseconds } since the epoch.
+local now = core.now
+function core.now()
+  local sec, usec = now()
+  return { sec = sec, usec = usec }
+end
+
+-- core.concat(): a string buffer, faster than repeated "..".
+local Concat = {}
+Concat.__index = Concat
+function Concat:add(text) self[#self + 1] = tostring(text) end
+function Concat:dump() return table.concat(self) end
+function core.concat() return setmetatable({}, Concat) end
+
 -- Log levels, as syslog and HAProxy number them.
 core.emerg, core.alert, core.crit, core.err = 0, 1, 2, 3
 core.warning, core.notice, core.info, core.debug = 4, 5, 6, 7
@@ -50,7 +70,7 @@ local haproxy_names = {
   "add_acl", "del_acl", "del_map", "set_map", "get_info", "http_date", "imf_date",
   "rfc850_date", "asctime_date", "match_addr", "parse_addr", "tokenize", "get_var",
   "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
-  "proxies", "backends", "frontends", "tcp", "concat", "done", "now",
+  "proxies", "backends", "frontends", "tcp",
 }
 local missing = {}
 for _, name in ipairs(haproxy_names) do

@@ -59,6 +59,16 @@ public sealed class LuaCoreApi
         // Helpers the Lua side of core wraps; Core.lua takes them out of the globals.
         state.Expose(Internal, "register_task", api.RegisterTask);
         state.Expose(Internal, "request_delay", api.RequestDelay);
+        state.Expose(Internal, "request_finish", call =>
+        {
+            call.State.Running?.RequestFinish();
+            return call.Return();
+        });
+        state.Expose("core", "now", call =>
+        {
+            long microseconds = call.State.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+            return call.Return(microseconds / 1_000_000) + call.Return(microseconds % 1_000_000);
+        });
 
         int body = state.Load(CoreSource, "=(actorproxy core)");
         using var context = state.CreateContext(state.Tune.TaskTimeout);
