@@ -115,6 +115,9 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
             case LuaTaskStepKind.ResumeAfter:
                 Timers.StartSingleTimer(("tcp", sessionId), new ResumeTcpService(sessionId), step.Delay);
                 break;
+            case LuaTaskStepKind.WaitOperation:
+                ResumeWhenDone(step.Operation!, new ResumeTcpService(sessionId));
+                break;
             case LuaTaskStepKind.Finished:
                 EndService(sessionId, null);
                 break;
@@ -226,6 +229,9 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
             case LuaTaskStepKind.ResumeAfter:
                 Timers.StartSingleTimer(taskId, new ResumeLuaTask(taskId), step.Delay);
                 break;
+            case LuaTaskStepKind.WaitOperation:
+                ResumeWhenDone(step.Operation!, new ResumeLuaTask(taskId));
+                break;
             case LuaTaskStepKind.Finished:
                 End(task, LuaTaskOutcome.Finished, null);
                 break;
@@ -236,6 +242,13 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
                 break;
         }
         AdoptRegisteredTasks();
+    }
+
+    // An I/O completion is a message like any other: Lua resumes on this actor's thread.
+    private void ResumeWhenDone(Task operation, object resume)
+    {
+        var self = Self;
+        operation.ContinueWith(_ => self.Tell(resume), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void End(LuaTask task, LuaTaskOutcome outcome, string? error)

@@ -25,6 +25,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
         try
         {
             var core = LuaCoreApi.Install(state, engine.Registry);
+            LuaSocketApi.Install(state);
             var http = LuaHttpApi.Install(state, engine.Registry);
             var tcp = LuaTcpApi.Install(state, engine.Registry);
             foreach (var file in files)

@@ -64,6 +64,10 @@ public sealed unsafe class LuaContext : IDisposable
     /// resumed (zero for <c>core.yield</c>). Null when Lua yielded for another reason.</summary>
     public TimeSpan? RequestedDelay { get; private set; }
 
+    /// <summary>When the last <see cref="LuaExecResult.Again"/> came from an I/O operation (a
+    /// socket's connect, send or receive): the operation; resume the context once it completes.</summary>
+    public Task? PendingOperation { get; private set; }
+
     /// <summary>The message of the last <see cref="LuaExecResult.ErrorMessage"/>.</summary>
     public string? ErrorMessage { get; private set; }
 
@@ -175,6 +179,7 @@ public sealed unsafe class LuaContext : IDisposable
         State = LuaContextState.Running;
         YieldedByHook = false;
         RequestedDelay = null;
+        PendingOperation = null;
         ResultCount = 0;
 
         LuaContext? outer = _state.Running;
@@ -287,6 +292,9 @@ public sealed unsafe class LuaContext : IDisposable
         }
         _thread = 0;
     }
+
+    /// <summary>Records that the running Lua code is about to yield until <paramref name="operation"/> completes.</summary>
+    internal void AwaitOperation(Task operation) => PendingOperation = operation;
 
     /// <summary>Records that the running Lua code is about to yield to end the call (<c>core.done</c>).</summary>
     internal void RequestFinish() => _finishRequested = true;

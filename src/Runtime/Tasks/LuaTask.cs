@@ -46,6 +46,7 @@ public sealed class LuaTask : IDisposable
         return result switch
         {
             LuaExecResult.Ok => new LuaTaskStep(LuaTaskStepKind.Finished),
+            LuaExecResult.Again when _context.PendingOperation is { } operation => new LuaTaskStep(LuaTaskStepKind.WaitOperation, Operation: operation),
             LuaExecResult.Again when _context.RequestedDelay is { } delay && delay > TimeSpan.Zero =>
                 new LuaTaskStep(LuaTaskStepKind.ResumeAfter, delay),
             LuaExecResult.Again => new LuaTaskStep(LuaTaskStepKind.ResumeSoon),

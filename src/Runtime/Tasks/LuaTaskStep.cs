@@ -17,10 +17,14 @@ public enum LuaTaskStepKind
 
     /// <summary>A service waits for its client: resume it when more input or the end of the stream arrives.</summary>
     WaitInput,
+
+    /// <summary>Lua waits for an I/O operation (a socket): resume it when <see cref="LuaTaskStep.Operation"/> completes.</summary>
+    WaitOperation,
 }
 
 /// <summary>The outcome of one slice of a task's run.</summary>
 /// <param name="Kind">What to do next.</param>
 /// <param name="Delay">For <see cref="LuaTaskStepKind.ResumeAfter"/>, how long to wait.</param>
 /// <param name="Error">For <see cref="LuaTaskStepKind.Failed"/>, the context's message.</param>
-public readonly record struct LuaTaskStep(LuaTaskStepKind Kind, TimeSpan Delay = default, string? Error = null);
+/// <param name="Operation">For <see cref="LuaTaskStepKind.WaitOperation"/>, what Lua waits for.</param>
+public readonly record struct LuaTaskStep(LuaTaskStepKind Kind, TimeSpan Delay = default, string? Error = null, Task? Operation = null);

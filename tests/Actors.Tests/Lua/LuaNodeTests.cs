@@ -140,6 +140,42 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task TaskSocket_IsResumedOnItsWorkerWhenIoCompletes()
+    {
+        var server = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        server.Start();
+        int port = ((System.Net.IPEndPoint)server.LocalEndpoint).Port;
+        try
+        {
+            var node = await StartAsync(_scripts.Config(threads: 1, perThread: [_scripts.Write("worker.lua", $$"""
+                core.register_task(function()
+                  local s = core.tcp()
+                  s:settimeout(5)
+                  s:connect("127.0.0.1", {{port}})
+                  s:send("hello from " .. core.thread .. "\n")
+                  local reply = s:receive("*l")
+                  if reply ~= "welcome" then error("got " .. tostring(reply)) end
+                end)
+                """)]));
+            var worker = (await node.GetLuaStatusAsync()).Single(s => s.StateId == 1);
+
+            using var client = await server.AcceptTcpClientAsync().WaitAsync(Wait);
+            using var reader = new StreamReader(client.GetStream());
+            string? line = await reader.ReadLineAsync().WaitAsync(Wait);
+            await client.GetStream().WriteAsync("welcome\n"u8.ToArray());
+            var ended = ExpectMsg<LuaTaskEnded>(Wait);
+
+            Assert.Equal("hello from 1", line);
+            Assert.Equal(LuaTaskOutcome.Finished, ended.Outcome);
+            Assert.Equal(worker.ManagedThreadId, ended.ManagedThreadId);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Boot_FunctionInSharedAndPerThreadStates_FailsNamingIt()
     {
         var both = _scripts.Write("both.lua", "core.register_fetches('x', function() return 1 end)");

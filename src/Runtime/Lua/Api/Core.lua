@@ -70,7 +70,7 @@ local haproxy_names = {
   "add_acl", "del_acl", "del_map", "set_map", "get_info", "http_date", "imf_date",
   "rfc850_date", "asctime_date", "match_addr", "parse_addr", "tokenize", "get_var",
   "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
-  "proxies", "backends", "frontends", "tcp",
+  "proxies", "backends", "frontends",
 }
 local missing = {}
 for _, name in ipairs(haproxy_names) do

@@ -58,6 +58,7 @@ public sealed class LuaTcpService : IDisposable
         {
             LuaExecResult.Ok => new LuaTaskStep(LuaTaskStepKind.Finished),
             LuaExecResult.Again when WaitsForInput => new LuaTaskStep(LuaTaskStepKind.WaitInput),
+            LuaExecResult.Again when _context.PendingOperation is { } operation => new LuaTaskStep(LuaTaskStepKind.WaitOperation, Operation: operation),
             LuaExecResult.Again when _context.RequestedDelay is { } delay && delay > TimeSpan.Zero => new LuaTaskStep(LuaTaskStepKind.ResumeAfter, delay),
             LuaExecResult.Again => new LuaTaskStep(LuaTaskStepKind.ResumeSoon),
             _ => new LuaTaskStep(LuaTaskStepKind.Failed, Error: _context.ErrorMessage ?? "unknown error"),

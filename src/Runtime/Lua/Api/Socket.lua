@@ -1,0 +1,46 @@
+-- The Lua side of HAProxy's Socket class (core.tcp()). Each wait — connect, send, receive —
+-- starts the operation in C#, yields, and reads the result once the state's owner resumed the
+-- coroutine after the operation completed.
+local internal = __actorproxy_socket
+__actorproxy_socket = nil
+local setmetatable, yield = setmetatable, coroutine.yield
+
+local Socket = {}
+Socket.__index = Socket
+Socket.__gc = function(self) internal.close(self.id) end
+
+local function wait(id)
+  yield()
+  return internal.result(id)
+end
+
+-- connect(address, port): 1, or nil and the reason.
+function Socket:connect(address, port)
+  internal.connect(self.id, address, port)
+  return wait(self.id)
+end
+
+-- send(data): the number of bytes sent, or nil and the reason.
+function Socket:send(data, i, j)
+  if i or j then data = data:sub(i or 1, j or -1) end
+  internal.send(self.id, data)
+  return wait(self.id)
+end
+
+-- receive([pattern [, prefix]]): "*l" a line (the default), "*a" everything to the end, or a
+-- number of bytes. On failure: nil, the reason ("closed", "timeout"), and what was read.
+function Socket:receive(pattern, prefix)
+  internal.receive(self.id, pattern or "*l")
+  local data, err, partial = wait(self.id)
+  if prefix then
+    if data then data = prefix .. data else partial = prefix .. (partial or "") end
+  end
+  return data, err, partial
+end
+
+function Socket:settimeout(seconds) internal.settimeout(self.id, seconds) return 1 end
+function Socket:close() internal.close(self.id) return 1 end
+
+function core.tcp()
+  return setmetatable({ id = internal.open() }, Socket)
+end

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Tasks;
+
+namespace ActorProxy.Runtime.Tests.Lua.Api;
+
+public sealed class LuaSocketApiTests : IDisposable
+{
+    private readonly LuaEngine _engine = new(new LuaTune());
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-socket");
+    private readonly TcpListener _server = new(IPAddress.Loopback, 0);
+
+    public LuaSocketApiTests() => _server.Start();
+
+    private int Port => ((IPEndPoint)_server.LocalEndpoint).Port;
+
+    [Fact]
+    public async Task TaskSocket_ConnectsSendsAndReceives_YieldingWhileItWaits()
+    {
+        var lua = Load($$"""
+            core.register_task(function()
+              local s = core.tcp()
+              s:settimeout(5)
+              assert(s:connect("127.0.0.1", {{Port}}) == 1)
+              assert(s:send("ping\n") == 5)
+              local line = s:receive("*l")
+              local two = s:receive(2)
+              local rest, err = s:receive("*a")
+              s:close()
+              result = line .. "|" .. two .. "|" .. rest
+            end)
+            """);
+        var serving = Task.Run(async () =>
+        {
+            using var client = await _server.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[5];
+            await stream.ReadExactlyAsync(buffer);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("pong\r\nabcdef"));
+        });
+        using var task = new LuaTask(1, lua.State, Assert.Single(lua.Core.TakeRegisteredTasks()));
+
+        int waits = await RunAsync(task);
+        await serving;
+
+        Assert.True(waits >= 3, $"waited {waits} times");
+        lua.State.Execute("assert(result == 'pong|ab|cdef', result)");
+    }
+
+    [Fact]
+    public async Task Receive_WhenPeerCloses_GivesClosedAndThePartialData()
+    {
+        var lua = Load($$"""
+            core.register_task(function()
+              local s = core.tcp()
+              s:connect("127.0.0.1", {{Port}})
+              local data, err, partial = s:receive("*l")
+              result = tostring(data) .. "|" .. err .. "|" .. partial
+            end)
+            """);
+        var serving = Task.Run(async () =>
+        {
+            using var client = await _server.AcceptTcpClientAsync();
+            await client.GetStream().WriteAsync("no newline"u8.ToArray());
+        });
+        using var task = new LuaTask(1, lua.State, Assert.Single(lua.Core.TakeRegisteredTasks()));
+
+        await RunAsync(task);
+        await serving;
+
+        lua.State.Execute("assert(result == 'nil|closed|no newline', result)");
+    }
+
+    [Fact]
+    public async Task Connect_Refused_ReturnsNilAndReason()
+    {
+        int closed = Port;
+        _server.Stop();
+        var lua = Load($$"""
+            core.register_task(function()
+              local ok, err = core.tcp():connect("127.0.0.1", {{closed}})
+              result = tostring(ok) .. "|" .. tostring(err)
+            end)
+            """);
+        using var task = new LuaTask(1, lua.State, Assert.Single(lua.Core.TakeRegisteredTasks()));
+
+        await RunAsync(task);
+
+        lua.State.Execute("assert(result:find('^nil|.*refused'), result)");
+    }
+
+    public void Dispose()
+    {
+        _server.Stop();
+        _engine.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    // What the owning actor does: run slices, and wait for operations between them.
+    private static async Task<int> RunAsync(LuaTask task)
+    {
+        int waits = 0;
+        while (true)
+        {
+            var step = task.Step();
+            switch (step.Kind)
+            {
+                case LuaTaskStepKind.WaitOperation:
+                    waits++;
+                    await step.Operation!.WaitAsync(TimeSpan.FromSeconds(10));
+                    break;
+                case LuaTaskStepKind.Finished:
+                    return waits;
+                case LuaTaskStepKind.Failed:
+                    throw new InvalidOperationException(step.Error);
+            }
+        }
+    }
+
+    private LoadedLuaState Load(string source)
+    {
+        string path = Path.Combine(_directory.FullName, "socket.lua");
+        File.WriteAllText(path, source);
+        return LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "socket.lua")], "lua-load-per-thread");
+    }
+}
