@@ -45,7 +45,7 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
         local.IsHere(LuaFunctionKind.Service, name)
             ? local.RunService(name, exchange)
             : CallShared(LuaFunctionKind.Service, name, exchange, null, [], tune.ServiceTimeout) as HttpReply
-                ?? HttpReply.Text(500, "text/plain", "500 Internal Server Error\n");
+                ?? HttpReply.ErrorPage(500);
 
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {

@@ -115,9 +115,7 @@ internal sealed class FrontendPipeline
         error.Error == ForwarderError.Request &&
         error.Exception?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
 
-    // HAProxy's own 503 page.
-    private static HttpReply NoServer() => HttpReply.Text(503, "text/html",
-        "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n");
+    private static HttpReply NoServer() => HttpReply.ErrorPage(503);
 
     private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker);
 }

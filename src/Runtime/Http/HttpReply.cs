@@ -45,6 +45,27 @@ public sealed class HttpReply
         _ => "Unknown",
     };
 
+    /// <summary>HAProxy's own error page for <paramref name="status"/>, byte for byte, so that
+    /// clients and tests see the same answers from both.</summary>
+    public static HttpReply ErrorPage(int status)
+    {
+        string message = status switch
+        {
+            400 => "Your browser sent an invalid request.",
+            403 => "Request forbidden by administrative rules.",
+            404 => "The requested URL was not found on this server.",
+            429 => "You have sent too many requests in a given amount of time.",
+            500 => "An internal server error occurred.",
+            502 => "The server returned an invalid or incomplete response.",
+            503 => "No server is available to handle this request.",
+            504 => "The server didn't respond in time.",
+            _ => ReasonPhrase(status),
+        };
+        var reply = Text(status, "text/html", $"<html><body><h1>{status} {ReasonPhrase(status)}</h1>\n{message}\n</body></html>\n");
+        reply.Headers.Set("cache-control", "no-cache");
+        return reply;
+    }
+
     /// <summary>A reply with a text body and its content type.</summary>
     public static HttpReply Text(int status, string contentType, string text)
     {

@@ -176,9 +176,17 @@ public sealed class VariableRule(string variable, SampleExpression? value) : Htt
 /// <summary><c>deny [status N]</c> and <c>return [status N] [content-type T] [string S | lf-string FMT]</c></summary>
 public sealed class ReplyRule(int status, string? contentType, LogFormat? body) : HttpRule
 {
+    /// <summary>True for <c>deny</c>: the answer is HAProxy's error page for the status.</summary>
+    public bool ErrorPage { get; init; }
+
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
+        if (ErrorPage)
+        {
+            exchange.Reply = HttpReply.ErrorPage(status);
+            return RuleOutcome.Stop;
+        }
         var reply = new HttpReply(status);
         if (body is not null)
         {

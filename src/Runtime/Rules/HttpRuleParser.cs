@@ -77,7 +77,7 @@ public static class HttpRuleParser
             status = arguments[i] == "status" ? Status(Argument(arguments, ++i, "deny status", "a status")) :
                 throw new SampleSyntaxException($"deny: unexpected '{arguments[i]}'; expected 'status N'");
         }
-        return new ReplyRule(status, "text/plain", LogFormat.Literal($"{status} {Http.HttpReply.ReasonPhrase(status)}\n")) { Text = text };
+        return new ReplyRule(status, null, null) { Text = text, ErrorPage = true };
     }
 
     private static HttpRule ParseReturn(string[] arguments, string text)

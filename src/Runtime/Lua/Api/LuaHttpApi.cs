@@ -134,7 +134,7 @@ public sealed class LuaHttpApi : ILuaActions
             if (Call(_service, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, [], out _) is { } error)
             {
                 Log(LuaFunctionKind.Service, name, error);
-                return HttpReply.Text(500, "text/plain", "500 Internal Server Error\n");
+                return HttpReply.ErrorPage(500);
             }
             return _reply;
         }
