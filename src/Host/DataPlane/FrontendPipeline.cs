@@ -3,6 +3,7 @@ using ActorProxy.Actors.Lua;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using Akka.Actor;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,6 +21,7 @@ namespace ActorProxy.Host.DataPlane;
 internal sealed class FrontendPipeline
 {
     private static readonly object ExchangeKey = new();
+    private static readonly object WorkerKey = new();
 
     private readonly Dictionary<int, FrontendSettings> _byPort;
     private readonly HashSet<string> _withServices;
@@ -41,8 +43,7 @@ internal sealed class FrontendPipeline
     {
         var frontend = _byPort[context.Connection.LocalPort];
         var exchange = await HttpExchangeMapper.FromRequestAsync(context, frontend.Name, _withServices.Contains(frontend.Name));
-        // Every transaction of the connection's requests goes to one worker: its Lua runs there.
-        var worker = _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Count)];
+        var worker = WorkerOf(context);
         await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
 
         if (exchange.Reply is { } reply)
@@ -102,6 +103,24 @@ internal sealed class FrontendPipeline
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
         await OnWorkerAsync(transaction.Worker, completion => new RunHttpResponse(transaction.Frontend, exchange, completion));
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
+    }
+
+    // A connection is given a worker when its first request arrives (round robin); every
+    // request of the connection then runs its Lua on that worker, as a connection belongs to
+    // one thread in HAProxy.
+    private IActorRef WorkerOf(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(WorkerKey, out var owner) && owner is IActorRef worker)
+        {
+            return worker;
+        }
+        worker = _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Count)];
+        if (items is not null)
+        {
+            items[WorkerKey] = worker;
+        }
+        return worker;
     }
 
     private static async Task OnWorkerAsync(IActorRef worker, Func<TaskCompletionSource, object> message)

@@ -56,12 +56,27 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task Connection_KeepsItsWorkerForEveryRequest()
+    {
+        using var client = new HttpClient { BaseAddress = proxy.Client.BaseAddress };
+        var workers = new HashSet<string?>();
+        for (int i = 0; i < 5; i++)
+        {
+            workers.Add(TestBackend.Header(await client.GetStringAsync("/same-connection"), "x-worker"));
+        }
+
+        Assert.Single(workers);
+    }
+
+    [Fact]
     public async Task PerThreadStates_KeepTheirOwnValues()
     {
         var answers = new List<string>();
         for (int i = 0; i < 20; i++)
         {
-            answers.Add(await proxy.Client.GetStringAsync("/per-thread"));
+            // A new connection each time, so that both workers serve some.
+            using var client = new HttpClient { BaseAddress = proxy.Client.BaseAddress };
+            answers.Add(await client.GetStringAsync("/per-thread"));
         }
 
         // Each worker counts only what it handled: its counter never repeats and is independent
