@@ -47,6 +47,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         Receive<RunHttpRequest>(message => Complete(message.Completion, () => FrontendRules.RunRequest(message.Frontend, message.Exchange, LuaActions)));
         Receive<RunHttpResponse>(message => Complete(message.Completion, () => FrontendRules.RunResponse(message.Frontend, message.Exchange, LuaActions)));
         Receive<CallSharedLua>(message => message.Completion.TrySetResult(CallHere(message)));
+        Receive<RunTcpAction>(message => Complete(message.Completion, () => LuaActions.RunAction(message.Name, message.Session, message.Arguments)));
         Receive<StartTcpService>(StartService);
         Receive<TcpServiceInput>(message =>
         {
@@ -88,7 +89,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         try
         {
             var output = start.Output;
-            var service = Loaded.Tcp.Open(start.Service, data => output.TryWrite(data));
+            var service = Loaded.Tcp.Open(start.Service, start.Session, data => output.TryWrite(data));
             _services.Add(start.SessionId, (service, output));
             RunService(start.SessionId);
         }

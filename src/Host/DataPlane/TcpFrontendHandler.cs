@@ -37,14 +37,23 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
             ClientAddress = client?.Address.ToString() ?? "",
             ClientPort = client?.Port ?? 0,
         };
+        // The connection's worker: its Lua actions and its service run there.
+        var worker = workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)workers.Count)];
         foreach (var rule in frontend.TcpRequest.Where(rule => rule.Applies(session)))
         {
+            if (rule.Action == TcpRuleAction.LuaAction)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                worker.Tell(new RunTcpAction(rule.Service!, rule.Arguments, session, done));
+                await done.Task;
+                continue;
+            }
             switch (rule.Action)
             {
                 case TcpRuleAction.Reject:
                     return;
                 case TcpRuleAction.UseService:
-                    await ServeAsync(rule.Service!, connection);
+                    await ServeAsync(rule.Service!, worker, session, connection);
                     return;
             }
             break;
@@ -56,14 +65,12 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         }
     }
 
-    private async Task ServeAsync(string service, ConnectionContext connection)
+    private async Task ServeAsync(string service, IActorRef worker, HttpExchange session, ConnectionContext connection)
     {
         long id = Interlocked.Increment(ref s_nextSession);
-        var actor = registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true
-            ? sharedLua
-            : workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)workers.Count)];
+        var actor = registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? sharedLua : worker;
         var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
-        actor.Tell(new StartTcpService(service, id, output.Writer));
+        actor.Tell(new StartTcpService(service, id, session, output.Writer));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         var reading = ForwardInputAsync(connection.Transport.Input, actor, id, stop.Token);
         try

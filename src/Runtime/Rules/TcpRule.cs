@@ -14,6 +14,9 @@ public enum TcpRuleAction
 
     /// <summary><c>content use-service lua.NAME</c>: a Lua service serves the connection.</summary>
     UseService,
+
+    /// <summary><c>content lua.NAME [args…]</c>: a Lua action (registered for <c>tcp-req</c>) runs, then the next rule.</summary>
+    LuaAction,
 }
 
 /// <summary>
@@ -23,12 +26,13 @@ public enum TcpRuleAction
 /// </summary>
 public sealed class TcpRule
 {
-    private TcpRule(string text, TcpRuleAction action, string? service, RuleCondition? condition)
+    private TcpRule(string text, TcpRuleAction action, string? name, RuleCondition? condition, IReadOnlyList<string>? arguments = null)
     {
         Text = text;
         Action = action;
-        Service = service;
+        Service = name;
         Condition = condition;
+        Arguments = arguments ?? [];
     }
 
     /// <summary>The rule as written.</summary>
@@ -37,8 +41,12 @@ public sealed class TcpRule
     /// <summary>What it does.</summary>
     public TcpRuleAction Action { get; }
 
-    /// <summary>For <see cref="TcpRuleAction.UseService"/>, the service's name without <c>lua.</c>.</summary>
+    /// <summary>For <see cref="TcpRuleAction.UseService"/> and <see cref="TcpRuleAction.LuaAction"/>,
+    /// the Lua function's name without <c>lua.</c>.</summary>
     public string? Service { get; }
+
+    /// <summary>For <see cref="TcpRuleAction.LuaAction"/>, the action's arguments.</summary>
+    public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>The condition, or null for always.</summary>
     public RuleCondition? Condition { get; }
@@ -63,6 +71,8 @@ public sealed class TcpRule
             ["content", "use-service", var service] when service.StartsWith("lua.", StringComparison.Ordinal) && service.Length > 4 =>
                 new TcpRule(text, TcpRuleAction.UseService, service[4..], condition),
             ["content", "use-service", var service] => throw new SampleSyntaxException($"use-service: '{service}' is not a Lua service; expected lua.NAME"),
+            ["content", var action, ..] when action.StartsWith("lua.", StringComparison.Ordinal) && action.Length > 4 =>
+                new TcpRule(text, TcpRuleAction.LuaAction, action[4..], condition, w[2..]),
             _ => throw new SampleSyntaxException("expected 'connection reject|accept' or 'content reject|accept|use-service lua.NAME'"),
         };
     }

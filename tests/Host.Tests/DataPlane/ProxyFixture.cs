@@ -14,14 +14,14 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     /// <summary>Ports of the TCP frontends: an echo service, a relay to the test backend, a
     /// failing service, and one that rejects every connection.</summary>
-    public (int Echo, int Relay, int Broken, int Reject) TcpPorts { get; private set; }
+    public (int Echo, int Relay, int Broken, int Reject, int Greet) TcpPorts { get; private set; }
 
     public async Task InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
         int port = TestBackend.FreePort();
         int refusing = TestBackend.FreePort();
-        TcpPorts = (TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort());
+        TcpPorts = (TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort());
         Client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Write("shared.lua", """
             local counter = 0
@@ -47,12 +47,18 @@ public sealed class ProxyFixture : IAsyncLifetime
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
+            core.register_action("greet", { "tcp-req" }, function(txn, word)
+              txn:set_var("txn.greeting", word .. " " .. txn.f:src())
+            end)
             core.register_service("tcp_echo", "tcp", function(applet)
               while true do
                 local line = applet:getline()
                 if line == "" then break end
                 applet:send(core.thread .. ":" .. line)
               end
+            end)
+            core.register_service("tcp_greet", "tcp", function(applet)
+              applet:send(applet:get_var("txn.greeting") .. "\n")
             end)
             core.register_service("tcp_broken", "tcp", function(applet)
               applet:send("about to fail\n")
@@ -88,6 +94,11 @@ public sealed class ProxyFixture : IAsyncLifetime
               }
               frontends.echo { bind = "127.0.0.1:{{TcpPorts.Echo}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_echo" ] }
               frontends.relay { bind = "127.0.0.1:{{TcpPorts.Relay}}", mode = tcp, default-backend = tcp_app }
+              frontends.greet {
+                bind = "127.0.0.1:{{TcpPorts.Greet}}"
+                mode = tcp
+                tcp-request = [ "content lua.greet hello", "content use-service lua.tcp_greet" ]
+              }
               frontends.broken { bind = "127.0.0.1:{{TcpPorts.Broken}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_broken" ] }
               frontends.reject {
                 bind = "127.0.0.1:{{TcpPorts.Reject}}"

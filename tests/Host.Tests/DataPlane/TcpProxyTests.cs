@@ -55,6 +55,14 @@ public sealed class TcpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixtu
     }
 
     [Fact]
+    public async Task TcpLuaAction_SetsAVariableTheServiceReads()
+    {
+        using var client = await ConnectAsync(proxy.TcpPorts.Greet);
+
+        Assert.Equal("hello 127.0.0.1\n", await ReadToEndAsync(client.GetStream()));
+    }
+
+    [Fact]
     public async Task ConnectionReject_ClosesAtOnce()
     {
         using var client = await ConnectAsync(proxy.TcpPorts.Reject);

@@ -25,6 +25,20 @@ public sealed class LuaTcpApi
         state.Expose(Internal, "receive", api.Receive);
         state.Expose(Internal, "getline", api.GetLine);
         state.Expose(Internal, "send", api.Send);
+        state.Expose(Internal, "get_var", call => call.ReturnSample(api.Current(call).Session.Variables.GetValueOrDefault(call.GetString(1))));
+        state.Expose(Internal, "set_var", call =>
+        {
+            var variables = api.Current(call).Session.Variables;
+            if (call.GetSample(2) is { } value)
+            {
+                variables[call.GetString(1)] = value;
+            }
+            else
+            {
+                variables.Remove(call.GetString(1));
+            }
+            return call.Return();
+        });
         int body = state.Load(TcpSource, "=(actorproxy tcp)");
         using var context = state.CreateContext(state.Tune.TaskTimeout);
         context.Start(body);
@@ -41,17 +55,17 @@ public sealed class LuaTcpApi
     /// <summary>True when this state registered the service <paramref name="name"/>.</summary>
     public bool HasService(string name) => _registry.Find(LuaFunctionKind.Service, name)?.IsIn(_state.Id) == true;
 
-    /// <summary>A new session of service <c>lua.</c><paramref name="name"/>, not started yet;
-    /// what Lua sends goes to <paramref name="output"/>.</summary>
+    /// <summary>A new session of service <c>lua.</c><paramref name="name"/> for the connection
+    /// <paramref name="session"/>, not started yet; what Lua sends goes to <paramref name="output"/>.</summary>
     /// <exception cref="LuaScriptException">This state has no such service.</exception>
-    public LuaTcpService Open(string name, Action<ReadOnlyMemory<byte>> output)
+    public LuaTcpService Open(string name, Http.HttpExchange session, Action<ReadOnlyMemory<byte>> output)
     {
         var function = _registry.Find(LuaFunctionKind.Service, name);
         if (function is null || !function.IsIn(_state.Id))
         {
             throw new LuaScriptException($"Lua service 'lua.{name}' is not registered in Lua state {_state.Id}.");
         }
-        return new LuaTcpService(this, _state, _serviceEntry, function.GetReference(_state.Id), output);
+        return new LuaTcpService(this, _state, _serviceEntry, function.GetReference(_state.Id), session, output);
     }
 
     internal LuaExecResult Run(LuaTcpService service, LuaContext context)

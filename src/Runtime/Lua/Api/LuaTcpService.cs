@@ -18,14 +18,18 @@ public sealed class LuaTcpService : IDisposable
     private int _inputStart;
     private bool _started;
 
-    internal LuaTcpService(LuaTcpApi api, LuaState state, int entry, int function, Action<ReadOnlyMemory<byte>> output)
+    internal LuaTcpService(LuaTcpApi api, LuaState state, int entry, int function, Http.HttpExchange session, Action<ReadOnlyMemory<byte>> output)
     {
+        Session = session;
         _api = api;
         _entry = entry;
         _function = function;
         Output = output;
         _context = state.CreateContext(state.Tune.ServiceTimeout);
     }
+
+    /// <summary>The connection as rules saw it: its samples and variables.</summary>
+    public Http.HttpExchange Session { get; }
 
     /// <summary>True while the service waits for input (<c>receive</c> or <c>getline</c> found too little).</summary>
     public bool WaitsForInput { get; internal set; }

@@ -28,6 +28,9 @@ function Applet:getline()
 end
 
 function Applet:send(data) internal.send(data) end
+function Applet:get_var(name) return internal.get_var(name) end
+function Applet:set_var(name, value) internal.set_var(name, value) end
+function Applet:unset_var(name) internal.set_var(name, nil) end
 function Applet:get_priv() return self.priv end
 function Applet:set_priv(value) self.priv = value end
 
