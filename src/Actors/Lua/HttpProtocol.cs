@@ -27,3 +27,7 @@ public sealed record RunHttpResponse(FrontendSettings Frontend, HttpExchange Exc
 /// <param name="Completion">Completed with the result: a sample, an <see cref="HttpReply"/> for a service, or null.</param>
 public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchange Exchange, object? Input,
     IReadOnlyList<string> Arguments, TaskCompletionSource<object?> Completion);
+
+/// <summary>Resumes a Lua call that waited; sent by the owning actor to itself.</summary>
+/// <param name="Id">What waits.</param>
+internal sealed record ResumeLuaCall(long Id);

@@ -21,6 +21,8 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<LuaFile> _files;
     private readonly string _directive;
     private readonly Dictionary<long, LuaTask> _tasks = [];
+    private readonly Dictionary<long, Action> _waiting = [];
+    private long _nextWait;
     private readonly Dictionary<long, (LuaTcpService Service, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> Output)> _services = [];
     private LoadedLuaState? _lua;
     private bool _tasksStarted;
@@ -44,10 +46,27 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
             AdoptRegisteredTasks();
         });
         Receive<ResumeLuaTask>(message => RunSlice(message.TaskId));
-        Receive<RunHttpRequest>(message => Complete(message.Completion, () => FrontendRules.RunRequest(message.Frontend, message.Exchange, LuaActions)));
-        Receive<RunHttpResponse>(message => Complete(message.Completion, () => FrontendRules.RunResponse(message.Frontend, message.Exchange, LuaActions)));
-        Receive<CallSharedLua>(message => message.Completion.TrySetResult(CallHere(message)));
-        Receive<RunTcpAction>(message => Complete(message.Completion, () => LuaActions.RunAction(message.Name, message.Session, message.Arguments)));
+        Receive<RunHttpRequest>(message => Drive(new FrontendRules(message.Frontend, message.Exchange, response: false), message.Completion));
+        Receive<RunHttpResponse>(message => Drive(new FrontendRules(message.Frontend, message.Exchange, response: true), message.Completion));
+        Receive<ResumeLuaCall>(message =>
+        {
+            if (_waiting.Remove(message.Id, out var resume))
+            {
+                resume();
+            }
+        });
+        Receive<CallSharedLua>(CallHere);
+        Receive<RunTcpAction>(message =>
+        {
+            try
+            {
+                Finish(LuaActions.RunAction(message.Name, message.Session, message.Arguments), message.Completion);
+            }
+            catch (Exception e)
+            {
+                message.Completion.TrySetException(e);
+            }
+        });
         Receive<StartTcpService>(StartService);
         Receive<TcpServiceInput>(message =>
         {
@@ -155,23 +174,92 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         base.PostStop();
     }
 
-    // Runs a function of this state for another actor (the shared state serving a worker).
-    private object? CallHere(CallSharedLua call)
+    // Runs a function of this state for another actor (the shared state serving a worker). The
+    // worker waits for the answer, so a call that yields is run on to its end here.
+    private void CallHere(CallSharedLua call)
     {
         var http = Loaded.Http;
-        return call.Kind switch
+        switch (call.Kind)
         {
-            LuaFunctionKind.Action => RunAction(http, call),
-            LuaFunctionKind.SampleFetch => http.Fetch(call.Name, call.Exchange, call.Arguments),
-            LuaFunctionKind.Converter => call.Input is null ? null : http.Convert(call.Name, call.Exchange, call.Input, call.Arguments),
-            LuaFunctionKind.Service => http.RunService(call.Name, call.Exchange),
-            _ => null,
-        };
+            case LuaFunctionKind.Action:
+                Finish(http.RunAction(call.Name, call.Exchange, call.Arguments), call.Completion, null);
+                break;
+            case LuaFunctionKind.Service:
+                Finish(http.RunService(call.Name, call.Exchange), call.Completion, call.Exchange);
+                break;
+            case LuaFunctionKind.SampleFetch:
+                call.Completion.TrySetResult(http.Fetch(call.Name, call.Exchange, call.Arguments));
+                break;
+            default:
+                call.Completion.TrySetResult(call.Input is null ? null : http.Convert(call.Name, call.Exchange, call.Input, call.Arguments));
+                break;
+        }
+    }
 
-        static object? RunAction(Runtime.Lua.Api.LuaHttpApi http, CallSharedLua call)
+    // Rules run until they are over or a Lua call waits; then they go on when the wait is over.
+    private void Drive(FrontendRules rules, TaskCompletionSource completion)
+    {
+        try
         {
-            http.RunAction(call.Name, call.Exchange, call.Arguments);
-            return null;
+            if (rules.Continue(LuaActions))
+            {
+                completion.TrySetResult();
+            }
+            else
+            {
+                WaitThen(rules.Exchange.Suspension!.Wait, () => Drive(rules, completion));
+            }
+        }
+        catch (Exception e)
+        {
+            completion.TrySetException(e);
+        }
+        AdoptRegisteredTasks();
+    }
+
+    // Completes once a Lua action (or service) that may have yielded is over.
+    private void Finish(LuaSuspendedCall? waiting, TaskCompletionSource completion)
+    {
+        if (waiting is null)
+        {
+            completion.TrySetResult();
+        }
+        else
+        {
+            WaitThen(waiting.Wait, () => Finish(waiting.Resume() ? null : waiting, completion));
+        }
+    }
+
+    private void Finish(LuaSuspendedCall? waiting, TaskCompletionSource<object?> completion, Runtime.Http.HttpExchange? service)
+    {
+        if (waiting is null)
+        {
+            completion.TrySetResult(service?.Reply);
+        }
+        else
+        {
+            WaitThen(waiting.Wait, () => Finish(waiting.Resume() ? null : waiting, completion, service));
+        }
+    }
+
+    // Calls resume once the wait a Lua call asked for is over: at once (after the mailbox had
+    // its turn), after a delay, or when an I/O operation completes.
+    private void WaitThen(LuaTaskStep wait, Action resume)
+    {
+        long id = ++_nextWait;
+        _waiting.Add(id, resume);
+        var message = new ResumeLuaCall(id);
+        switch (wait.Kind)
+        {
+            case LuaTaskStepKind.ResumeAfter:
+                Timers.StartSingleTimer(("call", id), message, wait.Delay);
+                break;
+            case LuaTaskStepKind.WaitOperation:
+                ResumeWhenDone(wait.Operation!, message);
+                break;
+            default:
+                Self.Tell(message);
+                break;
         }
     }
 

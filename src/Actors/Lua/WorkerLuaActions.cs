@@ -21,14 +21,14 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
 
     public bool HasConverter(string name) => true;
 
-    public void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
         if (local.IsHere(LuaFunctionKind.Action, name))
         {
-            local.RunAction(name, exchange, arguments);
-            return;
+            return local.RunAction(name, exchange, arguments);
         }
         CallShared(LuaFunctionKind.Action, name, exchange, null, arguments, tune.SessionTimeout);
+        return null;
     }
 
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
@@ -41,11 +41,16 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
             ? local.Convert(name, exchange, input, arguments)
             : CallShared(LuaFunctionKind.Converter, name, exchange, input, arguments, tune.SessionTimeout);
 
-    public HttpReply RunService(string name, HttpExchange exchange) =>
-        local.IsHere(LuaFunctionKind.Service, name)
-            ? local.RunService(name, exchange)
-            : CallShared(LuaFunctionKind.Service, name, exchange, null, [], tune.ServiceTimeout) as HttpReply
-                ?? HttpReply.ErrorPage(500);
+    public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
+    {
+        if (local.IsHere(LuaFunctionKind.Service, name))
+        {
+            return local.RunService(name, exchange);
+        }
+        exchange.Reply = CallShared(LuaFunctionKind.Service, name, exchange, null, [], tune.ServiceTimeout) as HttpReply
+            ?? HttpReply.ErrorPage(500);
+        return null;
+    }
 
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {

@@ -62,6 +62,9 @@ public sealed class HttpExchange
     /// <summary>The response ActorProxy gives itself, set by <c>return</c>, <c>deny</c> or a service.</summary>
     public HttpReply? Reply { get; set; }
 
+    /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
+    public Lua.Api.LuaSuspendedCall? Suspension { get; set; }
+
     /// <summary>The path and query as sent on the request line (<c>url</c>).</summary>
     public string Url => Query is null ? Path : $"{Path}?{Query}";
 }

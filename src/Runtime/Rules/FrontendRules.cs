@@ -4,42 +4,74 @@ using ActorProxy.Runtime.Http;
 namespace ActorProxy.Runtime.Rules;
 
 /// <summary>
-/// What a frontend does to a transaction, in HAProxy's order: <c>http-request</c> rules until one
-/// answers, then the backend choice (<c>use-backend</c>, else <c>default-backend</c>); later the
-/// <c>http-response</c> rules on the backend's response.
+/// What a frontend does to a transaction, in HAProxy's order, as a run that can stop and go on:
+/// <c>http-request</c> rules until one answers, then the backend choice (<c>use-backend</c>, else
+/// <c>default-backend</c>); or the <c>http-response</c> rules on the backend's response. A Lua
+/// action or service that yields suspends the run; the owner resumes it with <see cref="Continue"/>.
 /// </summary>
-public static class FrontendRules
+public sealed class FrontendRules
 {
-    /// <summary>Runs the request rules and, unless they answered, chooses the backend.</summary>
-    public static void RunRequest(FrontendSettings frontend, HttpExchange exchange, ILuaActions lua)
+    private readonly FrontendSettings _frontend;
+    private readonly IReadOnlyList<HttpRule> _rules;
+    private readonly bool _response;
+    private int _next;
+
+    /// <summary>A run of <paramref name="frontend"/>'s request (or response) rules on <paramref name="exchange"/>.</summary>
+    public FrontendRules(FrontendSettings frontend, HttpExchange exchange, bool response)
     {
-        foreach (var rule in frontend.HttpRequest)
-        {
-            if (rule.Run(exchange, lua) == RuleOutcome.Stop)
-            {
-                return;
-            }
-        }
-        foreach (var backendSwitch in frontend.UseBackend)
-        {
-            if (backendSwitch.Condition is null || backendSwitch.Condition.Holds(exchange, lua))
-            {
-                exchange.Backend = backendSwitch.Backend;
-                return;
-            }
-        }
-        exchange.Backend = frontend.DefaultBackend;
+        _frontend = frontend;
+        _rules = response ? frontend.HttpResponse : frontend.HttpRequest;
+        _response = response;
+        Exchange = exchange;
     }
 
-    /// <summary>Runs the response rules on the response in <paramref name="exchange"/>.</summary>
-    public static void RunResponse(FrontendSettings frontend, HttpExchange exchange, ILuaActions lua)
+    /// <summary>The transaction.</summary>
+    public HttpExchange Exchange { get; }
+
+    /// <summary>Runs from where the run stopped. True when it is over; false when a Lua call
+    /// waits (<see cref="HttpExchange.Suspension"/> says for what).</summary>
+    public bool Continue(ILuaActions lua)
     {
-        foreach (var rule in frontend.HttpResponse)
+        if (Exchange.Suspension is { } waiting)
         {
-            if (rule.Run(exchange, lua) == RuleOutcome.Stop)
+            if (!waiting.Resume())
             {
+                return false;
+            }
+            Exchange.Suspension = null;
+            if (_rules[_next] is UseServiceRule)
+            {
+                return true;
+            }
+            _next++;
+        }
+        for (; _next < _rules.Count; _next++)
+        {
+            switch (_rules[_next].Run(Exchange, lua))
+            {
+                case RuleOutcome.Suspended:
+                    return false;
+                case RuleOutcome.Stop:
+                    return true;
+            }
+        }
+        if (!_response)
+        {
+            ChooseBackend(lua);
+        }
+        return true;
+    }
+
+    private void ChooseBackend(ILuaActions lua)
+    {
+        foreach (var backendSwitch in _frontend.UseBackend)
+        {
+            if (backendSwitch.Condition is null || backendSwitch.Condition.Holds(Exchange, lua))
+            {
+                Exchange.Backend = backendSwitch.Backend;
                 return;
             }
         }
+        Exchange.Backend = _frontend.DefaultBackend;
     }
 }

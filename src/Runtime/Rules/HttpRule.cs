@@ -11,6 +11,10 @@ public enum RuleOutcome
 
     /// <summary>The transaction has its answer (<c>deny</c>, <c>return</c>, <c>use-service</c>): stop.</summary>
     Stop,
+
+    /// <summary>A Lua action or service yielded: <see cref="HttpExchange.Suspension"/> must be
+    /// resumed before the rules go on.</summary>
+    Suspended,
 }
 
 /// <summary>
@@ -47,8 +51,8 @@ public sealed class LuaActionRule(string name, IReadOnlyList<string> arguments) 
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
-        lua.RunAction(name, exchange, arguments);
-        return RuleOutcome.Continue;
+        exchange.Suspension = lua.RunAction(name, exchange, arguments);
+        return exchange.Suspension is null ? RuleOutcome.Continue : RuleOutcome.Suspended;
     }
 
     /// <inheritdoc/>
@@ -62,8 +66,8 @@ public sealed class UseServiceRule(string name) : HttpRule
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
-        exchange.Reply = lua.RunService(name, exchange);
-        return RuleOutcome.Stop;
+        exchange.Suspension = lua.RunService(name, exchange);
+        return exchange.Suspension is null ? RuleOutcome.Stop : RuleOutcome.Suspended;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Lua.Api;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Runtime.Rules;
@@ -9,9 +10,11 @@ public interface ILuaActions : ILuaSamples
 {
     /// <summary>Runs action <c>lua.</c><paramref name="name"/>. A failing action is logged by
     /// the implementation and the rules go on, as in HAProxy.</summary>
-    void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
+    /// <returns>Null when the action is over; the call when it yielded and waits to be resumed.</returns>
+    LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
 
-    /// <summary>Runs HTTP service <c>lua.</c><paramref name="name"/> and returns its response;
-    /// a failing service answers 500.</summary>
-    HttpReply RunService(string name, HttpExchange exchange);
+    /// <summary>Runs HTTP service <c>lua.</c><paramref name="name"/>; when it is over its response
+    /// is <see cref="HttpExchange.Reply"/> (500 when it failed).</summary>
+    /// <returns>Null when the service is over; the call when it yielded and waits to be resumed.</returns>
+    LuaSuspendedCall? RunService(string name, HttpExchange exchange);
 }

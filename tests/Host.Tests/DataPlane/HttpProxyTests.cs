@@ -134,6 +134,26 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task SleepingAction_ResumesAndTheRequestGoesOn()
+    {
+        string answer = await proxy.Client.GetStringAsync("/nap");
+
+        Assert.Equal("yes", TestBackend.Header(answer, "x-napped"));
+    }
+
+    [Fact]
+    public async Task ServiceUsingASocket_YieldsOnEachWaitAndAnswers()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/socket-service");
+        request.Headers.Add("X-Backend-Port", proxy.BackendPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await proxy.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("backend said: HTTP/1.1 200 OK", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ReturnAndDeny_AnswerWithoutTheBackend()
     {
         using var made = await proxy.Client.GetAsync("/made");

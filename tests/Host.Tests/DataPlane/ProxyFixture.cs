@@ -12,6 +12,9 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public string Log => _proxy.Stdout + _proxy.Stderr;
 
+    /// <summary>The test backend's port.</summary>
+    public int BackendPort => _backend.Port;
+
     /// <summary>Ports of the TCP frontends: an echo service, a relay to the test backend, a
     /// failing service, and one that rejects every connection.</summary>
     public (int Echo, int Relay, int Broken, int Reject, int Greet) TcpPorts { get; private set; }
@@ -47,6 +50,20 @@ public sealed class ProxyFixture : IAsyncLifetime
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
+            core.register_action("nap", { "http-req" }, function(txn)
+              core.msleep(20)
+              txn.http:req_set_header("X-Napped", "yes")
+            end)
+            core.register_service("socket_service", "http", function(applet)
+              local s = core.tcp()
+              s:settimeout(5)
+              s:connect("127.0.0.1", tonumber(applet.headers["x-backend-port"][0]))
+              s:send("GET /via-socket HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+              local status = s:receive("*l")
+              s:close()
+              applet:set_status(200)
+              applet:send("backend said: " .. status)
+            end)
             core.register_action("greet", { "tcp-req" }, function(txn, word)
               txn:set_var("txn.greeting", word .. " " .. txn.f:src())
             end)
@@ -79,6 +96,8 @@ public sealed class ProxyFixture : IAsyncLifetime
                   "use-service lua.echo if { path_beg /service }",
                   "use-service lua.broken if { path_beg /broken-service }",
                   "use-service lua.slow if { path_beg /slow-service }",
+                  "use-service lua.socket_service if { path_beg /socket-service }",
+                  "lua.nap if { path_beg /nap }",
                   "return status 201 content-type text/plain string created if { path /made }",
                   "deny status 429 if { hdr(x-deny) -m found }",
                   "lua.tag",

@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Lua.Api;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Samples;
 
@@ -194,13 +195,17 @@ public class HttpRuleTests
 
         public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) => $"[{input}]";
 
-        public void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
+        public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+        {
             Calls.Add($"{name}({string.Join(',', arguments)})");
+            return null;
+        }
 
-        public HttpReply RunService(string name, HttpExchange exchange)
+        public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
         {
             Calls.Add($"service {name}");
-            return new HttpReply(200);
+            exchange.Reply = new HttpReply(200);
+            return null;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Samples;
+using ActorProxy.Runtime.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace ActorProxy.Runtime.Lua.Api;
@@ -12,8 +13,9 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// action, fetch or converter is logged and the request goes on without it; a failing service
 /// answers 500 — as in HAProxy.
 /// </summary>
-/// <remarks>Calls run to their end where the state's owner runs them: an action or service
-/// that yields (<c>core.sleep</c>, <c>core.yield</c>) is reported as not supported yet.</remarks>
+/// <remarks>An action or a service may yield (<c>core.sleep</c>, <c>core.yield</c>, sockets): it
+/// is then handed back as a <see cref="LuaSuspendedCall"/> for the state's owner to resume. A
+/// fetch or converter may not, as in HAProxy: "yield not allowed".</remarks>
 public sealed class LuaHttpApi : ILuaActions
 {
     private const string Internal = "__actorproxy_http";
@@ -21,8 +23,8 @@ public sealed class LuaHttpApi : ILuaActions
 
     private readonly LuaState _state;
     private readonly LuaFunctionRegistry _registry;
-    private readonly LuaContext _session;
-    private readonly LuaContext _service;
+    private LuaContext _session;
+    private LuaContext _service;
     private int _actionEntry;
     private int _fetchEntry;
     private int _converterEntry;
@@ -94,21 +96,28 @@ public sealed class LuaHttpApi : ILuaActions
     public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
 
     /// <inheritdoc/>
-    public void RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
-        if (Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments, out _) is { } error)
+        var (error, _, suspended) = Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments);
+        if (suspended is not null)
+        {
+            _session = _state.CreateContext(_state.Tune.SessionTimeout);
+            return suspended;
+        }
+        if (error is not null)
         {
             Log(LuaFunctionKind.Action, name, error);
         }
+        return null;
     }
 
     /// <inheritdoc/>
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
-        if (Call(_session, LuaFunctionKind.SampleFetch, name, _fetchEntry, exchange, null, arguments, out object? result) is { } error)
+        var (error, result, _) = Call(_session, LuaFunctionKind.SampleFetch, name, _fetchEntry, exchange, null, arguments);
+        if (error is not null)
         {
             Log(LuaFunctionKind.SampleFetch, name, error);
-            return null;
         }
         return result;
     }
@@ -116,27 +125,31 @@ public sealed class LuaHttpApi : ILuaActions
     /// <inheritdoc/>
     public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments)
     {
-        if (Call(_session, LuaFunctionKind.Converter, name, _converterEntry, exchange, input, arguments, out object? result) is { } error)
+        var (error, result, _) = Call(_session, LuaFunctionKind.Converter, name, _converterEntry, exchange, input, arguments);
+        if (error is not null)
         {
             Log(LuaFunctionKind.Converter, name, error);
-            return null;
         }
         return result;
     }
 
     /// <inheritdoc/>
-    public HttpReply RunService(string name, HttpExchange exchange)
+    public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
     {
         _reply = new HttpReply(200);
         _bodyOffset = 0;
         try
         {
-            if (Call(_service, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, [], out _) is { } error)
+            var (error, _, suspended) = Call(_service, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, []);
+            if (suspended is not null)
             {
-                Log(LuaFunctionKind.Service, name, error);
-                return HttpReply.ErrorPage(500);
+                suspended.Reply = _reply;
+                suspended.BodyOffset = _bodyOffset;
+                _service = _state.CreateContext(_state.Tune.ServiceTimeout);
+                return suspended;
             }
-            return _reply;
+            exchange.Reply = ServiceReply(name, error);
+            return null;
         }
         finally
         {
@@ -144,19 +157,18 @@ public sealed class LuaHttpApi : ILuaActions
         }
     }
 
-    // Runs entry(function, [input], arguments...) for one registered function; returns the error, or null.
-    private string? Call(LuaContext context, LuaFunctionKind kind, string name, int entry, HttpExchange exchange,
-        object? input, IReadOnlyList<string> arguments, out object? result)
+    // Runs entry(function, [input], arguments...) for one registered function: the error, or
+    // the result, or the call itself when an action or service yielded to wait.
+    private (string? Error, object? Result, LuaSuspendedCall? Suspended) Call(LuaContext context, LuaFunctionKind kind, string name,
+        int entry, HttpExchange exchange, object? input, IReadOnlyList<string> arguments)
     {
-        result = null;
         var function = _registry.Find(kind, name);
         if (function is null || !function.IsIn(_state.Id))
         {
-            return $"not registered in Lua state {_state.Id}";
+            return ($"not registered in Lua state {_state.Id}", null, null);
         }
         _calls++;
         _exchange = exchange;
-        _done = false;
         try
         {
             context.Start(entry);
@@ -169,35 +181,113 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 context.PushArgument(argument);
             }
-            var outcome = context.Resume(yieldAllowed: true);
-            // A forced yield lets the owner breathe between slices; the call runs to its end
-            // here, bounded by the context's timeout.
-            while (outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
+            var outcome = Drive(context);
+            if (WaitOf(context, outcome) is { } wait)
             {
-                outcome = context.Resume(yieldAllowed: true);
-            }
-            if (outcome == LuaExecResult.Again)
-            {
-                context.Abort();
-                if (_done)
+                if (kind is LuaFunctionKind.Action or LuaFunctionKind.Service)
                 {
-                    return null;
+                    return (null, null, new LuaSuspendedCall(this, context, kind, name, exchange) { Wait = wait });
                 }
+                context.Abort();
                 _errors++;
-                return "yielding (core.sleep, core.yield) is not supported yet in actions, fetches, converters and services";
+                return ("yield not allowed", null, null);
             }
-            if (outcome != LuaExecResult.Ok)
-            {
-                _errors++;
-                return context.ErrorMessage ?? "unknown error";
-            }
-            result = context.ResultCount > 0 ? context.GetSample(1) : null;
-            return null;
+            string? error = ErrorOf(context, outcome);
+            return (error, error is null && context.ResultCount > 0 && outcome == LuaExecResult.Ok ? context.GetSample(1) : null, null);
         }
         finally
         {
             _exchange = null;
         }
+    }
+
+    /// <summary>Runs a suspended call on; see <see cref="LuaSuspendedCall.Resume"/>.</summary>
+    internal bool Resume(LuaSuspendedCall call)
+    {
+        _exchange = call.Exchange;
+        _reply = call.Reply;
+        _bodyOffset = call.BodyOffset;
+        try
+        {
+            var outcome = Drive(call.Context);
+            if (WaitOf(call.Context, outcome) is { } wait)
+            {
+                call.Wait = wait;
+                call.BodyOffset = _bodyOffset;
+                return false;
+            }
+            string? error = ErrorOf(call.Context, outcome);
+            if (call.Kind == LuaFunctionKind.Service)
+            {
+                call.Exchange.Reply = ServiceReply(call.Name, error);
+            }
+            else if (error is not null)
+            {
+                Log(call.Kind, call.Name, error);
+            }
+            call.Dispose();
+            return true;
+        }
+        finally
+        {
+            _exchange = null;
+            _reply = null;
+        }
+    }
+
+    // Resumes until the call returns, fails, or yields for a reason other than a forced yield:
+    // forced yields only bound the run time here, which the context's timeout watches.
+    private LuaExecResult Drive(LuaContext context)
+    {
+        _done = false;
+        var outcome = context.Resume(yieldAllowed: true);
+        while (outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
+        {
+            outcome = context.Resume(yieldAllowed: true);
+        }
+        return outcome;
+    }
+
+    // Why a call that yielded waits, or null when it did not wait (it ended, failed or called txn:done()).
+    private LuaTaskStep? WaitOf(LuaContext context, LuaExecResult outcome)
+    {
+        if (outcome != LuaExecResult.Again || _done)
+        {
+            return null;
+        }
+        if (context.PendingOperation is { } operation)
+        {
+            return new LuaTaskStep(LuaTaskStepKind.WaitOperation, Operation: operation);
+        }
+        return context.RequestedDelay is { } delay && delay > TimeSpan.Zero
+            ? new LuaTaskStep(LuaTaskStepKind.ResumeAfter, delay)
+            : new LuaTaskStep(LuaTaskStepKind.ResumeSoon);
+    }
+
+    private string? ErrorOf(LuaContext context, LuaExecResult outcome)
+    {
+        if (outcome == LuaExecResult.Again)
+        {
+            // txn:done(): the call ends here, successfully.
+            context.Abort();
+            return null;
+        }
+        if (outcome == LuaExecResult.Ok)
+        {
+            return null;
+        }
+        _errors++;
+        return context.ErrorMessage ?? "unknown error";
+    }
+
+    private HttpReply ServiceReply(string name, string? error)
+    {
+        if (error is null)
+        {
+            return _reply!;
+        }
+        Log(LuaFunctionKind.Service, name, error);
+        return HttpReply.ErrorPage(500);
     }
 
     private void Log(LuaFunctionKind kind, string name, string error) =>

@@ -1,6 +1,7 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace ActorProxy.Runtime.Tests.Lua.Api;
@@ -102,7 +103,8 @@ public sealed class LuaHttpApiTests : IDisposable
         var exchange = Request("/greet");
         exchange.RequestBody = "from body"u8.ToArray();
 
-        var reply = lua.Http.RunService("hello", exchange);
+        Assert.Null(lua.Http.RunService("hello", exchange));
+        var reply = exchange.Reply!;
 
         Assert.Equal(201, reply.Status);
         Assert.Equal("text/plain", reply.Headers.GetLast("content-type"));
@@ -114,9 +116,10 @@ public sealed class LuaHttpApiTests : IDisposable
     {
         var lua = Load("core.register_service('bad', 'http', function(applet) applet:send(nil) end)");
 
-        var reply = lua.Http.RunService("bad", Request("/"));
+        var exchange = Request("/");
+        lua.Http.RunService("bad", exchange);
 
-        Assert.Equal(500, reply.Status);
+        Assert.Equal(500, exchange.Reply!.Status);
         Assert.Contains(_log.Entries, e => e.Message.Contains("service 'lua.bad'"));
     }
 
@@ -140,13 +143,54 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     [Fact]
-    public void SleepInAnAction_IsReportedAsNotSupportedYet()
+    public void SleepingAction_IsSuspended_ThenResumedToItsEnd()
     {
-        var lua = Load("core.register_action('nap', { 'http-req' }, function(txn) core.msleep(1) end)");
+        var lua = Load("""
+            core.register_action("nap", { "http-req" }, function(txn)
+              txn.http:req_set_header("x-before", "1")
+              core.msleep(50)
+              txn.http:req_set_header("x-after", "1")
+            end)
+            """);
+        var exchange = Request("/");
 
-        lua.Http.RunAction("nap", Request("/"), []);
+        var waiting = lua.Http.RunAction("nap", exchange, []);
 
-        Assert.Contains(_log.Entries, e => e.Message.Contains("yielding (core.sleep, core.yield) is not supported yet"));
+        Assert.NotNull(waiting);
+        Assert.Equal(new LuaTaskStep(LuaTaskStepKind.ResumeAfter, TimeSpan.FromMilliseconds(50)), waiting.Wait);
+        Assert.Null(exchange.RequestHeaders.GetLast("x-after"));
+        Assert.True(waiting.Resume());
+        Assert.Equal("1", exchange.RequestHeaders.GetLast("x-after"));
+    }
+
+    [Fact]
+    public void YieldingService_KeepsItsResponseAcrossTheWait()
+    {
+        var lua = Load("""
+            core.register_service("slow_hello", "http", function(applet)
+              applet:set_status(200)
+              applet:send("a")
+              core.yield()
+              applet:send("b")
+            end)
+            """);
+        var exchange = Request("/");
+
+        var waiting = lua.Http.RunService("slow_hello", exchange);
+        Assert.NotNull(waiting);
+        Assert.Null(exchange.Reply);
+        Assert.True(waiting.Resume());
+
+        Assert.Equal("ab", System.Text.Encoding.UTF8.GetString(exchange.Reply!.Body.ToArray()));
+    }
+
+    [Fact]
+    public void YieldingFetch_IsNotAllowed()
+    {
+        var lua = Load("core.register_fetches('napper', function(txn) core.msleep(1) return 1 end)");
+
+        Assert.Null(lua.Http.Fetch("napper", Request("/"), []));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("sample-fetch 'lua.napper' (state 1): yield not allowed"));
     }
 
     public void Dispose()
