@@ -38,8 +38,8 @@ end
 local TXN = {}
 TXN.__index = TXN
 function TXN:get_var(name) return internal.get_var(name) end
-function TXN:set_var(name, value) internal.set_var(name, value) end
-function TXN:unset_var(name) internal.set_var(name, nil) end
+function TXN:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
+function TXN:unset_var(name) return internal.set_var(name, nil) end
 function TXN:get_priv() return self.priv end
 function TXN:set_priv(value) self.priv = value end
 function TXN:set_loglevel(level) internal.set_loglevel(level) end
@@ -75,8 +75,8 @@ function Applet:send(data) internal.send(data) end
 function Applet:receive(size) return internal.receive(size) end
 function Applet:getline() return internal.getline() end
 function Applet:get_var(name) return internal.get_var(name) end
-function Applet:set_var(name, value) internal.set_var(name, value) end
-function Applet:unset_var(name) internal.set_var(name, nil) end
+function Applet:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
+function Applet:unset_var(name) return internal.set_var(name, nil) end
 function Applet:get_priv() return self.priv end
 function Applet:set_priv(value) self.priv = value end
 

@@ -403,19 +403,30 @@ public sealed class LuaHttpApi : ILuaActions
     private int GetVariable(LuaCall call) =>
         call.ReturnSample(Current(call).Variables.GetValueOrDefault(call.GetString(1)));
 
+    // set_var(name, value[, ifexist]) → true, or false when the name has no valid scope (or,
+    // with ifexist, the variable does not exist yet); unset_var(name) passes a nil value.
     private int SetVariable(LuaCall call)
     {
         var exchange = Current(call);
         string name = call.GetString(1);
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == name.Length - 1 || name[..dot] is not ("proc" or "sess" or "txn" or "req" or "res"))
+        {
+            return call.Return(false);
+        }
         if (call.GetSample(2) is { } value)
         {
+            if (call.GetBoolean(3) && !exchange.Variables.ContainsKey(name))
+            {
+                return call.Return(false);
+            }
             exchange.Variables[name] = value;
         }
         else
         {
             exchange.Variables.Remove(name);
         }
-        return call.Return();
+        return call.Return(true);
     }
 
     private int SetLogLevel(LuaCall call)

@@ -1,0 +1,43 @@
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Lua;
+
+namespace ActorProxy.Runtime.Tests.Lua.Api;
+
+public sealed class LuaVariablesTests : IDisposable
+{
+    private readonly LuaEngine _engine = new(new LuaTune());
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-vars");
+
+    [Fact]
+    public void SetVar_ReturnsWhetherTheNameHasAValidScope_AndHonoursIfExist()
+    {
+        string path = Path.Combine(_directory.FullName, "vars.lua");
+        File.WriteAllText(path, """
+            core.register_action("vars", { "http-req" }, function(txn)
+              local results = {
+                tostring(txn:set_var("txn.a", "1")),
+                tostring(txn:set_var("invalid.b", "2")),
+                tostring(txn:set_var("txn.c", "3", true)),
+                tostring(txn:set_var("txn.a", "4", true)),
+                tostring(txn:unset_var("req.none")),
+              }
+              txn:set_var("txn.results", table.concat(results, ","))
+            end)
+            """);
+        var lua = LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "vars.lua")], "lua-load-per-thread");
+        var exchange = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
+
+        lua.Http.RunAction("vars", exchange, []);
+
+        Assert.Equal("true,false,false,true,true", exchange.Variables["txn.results"]);
+        Assert.Equal("4", exchange.Variables["txn.a"]);
+        Assert.False(exchange.Variables.ContainsKey("txn.c"));
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _directory.Delete(recursive: true);
+    }
+}
