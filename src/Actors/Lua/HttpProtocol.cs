@@ -17,16 +17,21 @@ public sealed record RunHttpRequest(FrontendSettings Frontend, HttpExchange Exch
 /// <param name="Completion">Completed when done.</param>
 public sealed record RunHttpResponse(FrontendSettings Frontend, HttpExchange Exchange, TaskCompletionSource Completion);
 
-/// <summary>Calls a function registered in the shared state on behalf of a worker. The
-/// exchange is the worker's: a worker waits for the answer before it touches it again.</summary>
+/// <summary>Calls a function registered in the shared state on behalf of a worker. Plain data,
+/// as the singleton may live on another node: the answer is a <see cref="SharedLuaResult"/> to
+/// the sender.</summary>
 /// <param name="Kind">What kind of function.</param>
 /// <param name="Name">Its name.</param>
-/// <param name="Exchange">The transaction it works on.</param>
+/// <param name="Exchange">What Lua may read of the transaction.</param>
 /// <param name="Input">A converter's input; null otherwise.</param>
 /// <param name="Arguments">Its arguments.</param>
-/// <param name="Completion">Completed with the result: a sample, an <see cref="HttpReply"/> for a service, or null.</param>
-public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchange Exchange, object? Input,
-    IReadOnlyList<string> Arguments, TaskCompletionSource<object?> Completion);
+public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, IReadOnlyList<string> Arguments);
+
+/// <summary>The answer to <see cref="CallSharedLua"/>.</summary>
+/// <param name="Exchange">The transaction as Lua left it.</param>
+/// <param name="Sample">A fetch's or converter's result, or null.</param>
+/// <param name="Reply">A service's response, or null.</param>
+public sealed record SharedLuaResult(HttpExchangeSnapshot Exchange, object? Sample, HttpReplySnapshot? Reply);
 
 /// <summary>Resumes a Lua call that waited; sent by the owning actor to itself.</summary>
 /// <param name="Id">What waits.</param>

@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua.Api;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Tasks;
@@ -60,7 +61,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         {
             try
             {
-                Finish(LuaActions.RunAction(message.Name, message.Session, message.Arguments), message.Completion);
+                WhenOver(LuaActions.RunAction(message.Name, message.Session, message.Arguments), () => message.Completion.TrySetResult());
             }
             catch (Exception e)
             {
@@ -174,24 +175,29 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         base.PostStop();
     }
 
-    // Runs a function of this state for another actor (the shared state serving a worker). The
-    // worker waits for the answer, so a call that yields is run on to its end here.
+    // Runs a function of this state for another actor (the shared state serving a worker) on
+    // a copy of its transaction, and answers with the copy as Lua left it.
     private void CallHere(CallSharedLua call)
     {
         var http = Loaded.Http;
+        var exchange = call.Exchange.ToExchange();
+        var replyTo = Sender;
+        void Answer(object? sample) =>
+            replyTo.Tell(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), sample, exchange.Reply is { } reply ? HttpReplySnapshot.Of(reply) : null));
+
         switch (call.Kind)
         {
             case LuaFunctionKind.Action:
-                Finish(http.RunAction(call.Name, call.Exchange, call.Arguments), call.Completion, null);
+                WhenOver(http.RunAction(call.Name, exchange, call.Arguments), () => Answer(null));
                 break;
             case LuaFunctionKind.Service:
-                Finish(http.RunService(call.Name, call.Exchange), call.Completion, call.Exchange);
+                WhenOver(http.RunService(call.Name, exchange), () => Answer(null));
                 break;
             case LuaFunctionKind.SampleFetch:
-                call.Completion.TrySetResult(http.Fetch(call.Name, call.Exchange, call.Arguments));
+                Answer(http.Fetch(call.Name, exchange, call.Arguments));
                 break;
             default:
-                call.Completion.TrySetResult(call.Input is null ? null : http.Convert(call.Name, call.Exchange, call.Input, call.Arguments));
+                Answer(call.Input is null ? null : http.Convert(call.Name, exchange, call.Input, call.Arguments));
                 break;
         }
     }
@@ -217,28 +223,16 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         AdoptRegisteredTasks();
     }
 
-    // Completes once a Lua action (or service) that may have yielded is over.
-    private void Finish(LuaSuspendedCall? waiting, TaskCompletionSource completion)
+    // Calls done once a Lua action (or service) that may have yielded is over.
+    private void WhenOver(LuaSuspendedCall? waiting, Action done)
     {
         if (waiting is null)
         {
-            completion.TrySetResult();
+            done();
         }
         else
         {
-            WaitThen(waiting.Wait, () => Finish(waiting.Resume() ? null : waiting, completion));
-        }
-    }
-
-    private void Finish(LuaSuspendedCall? waiting, TaskCompletionSource<object?> completion, Runtime.Http.HttpExchange? service)
-    {
-        if (waiting is null)
-        {
-            completion.TrySetResult(service?.Reply);
-        }
-        else
-        {
-            WaitThen(waiting.Wait, () => Finish(waiting.Resume() ? null : waiting, completion, service));
+            WaitThen(waiting.Wait, () => WhenOver(waiting.Resume() ? null : waiting, done));
         }
     }
 

@@ -52,10 +52,21 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
         return null;
     }
 
+    // The worker waits: the transaction cannot go on without the answer. The exchange travels
+    // as a snapshot and comes back as Lua left it.
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        shared.Tell(new CallSharedLua(kind, name, exchange, input, arguments, completion));
-        return completion.Task.Wait(timeout + Margin) ? completion.Task.Result : null;
+        var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray());
+        var answer = shared.Ask<SharedLuaResult>(call, timeout + Margin);
+        try
+        {
+            answer.Wait();
+        }
+        catch (AggregateException)
+        {
+            return null;
+        }
+        answer.Result.Exchange.ApplyTo(exchange);
+        return kind == LuaFunctionKind.Service ? answer.Result.Reply?.ToReply() : answer.Result.Sample;
     }
 }

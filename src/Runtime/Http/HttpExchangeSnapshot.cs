@@ -1,0 +1,98 @@
+namespace ActorProxy.Runtime.Http;
+
+/// <summary>
+/// What Lua may read and change of a transaction, as plain data: it travels with a call into the
+/// shared state, which may run on another node of the cluster, and comes back with what changed.
+/// Lists are arrays, which every serializer can rebuild.
+/// </summary>
+/// <param name="Frontend">The frontend.</param>
+/// <param name="Method">The request method.</param>
+/// <param name="Path">The path.</param>
+/// <param name="Query">The query string, or null.</param>
+/// <param name="Version">The protocol version.</param>
+/// <param name="ClientAddress">The client's address.</param>
+/// <param name="ClientPort">The client's port.</param>
+/// <param name="RequestHeaders">The request header fields, in order.</param>
+/// <param name="Status">The response status, 0 before the response.</param>
+/// <param name="ResponseHeaders">The response header fields, in order.</param>
+/// <param name="Variables">The transaction's variables.</param>
+/// <param name="RequestBody">The request body a service may read.</param>
+public sealed record HttpExchangeSnapshot(
+    string Frontend, string Method, string Path, string? Query, string Version,
+    string ClientAddress, int ClientPort,
+    IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
+    int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
+    IReadOnlyDictionary<string, object> Variables, byte[] RequestBody)
+{
+    /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
+    public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
+        exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
+        exchange.ClientAddress, exchange.ClientPort,
+        exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
+        new Dictionary<string, object>(exchange.Variables), exchange.RequestBody);
+
+    /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
+    public HttpExchange ToExchange()
+    {
+        var exchange = new HttpExchange(Frontend, Method, Path, Query, Version)
+        {
+            ClientAddress = ClientAddress,
+            ClientPort = ClientPort,
+            RequestBody = RequestBody,
+            Status = Status,
+        };
+        ApplyTo(exchange);
+        return exchange;
+    }
+
+    /// <summary>Copies what Lua may have changed into <paramref name="exchange"/>.</summary>
+    public void ApplyTo(HttpExchange exchange)
+    {
+        exchange.Method = Method;
+        exchange.Path = Path;
+        exchange.Query = Query;
+        exchange.Status = Status;
+        Replace(exchange.RequestHeaders, RequestHeaders);
+        Replace(exchange.ResponseHeaders, ResponseHeaders);
+        exchange.Variables.Clear();
+        foreach (var (name, value) in Variables)
+        {
+            exchange.Variables[name] = value;
+        }
+    }
+
+    private static void Replace(HttpHeaders headers, IReadOnlyList<KeyValuePair<string, string>> fields)
+    {
+        foreach (string name in headers.Fields.Select(f => f.Key).Distinct(StringComparer.OrdinalIgnoreCase).ToArray())
+        {
+            headers.Remove(name);
+        }
+        foreach (var (name, value) in fields)
+        {
+            headers.Add(name, value);
+        }
+    }
+}
+
+/// <summary>A service's response as plain data, to come back from the shared state.</summary>
+/// <param name="Status">The status.</param>
+/// <param name="Reason">The reason phrase, if not the standard one.</param>
+/// <param name="Headers">The header fields.</param>
+/// <param name="Body">The body.</param>
+public sealed record HttpReplySnapshot(int Status, string? Reason, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
+{
+    /// <summary>Takes the snapshot of <paramref name="reply"/>.</summary>
+    public static HttpReplySnapshot Of(HttpReply reply) => new(reply.Status, reply.Reason, reply.Headers.Fields.ToArray(), reply.Body.ToArray());
+
+    /// <summary>The reply again.</summary>
+    public HttpReply ToReply()
+    {
+        var reply = new HttpReply(Status) { Reason = Reason };
+        foreach (var (name, value) in Headers)
+        {
+            reply.Headers.Add(name, value);
+        }
+        reply.Body.Write(Body);
+        return reply;
+    }
+}
