@@ -68,19 +68,40 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_DefaultConfig_RunsTasksUntilInterruptedThenStopsCleanly()
+    public async Task Run_DefaultConfig_ServesItsLuaPageAndProxiedRoute_UntilInterrupted()
     {
         using var proxy = ActorProxyProcess.Start();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         await proxy.WaitForOutputAsync("ActorProxy running");
         await proxy.WaitForOutputAsync("[lua state 1] worker 1 ready");
         await proxy.WaitForOutputAsync("[lua state 2] worker 2 ready");
         await proxy.WaitForOutputAsync("[lua state 0] shared state ready");
+        string hello = await client.GetStringAsync(new Uri("http://127.0.0.1:8080/hello"));
+        string proxied = await client.GetStringAsync(new Uri("http://127.0.0.1:8080/app/anything?x=1"));
         proxy.Interrupt();
         int code = await proxy.WaitForExitAsync();
 
         Assert.True(code == 0, proxy.Stderr);
         Assert.Contains("ActorProxy stopped", proxy.Stdout);
+        Assert.StartsWith("Hello from ActorProxy's shared Lua state", hello);
+        Assert.Matches(@"^origin: GET /app/anything\?x=1 worker=[12] request-id=\d+\n$", proxied);
+    }
+
+    [Fact]
+    public async Task Check_RuleUsingAnUnregisteredLuaFunction_FailsNamingIt()
+    {
+        string config = Write("missing.conf", """
+            actorproxy {
+              global.threads = 1
+              frontends.fe { bind = "127.0.0.1:1", http-request = [ "set-header X %[lua.nothere]" ] }
+            }
+            """);
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", config);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("frontend 'fe': http-request 'set-header X %[lua.nothere]': no Lua sample-fetch 'lua.nothere' is registered", stderr);
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

@@ -175,6 +175,32 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task ResponseLuaAction_RunsOnTheResponse()
+    {
+        using var response = await proxy.Client.GetAsync("/stamped");
+
+        Assert.Matches("^status 200 on [12]$", Assert.Single(response.Headers.GetValues("X-Stamp")));
+    }
+
+    [Fact]
+    public async Task ActiveHealthCheck_TakesAFailingServerOutOfRotation()
+    {
+        // Checks run every 200 ms; YARP's policy marks a server down after consecutive failures.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        int healthyInARow = 0;
+        while (healthyInARow < 10)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the failing server never left the rotation");
+            string answer = await proxy.Client.GetStringAsync("/checked");
+            healthyInARow = TestBackend.Header(answer, "x-backend") == "main" ? healthyInARow + 1 : 0;
+            if (healthyInARow == 0)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
     public async Task BackendWithoutServers_Answers503()
     {
         using var response = await proxy.Client.GetAsync("/empty");

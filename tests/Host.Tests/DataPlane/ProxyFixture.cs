@@ -6,6 +6,7 @@ public sealed class ProxyFixture : IAsyncLifetime
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-e2e");
     private TestBackend _backend = null!;
+    private TestBackend _sick = null!;
     private ActorProxyProcess _proxy = null!;
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
@@ -22,6 +23,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
+        _sick = await TestBackend.StartAsync("sick", healthy: false);
         int port = TestBackend.FreePort();
         int refusing = TestBackend.FreePort();
         TcpPorts = (TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort());
@@ -50,6 +52,9 @@ public sealed class ProxyFixture : IAsyncLifetime
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
+            core.register_action("stamp", { "http-res" }, function(txn)
+              txn.http:res_set_header("X-Stamp", "status " .. txn.sf:status() .. " on " .. core.thread)
+            end)
             core.register_action("nap", { "http-req" }, function(txn)
               core.msleep(20)
               txn.http:req_set_header("X-Napped", "yes")
@@ -107,8 +112,8 @@ public sealed class ProxyFixture : IAsyncLifetime
                   "set-header X-Shout %[path,lua.shout]",
                   "set-header X-Fetch %[lua.fails] if { path_beg /fail-fetch }",
                 ]
-                http-response = [ "set-header X-Status %[status]" ]
-                use-backend = [ "retry if { path_beg /retry }", "empty if { path_beg /empty }" ]
+                http-response = [ "set-header X-Status %[status]", "lua.stamp" ]
+                use-backend = [ "retry if { path_beg /retry }", "empty if { path_beg /empty }", "checked if { path_beg /checked }" ]
                 default-backend = app
               }
               frontends.echo { bind = "127.0.0.1:{{TcpPorts.Echo}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_echo" ] }
@@ -132,6 +137,10 @@ public sealed class ProxyFixture : IAsyncLifetime
                 servers { a = "127.0.0.1:{{refusing}}", b = "127.0.0.1:{{_backend.Port}}" }
               }
               backends.empty { }
+              backends.checked {
+                servers { good = "127.0.0.1:{{_backend.Port}}", sick = "127.0.0.1:{{_sick.Port}}" }
+                health-check { path = "/health", interval = 200ms, timeout = 1s }
+              }
             }
             """);
         _proxy = ActorProxyProcess.Start("run", "-f", config);
@@ -144,6 +153,7 @@ public sealed class ProxyFixture : IAsyncLifetime
         await _proxy.WaitForExitAsync();
         _proxy.Dispose();
         await _backend.DisposeAsync();
+        await _sick.DisposeAsync();
         Client.Dispose();
         _directory.Delete(recursive: true);
     }

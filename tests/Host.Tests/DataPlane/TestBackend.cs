@@ -21,7 +21,9 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<TestBackend> StartAsync()
+    /// <summary>Starts a backend; an unhealthy one answers its health checks (/health) with 500
+    /// but still serves; every answer names the backend in an x-backend line.</summary>
+    public static async Task<TestBackend> StartAsync(string name = "main", bool healthy = true)
     {
         int port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
@@ -30,7 +32,12 @@ internal sealed class TestBackend : IAsyncDisposable
         var app = builder.Build();
         app.Run(async context =>
         {
-            var lines = new List<string> { $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}" };
+            if (context.Request.Path == "/health")
+            {
+                context.Response.StatusCode = healthy ? 200 : 500;
+                return;
+            }
+            var lines = new List<string> { $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", $"x-backend: {name}" };
             lines.AddRange(context.Request.Headers.Select(h => $"{h.Key.ToLowerInvariant()}: {h.Value}"));
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync(string.Join('\n', lines) + "\n");
