@@ -17,6 +17,10 @@ public sealed record RunHttpRequest(FrontendSettings Frontend, HttpExchange Exch
 /// <param name="Completion">Completed when done.</param>
 public sealed record RunHttpResponse(FrontendSettings Frontend, HttpExchange Exchange, TaskCompletionSource Completion);
 
+/// <summary>The transaction is over: the worker drops what Lua kept for it (<c>set_priv</c>).</summary>
+/// <param name="TransactionId">The transaction's number.</param>
+public sealed record EndHttpTransaction(long TransactionId);
+
 /// <summary>Calls a function registered in the shared state on behalf of a worker. Plain data,
 /// as the singleton may live on another node: the answer is a <see cref="SharedLuaResult"/> to
 /// the sender.</summary>

@@ -49,6 +49,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         Receive<ResumeLuaTask>(message => RunSlice(message.TaskId));
         Receive<RunHttpRequest>(message => Drive(new FrontendRules(message.Frontend, message.Exchange, response: false), message.Completion));
         Receive<RunHttpResponse>(message => Drive(new FrontendRules(message.Frontend, message.Exchange, response: true), message.Completion));
+        Receive<EndHttpTransaction>(message => _lua?.Http.Release(message.TransactionId));
         Receive<ResumeLuaCall>(message =>
         {
             if (_waiting.Remove(message.Id, out var resume))
@@ -182,8 +183,12 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         var http = Loaded.Http;
         var exchange = call.Exchange.ToExchange();
         var replyTo = Sender;
-        void Answer(object? sample) =>
+        // A private value set here lives for this call only: the transaction's end is the worker's.
+        void Answer(object? sample)
+        {
+            http.Release(exchange.Id);
             replyTo.Tell(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), sample, exchange.Reply is { } reply ? HttpReplySnapshot.Of(reply) : null));
+        }
 
         switch (call.Kind)
         {

@@ -44,22 +44,29 @@ internal sealed class FrontendPipeline
         var frontend = _byPort[context.Connection.LocalPort];
         var exchange = await HttpExchangeMapper.FromRequestAsync(context, frontend.Name, _withServices.Contains(frontend.Name));
         var worker = WorkerOf(context);
-        await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
+        try
+        {
+            await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
 
-        if (exchange.Reply is { } reply)
-        {
-            await HttpExchangeMapper.WriteReplyAsync(reply, context);
-            return;
+            if (exchange.Reply is { } reply)
+            {
+                await HttpExchangeMapper.WriteReplyAsync(reply, context);
+                return;
+            }
+            if (exchange.Backend is null || !_clusters.TryGetCluster(exchange.Backend, out var cluster))
+            {
+                await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
+                return;
+            }
+            HttpExchangeMapper.ApplyRequest(exchange, context);
+            context.ReassignProxyRequest(cluster);
+            context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
+            await next();
         }
-        if (exchange.Backend is null || !_clusters.TryGetCluster(exchange.Backend, out var cluster))
+        finally
         {
-            await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
-            return;
+            worker.Tell(new EndHttpTransaction(exchange.Id));
         }
-        HttpExchangeMapper.ApplyRequest(exchange, context);
-        context.ReassignProxyRequest(cluster);
-        context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
-        await next();
     }
 
     /// <summary>Second step: a server that refuses the connection is retried on another, as

@@ -17,6 +17,11 @@ public sealed class HttpExchange
         Version = version;
     }
 
+    private static long s_nextId;
+
+    /// <summary>A number unique to this transaction in the process.</summary>
+    public long Id { get; init; } = Interlocked.Increment(ref s_nextId);
+
     /// <summary>The frontend that received the request.</summary>
     public string Frontend { get; }
 

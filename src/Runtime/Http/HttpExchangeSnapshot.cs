@@ -5,6 +5,7 @@ namespace ActorProxy.Runtime.Http;
 /// shared state, which may run on another node of the cluster, and comes back with what changed.
 /// Lists are arrays, which every serializer can rebuild.
 /// </summary>
+/// <param name="Id">The transaction's number.</param>
 /// <param name="Frontend">The frontend.</param>
 /// <param name="Method">The request method.</param>
 /// <param name="Path">The path.</param>
@@ -18,7 +19,7 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="Variables">The transaction's variables.</param>
 /// <param name="RequestBody">The request body a service may read.</param>
 public sealed record HttpExchangeSnapshot(
-    string Frontend, string Method, string Path, string? Query, string Version,
+    long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
@@ -26,7 +27,7 @@ public sealed record HttpExchangeSnapshot(
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
-        exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
+        exchange.Id, exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
         exchange.ClientAddress, exchange.ClientPort,
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
         new Dictionary<string, object>(exchange.Variables), exchange.RequestBody);
@@ -36,6 +37,7 @@ public sealed record HttpExchangeSnapshot(
     {
         var exchange = new HttpExchange(Frontend, Method, Path, Query, Version)
         {
+            Id = Id,
             ClientAddress = ClientAddress,
             ClientPort = ClientPort,
             RequestBody = RequestBody,

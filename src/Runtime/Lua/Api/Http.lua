@@ -40,8 +40,15 @@ TXN.__index = TXN
 function TXN:get_var(name) return internal.get_var(name) end
 function TXN:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
 function TXN:unset_var(name) return internal.set_var(name, nil) end
-function TXN:get_priv() return self.priv end
-function TXN:set_priv(value) self.priv = value end
+-- A transaction's private value lives as long as the transaction, across its Lua calls in
+-- this state: kept by transaction id until the owner releases it.
+local privs = {}
+function TXN:get_priv() return privs[internal.id()] end
+function TXN:set_priv(value)
+  local id = internal.id()
+  if privs[id] == nil then internal.keep_priv() end
+  privs[id] = value
+end
 function TXN:set_loglevel(level) internal.set_loglevel(level) end
 function TXN:log(level, msg) core.log(level, msg) end
 function TXN:Debug(msg) core.Debug(msg) end
@@ -77,8 +84,8 @@ function Applet:getline() return internal.getline() end
 function Applet:get_var(name) return internal.get_var(name) end
 function Applet:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
 function Applet:unset_var(name) return internal.set_var(name, nil) end
-function Applet:get_priv() return self.priv end
-function Applet:set_priv(value) self.priv = value end
+Applet.get_priv = TXN.get_priv
+Applet.set_priv = TXN.set_priv
 
 local function new_applet()
   local method, version, path, qs, length = internal.request()
@@ -93,5 +100,6 @@ local function action(fn, ...) return fn(new_txn(), ...) end
 local function fetch(fn, ...) return fn(new_txn(), ...) end
 local function converter(fn, ...) return fn(...) end
 local function service(fn) return fn(new_applet()) end
+local function release(id) privs[id] = nil end
 
-return action, fetch, converter, service
+return action, fetch, converter, service, release

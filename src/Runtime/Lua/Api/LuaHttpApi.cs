@@ -29,6 +29,8 @@ public sealed class LuaHttpApi : ILuaActions
     private int _fetchEntry;
     private int _converterEntry;
     private int _serviceEntry;
+    private int _releaseEntry;
+    private readonly HashSet<long> _privateValues = [];
 
     // The transaction being run, and for a service the response it builds.
     private HttpExchange? _exchange;
@@ -69,13 +71,19 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "send", api.Send);
         state.Expose(Internal, "receive", api.Receive);
         state.Expose(Internal, "getline", api.GetLine);
+        state.Expose(Internal, "id", call => call.Return(api.Current(call).Id));
+        state.Expose(Internal, "keep_priv", call =>
+        {
+            api._privateValues.Add(api.Current(call).Id);
+            return call.Return();
+        });
 
         int body = state.Load(HttpSource, "=(actorproxy http)");
         using var context = state.CreateContext(state.Tune.TaskTimeout);
         context.Start(body);
         var result = context.Resume(yieldAllowed: false);
         state.Unref(body);
-        if (result != LuaExecResult.Ok || context.ResultCount != 4)
+        if (result != LuaExecResult.Ok || context.ResultCount != 5)
         {
             throw new LuaScriptException($"Lua state {state.Id}: cannot install the HTTP classes: {context.ErrorMessage}");
         }
@@ -83,7 +91,24 @@ public sealed class LuaHttpApi : ILuaActions
         api._fetchEntry = context.ReferenceResult(2);
         api._converterEntry = context.ReferenceResult(3);
         api._serviceEntry = context.ReferenceResult(4);
+        api._releaseEntry = context.ReferenceResult(5);
         return api;
+    }
+
+    /// <summary>Transactions holding a private value (<c>set_priv</c>) in this state.</summary>
+    public int PrivateValues => _privateValues.Count;
+
+    /// <summary>The transaction <paramref name="transactionId"/> is over: drops its private value.</summary>
+    public void Release(long transactionId)
+    {
+        if (!_privateValues.Remove(transactionId))
+        {
+            return;
+        }
+        using var context = _state.CreateContext(_state.Tune.SessionTimeout);
+        context.Start(_releaseEntry);
+        context.PushArgument(transactionId);
+        context.Resume(yieldAllowed: false);
     }
 
     /// <inheritdoc/>
