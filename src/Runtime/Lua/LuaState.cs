@@ -184,6 +184,33 @@ public sealed unsafe class LuaState : IDisposable
         }
     }
 
+    /// <summary>Runs one of ActorProxy's own Lua modules (the Lua side of an API class) at boot,
+    /// with <paramref name="arguments"/>, and returns references to the <paramref name="results"/>
+    /// values it returns (its entry points).</summary>
+    /// <exception cref="LuaScriptException">The module failed or returned something else.</exception>
+    internal int[] RunModule(ReadOnlySpan<byte> source, string name, int results, params ReadOnlySpan<long> arguments)
+    {
+        int body = Load(source, $"=(actorproxy {name})");
+        using var context = CreateContext(Tune.TaskTimeout);
+        context.Start(body);
+        foreach (long argument in arguments)
+        {
+            context.PushArgument(argument);
+        }
+        var outcome = context.Resume(yieldAllowed: false);
+        Unref(body);
+        if (outcome != LuaExecResult.Ok || context.ResultCount != results)
+        {
+            throw new LuaScriptException($"Lua state {Id}: cannot install {name}: {context.ErrorMessage ?? $"{context.ResultCount} results instead of {results}"}");
+        }
+        var entries = new int[results];
+        for (int i = 0; i < results; i++)
+        {
+            entries[i] = context.ReferenceResult(i + 1);
+        }
+        return entries;
+    }
+
     /// <summary>Returns a reference to the global function <paramref name="name"/>.</summary>
     /// <exception cref="LuaScriptException">There is no such global function.</exception>
     public int GetGlobalFunction(string name)

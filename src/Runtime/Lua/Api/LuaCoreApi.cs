@@ -70,16 +70,7 @@ public sealed class LuaCoreApi
             return call.Return(microseconds / 1_000_000) + call.Return(microseconds % 1_000_000);
         });
 
-        int body = state.Load(CoreSource, "=(actorproxy core)");
-        using var context = state.CreateContext(state.Tune.TaskTimeout);
-        context.Start(body);
-        context.PushArgument(state.Id);
-        var result = context.Resume(yieldAllowed: false);
-        state.Unref(body);
-        if (result != LuaExecResult.Ok)
-        {
-            throw new LuaScriptException($"Lua state {state.Id}: cannot install core: {context.ErrorMessage}");
-        }
+        state.RunModule(CoreSource, "core", 0, state.Id);
         return api;
     }
 

@@ -78,20 +78,9 @@ public sealed class LuaHttpApi : ILuaActions
             return call.Return();
         });
 
-        int body = state.Load(HttpSource, "=(actorproxy http)");
-        using var context = state.CreateContext(state.Tune.TaskTimeout);
-        context.Start(body);
-        var result = context.Resume(yieldAllowed: false);
-        state.Unref(body);
-        if (result != LuaExecResult.Ok || context.ResultCount != 5)
-        {
-            throw new LuaScriptException($"Lua state {state.Id}: cannot install the HTTP classes: {context.ErrorMessage}");
-        }
-        api._actionEntry = context.ReferenceResult(1);
-        api._fetchEntry = context.ReferenceResult(2);
-        api._converterEntry = context.ReferenceResult(3);
-        api._serviceEntry = context.ReferenceResult(4);
-        api._releaseEntry = context.ReferenceResult(5);
+        var entries = state.RunModule(HttpSource, "http", 5);
+        (api._actionEntry, api._fetchEntry, api._converterEntry, api._serviceEntry, api._releaseEntry) =
+            (entries[0], entries[1], entries[2], entries[3], entries[4]);
         return api;
     }
 

@@ -35,15 +35,7 @@ public sealed class LuaSocketApi
         state.Expose(Internal, "result", api.Result);
         state.Expose(Internal, "settimeout", api.SetTimeout);
         state.Expose(Internal, "close", api.Close);
-        int body = state.Load(SocketSource, "=(actorproxy socket)");
-        try
-        {
-            state.Run(body);
-        }
-        finally
-        {
-            state.Unref(body);
-        }
+        state.RunModule(SocketSource, "socket", 0);
         return api;
     }
 

@@ -39,16 +39,7 @@ public sealed class LuaTcpApi
             }
             return call.Return();
         });
-        int body = state.Load(TcpSource, "=(actorproxy tcp)");
-        using var context = state.CreateContext(state.Tune.TaskTimeout);
-        context.Start(body);
-        var result = context.Resume(yieldAllowed: false);
-        state.Unref(body);
-        if (result != LuaExecResult.Ok || context.ResultCount != 1)
-        {
-            throw new LuaScriptException($"Lua state {state.Id}: cannot install AppletTCP: {context.ErrorMessage}");
-        }
-        api._serviceEntry = context.ReferenceResult(1);
+        api._serviceEntry = state.RunModule(TcpSource, "tcp", 1)[0];
         return api;
     }
 
