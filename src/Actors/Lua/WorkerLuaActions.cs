@@ -17,10 +17,6 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
-    public bool HasFetch(string name) => true;
-
-    public bool HasConverter(string name) => true;
-
     public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
         if (local.IsHere(LuaFunctionKind.Action, name))

@@ -6,12 +6,6 @@ namespace ActorProxy.Runtime.Samples;
 /// Implemented by whoever owns the Lua state of the transaction.</summary>
 public interface ILuaSamples
 {
-    /// <summary>True when a fetch <paramref name="name"/> is registered from Lua.</summary>
-    bool HasFetch(string name);
-
-    /// <summary>True when a converter <paramref name="name"/> is registered from Lua.</summary>
-    bool HasConverter(string name);
-
     /// <summary>Runs fetch <c>lua.</c><paramref name="name"/>; null when it fails or returns nil.</summary>
     object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
 

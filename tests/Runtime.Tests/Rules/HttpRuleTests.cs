@@ -187,10 +187,6 @@ public class HttpRuleTests
     {
         public List<string> Calls { get; } = [];
 
-        public bool HasFetch(string name) => true;
-
-        public bool HasConverter(string name) => true;
-
         public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) => $"{name}-1";
 
         public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) => $"[{input}]";

@@ -100,12 +100,6 @@ public sealed class LuaHttpApi : ILuaActions
         context.Resume(yieldAllowed: false);
     }
 
-    /// <inheritdoc/>
-    public bool HasFetch(string name) => IsHere(LuaFunctionKind.SampleFetch, name);
-
-    /// <inheritdoc/>
-    public bool HasConverter(string name) => IsHere(LuaFunctionKind.Converter, name);
-
     /// <summary>True when this state registered <paramref name="name"/> as <paramref name="kind"/>.</summary>
     public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
 

@@ -21,9 +21,6 @@ public sealed class LuaSocketApi
     {
     }
 
-    /// <summary>Sockets open in this state.</summary>
-    public int OpenSockets => _sockets.Count;
-
     /// <summary>Installs <c>core.tcp</c> into <paramref name="state"/>, which must have <c>core</c>.</summary>
     public static LuaSocketApi Install(LuaState state)
     {

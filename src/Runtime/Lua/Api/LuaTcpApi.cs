@@ -43,9 +43,6 @@ public sealed class LuaTcpApi
         return api;
     }
 
-    /// <summary>True when this state registered the service <paramref name="name"/>.</summary>
-    public bool HasService(string name) => _registry.Find(LuaFunctionKind.Service, name)?.IsIn(_state.Id) == true;
-
     /// <summary>A new session of service <c>lua.</c><paramref name="name"/> for the connection
     /// <paramref name="session"/>, not started yet; what Lua sends goes to <paramref name="output"/>.</summary>
     /// <exception cref="LuaScriptException">This state has no such service.</exception>
