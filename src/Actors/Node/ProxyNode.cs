@@ -1,6 +1,8 @@
 using ActorProxy.Actors.Lua;
 using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Fd;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
@@ -19,14 +21,22 @@ public sealed class ProxyNode : IAsyncDisposable
     private readonly LuaEngine _engine;
     private bool _stopped;
 
-    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua)
+    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds)
     {
         _system = system;
         _engine = engine;
         Config = config;
         Workers = workers;
         SharedLua = sharedLua;
+        FdSupervisor = fds;
+        Layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
     }
+
+    /// <summary>How the workers split into thread groups.</summary>
+    public ThreadLayout Layout { get; }
+
+    /// <summary>The owner of the fd table, which grants leases on connections.</summary>
+    public IActorRef FdSupervisor { get; }
 
     /// <summary>The configuration the node runs.</summary>
     public ProxyConfig Config { get; }
@@ -86,7 +96,9 @@ public sealed class ProxyNode : IAsyncDisposable
             pool.Tell(new GetWorkers(workersReply));
             var workers = await workersReply.Task.WaitAsync(cancel);
 
-            var node = new ProxyNode(system, engine, config, workers, shared);
+            var layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
+            var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
+            var node = new ProxyNode(system, engine, config, workers, shared, fds);
             await node.BootAsync(startTasks, cancel);
             return node;
         }

@@ -57,6 +57,7 @@ public static partial class HoconConfigReader
         {
             Threads = reader.Threads(Global + ".threads"),
             ThreadGroups = reader.Integer(Global + ".thread-groups"),
+            MaxSock = reader.Integer(Global + ".maxsock"),
             LuaLoad = reader.LuaFiles(Global + ".lua-load"),
             LuaLoadPerThread = reader.LuaFiles(Global + ".lua-load-per-thread"),
             LuaPrependPath = reader.PrependPaths(Global + ".lua-prepend-path"),

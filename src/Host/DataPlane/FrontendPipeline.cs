@@ -21,13 +21,11 @@ namespace ActorProxy.Host.DataPlane;
 internal sealed class FrontendPipeline
 {
     private static readonly object ExchangeKey = new();
-    private static readonly object WorkerKey = new();
 
     private readonly Dictionary<int, FrontendSettings> _byPort;
     private readonly HashSet<string> _withServices;
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
-    private int _nextWorker = -1;
 
     public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters)
     {
@@ -112,22 +110,12 @@ internal sealed class FrontendPipeline
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
-    // A connection is given a worker when its first request arrives (round robin); every
-    // request of the connection then runs its Lua on that worker, as a connection belongs to
-    // one thread in HAProxy.
+    // The worker the connection was given when it was accepted: every request of the
+    // connection runs its Lua there, as a connection belongs to one thread in HAProxy.
     private IActorRef WorkerOf(HttpContext context)
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is not null && items.TryGetValue(WorkerKey, out var owner) && owner is IActorRef worker)
-        {
-            return worker;
-        }
-        worker = _workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_workers.Count)];
-        if (items is not null)
-        {
-            items[WorkerKey] = worker;
-        }
-        return worker;
+        return _workers[(items is null ? 1 : ConnectionTracker.WorkerOf(items)) - 1];
     }
 
     private static async Task OnWorkerAsync(IActorRef worker, Func<TaskCompletionSource, object> message)

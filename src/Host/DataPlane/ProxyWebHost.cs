@@ -23,6 +23,7 @@ internal static class ProxyWebHost
     {
         var config = node.Config;
         var tcp = new TcpFrontendHandler(config, node.Workers, node.SharedLua, node.Engine.Registry, loggers.CreateLogger<TcpFrontendHandler>());
+        var tracker = new ConnectionTracker(node);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -35,14 +36,14 @@ internal static class ProxyWebHost
             kestrel.AddServerHeader = false;
             foreach (var frontend in config.Frontends)
             {
-                if (frontend.Mode == ProxyMode.Tcp)
+                kestrel.Listen(frontend.Bind, listen =>
                 {
-                    kestrel.Listen(frontend.Bind, listen => listen.Run(connection => tcp.HandleAsync(frontend, connection)));
-                }
-                else
-                {
-                    kestrel.Listen(frontend.Bind);
-                }
+                    listen.Use(next => connection => tracker.TrackAsync(frontend, connection, next));
+                    if (frontend.Mode == ProxyMode.Tcp)
+                    {
+                        listen.Run(connection => tcp.HandleAsync(frontend, connection));
+                    }
+                });
             }
         });
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));

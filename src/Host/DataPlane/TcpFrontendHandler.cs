@@ -26,7 +26,6 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
 
     private readonly Dictionary<string, BackendSettings> _backends = config.Backends.ToDictionary(b => b.Name);
     private readonly ConcurrentDictionary<string, int> _nextServer = new();
-    private int _nextWorker = -1;
 
     /// <summary>Serves one connection accepted by <paramref name="frontend"/>; returning closes it.</summary>
     public async Task HandleAsync(FrontendSettings frontend, ConnectionContext connection)
@@ -38,7 +37,7 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
             ClientPort = client?.Port ?? 0,
         };
         // The connection's worker: its Lua actions and its service run there.
-        var worker = workers[(int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)workers.Count)];
+        var worker = workers[ConnectionTracker.WorkerOf(connection.Items) - 1];
         foreach (var rule in frontend.TcpRequest.Where(rule => rule.Applies(session)))
         {
             if (rule.Action == TcpRuleAction.LuaAction)

@@ -105,6 +105,10 @@ public static class ConfigValidator
         {
             Error("thread-groups", $"{global.Threads} threads in {global.ThreadGroups} group(s) puts more than {MaxThreadsPerGroup} threads in a group; add groups.");
         }
+        if (global.MaxSock < 64)
+        {
+            Error("maxsock", $"must be at least 64, not {global.MaxSock}.");
+        }
         CheckFiles("lua-load", global.LuaLoad);
         CheckFiles("lua-load-per-thread", global.LuaLoadPerThread);
 

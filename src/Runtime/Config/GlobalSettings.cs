@@ -8,6 +8,9 @@ public sealed record GlobalSettings
     /// <summary><c>nbthread</c>: worker threads, each with its own per-thread Lua state.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary><c>maxsock</c>: the largest socket handle the fd table can hold, plus one.</summary>
+    public int MaxSock { get; init; } = 65536;
+
     /// <summary><c>thread-groups</c>: how many groups the workers are split into.</summary>
     public int ThreadGroups { get; init; } = 1;
 
