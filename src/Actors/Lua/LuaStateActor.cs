@@ -83,8 +83,13 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         });
         Receive<ResumeTcpService>(message => RunService(message.SessionId));
         Receive<TcpServiceClosed>(message => EndService(message.SessionId, null));
-        Receive<GetLuaStateStatus>(message => message.Completion.TrySetResult(new LuaStateStatus(
-            StateId, ThreadGroup, Environment.CurrentManagedThreadId, _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed)));
+        Receive<GetLuaStateStatus>(message =>
+        {
+            var (calls, errors) = _lua?.Http.Counters ?? (0, 0);
+            int functions = _engine.Registry.Functions.Count(f => f.IsIn(StateId));
+            message.Completion.TrySetResult(new LuaStateStatus(StateId, ThreadGroup, Environment.CurrentManagedThreadId,
+                _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed, functions, calls, errors));
+        });
     }
 
     /// <summary>0 for the shared state, the worker's number otherwise.</summary>

@@ -27,7 +27,11 @@ public sealed record GetLuaStateStatus(TaskCompletionSource<LuaStateStatus> Comp
 /// <param name="MemoryBytes">Bytes the state holds.</param>
 /// <param name="Tasks">Tasks alive in the state.</param>
 /// <param name="TasksFailed">Tasks that ended with an error.</param>
-public sealed record LuaStateStatus(int StateId, int ThreadGroup, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed);
+/// <param name="Functions">Functions registered by name in this state.</param>
+/// <param name="Calls">Actions, fetches, converters and services run.</param>
+/// <param name="Errors">Those that failed.</param>
+public sealed record LuaStateStatus(int StateId, int ThreadGroup, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed,
+    int Functions, long Calls, long Errors);
 
 /// <summary>How a task ended.</summary>
 public enum LuaTaskOutcome

@@ -2,6 +2,7 @@ using ActorProxy.Actors.Lua;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Fd;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Pools;
 using ActorProxy.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Cluster;
@@ -37,6 +38,20 @@ public sealed class ProxyNode : IAsyncDisposable
 
     /// <summary>The owner of the fd table, which grants leases on connections.</summary>
     public IActorRef FdSupervisor { get; }
+
+    /// <summary>The node's memory pools (<c>show pools</c>).</summary>
+    public PoolRegistry Pools { get; } = new();
+
+    /// <summary>The admin channel: <see cref="Actors.Admin.AdminActor"/>.</summary>
+    public IActorRef Admin { get; private set; } = ActorRefs.Nobody;
+
+    /// <summary>HTTP requests received so far (<c>CumReq</c>).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    private long _requests;
+
+    /// <summary>Counts one more HTTP request.</summary>
+    public void CountRequest() => Interlocked.Increment(ref _requests);
 
     /// <summary>The configuration the node runs.</summary>
     public ProxyConfig Config { get; }
@@ -99,6 +114,7 @@ public sealed class ProxyNode : IAsyncDisposable
             var layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
             var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
             var node = new ProxyNode(system, engine, config, workers, shared, fds);
+            node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, TimeProvider.System), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             return node;
         }

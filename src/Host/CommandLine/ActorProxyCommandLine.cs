@@ -3,7 +3,8 @@ using System.CommandLine;
 namespace ActorProxy.Host.CommandLine;
 
 /// <summary>
-/// The <c>actorproxy</c> command line: <c>[run] [-f FILE]</c> and <c>check -f FILE</c>.
+/// The <c>actorproxy</c> command line: <c>[run] [-f FILE]</c>, <c>check -f FILE</c> and
+/// <c>admin [--node ADDRESS] COMMAND…</c>.
 /// </summary>
 public static class ActorProxyCommandLine
 {
@@ -20,10 +21,24 @@ public static class ActorProxyCommandLine
         var check = new Command("check", "Load the configuration and every Lua file as a start would, then exit (like haproxy -c).") { checkFile };
         check.SetAction((result, cancel) => CheckCommand.ExecuteAsync(result.GetValue(checkFile)!, cancel));
 
+        var node = new Option<string>("--node")
+        {
+            Description = $"The node's akka.remote address (default {AdminCommandLine.DefaultNode}).",
+            DefaultValueFactory = _ => AdminCommandLine.DefaultNode,
+        };
+        var words = new Argument<string[]>("command")
+        {
+            Description = "The command: show info, show fd, show lua, show tasks, show pools, flush pools, shutdown session FD.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var admin = new Command("admin", "Send one admin command to a running node and print the answer.") { node, words };
+        admin.SetAction((result, _) => AdminCommandLine.ExecuteAsync(result.GetValue(node)!, result.GetValue(words)!));
+
         var root = new RootCommand("ActorProxy: a reverse proxy scripted in Lua the way HAProxy is, built on Akka.NET.")
         {
             run,
             check,
+            admin,
             runFile,
         };
         root.SetAction((result, cancel) => RunCommand.ExecuteAsync(result.GetValue(runFile), cancel));

@@ -26,9 +26,11 @@ internal sealed class FrontendPipeline
     private readonly HashSet<string> _withServices;
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
+    private readonly Action _countRequest;
 
-    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters)
+    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, Action countRequest)
     {
+        _countRequest = countRequest;
         var http = frontends.Where(f => f.Mode == ProxyMode.Http).ToArray();
         _byPort = http.ToDictionary(f => f.Bind.Port);
         _withServices = [.. http.Where(f => f.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any()).Select(f => f.Name)];
@@ -39,6 +41,7 @@ internal sealed class FrontendPipeline
     /// <summary>First step of the proxy pipeline: request rules and backend choice.</summary>
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
+        _countRequest();
         var frontend = _byPort[context.Connection.LocalPort];
         var exchange = await HttpExchangeMapper.FromRequestAsync(context, frontend.Name, _withServices.Contains(frontend.Name));
         var worker = WorkerOf(context);

@@ -22,7 +22,7 @@ internal static class ProxyWebHost
     public static async Task<WebApplication> StartAsync(ProxyNode node, ILoggerFactory loggers, CancellationToken cancel)
     {
         var config = node.Config;
-        var tcp = new TcpFrontendHandler(config, node.Workers, node.SharedLua, node.Engine.Registry, loggers.CreateLogger<TcpFrontendHandler>());
+        var tcp = new TcpFrontendHandler(config, node.Workers, node.SharedLua, node.Engine.Registry, node.Pools, loggers.CreateLogger<TcpFrontendHandler>());
         var tracker = new ConnectionTracker(node);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,7 +47,7 @@ internal static class ProxyWebHost
             }
         });
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>()));
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
             .AddTransforms(transforms => transforms.AddResponseTransform(context =>

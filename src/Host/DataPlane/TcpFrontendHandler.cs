@@ -20,8 +20,13 @@ namespace ActorProxy.Host.DataPlane;
 /// relay to a server of the chosen backend, both ways, each side closing on its own.
 /// </summary>
 internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua,
-    LuaFunctionRegistry registry, ILogger logger)
+    LuaFunctionRegistry registry, Runtime.Pools.PoolRegistry pools, ILogger logger)
 {
+    private const int BufferSize = 16384;
+
+    // The relay's buffers for server-to-client bytes (HAProxy's pool_head_buffer).
+    private readonly Runtime.Pools.Pool<byte[]> _buffers = pools.Create("tcp_relay_buffer", BufferSize, () => new byte[BufferSize]);
+
     private static long s_nextSession;
 
     private readonly Dictionary<string, BackendSettings> _backends = config.Backends.ToDictionary(b => b.Name);
@@ -128,7 +133,13 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         }
         await using var stream = new NetworkStream(server, ownsSocket: false);
         var toServer = CopyToServerAsync(connection.Transport.Input, stream, server);
-        var toClient = CopyToClientAsync(stream, connection.Transport.Output);
+        var buffer = _buffers.Rent();
+        if (buffer is null)
+        {
+            logger.LogError("backend {Backend}: no relay buffer available (pool tcp_relay_buffer); closing the connection", backend.Name);
+            return;
+        }
+        var toClient = CopyToClientAsync(stream, connection.Transport.Output, buffer);
         try
         {
             await Task.WhenAll(toServer, toClient);
@@ -136,6 +147,10 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         catch (Exception e) when (e is IOException or SocketException or ConnectionResetException or OperationCanceledException)
         {
             // One side went away abruptly; closing both is all there is to do.
+        }
+        finally
+        {
+            _buffers.Return(buffer);
         }
     }
 
@@ -145,9 +160,13 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client)
+    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client, byte[] buffer)
     {
-        await server.CopyToAsync(client);
+        int read;
+        while ((read = await server.ReadAsync(buffer)) > 0)
+        {
+            await client.WriteAsync(buffer.AsMemory(0, read));
+        }
         await client.CompleteAsync();
     }
 

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using ActorProxy.Actors.Fd;
+using ActorProxy.Actors.Node;
+using Akka.Actor;
+
+namespace ActorProxy.Actors.Admin;
+
+/// <summary>
+/// The admin channel of a node (HAProxy's CLI): answers <see cref="AdminCommand"/>s from admin
+/// tools, local or remote. Each command reads from the actors that own the data: the fd
+/// supervisor, the Lua states, the pools.
+/// </summary>
+public sealed class AdminActor : ReceiveActor
+{
+    /// <summary>The actor's name under /user.</summary>
+    public const string Name = "admin";
+
+    private const string Help = "commands: show info, show fd, show lua, show tasks, show pools, flush pools, shutdown session FD";
+
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ProxyNode _node;
+    private readonly DateTimeOffset _started;
+
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public AdminActor(ProxyNode node, TimeProvider time)
+    {
+        _node = node;
+        _started = time.GetUtcNow();
+        var clock = time;
+        ReceiveAsync<AdminCommand>(async command =>
+        {
+            var replyTo = Sender;
+            AdminReply reply;
+            try
+            {
+                reply = await RunAsync(command.Line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), clock);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TimeoutException)
+            {
+                reply = new AdminReply(false, $"'{command.Line}': no answer from the node's actors in time");
+            }
+            replyTo.Tell(reply);
+        });
+    }
+
+    /// <summary>Props for the admin actor of <paramref name="node"/>.</summary>
+    public static Props Props(ProxyNode node, TimeProvider time) => Akka.Actor.Props.Create(() => new AdminActor(node, time));
+
+    private Task<AdminReply> RunAsync(string[] words, TimeProvider time) => words switch
+    {
+        ["show", "info"] => ShowInfoAsync(time),
+        ["show", "fd"] => ShowFdAsync(),
+        ["show", "lua"] => ShowLuaAsync(),
+        ["show", "tasks"] => ShowTasksAsync(),
+        ["show", "pools"] => Task.FromResult(new AdminReply(true, _node.Pools.Dump())),
+        ["flush", "pools"] => FlushPools(),
+        ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
+        ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),
+        [] => Task.FromResult(new AdminReply(false, Help)),
+        _ => Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}")),
+    };
+
+    private async Task<AdminReply> ShowInfoAsync(TimeProvider time)
+    {
+        var fds = await Fds();
+        var global = _node.Config.Global;
+        var text = new StringBuilder()
+            .Append("Name: ActorProxy\n")
+            .Append(CultureInfo.InvariantCulture, $"Version: {typeof(AdminActor).Assembly.GetName().Version}\n")
+            .Append(CultureInfo.InvariantCulture, $"Uptime_sec: {(long)(time.GetUtcNow() - _started).TotalSeconds}\n")
+            .Append(CultureInfo.InvariantCulture, $"Nbthread: {global.Threads}\n")
+            .Append(CultureInfo.InvariantCulture, $"Nbtgroups: {global.ThreadGroups}\n")
+            .Append(CultureInfo.InvariantCulture, $"CurrConns: {fds.Count}\n")
+            .Append(CultureInfo.InvariantCulture, $"CumReq: {_node.Requests}\n")
+            .Append(CultureInfo.InvariantCulture, $"Node: {((ExtendedActorSystem)_node.System).Provider.DefaultAddress}\n");
+        return new AdminReply(true, text.ToString());
+    }
+
+    private async Task<AdminReply> ShowFdAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var fd in await Fds())
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{fd.Fd,5} : tgid={fd.Tgid} refc={fd.RefCount} thread_mask=0x{fd.ThreadMask:x} owner={fd.Owner.Kind} {fd.Owner.Proxy} peer={fd.Owner.Peer}\n");
+        }
+        return new AdminReply(true, text.ToString());
+    }
+
+    private async Task<AdminReply> ShowLuaAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var state in await _node.GetLuaStatusAsync())
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"state {state.StateId}: memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors}\n");
+        }
+        return new AdminReply(true, text.ToString());
+    }
+
+    private async Task<AdminReply> ShowTasksAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var state in await _node.GetLuaStatusAsync())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"state {state.StateId}: tasks={state.Tasks} failed={state.TasksFailed}\n");
+        }
+        return new AdminReply(true, text.ToString());
+    }
+
+    private Task<AdminReply> FlushPools()
+    {
+        _node.Pools.FlushAll();
+        return Task.FromResult(new AdminReply(true, "Done.\n"));
+    }
+
+    // Closes a connection this actor does not own: through a lease, as any other party must.
+    private async Task<AdminReply> ShutdownSessionAsync(string text)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
+        {
+            return new AdminReply(false, $"shutdown session: '{text}' is not an fd number");
+        }
+        var entry = (await Fds()).FirstOrDefault(e => e.Fd == fd);
+        if (entry is null)
+        {
+            return new AdminReply(false, $"shutdown session: no connection on fd {fd}");
+        }
+        var done = new TaskCompletionSource<AdminReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Context.ActorOf(SessionCloser.Props(_node.FdSupervisor, fd, entry.Tgid, done));
+        return await done.Task.WaitAsync(AskTimeout);
+    }
+
+    private async Task<IReadOnlyList<FdInfo>> Fds() =>
+        (await _node.FdSupervisor.Ask<FdTableSnapshot>(GetFdTable.Instance, AskTimeout)).Entries;
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorProxy.Host.Tests.DataPlane;
+
+namespace ActorProxy.Host.Tests.CommandLine;
+
+/// <summary>A running node driven by `actorproxy admin` over akka.remote.</summary>
+public sealed class AdminCommandTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-admin");
+    private readonly int _httpPort = TestBackend.FreePort();
+    private readonly int _relayPort = TestBackend.FreePort();
+    private readonly int _remotePort = TestBackend.FreePort();
+    private ActorProxyProcess _proxy = null!;
+
+    private string Node => $"127.0.0.1:{_remotePort}";
+
+    [Fact]
+    public async Task ShowFd_ListsAnOpenConnection_AndShutdownSessionClosesIt()
+    {
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(IPAddress.Loopback, _httpPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        Assert.True(await stream.ReadAsync(new byte[1024]) > 0);
+        string peer = client.Client.LocalEndPoint!.ToString()!;
+
+        var (code, fds, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "fd");
+        string line = fds.Split('\n').Single(l => l.Contains($"peer={peer}", StringComparison.Ordinal));
+        string fd = line.Split(':')[0].Trim();
+        var (shutdownCode, shutdown, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "shutdown", "session", fd);
+
+        Assert.Equal(0, code);
+        Assert.Contains("owner=frontend web", line);
+        Assert.Equal(0, shutdownCode);
+        Assert.Contains($"Session on fd {fd} shut down.", shutdown);
+        Assert.True(await IsClosedAsync(stream), "the connection is still open");
+    }
+
+    // Closed by the proxy: an end of stream, or a reset since the proxy aborts the connection.
+    private static async Task<bool> IsClosedAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            return await stream.ReadAsync(new byte[16], timeout.Token) == 0;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task ShowInfoLuaTasksAndPools_Answer()
+    {
+        using var relay = new TcpClient(AddressFamily.InterNetwork);
+        await relay.ConnectAsync(IPAddress.Loopback, _relayPort);
+        await relay.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        await relay.GetStream().CopyToAsync(Stream.Null);
+
+        var (infoCode, info, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "info");
+        var (luaCode, lua, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "lua");
+        var (poolsCode, pools, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "pools");
+
+        Assert.Equal((0, 0, 0), (infoCode, luaCode, poolsCode));
+        Assert.Contains("Nbthread: 2", info);
+        Assert.Matches(@"state 1: memory=\d+ functions=1 calls=\d+ errors=0", lua);
+        Assert.Contains("  - Pool tcp_relay_buffer (16384 bytes) : 1 allocated (16384 bytes), 0 used, 0 failures, 1 users", pools);
+    }
+
+    [Fact]
+    public async Task UnknownCommandAndUnreachableNode_AreOneClearLineAndAFailure()
+    {
+        var (unknownCode, _, unknown) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "everything");
+        var (badNodeCode, _, badNode) = await ActorProxyProcess.RunAsync("admin", "--node", "nowhere", "show", "info");
+
+        Assert.Equal(1, unknownCode);
+        Assert.StartsWith("actorproxy admin: unknown command 'show everything'", unknown);
+        Assert.Equal(2, badNodeCode);
+        Assert.Contains("--node expects address:port", badNode);
+    }
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "worker.lua"), "core.register_action('tag', { 'http-req' }, function(txn) end)");
+        string config = Path.Combine(_directory.FullName, "admin.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{_remotePort}} }
+            actorproxy {
+              global { threads = 2, lua-load-per-thread = [ "worker.lua" ] }
+              frontends.web {
+                bind = "127.0.0.1:{{_httpPort}}"
+                http-request = [ "lua.tag", "return status 200 content-type text/plain string ok" ]
+              }
+              frontends.relay { bind = "127.0.0.1:{{_relayPort}}", mode = tcp, default-backend = web }
+              backends.web { mode = tcp, servers { w = "127.0.0.1:{{_httpPort}}" } }
+            }
+            """);
+        _proxy = ActorProxyProcess.Start("run", "-f", config);
+        await _proxy.WaitForOutputAsync("ActorProxy running");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _proxy.Interrupt();
+        await _proxy.WaitForExitAsync();
+        _proxy.Dispose();
+        _directory.Delete(recursive: true);
+    }
+}
