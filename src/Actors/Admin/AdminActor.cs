@@ -59,8 +59,52 @@ public sealed class AdminActor : ReceiveActor
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
         ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),
         [] => Task.FromResult(new AdminReply(false, Help)),
-        _ => Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}")),
+        _ => LuaCliAsync(words) ?? Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}")),
     };
+
+    private static long s_nextCli;
+
+    // A command registered from Lua (core.register_cli): the longest registered path the words
+    // start with. It runs in the state that registered it: the shared one, else worker 1's.
+    private Task<AdminReply>? LuaCliAsync(string[] words)
+    {
+        var command = _node.Engine.Registry.Functions
+            .Where(f => f.Kind == Runtime.Lua.LuaFunctionKind.CliKeyword)
+            .Select(f => (Function: f, Path: f.Name.Split(' ')))
+            .Where(c => c.Path.Length <= words.Length && c.Path.SequenceEqual(words.Take(c.Path.Length)))
+            .OrderByDescending(c => c.Path.Length)
+            .FirstOrDefault();
+        if (command.Function is null)
+        {
+            return null;
+        }
+        var runner = command.Function.IsIn(0) ? _node.SharedLua : _node.Workers[0];
+        return RunLuaCliAsync(runner, command.Function.Name, words[command.Path.Length..]);
+    }
+
+    private async Task<AdminReply> RunLuaCliAsync(IActorRef runner, string path, string[] arguments)
+    {
+        var output = System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>();
+        runner.Tell(new Lua.StartLuaCli(path, arguments, Interlocked.Increment(ref s_nextCli), output.Writer));
+        var text = new StringBuilder();
+        using var timeout = new CancellationTokenSource(_node.Config.Global.Tune.ServiceTimeout + AskTimeout);
+        try
+        {
+            await foreach (var chunk in output.Reader.ReadAllAsync(timeout.Token))
+            {
+                text.Append(Encoding.UTF8.GetString(chunk.Span));
+            }
+            return new AdminReply(true, text.ToString());
+        }
+        catch (Runtime.Lua.LuaScriptException e)
+        {
+            return new AdminReply(false, $"{path}: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            return new AdminReply(false, $"{path}: no answer in time");
+        }
+    }
 
     private async Task<AdminReply> ShowInfoAsync(TimeProvider time)
     {

@@ -69,7 +69,10 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
                 message.Completion.TrySetException(e);
             }
         });
-        Receive<StartTcpService>(StartService);
+        Receive<StartTcpService>(start => Open(start.SessionId, start.Output,
+            output => Loaded.Tcp.Open(start.Service, start.Session, data => output.TryWrite(data))));
+        Receive<StartLuaCli>(start => Open(start.SessionId, start.Output,
+            output => Loaded.Tcp.OpenCli(start.Path, start.Arguments, data => output.TryWrite(data))));
         Receive<TcpServiceInput>(message =>
         {
             if (_services.TryGetValue(message.SessionId, out var session))
@@ -110,18 +113,18 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     /// <summary>The loaded state.</summary>
     protected LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
 
-    private void StartService(StartTcpService start)
+    // Opens a TCP service session or a CLI run and runs its first slice.
+    private void Open(long sessionId, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> output,
+        Func<System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>>, LuaTcpService> open)
     {
         try
         {
-            var output = start.Output;
-            var service = Loaded.Tcp.Open(start.Service, start.Session, data => output.TryWrite(data));
-            _services.Add(start.SessionId, (service, output));
-            RunService(start.SessionId);
+            _services.Add(sessionId, (open(output), output));
+            RunService(sessionId);
         }
         catch (LuaScriptException e)
         {
-            start.Output.TryComplete(e);
+            output.TryComplete(e);
         }
     }
 

@@ -11,6 +11,14 @@ namespace ActorProxy.Actors.Lua;
 /// <param name="Output">Where the bytes Lua sends go, in order.</param>
 public sealed record StartTcpService(string Service, long SessionId, Runtime.Http.HttpExchange Session, ChannelWriter<ReadOnlyMemory<byte>> Output);
 
+/// <summary>Runs a Lua CLI command (<c>core.register_cli</c>) for the admin channel; what it
+/// sends goes to <paramref name="Output"/>, which is completed when it ends.</summary>
+/// <param name="Path">The command's words, as registered.</param>
+/// <param name="Arguments">The words after them.</param>
+/// <param name="SessionId">A number unique in the process.</param>
+/// <param name="Output">Where its output goes.</param>
+public sealed record StartLuaCli(string Path, IReadOnlyList<string> Arguments, long SessionId, ChannelWriter<ReadOnlyMemory<byte>> Output);
+
 /// <summary>Bytes from the client of a TCP service; <paramref name="End"/> when it closed its side.</summary>
 /// <param name="SessionId">The connection.</param>
 /// <param name="Data">What arrived.</param>

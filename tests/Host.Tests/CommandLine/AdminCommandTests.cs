@@ -66,8 +66,17 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
         Assert.Equal((0, 0, 0), (infoCode, luaCode, poolsCode));
         Assert.Contains("Nbthread: 2", info);
-        Assert.Matches(@"state 1: memory=\d+ functions=1 calls=\d+ errors=0", lua);
+        Assert.Matches(@"state 1: memory=\d+ functions=2 calls=\d+ errors=0", lua);
         Assert.Contains("  - Pool tcp_relay_buffer (16384 bytes) : 1 allocated (16384 bytes), 0 used, 0 failures, 1 users", pools);
+    }
+
+    [Fact]
+    public async Task LuaCliCommand_RunsWithItsArguments()
+    {
+        var (code, greeting, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "greet", "bob");
+
+        Assert.Equal(0, code);
+        Assert.Equal("hello bob from worker 1\n", greeting);
     }
 
     [Fact]
@@ -84,7 +93,12 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllText(Path.Combine(_directory.FullName, "worker.lua"), "core.register_action('tag', { 'http-req' }, function(txn) end)");
+        File.WriteAllText(Path.Combine(_directory.FullName, "worker.lua"), """
+            core.register_action('tag', { 'http-req' }, function(txn) end)
+            core.register_cli({ "greet" }, "greet someone", function(applet, name)
+              applet:send("hello " .. (name or "world") .. " from worker " .. core.thread .. "\n")
+            end)
+            """);
         string config = Path.Combine(_directory.FullName, "admin.conf");
         await File.WriteAllTextAsync(config, $$"""
             akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{_remotePort}} }

@@ -10,6 +10,7 @@ public sealed class LuaTcpApi
     private readonly LuaState _state;
     private readonly LuaFunctionRegistry _registry;
     private int _serviceEntry;
+    private int _cliEntry;
     private LuaTcpService? _current;
 
     private LuaTcpApi(LuaState state, LuaFunctionRegistry registry)
@@ -39,7 +40,8 @@ public sealed class LuaTcpApi
             }
             return call.Return();
         });
-        api._serviceEntry = state.RunModule(TcpSource, "tcp", 1)[0];
+        var entries = state.RunModule(TcpSource, "tcp", 2);
+        (api._serviceEntry, api._cliEntry) = (entries[0], entries[1]);
         return api;
     }
 
@@ -53,7 +55,24 @@ public sealed class LuaTcpApi
         {
             throw new LuaScriptException($"Lua service 'lua.{name}' is not registered in Lua state {_state.Id}.");
         }
-        return new LuaTcpService(this, _state, _serviceEntry, function.GetReference(_state.Id), session, output);
+        return new LuaTcpService(this, _state, _serviceEntry, function.GetReference(_state.Id), session, output, []);
+    }
+
+    /// <summary>A new run of the CLI command registered as <paramref name="path"/>
+    /// (<c>core.register_cli</c>) with <paramref name="arguments"/>; what it sends goes to
+    /// <paramref name="output"/>, and it reads an empty input.</summary>
+    /// <exception cref="LuaScriptException">This state has no such command.</exception>
+    public LuaTcpService OpenCli(string path, IReadOnlyList<string> arguments, Action<ReadOnlyMemory<byte>> output)
+    {
+        var function = _registry.Find(LuaFunctionKind.CliKeyword, path);
+        if (function is null || !function.IsIn(_state.Id))
+        {
+            throw new LuaScriptException($"Lua CLI command '{path}' is not registered in Lua state {_state.Id}.");
+        }
+        var session = new LuaTcpService(this, _state, _cliEntry, function.GetReference(_state.Id),
+            new Http.HttpExchange("cli", "", "", null, ""), output, arguments);
+        session.AddInput([], end: true);
+        return session;
     }
 
     internal LuaExecResult Run(LuaTcpService service, LuaContext context)

@@ -15,12 +15,15 @@ public sealed class LuaTcpService : IDisposable
     private readonly int _entry;
     private readonly int _function;
     private readonly MemoryStream _input = new();
+    private readonly IReadOnlyList<string> _arguments;
     private int _inputStart;
     private bool _started;
 
-    internal LuaTcpService(LuaTcpApi api, LuaState state, int entry, int function, Http.HttpExchange session, Action<ReadOnlyMemory<byte>> output)
+    internal LuaTcpService(LuaTcpApi api, LuaState state, int entry, int function, Http.HttpExchange session,
+        Action<ReadOnlyMemory<byte>> output, IReadOnlyList<string> arguments)
     {
         Session = session;
+        _arguments = arguments;
         _api = api;
         _entry = entry;
         _function = function;
@@ -54,6 +57,10 @@ public sealed class LuaTcpService : IDisposable
         {
             _context.Start(_entry);
             _context.PushReference(_function);
+            foreach (string argument in _arguments)
+            {
+                _context.PushArgument(argument);
+            }
             _started = true;
         }
         WaitsForInput = false;

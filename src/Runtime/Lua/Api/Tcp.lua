@@ -36,4 +36,7 @@ function Applet:set_priv(value) self.priv = value end
 
 local function service(fn) return fn(setmetatable({}, Applet)) end
 
-return service
+-- A CLI command registered with core.register_cli: fn(applet, arguments...).
+local function cli(fn, ...) return fn(setmetatable({}, Applet), ...) end
+
+return service, cli
