@@ -49,7 +49,15 @@ internal sealed class ActorProxyProcess : IDisposable
     public async Task<int> WaitForExitAsync()
     {
         using var limit = new CancellationTokenSource(Limit);
-        await _process.WaitForExitAsync(limit.Token);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Dispose();
+            throw new TimeoutException($"actorproxy did not exit within {Limit.TotalSeconds:0} s.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
         _process.WaitForExit();
         return _process.ExitCode;
     }
@@ -62,6 +70,8 @@ internal sealed class ActorProxyProcess : IDisposable
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
+                // A process that did not start as expected must not outlive the test.
+                Dispose();
                 throw new TimeoutException($"actorproxy never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
             }
             await Task.Delay(50);
@@ -77,9 +87,16 @@ internal sealed class ActorProxyProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed already.
         }
         _process.Dispose();
     }

@@ -16,7 +16,8 @@ public sealed class AdminActor : ReceiveActor
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "admin";
 
-    private const string Help = "commands: show info, show fd, show lua, show tasks, show pools, flush pools, shutdown session FD";
+    private const string Help = "commands: show info, show fd, show lua, show tasks, show pools, show servers state, " +
+        "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -55,6 +56,9 @@ public sealed class AdminActor : ReceiveActor
         ["show", "lua"] => ShowLuaAsync(),
         ["show", "tasks"] => ShowTasksAsync(),
         ["show", "pools"] => Task.FromResult(new AdminReply(true, _node.Pools.Dump())),
+        ["show", "servers", "state"] => Task.FromResult(ShowServers()),
+        ["set", "server", var server, "state", var state] => Task.FromResult(SetServer(server, state)),
+        ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint")),
         ["flush", "pools"] => FlushPools(),
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
         ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),
@@ -152,6 +156,37 @@ public sealed class AdminActor : ReceiveActor
             text.Append(CultureInfo.InvariantCulture, $"state {state.StateId}: tasks={state.Tasks} failed={state.TasksFailed}\n");
         }
         return new AdminReply(true, text.ToString());
+    }
+
+    private AdminReply ShowServers()
+    {
+        if (_node.ServerStates is not { } servers)
+        {
+            return new AdminReply(false, "show servers state: the node has no listeners running");
+        }
+        var text = new StringBuilder("# backend server address admin health\n");
+        foreach (var server in servers.List())
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{server.Backend} {server.Server} {server.Address} {server.Admin.ToString().ToLowerInvariant()} {server.Health}\n");
+        }
+        return new AdminReply(true, text.ToString());
+    }
+
+    private AdminReply SetServer(string target, string state)
+    {
+        string[] parts = target.Split('/');
+        if (parts.Length != 2 || !Enum.TryParse<Runtime.Config.ServerAdminState>(state, ignoreCase: true, out var admin) || int.TryParse(state, out _))
+        {
+            return new AdminReply(false, $"set server: expected BACKEND/SERVER state ready|drain|maint, got '{target} state {state}'");
+        }
+        if (_node.ServerStates is not { } servers)
+        {
+            return new AdminReply(false, "set server: the node has no listeners running");
+        }
+        return servers.Set(parts[0], parts[1], admin) is { } error
+            ? new AdminReply(false, $"set server: {error}")
+            : new AdminReply(true, "");
     }
 
     private Task<AdminReply> FlushPools()

@@ -45,6 +45,9 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <summary>The admin channel: <see cref="Actors.Admin.AdminActor"/>.</summary>
     public IActorRef Admin { get; private set; } = ActorRefs.Nobody;
 
+    /// <summary>The servers of the running listeners, once they run; null before (and in <c>check</c>).</summary>
+    public IServerStates? ServerStates { get; set; }
+
     /// <summary>HTTP requests received so far (<c>CumReq</c>).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 

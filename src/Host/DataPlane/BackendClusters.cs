@@ -42,6 +42,7 @@ internal static class BackendClusters
         HttpRequest = new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout },
         HealthCheck = new HealthCheckConfig
         {
+            AvailableDestinationsPolicy = ServerStateRegistry.PolicyName,
             Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) },
             Active = backend.HealthCheck is { } check
                 ? new ActiveHealthCheckConfig { Enabled = true, Path = check.Path, Interval = check.Interval, Timeout = check.Timeout }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
 namespace ActorProxy.Host.DataPlane;
@@ -47,6 +48,8 @@ internal static class ProxyWebHost
             }
         });
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));
+        builder.Services.AddSingleton<ServerStateRegistry>();
+        builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
@@ -54,6 +57,7 @@ internal static class ProxyWebHost
                 context.HttpContext.RequestServices.GetRequiredService<FrontendPipeline>().RunResponseRulesAsync(context)));
 
         var app = builder.Build();
+        node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>
         {

@@ -12,6 +12,8 @@ public sealed class AdminCommandTests : IAsyncLifetime
     private readonly int _httpPort = TestBackend.FreePort();
     private readonly int _relayPort = TestBackend.FreePort();
     private readonly int _remotePort = TestBackend.FreePort();
+    private readonly int _otherPort = TestBackend.FreePort();
+    private readonly int _balancedPort = TestBackend.FreePort();
     private ActorProxyProcess _proxy = null!;
 
     private string Node => $"127.0.0.1:{_remotePort}";
@@ -71,6 +73,29 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetServerMaint_TakesItOutOfRotation_AndShowServersStateSaysSo()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_balancedPort}") };
+
+        var (setCode, _, setError) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "set", "server", "pool/a", "state", "maint");
+        var answers = new HashSet<string>();
+        for (int i = 0; i < 6; i++)
+        {
+            answers.Add(await client.GetStringAsync("/"));
+        }
+        var (_, state, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "servers", "state");
+        var (badCode, _, bad) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "set", "server", "pool/zz", "state", "maint");
+        await ActorProxyProcess.RunAsync("admin", "--node", Node, "set", "server", "pool/a", "state", "ready");
+
+        Assert.True(setCode == 0, setError);
+        Assert.Equal(["other"], answers);
+        Assert.Contains($"pool a http://127.0.0.1:{_httpPort} maint", state);
+        Assert.Contains($"pool b http://127.0.0.1:{_otherPort} ready", state);
+        Assert.Equal(1, badCode);
+        Assert.Contains("backend 'pool' has no server 'zz'", bad);
+    }
+
+    [Fact]
     public async Task LuaCliCommand_RunsWithItsArguments()
     {
         var (code, greeting, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "greet", "bob");
@@ -109,6 +134,9 @@ public sealed class AdminCommandTests : IAsyncLifetime
                 http-request = [ "lua.tag", "return status 200 content-type text/plain string ok" ]
               }
               frontends.relay { bind = "127.0.0.1:{{_relayPort}}", mode = tcp, default-backend = web }
+              frontends.other { bind = "127.0.0.1:{{_otherPort}}", http-request = [ "return status 200 content-type text/plain string other" ] }
+              frontends.balanced { bind = "127.0.0.1:{{_balancedPort}}", default-backend = pool }
+              backends.pool { servers { a = "127.0.0.1:{{_httpPort}}", b = "127.0.0.1:{{_otherPort}}" } }
               backends.web { mode = tcp, servers { w = "127.0.0.1:{{_httpPort}}" } }
             }
             """);
@@ -118,9 +146,15 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _proxy.Interrupt();
-        await _proxy.WaitForExitAsync();
-        _proxy.Dispose();
+        try
+        {
+            _proxy.Interrupt();
+            await _proxy.WaitForExitAsync();
+        }
+        finally
+        {
+            _proxy.Dispose();
+        }
         _directory.Delete(recursive: true);
     }
 }

@@ -91,9 +91,15 @@ public sealed class HaproxyParity : IAsyncLifetime
         _haproxy.Kill();
         await _haproxy.WaitForExitAsync();
         _haproxy.Dispose();
-        _actorProxy.Interrupt();
-        await _actorProxy.WaitForExitAsync();
-        _actorProxy.Dispose();
+        try
+        {
+            _actorProxy.Interrupt();
+            await _actorProxy.WaitForExitAsync();
+        }
+        finally
+        {
+            _actorProxy.Dispose();
+        }
         _client.Dispose();
         _directory.Delete(recursive: true);
     }

@@ -149,9 +149,15 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _proxy.Interrupt();
-        await _proxy.WaitForExitAsync();
-        _proxy.Dispose();
+        try
+        {
+            _proxy.Interrupt();
+            await _proxy.WaitForExitAsync();
+        }
+        finally
+        {
+            _proxy.Dispose();
+        }
         await _backend.DisposeAsync();
         await _sick.DisposeAsync();
         Client.Dispose();
