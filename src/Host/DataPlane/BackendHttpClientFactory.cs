@@ -4,8 +4,9 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace ActorProxy.Host.DataPlane;
 
-/// <summary>YARP's client factory with each backend's <c>timeout connect</c>.</summary>
-internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends) : ForwarderHttpClientFactory
+/// <summary>YARP's client factory with each backend's <c>timeout connect</c>, and connections
+/// registered in the fd table.</summary>
+internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends, BackendConnections connections) : ForwarderHttpClientFactory
 {
     private readonly Dictionary<string, TimeSpan> _connectTimeouts = backends.ToDictionary(b => b.Name, b => b.ConnectTimeout);
 
@@ -17,5 +18,8 @@ internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> ba
         {
             handler.ConnectTimeout = timeout;
         }
+        string backend = context.ClusterId;
+        handler.ConnectCallback = async (connect, cancel) =>
+            await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
     }
 }

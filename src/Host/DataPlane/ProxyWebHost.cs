@@ -23,7 +23,8 @@ internal static class ProxyWebHost
     public static async Task<WebApplication> StartAsync(ProxyNode node, ILoggerFactory loggers, CancellationToken cancel)
     {
         var config = node.Config;
-        var tcp = new TcpFrontendHandler(config, node.Workers, node.SharedLua, node.Engine.Registry, node.Pools, loggers.CreateLogger<TcpFrontendHandler>());
+        var backends = new BackendConnections(node);
+        var tcp = new TcpFrontendHandler(node, backends, loggers.CreateLogger<TcpFrontendHandler>());
         var tracker = new ConnectionTracker(node);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,7 +48,7 @@ internal static class ProxyWebHost
                 });
             }
         });
-        builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends));
+        builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest));

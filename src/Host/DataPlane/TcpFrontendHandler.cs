@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using ActorProxy.Actors.Lua;
+using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
@@ -19,17 +20,17 @@ namespace ActorProxy.Host.DataPlane;
 /// service (run by the worker, or by the shared state when it registered the service) or a byte
 /// relay to a server of the chosen backend, both ways, each side closing on its own.
 /// </summary>
-internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua,
-    LuaFunctionRegistry registry, Runtime.Pools.PoolRegistry pools, ILogger logger)
+internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections connections, ILogger logger)
 {
     private const int BufferSize = 16384;
 
     // The relay's buffers for server-to-client bytes (HAProxy's pool_head_buffer).
-    private readonly Runtime.Pools.Pool<byte[]> _buffers = pools.Create("tcp_relay_buffer", BufferSize, () => new byte[BufferSize]);
+    private readonly Runtime.Pools.Pool<byte[]> _buffers = node.Pools.Create("tcp_relay_buffer", BufferSize, () => new byte[BufferSize]);
+    private readonly IReadOnlyList<IActorRef> _workers = node.Workers;
 
     private static long s_nextSession;
 
-    private readonly Dictionary<string, BackendSettings> _backends = config.Backends.ToDictionary(b => b.Name);
+    private readonly Dictionary<string, BackendSettings> _backends = node.Config.Backends.ToDictionary(b => b.Name);
     private readonly ConcurrentDictionary<string, int> _nextServer = new();
 
     /// <summary>Serves one connection accepted by <paramref name="frontend"/>; returning closes it.</summary>
@@ -42,7 +43,8 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
             ClientPort = client?.Port ?? 0,
         };
         // The connection's worker: its Lua actions and its service run there.
-        var worker = workers[ConnectionTracker.WorkerOf(connection.Items) - 1];
+        int thread = ConnectionTracker.WorkerOf(connection.Items);
+        var worker = _workers[thread - 1];
         foreach (var rule in frontend.TcpRequest.Where(rule => rule.Applies(session)))
         {
             if (rule.Action == TcpRuleAction.LuaAction)
@@ -65,14 +67,14 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         string? backend = frontend.UseBackend.FirstOrDefault(s => s.Condition is null || s.Condition.Holds(session, null))?.Backend ?? frontend.DefaultBackend;
         if (backend is not null)
         {
-            await RelayAsync(_backends[backend], connection);
+            await RelayAsync(_backends[backend], thread, connection);
         }
     }
 
     private async Task ServeAsync(string service, IActorRef worker, HttpExchange session, ConnectionContext connection)
     {
         long id = Interlocked.Increment(ref s_nextSession);
-        var actor = registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? sharedLua : worker;
+        var actor = node.Engine.Registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? node.SharedLua : worker;
         var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
         actor.Tell(new StartTcpService(service, id, session, output.Writer));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
@@ -124,15 +126,14 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
         }
     }
 
-    private async Task RelayAsync(BackendSettings backend, ConnectionContext connection)
+    private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection)
     {
-        using var server = await ConnectAsync(backend, connection.ConnectionClosed);
-        if (server is null)
+        await using var stream = await ConnectAsync(backend, thread, connection.ConnectionClosed);
+        if (stream is null)
         {
             return;
         }
-        await using var stream = new NetworkStream(server, ownsSocket: false);
-        var toServer = CopyToServerAsync(connection.Transport.Input, stream, server);
+        var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
         var buffer = _buffers.Rent();
         if (buffer is null)
         {
@@ -171,26 +172,25 @@ internal sealed class TcpFrontendHandler(ProxyConfig config, IReadOnlyList<IActo
     }
 
     // Each server in turn (round robin); one that refuses or times out is skipped for the next.
-    private async Task<Socket?> ConnectAsync(BackendSettings backend, CancellationToken cancel)
+    // The connection belongs to the client connection's worker, in the fd table too.
+    private async Task<NetworkStream?> ConnectAsync(BackendSettings backend, int thread, CancellationToken cancel)
     {
         int count = backend.Servers.Count;
         int first = _nextServer.AddOrUpdate(backend.Name, 0, (_, n) => n + 1);
         for (int i = 0; i < count; i++)
         {
             var server = backend.Servers[(int)((uint)(first + i) % (uint)count)];
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(backend.ConnectTimeout);
             try
             {
-                await socket.ConnectAsync(server.Host, server.Port, timeout.Token);
-                return socket;
+                return await connections.ConnectAsync(backend.Name, server.Host, server.Port,
+                    node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
                 logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
                     backend.Name, server.Name, server.Host, server.Port, e.Message);
-                socket.Dispose();
             }
         }
         logger.LogWarning("backend {Backend}: no server available", backend.Name);

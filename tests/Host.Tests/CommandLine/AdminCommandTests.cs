@@ -96,6 +96,24 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BackendConnections_AreInTheFdTableToo()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_balancedPort}") };
+        await http.GetStringAsync("/");
+        using var relay = new TcpClient(AddressFamily.InterNetwork);
+        await relay.ConnectAsync(IPAddress.Loopback, _relayPort);
+        var stream = relay.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        Assert.True(await stream.ReadAsync(new byte[1024]) > 0);
+
+        var (code, fds, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "fd");
+
+        Assert.Equal(0, code);
+        Assert.Contains("owner=backend pool peer=127.0.0.1:", fds);
+        Assert.Contains($"owner=backend web peer=127.0.0.1:{_httpPort}", fds);
+    }
+
+    [Fact]
     public async Task LuaCliCommand_RunsWithItsArguments()
     {
         var (code, greeting, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "greet", "bob");
