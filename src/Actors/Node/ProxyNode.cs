@@ -40,7 +40,7 @@ public sealed class ProxyNode : IAsyncDisposable
     public IActorRef FdSupervisor { get; }
 
     /// <summary>The node's memory pools (<c>show pools</c>).</summary>
-    public PoolRegistry Pools { get; } = new();
+    public PoolRegistry Pools => _engine.Pools;
 
     /// <summary>The admin channel: <see cref="Actors.Admin.AdminActor"/>.</summary>
     public IActorRef Admin { get; private set; } = ActorRefs.Nobody;

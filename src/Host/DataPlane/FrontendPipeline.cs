@@ -27,10 +27,14 @@ internal sealed class FrontendPipeline
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
     private readonly Action _countRequest;
+    private readonly Runtime.Pools.Pool<HttpExchange> _transactions;
 
-    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, Action countRequest)
+    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters,
+        Action countRequest, Runtime.Pools.PoolRegistry pools)
     {
         _countRequest = countRequest;
+        // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
+        _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
         var http = frontends.Where(f => f.Mode == ProxyMode.Http).ToArray();
         _byPort = http.ToDictionary(f => f.Bind.Port);
         _withServices = [.. http.Where(f => f.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any()).Select(f => f.Name)];
@@ -43,10 +47,12 @@ internal sealed class FrontendPipeline
     {
         _countRequest();
         var frontend = _byPort[context.Connection.LocalPort];
-        var exchange = await HttpExchangeMapper.FromRequestAsync(context, frontend.Name, _withServices.Contains(frontend.Name));
+        var pooled = _transactions.Rent();
+        var exchange = pooled ?? new HttpExchange("", "", "", null, "");
         var worker = WorkerOf(context);
         try
         {
+            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, _withServices.Contains(frontend.Name));
             await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
 
             if (exchange.Reply is { } reply)
@@ -67,6 +73,10 @@ internal sealed class FrontendPipeline
         finally
         {
             worker.Tell(new EndHttpTransaction(exchange.Id));
+            if (pooled is not null)
+            {
+                _transactions.Return(pooled);
+            }
         }
     }
 

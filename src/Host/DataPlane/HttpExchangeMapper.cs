@@ -11,17 +11,16 @@ internal static class HttpExchangeMapper
     /// <summary>The largest request body read for a Lua service (HAProxy's buffer holds one message too).</summary>
     public const int MaxServiceBody = 1 << 20;
 
-    /// <summary>A new exchange for the request; with <paramref name="readBody"/>, its body (up to
-    /// <see cref="MaxServiceBody"/>) is read and kept rewindable for forwarding.</summary>
-    public static async Task<HttpExchange> FromRequestAsync(HttpContext context, string frontend, bool readBody)
+    /// <summary>Makes <paramref name="exchange"/> the request's transaction; with
+    /// <paramref name="readBody"/>, its body (up to <see cref="MaxServiceBody"/>) is read and kept
+    /// rewindable for forwarding.</summary>
+    public static async Task FillFromRequestAsync(HttpExchange exchange, HttpContext context, string frontend, bool readBody)
     {
         var request = context.Request;
-        var exchange = new HttpExchange(frontend, request.Method, request.Path.Value ?? "/",
-            request.QueryString.HasValue ? request.QueryString.Value![1..] : null, request.Protocol)
-        {
-            ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "",
-            ClientPort = context.Connection.RemotePort,
-        };
+        exchange.Reset(frontend, request.Method, request.Path.Value ?? "/",
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : null, request.Protocol);
+        exchange.ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        exchange.ClientPort = context.Connection.RemotePort;
         foreach (var (name, values) in request.Headers)
         {
             foreach (string? value in values)
@@ -37,7 +36,6 @@ internal static class HttpExchangeMapper
             request.Body.Position = 0;
             exchange.RequestBody = body.ToArray();
         }
-        return exchange;
     }
 
     /// <summary>Applies what the rules changed to the request that will be forwarded.</summary>

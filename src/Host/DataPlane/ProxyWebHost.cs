@@ -51,7 +51,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest));
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
             .AddTransforms(transforms => transforms.AddResponseTransform(context =>

@@ -17,13 +17,36 @@ public sealed class HttpExchange
         Version = version;
     }
 
+    /// <summary>Makes a used exchange (from a pool) a new transaction: a new id, the request line
+    /// given, everything else empty.</summary>
+    public void Reset(string frontend, string method, string path, string? query, string version)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Frontend = frontend;
+        Method = method;
+        Path = path;
+        Query = query;
+        Version = version;
+        RequestHeaders.Clear();
+        ResponseHeaders.Clear();
+        RequestBody = [];
+        ClientAddress = "";
+        ClientPort = 0;
+        Status = 0;
+        Variables.Clear();
+        LogLevel = null;
+        Backend = null;
+        Reply = null;
+        Suspension = null;
+    }
+
     private static long s_nextId;
 
     /// <summary>A number unique to this transaction in the process.</summary>
-    public long Id { get; init; } = Interlocked.Increment(ref s_nextId);
+    public long Id { get; set; } = Interlocked.Increment(ref s_nextId);
 
     /// <summary>The frontend that received the request.</summary>
-    public string Frontend { get; }
+    public string Frontend { get; private set; }
 
     /// <summary>The request method.</summary>
     public string Method { get; set; }
@@ -35,7 +58,7 @@ public sealed class HttpExchange
     public string? Query { get; set; }
 
     /// <summary>The protocol version, such as <c>HTTP/1.1</c>.</summary>
-    public string Version { get; }
+    public string Version { get; private set; }
 
     /// <summary>The request header fields.</summary>
     public HttpHeaders RequestHeaders { get; } = new();
@@ -44,10 +67,10 @@ public sealed class HttpExchange
     public byte[] RequestBody { get; set; } = [];
 
     /// <summary>The client's address (<c>src</c>).</summary>
-    public string ClientAddress { get; init; } = "";
+    public string ClientAddress { get; set; } = "";
 
     /// <summary>The client's port (<c>src_port</c>).</summary>
-    public int ClientPort { get; init; }
+    public int ClientPort { get; set; }
 
     /// <summary>The response status, once a response is there.</summary>
     public int Status { get; set; }

@@ -11,6 +11,9 @@ public sealed class HttpHeaders
     /// <summary>Every field, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
 
+    /// <summary>Removes every field.</summary>
+    public void Clear() => _fields.Clear();
+
     /// <summary>Appends a field (<c>add-header</c>).</summary>
     public void Add(string name, string value) => _fields.Add(new(name, value));
 

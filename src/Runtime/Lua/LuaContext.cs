@@ -42,12 +42,19 @@ public sealed unsafe class LuaContext : IDisposable
     internal LuaContext(LuaState state, TimeSpan timeout)
     {
         _state = state;
-        Timeout = timeout == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : timeout;
+        Timeout = timeout;
         (_thread, _threadRef) = NewCoroutine();
     }
 
-    /// <summary>Run time allowed to one call, summed over its resumes; infinite for none.</summary>
-    public TimeSpan Timeout { get; }
+    /// <summary>Run time allowed to one call, summed over its resumes; infinite (or zero) for
+    /// none. A context taken from a pool gets the timeout of its new use.</summary>
+    public TimeSpan Timeout
+    {
+        get => _timeout;
+        set => _timeout = value == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : value;
+    }
+
+    private TimeSpan _timeout;
 
     /// <summary>Whether a call is in progress.</summary>
     public LuaContextState State { get; private set; }

@@ -35,6 +35,9 @@ public sealed class LuaEngine : IDisposable
     /// <summary>The allocator every state shares.</summary>
     public LuaAllocator Allocator { get; }
 
+    /// <summary>The process's memory pools (seed 003): Lua contexts, buffers, transactions.</summary>
+    public Pools.PoolRegistry Pools { get; } = new();
+
     /// <summary>Functions registered by name, with a reference per state.</summary>
     public LuaFunctionRegistry Registry { get; }
 
@@ -91,6 +94,9 @@ public sealed class LuaEngine : IDisposable
                 throw new InvalidOperationException($"Lua state {id} already exists.");
             }
             var state = new LuaState(id, Allocator, Tune, _time, _loggers.CreateLogger($"ActorProxy.Lua.State{id}"));
+            // A context belongs to its state: one pool per state. The size counts the
+            // coroutine's base allocation in Lua (about 1 KiB).
+            state.ContextPool = Pools.Create($"lua_ctx.{id}", 1024, () => state.CreateContext(Timeout.InfiniteTimeSpan));
             try
             {
                 if (!Allocator.IsAccounting)

@@ -283,6 +283,30 @@ public sealed unsafe class LuaState : IDisposable
         lua_setallocf(Main, LuaAllocator.SystemFunction, 0);
     }
 
+    /// <summary>The pool this state's contexts come from, when its engine gave it one.</summary>
+    internal Pools.Pool<LuaContext>? ContextPool { get; set; }
+
+    /// <summary>A context for a new use with <paramref name="timeout"/>: from the pool when there
+    /// is one (HAProxy's pool of <c>struct hlua</c>), else a new one.</summary>
+    internal LuaContext RentContext(TimeSpan timeout)
+    {
+        var context = ContextPool?.Rent() ?? CreateContext(timeout);
+        context.Timeout = timeout;
+        return context;
+    }
+
+    /// <summary>Gives back a context from <see cref="RentContext"/>, cleaned for its next use.</summary>
+    internal void ReturnContext(LuaContext context)
+    {
+        if (ContextPool is null || IsClosed)
+        {
+            context.Dispose();
+            return;
+        }
+        context.Abort();
+        ContextPool.Return(context);
+    }
+
     /// <summary>Creates an execution context on this state (<c>hlua_ctx_init</c>).</summary>
     /// <param name="timeout">Run time allowed to one call in this context;
     /// <see cref="Timeout.InfiniteTimeSpan"/> or zero for none.</param>

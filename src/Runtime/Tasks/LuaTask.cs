@@ -21,7 +21,7 @@ public sealed class LuaTask : IDisposable
         Id = id;
         _state = state;
         _function = function;
-        _context = state.CreateContext(state.Tune.TaskTimeout);
+        _context = state.RentContext(state.Tune.TaskTimeout);
     }
 
     /// <summary>The task's number, unique in its process.</summary>
@@ -57,7 +57,7 @@ public sealed class LuaTask : IDisposable
     /// <summary>Releases the context and the function.</summary>
     public void Dispose()
     {
-        _context.Dispose();
+        _state.ReturnContext(_context);
         if (!_state.IsClosed)
         {
             _state.Unref(_function);

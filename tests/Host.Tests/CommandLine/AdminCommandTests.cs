@@ -70,6 +70,8 @@ public sealed class AdminCommandTests : IAsyncLifetime
         Assert.Contains("Nbthread: 2", info);
         Assert.Matches(@"state 1: memory=\d+ functions=2 calls=\d+ errors=0", lua);
         Assert.Contains("  - Pool tcp_relay_buffer (16384 bytes) : 1 allocated (16384 bytes), 0 used, 0 failures, 1 users", pools);
+        Assert.Matches(@"  - Pool http_txn \(512 bytes\) : [1-9]\d* allocated \(\d+ bytes\), 0 used, 0 failures, 1 users", pools);
+        Assert.Matches(@"  - Pool lua_ctx\.1 \(1024 bytes\) : \d+ allocated", pools);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class LuaHttpApi : ILuaActions
         var (error, _, suspended) = Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments);
         if (suspended is not null)
         {
-            _session = _state.CreateContext(_state.Tune.SessionTimeout);
+            _session = _state.RentContext(_state.Tune.SessionTimeout);
             return suspended;
         }
         if (error is not null)
@@ -153,7 +153,7 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 suspended.Reply = _reply;
                 suspended.BodyOffset = _bodyOffset;
-                _service = _state.CreateContext(_state.Tune.ServiceTimeout);
+                _service = _state.RentContext(_state.Tune.ServiceTimeout);
                 return suspended;
             }
             exchange.Reply = ServiceReply(name, error);
@@ -194,7 +194,7 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 if (kind is LuaFunctionKind.Action or LuaFunctionKind.Service)
                 {
-                    return (null, null, new LuaSuspendedCall(this, context, kind, name, exchange) { Wait = wait });
+                    return (null, null, new LuaSuspendedCall(this, _state, context, kind, name, exchange) { Wait = wait });
                 }
                 context.Abort();
                 _errors++;

@@ -11,10 +11,12 @@ namespace ActorProxy.Runtime.Lua.Api;
 public sealed class LuaSuspendedCall : IDisposable
 {
     private readonly LuaHttpApi _api;
+    private readonly LuaState _state;
 
-    internal LuaSuspendedCall(LuaHttpApi api, LuaContext context, LuaFunctionKind kind, string name, HttpExchange exchange)
+    internal LuaSuspendedCall(LuaHttpApi api, LuaState state, LuaContext context, LuaFunctionKind kind, string name, HttpExchange exchange)
     {
         _api = api;
+        _state = state;
         Context = context;
         Kind = kind;
         Name = name;
@@ -44,6 +46,6 @@ public sealed class LuaSuspendedCall : IDisposable
     /// service's response is then on <see cref="Exchange"/>. False when it waits again.</summary>
     public bool Resume() => _api.Resume(this);
 
-    /// <summary>Releases the coroutine.</summary>
-    public void Dispose() => Context.Dispose();
+    /// <summary>Gives the context back to its state's pool.</summary>
+    public void Dispose() => _state.ReturnContext(Context);
 }

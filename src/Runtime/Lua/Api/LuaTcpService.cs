@@ -12,6 +12,7 @@ public sealed class LuaTcpService : IDisposable
 {
     private readonly LuaTcpApi _api;
     private readonly LuaContext _context;
+    private readonly LuaState _state;
     private readonly int _entry;
     private readonly int _function;
     private readonly MemoryStream _input = new();
@@ -28,7 +29,8 @@ public sealed class LuaTcpService : IDisposable
         _entry = entry;
         _function = function;
         Output = output;
-        _context = state.CreateContext(state.Tune.ServiceTimeout);
+        _state = state;
+        _context = state.RentContext(state.Tune.ServiceTimeout);
     }
 
     /// <summary>The connection as rules saw it: its samples and variables.</summary>
@@ -116,7 +118,7 @@ public sealed class LuaTcpService : IDisposable
     /// <summary>Releases the coroutine.</summary>
     public void Dispose()
     {
-        _context.Dispose();
+        _state.ReturnContext(_context);
         _input.Dispose();
     }
 }
