@@ -129,11 +129,15 @@ public sealed class AdminCommandTests : IAsyncLifetime
     {
         var (unknownCode, _, unknown) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "everything");
         var (badNodeCode, _, badNode) = await ActorProxyProcess.RunAsync("admin", "--node", "nowhere", "show", "info");
+        var (downCode, _, down) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{TestBackend.FreePort()}", "show", "info");
 
         Assert.Equal(1, unknownCode);
         Assert.StartsWith("actorproxy admin: unknown command 'show everything'", unknown);
         Assert.Equal(2, badNodeCode);
         Assert.Contains("--node expects address:port", badNode);
+        Assert.Equal(1, downCode);
+        Assert.Contains("did not answer within 5 s", down);
+        Assert.Single(down.Trim().Split('\n'));
     }
 
     public async Task InitializeAsync()
