@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# ActorProxy side by side with HAProxy 2.6 and a minimal YARP host, on 127.0.0.1, same machine,
+# same run. One origin (HAProxy's `http-request return`) serves every case; wrk drives each case
+# for DURATION seconds, ROUNDS times, alternating cases; the table shows medians and ActorProxy's
+# ratio to its peer. Not part of CI. Usage: bench/compare.sh [DURATION] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-5}
+ROUNDS=${2:-3}
+CONNECTIONS=32
+THREADS=2
+WORK=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need haproxy || ! need wrk; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk >/dev/null
+fi
+dotnet build -c Release --nologo -v q src/Host >/dev/null
+dotnet build -c Release --nologo -v q bench/YarpHost >/dev/null
+LUA="$PWD/bench/lua/bench.lua"
+AP=src/Host/bin/Release/net10.0/actorproxy
+YARP=bench/YarpHost/bin/Release/net10.0/YarpHost
+
+# --- servers -------------------------------------------------------------------------------
+cat > "$WORK/origin.cfg" <<EOF
+global
+  nbthread 1
+defaults
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+frontend origin
+  bind 127.0.0.1:18000
+  http-request return status 200 content-type text/plain string "ok"
+EOF
+
+haproxy_cfg() { # $1 = lua directive (lua-load or lua-load-per-thread)
+  cat <<EOF
+global
+  nbthread 2
+  $1 $LUA
+defaults
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+  option http-keep-alive
+backend origin
+  server o 127.0.0.1:18000
+frontend plain
+  bind 127.0.0.1:$2
+  default_backend origin
+frontend action
+  bind 127.0.0.1:$3
+  http-request lua.tag
+  default_backend origin
+frontend service
+  bind 127.0.0.1:$4
+  http-request use-service lua.hello
+listen tcp
+  mode tcp
+  bind 127.0.0.1:$5
+  server o 127.0.0.1:18000
+EOF
+}
+haproxy_cfg lua-load-per-thread 18101 18102 18103 18104 > "$WORK/haproxy-thread.cfg"
+haproxy_cfg lua-load 18111 18112 18113 18114 > "$WORK/haproxy-shared.cfg"
+
+actorproxy_conf() { # $1 = lua-load or lua-load-per-thread
+  cat <<EOF
+actorproxy {
+  global { threads = 2, $1 = [ "$LUA" ] }
+  frontends.plain { bind = "127.0.0.1:$2", default-backend = origin }
+  frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }
+  frontends.service { bind = "127.0.0.1:$4", http-request = [ "use-service lua.hello" ] }
+  frontends.tcp { bind = "127.0.0.1:$5", mode = tcp, default-backend = origin_tcp }
+  backends.origin { servers { o = "127.0.0.1:18000" } }
+  backends.origin_tcp { mode = tcp, servers { o = "127.0.0.1:18000" } }
+}
+EOF
+}
+actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-thread.conf"
+actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
+
+start() { "$@" >"$WORK/$(basename "$1").$RANDOM.log" 2>&1 & PIDS+=($!); }
+start haproxy -db -f "$WORK/origin.cfg"
+start haproxy -db -f "$WORK/haproxy-thread.cfg"; HAPROXY_THREAD_PID=$!
+start haproxy -db -f "$WORK/haproxy-shared.cfg"; HAPROXY_SHARED_PID=$!
+start "$AP" run -f "$WORK/actorproxy-thread.conf"; AP_THREAD_PID=$!
+start "$AP" run -f "$WORK/actorproxy-shared.conf"; AP_SHARED_PID=$!
+start "$YARP" 18301 http://127.0.0.1:18000; YARP_PID=$!
+
+wait_port() { for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+for p in 18000 18101 18111 18201 18211 18301; do wait_port "$p"; done
+rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
+declare -A RSS_IDLE=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)
+  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) )
+
+# --- cases: name port ------------------------------------------------------------------------
+CASES=(
+  "origin 18000"
+  "plain/haproxy 18101" "plain/yarp 18301" "plain/actorproxy 18201"
+  "thread-action/haproxy 18102" "thread-action/actorproxy 18202"
+  "shared-action/haproxy 18112" "shared-action/actorproxy 18212"
+  "service/haproxy 18103" "service/actorproxy 18203"
+  "tcp/haproxy 18104" "tcp/actorproxy 18204"
+)
+declare -A RPS P50 P99
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'; }
+for round in $(seq 1 "$ROUNDS"); do
+  for entry in "${CASES[@]}"; do
+    read -r name port <<<"$entry"
+    out=$(wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "http://127.0.0.1:$port/bench")
+    RPS[$name]+="$(awk '/Requests\/sec/ {print $2}' <<<"$out") "
+    P50[$name]+="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") "
+    P99[$name]+="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")") "
+  done
+done
+declare -A RSS_LOAD=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)
+  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) )
+
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+printf '\n%-26s %12s %9s %9s %10s\n' "case (median of $ROUNDS)" "requests/s" "p50 ms" "p99 ms" "AP ratio"
+for entry in "${CASES[@]}"; do
+  read -r name _ <<<"$entry"
+  rps=$(median "${RPS[$name]}")
+  ratio=""
+  if [[ $name == */actorproxy ]]; then
+    for peer in haproxy yarp; do
+      peer_name="${name%/actorproxy}/$peer"
+      [[ -n ${RPS[$peer_name]:-} ]] && ratio+="$(awk -v a="$rps" -v b="$(median "${RPS[$peer_name]}")" 'BEGIN {printf "%.2fx %s", a/b, ""}')vs $peer "
+    done
+  fi
+  printf '%-26s %12.0f %9.2f %9.2f   %s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$ratio"
+done
+thread_ratio() { awk -v a="$(median "${RPS[thread-action/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
+printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(thread_ratio haproxy)" "$(thread_ratio actorproxy)"
+printf '\nRSS MiB (idle -> under load):'
+for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
+printf '\n'
