@@ -24,6 +24,9 @@ internal sealed class FrontendPipeline
 
     private readonly Dictionary<int, FrontendSettings> _byPort;
     private readonly HashSet<string> _withServices;
+
+    // Frontends without rules: their requests go straight to the default backend.
+    private readonly HashSet<string> _ruleless;
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
     private readonly Action _countRequest;
@@ -38,6 +41,7 @@ internal sealed class FrontendPipeline
         var http = frontends.Where(f => f.Mode == ProxyMode.Http).ToArray();
         _byPort = http.ToDictionary(f => f.Bind.Port);
         _withServices = [.. http.Where(f => f.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any()).Select(f => f.Name)];
+        _ruleless = [.. http.Where(f => f.HttpRequest.Count == 0 && f.HttpResponse.Count == 0 && f.UseBackend.Count == 0).Select(f => f.Name)];
         _workers = workers;
         _clusters = clusters;
     }
@@ -47,6 +51,18 @@ internal sealed class FrontendPipeline
     {
         _countRequest();
         var frontend = _byPort[context.Connection.LocalPort];
+        if (_ruleless.Contains(frontend.Name))
+        {
+            // No rule reads or changes the transaction: nothing for a worker to do.
+            if (frontend.DefaultBackend is null || !_clusters.TryGetCluster(frontend.DefaultBackend, out var direct))
+            {
+                await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
+                return;
+            }
+            context.ReassignProxyRequest(direct);
+            await next();
+            return;
+        }
         var pooled = _transactions.Rent();
         var exchange = pooled ?? new HttpExchange("", "", "", null, "");
         var worker = WorkerOf(context);

@@ -46,12 +46,31 @@ internal sealed class TestBackend : IAsyncDisposable
         return new TestBackend(app, port);
     }
 
-    /// <summary>A port nothing listens on right now.</summary>
+    // Below Linux's ephemeral range (32768+), so that no outgoing connection takes a port between
+    // the moment it is chosen and the moment a proxy binds it; each port is handed out once.
+    private static int s_nextPort = 20000 + Random.Shared.Next(0, 8000);
+
+    /// <summary>A port nothing listens on right now, never handed out before in this test run.</summary>
     public static int FreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        while (true)
+        {
+            int port = Interlocked.Increment(ref s_nextPort);
+            if (port >= 32768)
+            {
+                throw new InvalidOperationException("no free port left below the ephemeral range");
+            }
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+        }
     }
 
     /// <summary>The value of <paramref name="header"/> in a backend answer, or null.</summary>
