@@ -78,6 +78,20 @@ internal sealed class ActorProxyProcess : IDisposable
         }
     }
 
+    /// <summary>Stops the process as Ctrl+C does, and makes sure it is gone whatever happens.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            Interrupt();
+            await WaitForExitAsync();
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
     /// <summary>Sends SIGINT, as Ctrl+C does.</summary>
     public void Interrupt()
     {

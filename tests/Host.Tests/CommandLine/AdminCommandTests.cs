@@ -170,15 +170,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        try
-        {
-            _proxy.Interrupt();
-            await _proxy.WaitForExitAsync();
-        }
-        finally
-        {
-            _proxy.Dispose();
-        }
+        await _proxy.StopAsync();
         _directory.Delete(recursive: true);
     }
 }

@@ -91,15 +91,7 @@ public sealed class HaproxyParity : IAsyncLifetime
         _haproxy.Kill();
         await _haproxy.WaitForExitAsync();
         _haproxy.Dispose();
-        try
-        {
-            _actorProxy.Interrupt();
-            await _actorProxy.WaitForExitAsync();
-        }
-        finally
-        {
-            _actorProxy.Dispose();
-        }
+        await _actorProxy.StopAsync();
         _client.Dispose();
         _directory.Delete(recursive: true);
     }

@@ -149,15 +149,7 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        try
-        {
-            _proxy.Interrupt();
-            await _proxy.WaitForExitAsync();
-        }
-        finally
-        {
-            _proxy.Dispose();
-        }
+        await _proxy.StopAsync();
         await _backend.DisposeAsync();
         await _sick.DisposeAsync();
         Client.Dispose();
