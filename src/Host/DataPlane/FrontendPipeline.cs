@@ -101,9 +101,10 @@ internal sealed class FrontendPipeline
     public async Task RetryRefusedAsync(HttpContext context, Func<Task> next)
     {
         var proxy = context.GetReverseProxyFeature();
-        // Load balancing narrows the available destinations to the one it picked: keep the
-        // candidates to pick again from.
-        var candidates = proxy.AvailableDestinations.ToList();
+        // Load balancing narrows the available destinations to the one it picked; the list it
+        // replaces is not changed, so keeping it costs nothing until a retry copies it.
+        var available = proxy.AvailableDestinations;
+        List<DestinationState>? candidates = null;
         while (true)
         {
             await next();
@@ -113,6 +114,7 @@ internal sealed class FrontendPipeline
             {
                 return;
             }
+            candidates ??= [.. available];
             candidates.Remove(proxy.ProxiedDestination);
             if (candidates.Count == 0)
             {
