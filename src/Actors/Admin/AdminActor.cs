@@ -137,23 +137,18 @@ public sealed class AdminActor : ReceiveActor
         return new AdminReply(true, text.ToString());
     }
 
-    private async Task<AdminReply> ShowLuaAsync()
-    {
-        var text = new StringBuilder();
-        foreach (var state in await _node.GetLuaStatusAsync())
-        {
-            text.Append(CultureInfo.InvariantCulture,
-                $"state {state.StateId}: memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors}\n");
-        }
-        return new AdminReply(true, text.ToString());
-    }
+    private Task<AdminReply> ShowLuaAsync() => PerStateAsync(state =>
+        $"memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors}");
 
-    private async Task<AdminReply> ShowTasksAsync()
+    private Task<AdminReply> ShowTasksAsync() => PerStateAsync(state => $"tasks={state.Tasks} failed={state.TasksFailed}");
+
+    // One line per Lua state, shared state first.
+    private async Task<AdminReply> PerStateAsync(Func<Lua.LuaStateStatus, string> describe)
     {
         var text = new StringBuilder();
         foreach (var state in await _node.GetLuaStatusAsync())
         {
-            text.Append(CultureInfo.InvariantCulture, $"state {state.StateId}: tasks={state.Tasks} failed={state.TasksFailed}\n");
+            text.Append(CultureInfo.InvariantCulture, $"state {state.StateId}: {describe(state)}\n");
         }
         return new AdminReply(true, text.ToString());
     }

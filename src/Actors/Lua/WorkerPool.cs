@@ -20,10 +20,9 @@ public sealed class WorkerPool : ReceiveActor
     private readonly ILogger _logger;
 
     /// <summary>Creates the pool and its workers; use <see cref="Props"/>.</summary>
-    public WorkerPool(LuaEngine engine, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers)
+    public WorkerPool(LuaEngine engine, GlobalSettings global, ThreadLayout layout, IActorRef sharedLua, ILoggerFactory loggers)
     {
         _logger = loggers.CreateLogger<WorkerPool>();
-        var layout = new ThreadLayout(global.Threads, global.ThreadGroups);
         _workers = new IActorRef[global.Threads];
         for (int thread = 1; thread <= global.Threads; thread++)
         {
@@ -33,8 +32,8 @@ public sealed class WorkerPool : ReceiveActor
     }
 
     /// <summary>Props for the pool.</summary>
-    public static Props Props(LuaEngine engine, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new WorkerPool(engine, global, sharedLua, loggers));
+    public static Props Props(LuaEngine engine, GlobalSettings global, ThreadLayout layout, IActorRef sharedLua, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new WorkerPool(engine, global, layout, sharedLua, loggers));
 
     /// <inheritdoc/>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>

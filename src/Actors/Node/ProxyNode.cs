@@ -22,7 +22,7 @@ public sealed class ProxyNode : IAsyncDisposable
     private readonly LuaEngine _engine;
     private bool _stopped;
 
-    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds)
+    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, ThreadLayout layout, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds)
     {
         _system = system;
         _engine = engine;
@@ -30,7 +30,7 @@ public sealed class ProxyNode : IAsyncDisposable
         Workers = workers;
         SharedLua = sharedLua;
         FdSupervisor = fds;
-        Layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
+        Layout = layout;
     }
 
     /// <summary>How the workers split into thread groups.</summary>
@@ -109,14 +109,14 @@ public sealed class ProxyNode : IAsyncDisposable
                 $"/user/{Lua.SharedLua.ManagerName}",
                 ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
 
-            var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, shared, loggers), "workers");
+            var layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
+            var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, layout, shared, loggers), "workers");
             var workersReply = new TaskCompletionSource<IReadOnlyList<IActorRef>>(TaskCreationOptions.RunContinuationsAsynchronously);
             pool.Tell(new GetWorkers(workersReply));
             var workers = await workersReply.Task.WaitAsync(cancel);
 
-            var layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
             var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
-            var node = new ProxyNode(system, engine, config, workers, shared, fds);
+            var node = new ProxyNode(system, engine, config, layout, workers, shared, fds);
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, TimeProvider.System), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             return node;

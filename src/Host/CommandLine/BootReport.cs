@@ -13,7 +13,6 @@ internal static class BootReport
         {
             ConfigException config => config.Errors.Select(e => e.ToString()),
             LuaBootException boot => boot.Errors,
-            LuaScriptException lua => [lua.Message],
             _ => [failure.Message],
         };
         foreach (string line in lines)

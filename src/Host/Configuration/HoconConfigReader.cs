@@ -18,22 +18,6 @@ public static partial class HoconConfigReader
 
     private static readonly Config Reference = ConfigurationFactory.ParseString(ReadReference());
 
-    /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>
-    /// <exception cref="ConfigException">The file cannot be read or is not a valid configuration.</exception>
-    public static ProxyConfig ReadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([new ConfigError(path, "", $"cannot read the configuration: {e.Message}")]);
-        }
-        return Read(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
-    }
-
     /// <summary>Reads and validates configuration <paramref name="text"/>.</summary>
     /// <param name="text">The HOCON text.</param>
     /// <param name="file">The file name errors give.</param>

@@ -69,6 +69,7 @@ internal sealed class FrontendPipeline
         try
         {
             await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, _withServices.Contains(frontend.Name));
+            int headersVersion = exchange.RequestHeaders.Version;
             await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
 
             if (exchange.Reply is { } reply)
@@ -81,7 +82,7 @@ internal sealed class FrontendPipeline
                 await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
                 return;
             }
-            HttpExchangeMapper.ApplyRequest(exchange, context);
+            HttpExchangeMapper.ApplyRequest(exchange, context, headersVersion);
             context.ReassignProxyRequest(cluster);
             context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
             await next();
@@ -137,8 +138,9 @@ internal sealed class FrontendPipeline
         }
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
+        int headersVersion = exchange.ResponseHeaders.Version;
         await OnWorkerAsync(transaction.Worker, completion => new RunHttpResponse(transaction.Frontend, exchange, completion));
-        HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
+        HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext, headersVersion);
     }
 
     // The worker the connection was given when it was accepted: every request of the

@@ -38,14 +38,28 @@ internal static class HttpExchangeMapper
         }
     }
 
-    /// <summary>Applies what the rules changed to the request that will be forwarded.</summary>
-    public static void ApplyRequest(HttpExchange exchange, HttpContext context)
+    /// <summary>Applies what the rules changed to the request that will be forwarded; the headers
+    /// are rebuilt only if they changed since <paramref name="headersVersion"/>.</summary>
+    public static void ApplyRequest(HttpExchange exchange, HttpContext context, int headersVersion)
     {
         var request = context.Request;
-        request.Method = exchange.Method;
-        request.Path = new PathString(exchange.Path);
-        request.QueryString = exchange.Query is null ? QueryString.Empty : new QueryString("?" + exchange.Query);
-        CopyHeaders(exchange.RequestHeaders, request.Headers);
+        if (request.Method != exchange.Method)
+        {
+            request.Method = exchange.Method;
+        }
+        if (request.Path.Value != exchange.Path)
+        {
+            request.Path = new PathString(exchange.Path);
+        }
+        string query = exchange.Query is null ? "" : "?" + exchange.Query;
+        if ((request.QueryString.Value ?? "") != query)
+        {
+            request.QueryString = new QueryString(query);
+        }
+        if (exchange.RequestHeaders.Version != headersVersion)
+        {
+            CopyHeaders(exchange.RequestHeaders, request.Headers);
+        }
     }
 
     /// <summary>Fills the exchange's response part from the backend's response.</summary>
@@ -61,11 +75,15 @@ internal static class HttpExchangeMapper
         }
     }
 
-    /// <summary>Applies what the response rules changed.</summary>
-    public static void ApplyResponse(HttpExchange exchange, HttpContext context)
+    /// <summary>Applies what the response rules changed; the headers are rebuilt only if they
+    /// changed since <paramref name="headersVersion"/>.</summary>
+    public static void ApplyResponse(HttpExchange exchange, HttpContext context, int headersVersion)
     {
         context.Response.StatusCode = exchange.Status;
-        CopyHeaders(exchange.ResponseHeaders, context.Response.Headers);
+        if (exchange.ResponseHeaders.Version != headersVersion)
+        {
+            CopyHeaders(exchange.ResponseHeaders, context.Response.Headers);
+        }
     }
 
     /// <summary>Writes an ActorProxy reply (<c>return</c>, <c>deny</c>, a service, an error).</summary>

@@ -8,14 +8,25 @@ public sealed class HttpHeaders
 {
     private readonly List<KeyValuePair<string, string>> _fields = [];
 
+    /// <summary>Counts changes, so that a caller can tell whether rules touched the fields.</summary>
+    public int Version { get; private set; }
+
     /// <summary>Every field, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
 
     /// <summary>Removes every field.</summary>
-    public void Clear() => _fields.Clear();
+    public void Clear()
+    {
+        _fields.Clear();
+        Version++;
+    }
 
     /// <summary>Appends a field (<c>add-header</c>).</summary>
-    public void Add(string name, string value) => _fields.Add(new(name, value));
+    public void Add(string name, string value)
+    {
+        _fields.Add(new(name, value));
+        Version++;
+    }
 
     /// <summary>Removes every field called <paramref name="name"/>, then adds one (<c>set-header</c>).</summary>
     public void Set(string name, string value)
@@ -25,7 +36,11 @@ public sealed class HttpHeaders
     }
 
     /// <summary>Removes every field called <paramref name="name"/> (<c>del-header</c>); returns how many.</summary>
-    public int Remove(string name) => _fields.RemoveAll(field => IsNamed(field, name));
+    public int Remove(string name)
+    {
+        Version++;
+        return _fields.RemoveAll(field => IsNamed(field, name));
+    }
 
     /// <summary>The values of <paramref name="name"/>, in order.</summary>
     public IEnumerable<string> GetValues(string name)
@@ -61,6 +76,7 @@ public sealed class HttpHeaders
             if (IsNamed(_fields[i], name))
             {
                 _fields[i] = new(_fields[i].Key, pattern.Replace(_fields[i].Value, replacement));
+                Version++;
             }
         }
     }

@@ -41,18 +41,6 @@ public sealed class LuaEngine : IDisposable
     /// <summary>Functions registered by name, with a reference per state.</summary>
     public LuaFunctionRegistry Registry { get; }
 
-    /// <summary>The <c>lua-prepend-path</c> entries, in the order they were given.</summary>
-    public IReadOnlyList<LuaPrependPath> PrependPaths
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _prependPaths];
-            }
-        }
-    }
-
     /// <summary>The live states, by id.</summary>
     public IReadOnlyList<LuaState> States
     {
@@ -115,15 +103,6 @@ public sealed class LuaEngine : IDisposable
             }
             _states.Add(id, state);
             return state;
-        }
-    }
-
-    /// <summary>State <paramref name="id"/>, or null.</summary>
-    public LuaState? GetState(int id)
-    {
-        lock (_lock)
-        {
-            return _states.GetValueOrDefault(id);
         }
     }
 

@@ -189,10 +189,11 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 context.PushArgument(argument);
             }
-            var outcome = Drive(context);
+            bool mayWait = kind is LuaFunctionKind.Action or LuaFunctionKind.Service;
+            var outcome = Drive(context, mayWait);
             if (WaitOf(context, outcome) is { } wait)
             {
-                if (kind is LuaFunctionKind.Action or LuaFunctionKind.Service)
+                if (mayWait)
                 {
                     return (null, null, new LuaSuspendedCall(this, _state, context, kind, name, exchange) { Wait = wait });
                 }
@@ -217,7 +218,7 @@ public sealed class LuaHttpApi : ILuaActions
         _bodyOffset = call.BodyOffset;
         try
         {
-            var outcome = Drive(call.Context);
+            var outcome = Drive(call.Context, mayWait: true);
             if (WaitOf(call.Context, outcome) is { } wait)
             {
                 call.Wait = wait;
@@ -243,13 +244,14 @@ public sealed class LuaHttpApi : ILuaActions
         }
     }
 
-    // Resumes until the call returns, fails, or yields for a reason other than a forced yield:
-    // forced yields only bound the run time here, which the context's timeout watches.
-    private LuaExecResult Drive(LuaContext context)
+    // Runs the call. A forced yield hands an action or service back to its owner, so that other
+    // work on the worker gets a turn (HAProxy reschedules the stream); a fetch or converter
+    // cannot wait, so it runs on, bounded by the context's timeout.
+    private LuaExecResult Drive(LuaContext context, bool mayWait)
     {
         _done = false;
         var outcome = context.Resume(yieldAllowed: true);
-        while (outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
+        while (!mayWait && outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
         {
             outcome = context.Resume(yieldAllowed: true);
         }

@@ -1,4 +1,3 @@
-using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
 using ActorProxy.Runtime.Tasks;
@@ -9,12 +8,11 @@ namespace ActorProxy.Runtime.Tests.Lua.Api;
 public sealed class LuaHttpApiTests : IDisposable
 {
     private readonly CapturingLogger _log = new();
-    private readonly LuaEngine _engine;
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-http");
+    private readonly LuaScriptEngine _lua;
 
     public LuaHttpApiTests()
     {
-        _engine = new LuaEngine(new LuaTune { SessionTimeout = TimeSpan.FromMilliseconds(300), ServiceTimeout = TimeSpan.FromMilliseconds(300) }, loggers: _log);
+        _lua = new LuaScriptEngine(new LuaTune { SessionTimeout = TimeSpan.FromMilliseconds(300), ServiceTimeout = TimeSpan.FromMilliseconds(300) }, _log);
     }
 
     [Fact]
@@ -193,18 +191,9 @@ public sealed class LuaHttpApiTests : IDisposable
         Assert.Contains(_log.Entries, e => e.Message.Contains("sample-fetch 'lua.napper' (state 1): yield not allowed"));
     }
 
-    public void Dispose()
-    {
-        _engine.Dispose();
-        _directory.Delete(recursive: true);
-    }
+    public void Dispose() => _lua.Dispose();
 
-    private LoadedLuaState Load(string source)
-    {
-        string path = Path.Combine(_directory.FullName, "test.lua");
-        File.WriteAllText(path, source);
-        return LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "test.lua")], "lua-load-per-thread");
-    }
+    private LoadedLuaState Load(string source) => _lua.Load(source);
 
     private static HttpExchange Request(string path, params (string Name, string Value)[] headers)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
 using ActorProxy.Runtime.Tasks;
 
@@ -9,8 +8,7 @@ namespace ActorProxy.Runtime.Tests.Lua.Api;
 
 public sealed class LuaSocketApiTests : IDisposable
 {
-    private readonly LuaEngine _engine = new(new LuaTune());
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-socket");
+    private readonly LuaScriptEngine _lua = new();
     private readonly TcpListener _server = new(IPAddress.Loopback, 0);
 
     public LuaSocketApiTests() => _server.Start();
@@ -95,8 +93,7 @@ public sealed class LuaSocketApiTests : IDisposable
     public void Dispose()
     {
         _server.Stop();
-        _engine.Dispose();
-        _directory.Delete(recursive: true);
+        _lua.Dispose();
     }
 
     // What the owning actor does: run slices, and wait for operations between them.
@@ -120,10 +117,5 @@ public sealed class LuaSocketApiTests : IDisposable
         }
     }
 
-    private LoadedLuaState Load(string source)
-    {
-        string path = Path.Combine(_directory.FullName, "socket.lua");
-        File.WriteAllText(path, source);
-        return LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "socket.lua")], "lua-load-per-thread");
-    }
+    private LoadedLuaState Load(string source) => _lua.Load(source);
 }

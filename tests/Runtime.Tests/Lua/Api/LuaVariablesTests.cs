@@ -1,4 +1,3 @@
-using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
 
@@ -6,14 +5,12 @@ namespace ActorProxy.Runtime.Tests.Lua.Api;
 
 public sealed class LuaVariablesTests : IDisposable
 {
-    private readonly LuaEngine _engine = new(new LuaTune());
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-vars");
+    private readonly LuaScriptEngine _lua = new();
 
     [Fact]
     public void SetVar_ReturnsWhetherTheNameHasAValidScope_AndHonoursIfExist()
     {
-        string path = Path.Combine(_directory.FullName, "vars.lua");
-        File.WriteAllText(path, """
+        var lua = _lua.Load("""
             core.register_action("vars", { "http-req" }, function(txn)
               local results = {
                 tostring(txn:set_var("txn.a", "1")),
@@ -25,7 +22,6 @@ public sealed class LuaVariablesTests : IDisposable
               txn:set_var("txn.results", table.concat(results, ","))
             end)
             """);
-        var lua = LoadedLuaState.Create(_engine, 1, [new LuaFile(path, "vars.lua")], "lua-load-per-thread");
         var exchange = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
         lua.Http.RunAction("vars", exchange, []);
@@ -35,9 +31,5 @@ public sealed class LuaVariablesTests : IDisposable
         Assert.False(exchange.Variables.ContainsKey("txn.c"));
     }
 
-    public void Dispose()
-    {
-        _engine.Dispose();
-        _directory.Delete(recursive: true);
-    }
+    public void Dispose() => _lua.Dispose();
 }
