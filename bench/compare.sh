@@ -12,78 +12,17 @@ THREADS=2
 WORK=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+source bench/configs.sh
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need haproxy || ! need wrk; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk >/dev/null
-fi
+install_tools
 dotnet build -c Release --nologo -v q src/Host >/dev/null
 dotnet build -c Release --nologo -v q bench/YarpHost >/dev/null
-LUA="$PWD/bench/lua/bench.lua"
 AP=src/Host/bin/Release/net10.0/actorproxy
 YARP=bench/YarpHost/bin/Release/net10.0/YarpHost
 
-# --- servers -------------------------------------------------------------------------------
-cat > "$WORK/origin.cfg" <<EOF
-global
-  nbthread 1
-defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
-frontend origin
-  bind 127.0.0.1:18000
-  http-request return status 200 content-type text/plain string "ok"
-EOF
-
-haproxy_cfg() { # $1 = lua directive (lua-load or lua-load-per-thread)
-  cat <<EOF
-global
-  nbthread 2
-  $1 $LUA
-defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
-  option http-keep-alive
-backend origin
-  server o 127.0.0.1:18000
-frontend plain
-  bind 127.0.0.1:$2
-  default_backend origin
-frontend action
-  bind 127.0.0.1:$3
-  http-request lua.tag
-  default_backend origin
-frontend service
-  bind 127.0.0.1:$4
-  http-request use-service lua.hello
-listen tcp
-  mode tcp
-  bind 127.0.0.1:$5
-  server o 127.0.0.1:18000
-EOF
-}
+origin_cfg > "$WORK/origin.cfg"
 haproxy_cfg lua-load-per-thread 18101 18102 18103 18104 > "$WORK/haproxy-thread.cfg"
 haproxy_cfg lua-load 18111 18112 18113 18114 > "$WORK/haproxy-shared.cfg"
-
-actorproxy_conf() { # $1 = lua-load or lua-load-per-thread
-  cat <<EOF
-actorproxy {
-  global { threads = 2, $1 = [ "$LUA" ] }
-  frontends.plain { bind = "127.0.0.1:$2", default-backend = origin }
-  frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }
-  frontends.service { bind = "127.0.0.1:$4", http-request = [ "use-service lua.hello" ] }
-  frontends.tcp { bind = "127.0.0.1:$5", mode = tcp, default-backend = origin_tcp }
-  backends.origin { servers { o = "127.0.0.1:18000" } }
-  backends.origin_tcp { mode = tcp, servers { o = "127.0.0.1:18000" } }
-}
-EOF
-}
 actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-thread.conf"
 actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
 
@@ -95,7 +34,6 @@ start "$AP" run -f "$WORK/actorproxy-thread.conf"; AP_THREAD_PID=$!
 start "$AP" run -f "$WORK/actorproxy-shared.conf"; AP_SHARED_PID=$!
 start "$YARP" 18301 http://127.0.0.1:18000; YARP_PID=$!
 
-wait_port() { for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 for p in 18000 18101 18111 18201 18211 18301; do wait_port "$p"; done
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
 declare -A RSS_IDLE=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)

@@ -70,7 +70,13 @@ internal sealed class FrontendPipeline
         {
             await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, _withServices.Contains(frontend.Name));
             int headersVersion = exchange.RequestHeaders.Version;
-            await OnWorkerAsync(worker, completion => new RunHttpRequest(frontend, exchange, completion));
+            // Not RunContinuationsAsynchronously: once its rules are over, the request goes on on
+            // the worker's thread up to its next wait (the backend's answer), as an HAProxy thread
+            // carries a stream from its rules to the server. One thread switch per hand-off instead
+            // of two; what runs there never blocks.
+            var rulesOver = new TaskCompletionSource();
+            worker.Tell(new RunHttpRequest(frontend, exchange, rulesOver));
+            await rulesOver.Task;
 
             if (exchange.Reply is { } reply)
             {
@@ -89,7 +95,10 @@ internal sealed class FrontendPipeline
         }
         finally
         {
-            worker.Tell(new EndHttpTransaction(exchange.Id));
+            if (exchange.HoldsPrivateValue)
+            {
+                worker.Tell(new EndHttpTransaction(exchange.Id));
+            }
             if (pooled is not null)
             {
                 _transactions.Return(pooled);
@@ -139,7 +148,9 @@ internal sealed class FrontendPipeline
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
         int headersVersion = exchange.ResponseHeaders.Version;
-        await OnWorkerAsync(transaction.Worker, completion => new RunHttpResponse(transaction.Frontend, exchange, completion));
+        var rulesOver = new TaskCompletionSource();
+        transaction.Worker.Tell(new RunHttpResponse(transaction.Frontend, exchange, rulesOver));
+        await rulesOver.Task;
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext, headersVersion);
     }
 
@@ -149,13 +160,6 @@ internal sealed class FrontendPipeline
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
         return _workers[(items is null ? 1 : ConnectionTracker.WorkerOf(items)) - 1];
-    }
-
-    private static async Task OnWorkerAsync(IActorRef worker, Func<TaskCompletionSource, object> message)
-    {
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        worker.Tell(message(completion));
-        await completion.Task;
     }
 
     private static bool IsRefused(IForwarderErrorFeature error) =>

@@ -38,6 +38,7 @@ public sealed class HttpExchange
         Backend = null;
         Reply = null;
         Suspension = null;
+        HoldsPrivateValue = false;
     }
 
     private static long s_nextId;
@@ -92,6 +93,10 @@ public sealed class HttpExchange
 
     /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
     public Lua.Api.LuaSuspendedCall? Suspension { get; set; }
+
+    /// <summary>True once Lua kept a private value for this transaction (<c>set_priv</c>): the
+    /// state that keeps it must be told when the transaction ends.</summary>
+    public bool HoldsPrivateValue { get; set; }
 
     /// <summary>The path and query as sent on the request line (<c>url</c>).</summary>
     public string Url => Query is null ? Path : $"{Path}?{Query}";

@@ -74,7 +74,9 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "id", call => call.Return(api.Current(call).Id));
         state.Expose(Internal, "keep_priv", call =>
         {
-            api._privateValues.Add(api.Current(call).Id);
+            var exchange = api.Current(call);
+            exchange.HoldsPrivateValue = true;
+            api._privateValues.Add(exchange.Id);
             return call.Return();
         });
 

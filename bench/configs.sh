@@ -1,0 +1,82 @@
+# Configurations shared by bench/compare.sh and bench/profile.sh (sourced, not run).
+# One origin (HAProxy's `http-request return`) on 127.0.0.1:18000 serves every case.
+LUA="$PWD/bench/lua/bench.lua"
+
+origin_cfg() {
+  cat <<CFG
+global
+  nbthread 1
+defaults
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+frontend origin
+  bind 127.0.0.1:18000
+  http-request return status 200 content-type text/plain string "ok"
+CFG
+}
+
+# $1 = lua-load or lua-load-per-thread; $2..$5 = ports of plain, action, service, tcp.
+haproxy_cfg() {
+  cat <<CFG
+global
+  nbthread 2
+  $1 $LUA
+defaults
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+  option http-keep-alive
+backend origin
+  server o 127.0.0.1:18000
+frontend plain
+  bind 127.0.0.1:$2
+  default_backend origin
+frontend action
+  bind 127.0.0.1:$3
+  http-request lua.tag
+  default_backend origin
+frontend service
+  bind 127.0.0.1:$4
+  http-request use-service lua.hello
+listen tcp
+  mode tcp
+  bind 127.0.0.1:$5
+  server o 127.0.0.1:18000
+CFG
+}
+
+# The same four frontends for ActorProxy.
+actorproxy_conf() {
+  cat <<CFG
+actorproxy {
+  global { threads = 2, $1 = [ "$LUA" ] }
+  frontends.plain { bind = "127.0.0.1:$2", default-backend = origin }
+  frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }
+  frontends.service { bind = "127.0.0.1:$4", http-request = [ "use-service lua.hello" ] }
+  frontends.tcp { bind = "127.0.0.1:$5", mode = tcp, default-backend = origin_tcp }
+  backends.origin { servers { o = "127.0.0.1:18000" } }
+  backends.origin_tcp { mode = tcp, servers { o = "127.0.0.1:18000" } }
+}
+CFG
+}
+
+# Installs HAProxy 2.6 and wrk from Debian's packages when missing.
+install_tools() {
+  if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
+    local sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk ${1:+linux-perf} >/dev/null
+  fi
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "port $1 never opened" >&2
+  return 1
+}
+
+# CPU time (user + system) a process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
