@@ -69,6 +69,19 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task PrivateValue_IsReleasedWhenItsTransactionEnds()
+    {
+        // One connection, so one worker: its state sees each transaction end before the next starts.
+        using var client = new HttpClient { BaseAddress = proxy.Client.BaseAddress };
+        for (int i = 0; i < 3; i++)
+        {
+            await client.GetStringAsync("/keep");
+        }
+
+        Assert.Equal("3", TestBackend.Header(await client.GetStringAsync("/released"), "x-released"));
+    }
+
+    [Fact]
     public async Task PerThreadStates_KeepTheirOwnValues()
     {
         var answers = new List<string>();

@@ -49,6 +49,14 @@ public sealed class ProxyFixture : IAsyncLifetime
               txn.http:req_set_header("X-Worker", tostring(core.thread))
               txn.http:req_set_header("X-Handled", tostring(handled))
             end)
+            local released = 0
+            core.register_action("keep", { "http-req" }, function(txn)
+              txn:set_priv(setmetatable({}, { __gc = function() released = released + 1 end }))
+            end)
+            core.register_action("released", { "http-req" }, function(txn)
+              collectgarbage("collect")
+              txn.http:req_set_header("X-Released", tostring(released))
+            end)
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
@@ -103,6 +111,8 @@ public sealed class ProxyFixture : IAsyncLifetime
                   "use-service lua.slow if { path_beg /slow-service }",
                   "use-service lua.socket_service if { path_beg /socket-service }",
                   "lua.nap if { path_beg /nap }",
+                  "lua.keep if { path_beg /keep }",
+                  "lua.released if { path_beg /released }",
                   "return status 201 content-type text/plain string created if { path /made }",
                   "deny status 429 if { hdr(x-deny) -m found }",
                   "lua.tag",

@@ -36,5 +36,24 @@ public sealed class LuaPrivateValueTests : IDisposable
         Assert.Equal(1, lua.Http.PrivateValues);
     }
 
+    [Fact]
+    public void SetPriv_MarksTheTransaction_SoThatItsEndIsReported()
+    {
+        var lua = _lua.Load("""
+            core.register_action("keep", { "http-req" }, function(txn) txn:set_priv("kept") end)
+            core.register_action("read", { "http-req" }, function(txn) txn.http:req_set_header("x-priv", tostring(txn:get_priv())) end)
+            """);
+        var keeping = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
+        var reading = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
+
+        lua.Http.RunAction("keep", keeping, []);
+        lua.Http.RunAction("read", reading, []);
+
+        Assert.True(keeping.HoldsPrivateValue);
+        Assert.False(reading.HoldsPrivateValue);
+        keeping.Reset("fe", "GET", "/", null, "HTTP/1.1");
+        Assert.False(keeping.HoldsPrivateValue);
+    }
+
     public void Dispose() => _lua.Dispose();
 }
