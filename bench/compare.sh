@@ -2,7 +2,10 @@
 # ActorProxy side by side with HAProxy 2.6 and a minimal YARP host, on 127.0.0.1, same machine,
 # same run. One origin (HAProxy's `http-request return`) serves every case; wrk drives each case
 # for DURATION seconds, ROUNDS times, alternating cases; the table shows medians and ActorProxy's
-# ratio to its peer. Not part of CI. Usage: bench/compare.sh [DURATION] [ROUNDS]
+# ratio to its peer, and each serving process's CPU time per request (less noisy than requests/s
+# on a shared machine). `yarp-inline` is the YARP host with the I/O setting ActorProxy ships with
+# (see src/Host/DataPlane/InlineIo.cs), to tell that setting's share from the rest.
+# Not part of CI. Usage: bench/compare.sh [DURATION] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-5}
@@ -27,57 +30,64 @@ actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-
 actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
 
 start() { "$@" >"$WORK/$(basename "$1").$RANDOM.log" 2>&1 & PIDS+=($!); }
-start haproxy -db -f "$WORK/origin.cfg"
+start haproxy -db -f "$WORK/origin.cfg"; ORIGIN_PID=$!
 start haproxy -db -f "$WORK/haproxy-thread.cfg"; HAPROXY_THREAD_PID=$!
 start haproxy -db -f "$WORK/haproxy-shared.cfg"; HAPROXY_SHARED_PID=$!
 start "$AP" run -f "$WORK/actorproxy-thread.conf"; AP_THREAD_PID=$!
 start "$AP" run -f "$WORK/actorproxy-shared.conf"; AP_SHARED_PID=$!
 start "$YARP" 18301 http://127.0.0.1:18000; YARP_PID=$!
+start "$YARP" 18302 http://127.0.0.1:18000 inline; YARP_INLINE_PID=$!
 
-for p in 18000 18101 18111 18201 18211 18301; do wait_port "$p"; done
+for p in 18000 18101 18111 18201 18211 18301 18302; do wait_port "$p"; done
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
 declare -A RSS_IDLE=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)
-  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) )
+  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) [yarp-inline]=$(rss $YARP_INLINE_PID) )
 
-# --- cases: name port ------------------------------------------------------------------------
+# --- cases: name port process ----------------------------------------------------------------
 CASES=(
-  "origin 18000"
-  "plain/haproxy 18101" "plain/yarp 18301" "plain/actorproxy 18201"
-  "thread-action/haproxy 18102" "thread-action/actorproxy 18202"
-  "shared-action/haproxy 18112" "shared-action/actorproxy 18212"
-  "service/haproxy 18103" "service/actorproxy 18203"
-  "tcp/haproxy 18104" "tcp/actorproxy 18204"
+  "origin 18000 $ORIGIN_PID"
+  "plain/haproxy 18101 $HAPROXY_THREAD_PID" "plain/yarp 18301 $YARP_PID" "plain/actorproxy 18201 $AP_THREAD_PID"
+  "plain/yarp-inline 18302 $YARP_INLINE_PID"
+  "thread-action/haproxy 18102 $HAPROXY_THREAD_PID" "thread-action/actorproxy 18202 $AP_THREAD_PID"
+  "shared-action/haproxy 18112 $HAPROXY_SHARED_PID" "shared-action/actorproxy 18212 $AP_SHARED_PID"
+  "service/haproxy 18103 $HAPROXY_THREAD_PID" "service/actorproxy 18203 $AP_THREAD_PID"
+  "tcp/haproxy 18104 $HAPROXY_THREAD_PID" "tcp/actorproxy 18204 $AP_THREAD_PID"
 )
-declare -A RPS P50 P99
+declare -A RPS P50 P99 CPU
+HZ=$(getconf CLK_TCK)
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'; }
 for round in $(seq 1 "$ROUNDS"); do
   for entry in "${CASES[@]}"; do
-    read -r name port <<<"$entry"
+    read -r name port pid <<<"$entry"
+    before=$(cpu_ticks "$pid")
     out=$(wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "http://127.0.0.1:$port/bench")
+    after=$(cpu_ticks "$pid")
+    # The serving process's CPU time (user + system) per request, in microseconds.
+    CPU[$name]+="$(awk -v t=$((after - before)) -v n="$(awk '/requests in/ {print $1}' <<<"$out")" -v hz="$HZ" 'BEGIN {print t / hz * 1e6 / n}') "
     RPS[$name]+="$(awk '/Requests\/sec/ {print $2}' <<<"$out") "
     P50[$name]+="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") "
     P99[$name]+="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")") "
   done
 done
 declare -A RSS_LOAD=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)
-  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) )
+  [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) [yarp-inline]=$(rss $YARP_INLINE_PID) )
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-printf '\n%-26s %12s %9s %9s %10s\n' "case (median of $ROUNDS)" "requests/s" "p50 ms" "p99 ms" "AP ratio"
+printf '\n%-26s %12s %9s %9s %11s   %s\n' "case (median of $ROUNDS)" "requests/s" "p50 ms" "p99 ms" "CPU us/req" "AP ratio"
 for entry in "${CASES[@]}"; do
-  read -r name _ <<<"$entry"
+  read -r name _ _ <<<"$entry"
   rps=$(median "${RPS[$name]}")
   ratio=""
   if [[ $name == */actorproxy ]]; then
-    for peer in haproxy yarp; do
+    for peer in haproxy yarp yarp-inline; do
       peer_name="${name%/actorproxy}/$peer"
       [[ -n ${RPS[$peer_name]:-} ]] && ratio+="$(awk -v a="$rps" -v b="$(median "${RPS[$peer_name]}")" 'BEGIN {printf "%.2fx %s", a/b, ""}')vs $peer "
     done
   fi
-  printf '%-26s %12.0f %9.2f %9.2f   %s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$ratio"
+  printf '%-26s %12.0f %9.2f %9.2f %11.1f   %s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$(median "${CPU[$name]}")" "$ratio"
 done
 thread_ratio() { awk -v a="$(median "${RPS[thread-action/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
 printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(thread_ratio haproxy)" "$(thread_ratio actorproxy)"
 printf '\nRSS MiB (idle -> under load):'
-for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
+for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp yarp-inline; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
 printf '\n'

@@ -41,17 +41,18 @@ wait_port 18000; wait_port "$port"
 
 # Warm up so the profile shows tier-1 code, not the JIT.
 wrk -t2 -c32 -d5s "http://127.0.0.1:$port/bench" >/dev/null
-before=$(cpu_ticks "$AP_PID")
+before=$(cpu_ticks "$AP_PID"); switches_before=$(context_switches "$AP_PID")
 perf record -q -e cpu-clock -F 999 -g -p "$AP_PID" -o "$WORK/perf.data" -- sleep "$DURATION" 2>/dev/null &
 perf_pid=$!
 out=$(wrk -t2 -c32 -d"${DURATION}s" "http://127.0.0.1:$port/bench")
 wait "$perf_pid"
 [ -z "$KEEP" ] || cp "$WORK/perf.data" "$KEEP"
-after=$(cpu_ticks "$AP_PID")
+after=$(cpu_ticks "$AP_PID"); switches_after=$(context_switches "$AP_PID")
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
-printf '%s: %s requests/s; proxy CPU %.1f us per request\n' "$CASE" \
+printf '%s: %s requests/s; proxy CPU %.1f us and %.2f context switches per request\n' "$CASE" \
   "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-  "$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {print t / hz * 1e6 / n}')"
+  "$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {print t / hz * 1e6 / n}')" \
+  "$(awk -v s=$((switches_after - switches_before)) -v n="$requests" 'BEGIN {print s / n}')"
 echo; echo "--- self time by library ---"
 perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
 echo; echo "--- self time, top 45 ---"

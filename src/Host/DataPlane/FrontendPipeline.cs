@@ -22,11 +22,7 @@ internal sealed class FrontendPipeline
 {
     private static readonly object ExchangeKey = new();
 
-    private readonly Dictionary<int, FrontendSettings> _byPort;
-    private readonly HashSet<string> _withServices;
-
-    // Frontends without rules: their requests go straight to the default backend.
-    private readonly HashSet<string> _ruleless;
+    private readonly Dictionary<int, HttpFrontend> _byPort;
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
     private readonly Action _countRequest;
@@ -38,20 +34,22 @@ internal sealed class FrontendPipeline
         _countRequest = countRequest;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
-        var http = frontends.Where(f => f.Mode == ProxyMode.Http).ToArray();
-        _byPort = http.ToDictionary(f => f.Bind.Port);
-        _withServices = [.. http.Where(f => f.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any()).Select(f => f.Name)];
-        _ruleless = [.. http.Where(f => f.HttpRequest.Count == 0 && f.HttpResponse.Count == 0 && f.UseBackend.Count == 0).Select(f => f.Name)];
+        _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, HttpFrontend.Of);
+        HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
         _workers = workers;
         _clusters = clusters;
     }
+
+    /// <summary>True when some frontend has <c>http-response</c> rules, so that responses need
+    /// <see cref="RunResponseRulesAsync"/>.</summary>
+    public bool HasResponseRules { get; }
 
     /// <summary>First step of the proxy pipeline: request rules and backend choice.</summary>
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
         _countRequest();
-        var frontend = _byPort[context.Connection.LocalPort];
-        if (_ruleless.Contains(frontend.Name))
+        var (frontend, readsBody, ruleless, hasResponseRules) = _byPort[context.Connection.LocalPort];
+        if (ruleless)
         {
             // No rule reads or changes the transaction: nothing for a worker to do.
             if (frontend.DefaultBackend is null || !_clusters.TryGetCluster(frontend.DefaultBackend, out var direct))
@@ -68,8 +66,7 @@ internal sealed class FrontendPipeline
         var worker = WorkerOf(context);
         try
         {
-            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, _withServices.Contains(frontend.Name));
-            int headersVersion = exchange.RequestHeaders.Version;
+            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, readsBody);
             // Not RunContinuationsAsynchronously: once its rules are over, the request goes on on
             // the worker's thread up to its next wait (the backend's answer), as an HAProxy thread
             // carries a stream from its rules to the server. One thread switch per hand-off instead
@@ -88,9 +85,12 @@ internal sealed class FrontendPipeline
                 await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
                 return;
             }
-            HttpExchangeMapper.ApplyRequest(exchange, context, headersVersion);
+            HttpExchangeMapper.ApplyRequest(exchange, context);
             context.ReassignProxyRequest(cluster);
-            context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
+            if (hasResponseRules)
+            {
+                context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
+            }
             await next();
         }
         finally
@@ -140,18 +140,16 @@ internal sealed class FrontendPipeline
     public async ValueTask RunResponseRulesAsync(ResponseTransformContext transform)
     {
         if (transform.ProxyResponse is null ||
-            !transform.HttpContext.Items.TryGetValue(ExchangeKey, out var item) || item is not Transaction transaction ||
-            transaction.Frontend.HttpResponse.Count == 0)
+            !transform.HttpContext.Items.TryGetValue(ExchangeKey, out var item) || item is not Transaction transaction)
         {
             return;
         }
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
-        int headersVersion = exchange.ResponseHeaders.Version;
         var rulesOver = new TaskCompletionSource();
         transaction.Worker.Tell(new RunHttpResponse(transaction.Frontend, exchange, rulesOver));
         await rulesOver.Task;
-        HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext, headersVersion);
+        HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
     // The worker the connection was given when it was accepted: every request of the
@@ -169,4 +167,16 @@ internal sealed class FrontendPipeline
     private static HttpReply NoServer() => HttpReply.ErrorPage(503);
 
     private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker);
+
+    // What the pipeline needs to know of a frontend for each request, worked out once.
+    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules)
+    {
+        public static HttpFrontend Of(FrontendSettings frontend) => new(
+            frontend,
+            // A Lua service may read the request body.
+            ReadsBody: frontend.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any(),
+            // No rule reads or changes the transaction: requests go straight to the default backend.
+            Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
+            HasResponseRules: frontend.HttpResponse.Count > 0);
+    }
 }

@@ -28,6 +28,7 @@ internal static class HttpExchangeMapper
                 exchange.RequestHeaders.Add(name, value ?? "");
             }
         }
+        exchange.RequestHeaders.AcceptChanges();
         if (readBody && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
         {
             request.EnableBuffering(MaxServiceBody);
@@ -38,9 +39,9 @@ internal static class HttpExchangeMapper
         }
     }
 
-    /// <summary>Applies what the rules changed to the request that will be forwarded; the headers
-    /// are rebuilt only if they changed since <paramref name="headersVersion"/>.</summary>
-    public static void ApplyRequest(HttpExchange exchange, HttpContext context, int headersVersion)
+    /// <summary>Applies what the rules changed to the request that will be forwarded: of the
+    /// headers, only the fields they touched.</summary>
+    public static void ApplyRequest(HttpExchange exchange, HttpContext context)
     {
         var request = context.Request;
         if (request.Method != exchange.Method)
@@ -56,10 +57,7 @@ internal static class HttpExchangeMapper
         {
             request.QueryString = new QueryString(query);
         }
-        if (exchange.RequestHeaders.Version != headersVersion)
-        {
-            CopyHeaders(exchange.RequestHeaders, request.Headers);
-        }
+        ApplyChanges(exchange.RequestHeaders, request.Headers);
     }
 
     /// <summary>Fills the exchange's response part from the backend's response.</summary>
@@ -73,17 +71,14 @@ internal static class HttpExchangeMapper
                 exchange.ResponseHeaders.Add(name, value ?? "");
             }
         }
+        exchange.ResponseHeaders.AcceptChanges();
     }
 
-    /// <summary>Applies what the response rules changed; the headers are rebuilt only if they
-    /// changed since <paramref name="headersVersion"/>.</summary>
-    public static void ApplyResponse(HttpExchange exchange, HttpContext context, int headersVersion)
+    /// <summary>Applies what the response rules changed: of the headers, only the fields they touched.</summary>
+    public static void ApplyResponse(HttpExchange exchange, HttpContext context)
     {
         context.Response.StatusCode = exchange.Status;
-        if (exchange.ResponseHeaders.Version != headersVersion)
-        {
-            CopyHeaders(exchange.ResponseHeaders, context.Response.Headers);
-        }
+        ApplyChanges(exchange.ResponseHeaders, context.Response.Headers);
     }
 
     /// <summary>Writes an ActorProxy reply (<c>return</c>, <c>deny</c>, a service, an error).</summary>
@@ -97,12 +92,49 @@ internal static class HttpExchangeMapper
         await response.Body.WriteAsync(reply.Body.GetBuffer().AsMemory(0, (int)reply.Body.Length), context.RequestAborted);
     }
 
+    private static void ApplyChanges(HttpHeaders from, IHeaderDictionary to)
+    {
+        if (from.WasCleared)
+        {
+            CopyHeaders(from, to);
+            return;
+        }
+        foreach (string name in from.ChangedNames)
+        {
+            CopyField(from, name, to);
+        }
+    }
+
     private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
     {
         to.Clear();
-        foreach (var group in from.Fields.GroupBy(field => field.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var (name, _) in from.Fields)
         {
-            to[group.Key] = new StringValues([.. group.Select(field => field.Value)]);
+            if (!to.ContainsKey(name))
+            {
+                CopyField(from, name, to);
+            }
+        }
+    }
+
+    // Every value of one field name, in order, as one entry; no entry when there is none.
+    private static void CopyField(HttpHeaders from, string name, IHeaderDictionary to)
+    {
+        var values = StringValues.Empty;
+        foreach (var field in from.Fields)
+        {
+            if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                values = StringValues.Concat(values, field.Value);
+            }
+        }
+        if (values.Count == 0)
+        {
+            to.Remove(name);
+        }
+        else
+        {
+            to[name] = values;
         }
     }
 }

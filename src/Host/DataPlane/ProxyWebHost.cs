@@ -56,8 +56,18 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
-            .AddTransforms(transforms => transforms.AddResponseTransform(context =>
-                context.HttpContext.RequestServices.GetRequiredService<FrontendPipeline>().RunResponseRulesAsync(context)));
+            .AddTransforms(transforms =>
+            {
+                // As HAProxy forwards a request: the client's Host, and no X-Forwarded-* headers
+                // (HAProxy adds X-Forwarded-For only with option forwardfor).
+                transforms.UseDefaultForwarders = false;
+                transforms.AddOriginalHost();
+                var pipeline = transforms.Services.GetRequiredService<FrontendPipeline>();
+                if (pipeline.HasResponseRules)
+                {
+                    transforms.AddResponseTransform(pipeline.RunResponseRulesAsync);
+                }
+            });
 
         var app = builder.Build();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();

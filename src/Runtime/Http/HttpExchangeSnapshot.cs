@@ -63,8 +63,13 @@ public sealed record HttpExchangeSnapshot(
         }
     }
 
+    // Only a set of fields that differs counts as a change.
     private static void Replace(HttpHeaders headers, IReadOnlyList<KeyValuePair<string, string>> fields)
     {
+        if (headers.Fields.SequenceEqual(fields))
+        {
+            return;
+        }
         foreach (string name in headers.Fields.Select(f => f.Key).Distinct(StringComparer.OrdinalIgnoreCase).ToArray())
         {
             headers.Remove(name);

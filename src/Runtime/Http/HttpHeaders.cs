@@ -8,24 +8,44 @@ public sealed class HttpHeaders
 {
     private readonly List<KeyValuePair<string, string>> _fields = [];
 
-    /// <summary>Counts changes, so that a caller can tell whether rules touched the fields.</summary>
-    public int Version { get; private set; }
+    // What changed since AcceptChanges, so that only that is written back to the real message.
+    private readonly List<string> _changedNames = [];
+    private bool _cleared;
 
     /// <summary>Every field, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
+
+    /// <summary>True when a field was added, set, removed or replaced since <see cref="AcceptChanges"/>.</summary>
+    public bool HasChanges => _cleared || _changedNames.Count > 0;
+
+    /// <summary>True when every field was removed since <see cref="AcceptChanges"/>: the whole
+    /// set is new.</summary>
+    public bool WasCleared => _cleared;
+
+    /// <summary>The names of the fields changed since <see cref="AcceptChanges"/>, each once;
+    /// meaningless when <see cref="WasCleared"/>.</summary>
+    public IReadOnlyList<string> ChangedNames => _changedNames;
+
+    /// <summary>Takes the fields as they are now as the unchanged state.</summary>
+    public void AcceptChanges()
+    {
+        _changedNames.Clear();
+        _cleared = false;
+    }
 
     /// <summary>Removes every field.</summary>
     public void Clear()
     {
         _fields.Clear();
-        Version++;
+        _changedNames.Clear();
+        _cleared = true;
     }
 
     /// <summary>Appends a field (<c>add-header</c>).</summary>
     public void Add(string name, string value)
     {
         _fields.Add(new(name, value));
-        Version++;
+        NoteChanged(name);
     }
 
     /// <summary>Removes every field called <paramref name="name"/>, then adds one (<c>set-header</c>).</summary>
@@ -38,8 +58,17 @@ public sealed class HttpHeaders
     /// <summary>Removes every field called <paramref name="name"/> (<c>del-header</c>); returns how many.</summary>
     public int Remove(string name)
     {
-        Version++;
-        return _fields.RemoveAll(field => IsNamed(field, name));
+        NoteChanged(name);
+        int removed = 0;
+        for (int i = _fields.Count - 1; i >= 0; i--)
+        {
+            if (IsNamed(_fields[i], name))
+            {
+                _fields.RemoveAt(i);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /// <summary>The values of <paramref name="name"/>, in order.</summary>
@@ -76,9 +105,25 @@ public sealed class HttpHeaders
             if (IsNamed(_fields[i], name))
             {
                 _fields[i] = new(_fields[i].Key, pattern.Replace(_fields[i].Value, replacement));
-                Version++;
+                NoteChanged(name);
             }
         }
+    }
+
+    private void NoteChanged(string name)
+    {
+        if (_cleared)
+        {
+            return;
+        }
+        foreach (string changed in _changedNames)
+        {
+            if (string.Equals(changed, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+        _changedNames.Add(name);
     }
 
     private static bool IsNamed(KeyValuePair<string, string> field, string name) =>

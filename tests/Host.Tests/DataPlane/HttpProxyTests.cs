@@ -14,6 +14,33 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task Request_ReachesTheBackendWithTheClientsHost_AndNoForwardedHeaders()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/as-sent");
+        request.Headers.Host = "shop.example.org";
+        using var response = await proxy.Client.SendAsync(request);
+        string answer = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("shop.example.org", TestBackend.Header(answer, "host"));
+        Assert.DoesNotContain("x-forwarded-", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HeaderRules_RemoveAndAddFields_TheBackendSeesTheResult()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/header-rules");
+        request.Headers.Add("X-Drop-Me", "1");
+        request.Headers.Add("X-Twice", "a");
+        request.Headers.Add("X-Kept", "k");
+        using var response = await proxy.Client.SendAsync(request);
+        string answer = await response.Content.ReadAsStringAsync();
+
+        Assert.Null(TestBackend.Header(answer, "x-drop-me"));
+        Assert.Equal("a, b", TestBackend.Header(answer, "x-twice"));
+        Assert.Equal("k", TestBackend.Header(answer, "x-kept"));
+    }
+
+    [Fact]
     public async Task LuaService_Answers()
     {
         using var response = await proxy.Client.PostAsync("/service", new StringContent("ping"));

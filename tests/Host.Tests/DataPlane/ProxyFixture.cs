@@ -116,6 +116,8 @@ public sealed class ProxyFixture : IAsyncLifetime
                   "return status 201 content-type text/plain string created if { path /made }",
                   "deny status 429 if { hdr(x-deny) -m found }",
                   "lua.tag",
+                  "del-header X-Drop-Me",
+                  "add-header X-Twice b if { hdr(x-twice) -m found }",
                   "lua.fail if { path_beg /fail-action }",
                   "lua.spin if { path_beg /slow-action }",
                   "set-header X-Id %[lua.counter]",

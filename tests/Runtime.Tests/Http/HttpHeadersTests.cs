@@ -5,25 +5,45 @@ namespace ActorProxy.Runtime.Tests.Http;
 public class HttpHeadersTests
 {
     [Fact]
-    public void Version_MovesOnEveryChange_AndOnlyThen()
+    public void ChangedNames_ListEachTouchedFieldOnce_AndReadsChangeNothing()
     {
         var headers = new HttpHeaders();
         headers.Add("Cookie", "a");
         headers.Add("cookie", "b");
-        int version = headers.Version;
+        headers.Add("Host", "example.org");
+        headers.AcceptChanges();
 
         Assert.Equal(["a", "b"], headers.GetValues("COOKIE"));
         Assert.Equal("b", headers.GetLast("cookie"));
-        Assert.Equal(version, headers.Version);
+        Assert.False(headers.HasChanges);
 
         headers.Set("x-new", "1");
-        Assert.NotEqual(version, headers.Version);
-        version = headers.Version;
-        headers.Replace("cookie", new System.Text.RegularExpressions.Regex("a"), "c");
-        Assert.NotEqual(version, headers.Version);
-        Assert.Equal(["c", "b"], headers.GetValues("cookie"));
-        version = headers.Version;
-        headers.Remove("x-new");
-        Assert.NotEqual(version, headers.Version);
+        headers.Replace("COOKIE", new System.Text.RegularExpressions.Regex("a"), "c");
+        headers.Remove("X-New");
+        headers.Add("cookie", "d");
+
+        Assert.True(headers.HasChanges);
+        Assert.False(headers.WasCleared);
+        Assert.Equal(["x-new", "COOKIE"], headers.ChangedNames);
+        Assert.Equal(["c", "b", "d"], headers.GetValues("cookie"));
+        Assert.Null(headers.GetLast("x-new"));
+    }
+
+    [Fact]
+    public void Clear_MakesTheWholeSetNew_UntilAccepted()
+    {
+        var headers = new HttpHeaders();
+        headers.Add("Host", "example.org");
+        headers.AcceptChanges();
+
+        headers.Clear();
+        headers.Add("x-only", "1");
+
+        Assert.True(headers.WasCleared);
+        Assert.True(headers.HasChanges);
+        headers.AcceptChanges();
+        Assert.False(headers.HasChanges);
+        Assert.Empty(headers.ChangedNames);
+        Assert.Equal("1", headers.GetLast("x-only"));
     }
 }
