@@ -26,6 +26,17 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task TraceHeaders_PassThroughAsTheClientSentThem()
+    {
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/traced");
+        request.Headers.Add("traceparent", traceparent);
+        using var response = await proxy.Client.SendAsync(request);
+
+        Assert.Equal(traceparent, TestBackend.Header(await response.Content.ReadAsStringAsync(), "traceparent"));
+    }
+
+    [Fact]
     public async Task HeaderRules_RemoveAndAddFields_TheBackendSeesTheResult()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/header-rules");
