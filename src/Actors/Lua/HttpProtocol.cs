@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
@@ -36,6 +37,18 @@ public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchan
 /// <param name="Sample">A fetch's or converter's result, or null.</param>
 /// <param name="Reply">A service's response, or null.</param>
 public sealed record SharedLuaResult(HttpExchangeSnapshot Exchange, object? Sample, HttpReplySnapshot? Reply);
+
+/// <summary>Asks the shared state, through the singleton's proxy, for its own reference, so that
+/// a worker's calls skip the proxy's hop. Answered with <see cref="SharedLuaLocated"/>.</summary>
+public sealed record LocateSharedLua
+{
+    /// <summary>The one instance.</summary>
+    public static readonly LocateSharedLua Instance = new();
+}
+
+/// <summary>The shared state's actor itself, wherever the singleton lives.</summary>
+/// <param name="SharedLua">The actor.</param>
+public sealed record SharedLuaLocated(IActorRef SharedLua);
 
 /// <summary>Resumes a Lua call that waited; sent by the owning actor to itself.</summary>
 /// <param name="Id">What waits.</param>

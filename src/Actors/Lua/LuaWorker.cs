@@ -19,16 +19,49 @@ public sealed class LuaWorker : LuaStateActor
     public LuaWorker(LuaEngine engine, int thread, int threadGroup, GlobalSettings global, IActorRef sharedLua, ILoggerFactory loggers)
         : base(engine, thread, threadGroup, global.LuaLoadPerThread, "lua-load-per-thread", loggers.CreateLogger<LuaWorker>())
     {
+        _sharedLuaProxy = sharedLua;
         _sharedLua = sharedLua;
         _tune = global.Tune;
+        Receive<SharedLuaLocated>(located =>
+        {
+            _sharedLua = located.SharedLua;
+            Context.Watch(_sharedLua);
+            if (_actions is not null)
+            {
+                _actions.Shared = _sharedLua;
+            }
+        });
+        // The singleton moved (handover, node down): through the proxy until it is found again.
+        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_sharedLua), _ => UseSharedLuaProxy());
     }
 
-    private readonly IActorRef _sharedLua;
+    private readonly IActorRef _sharedLuaProxy;
     private readonly LuaTune _tune;
+
+    // The shared state's actor: the singleton's proxy until the actor itself answered.
+    private IActorRef _sharedLua;
     private WorkerLuaActions? _actions;
 
     /// <inheritdoc/>
     protected override ILuaActions LuaActions => _actions ??= new WorkerLuaActions(Loaded.Http, _sharedLua, _tune);
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        base.PreStart();
+        UseSharedLuaProxy();
+    }
+
+    private void UseSharedLuaProxy()
+    {
+        _sharedLua = _sharedLuaProxy;
+        if (_actions is not null)
+        {
+            _actions.Shared = _sharedLua;
+        }
+        // The proxy keeps the message until the singleton is there.
+        _sharedLuaProxy.Tell(LocateSharedLua.Instance, Self);
+    }
 
     /// <summary>Props for worker <paramref name="thread"/> (1-based) of group
     /// <paramref name="threadGroup"/>, on its pinned dispatcher.</summary>

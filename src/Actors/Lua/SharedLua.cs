@@ -19,6 +19,7 @@ public sealed class SharedLua : LuaStateActor
     public SharedLua(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers)
         : base(engine, 0, 0, global.LuaLoad, "lua-load", loggers.CreateLogger<SharedLua>())
     {
+        Receive<LocateSharedLua>(_ => Sender.Tell(new SharedLuaLocated(Self)));
     }
 
     /// <summary>Props for the singleton's actor.</summary>

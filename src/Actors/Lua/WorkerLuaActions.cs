@@ -17,6 +17,9 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
+    /// <summary>Where calls into the shared state go: the singleton's actor, or its proxy.</summary>
+    public IActorRef Shared { get; set; } = shared;
+
     public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
         if (local.IsHere(LuaFunctionKind.Action, name))
@@ -53,7 +56,7 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray());
-        var answer = shared.Ask<SharedLuaResult>(call, timeout + Margin);
+        var answer = Shared.Ask<SharedLuaResult>(call, timeout + Margin);
         try
         {
             answer.Wait();

@@ -245,6 +245,21 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    [Fact]
+    public async Task SharedState_ThroughItsProxy_AnswersWithItsOwnReference()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1));
+
+        node.SharedLua.Tell(LocateSharedLua.Instance, TestActor);
+        var located = ExpectMsg<SharedLuaLocated>(Wait);
+
+        // The singleton itself, under its manager, so that workers skip the proxy's hop.
+        Assert.NotEqual(node.SharedLua, located.SharedLua);
+        Assert.StartsWith($"/user/{SharedLua.ManagerName}/", located.SharedLua.Path.ToStringWithoutAddress());
+        located.SharedLua.Tell(LocateSharedLua.Instance, TestActor);
+        Assert.Equal(located.SharedLua, ExpectMsg<SharedLuaLocated>(Wait).SharedLua);
+    }
+
     private Task<ProxyNode> StartAsync(Runtime.Config.ProxyConfig config, bool startTasks = true) =>
         ProxyNode.StartAsync(Sys, config, NullLoggerFactory.Instance, startTasks);
 

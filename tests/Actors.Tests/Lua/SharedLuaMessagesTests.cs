@@ -44,6 +44,13 @@ public class SharedLuaMessagesTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void LocateAndLocated_SurviveAkkasSerializer()
+    {
+        Assert.NotNull(RoundTrip(LocateSharedLua.Instance));
+        Assert.Equal(TestActor, RoundTrip(new SharedLuaLocated(TestActor)).SharedLua);
+    }
+
+    [Fact]
     public void Snapshot_AppliedBack_CarriesWhatLuaChanged()
     {
         var exchange = new HttpExchange("web", "GET", "/old", null, "HTTP/1.1");
