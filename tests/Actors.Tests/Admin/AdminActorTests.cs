@@ -28,6 +28,22 @@ public class AdminActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task ShowInfo_CountsTheBytesTheProcessAllocated()
+    {
+        var node = await StartAsync();
+
+        long before = AllocatedBytes(Ask(node, "show info").Text);
+        GC.KeepAlive(new byte[1 << 20]);
+        long after = AllocatedBytes(Ask(node, "show info").Text);
+
+        Assert.True(after - before >= 1 << 20, $"{before} -> {after}");
+    }
+
+    private static long AllocatedBytes(string info) =>
+        long.Parse(info.Split('\n').Single(line => line.StartsWith("Allocated_bytes: ", StringComparison.Ordinal))["Allocated_bytes: ".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task ShowFdAndShutdownSession_GoThroughTheFdSupervisor()
     {
         var node = await StartAsync();
