@@ -60,6 +60,8 @@ printf '%s: %s requests/s; per request: proxy CPU %.1f us, %.2f context switches
   "$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {print t / hz * 1e6 / n}')" \
   "$(awk -v s=$((switches_after - switches_before)) -v n="$requests" 'BEGIN {print s / n}')" \
   "$(awk -v b=$((allocated_after - allocated_before)) -v n="$requests" 'BEGIN {print b / n}')"
+echo; echo "--- self time by component ---"
+perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | python3 bench/components.py
 echo; echo "--- self time by library ---"
 perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
 echo; echo "--- self time, top 45 ---"
