@@ -123,7 +123,7 @@ public sealed class AdminActor : ReceiveActor
             .Append(CultureInfo.InvariantCulture, $"CurrConns: {fds.Count}\n")
             .Append(CultureInfo.InvariantCulture, $"CumReq: {_node.Requests}\n")
             // The managed heap's side of HAProxy's pool counters: what the request path allocates.
-            .Append(CultureInfo.InvariantCulture, $"Allocated_bytes: {GC.GetTotalAllocatedBytes()}\n")
+            .Append(CultureInfo.InvariantCulture, $"Allocated_bytes: {GC.GetTotalAllocatedBytes(precise: true)}\n")
             .Append(CultureInfo.InvariantCulture, $"Gc_collections: {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n")
             .Append(CultureInfo.InvariantCulture, $"Node: {((ExtendedActorSystem)_node.System).Provider.DefaultAddress}\n");
         return new AdminReply(true, text.ToString());

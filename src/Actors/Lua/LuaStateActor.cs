@@ -237,7 +237,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     }
 
     // Calls done once a Lua action (or service) that may have yielded is over.
-    private void WhenOver(LuaSuspendedCall? waiting, Action done)
+    private void WhenOver(IWaitingCall? waiting, Action done)
     {
         if (waiting is null)
         {

@@ -9,8 +9,9 @@ namespace ActorProxy.Actors.Lua;
 /// <summary>
 /// The Lua functions a worker's rules call: those registered in the worker's own state run
 /// there, at once; those registered in the shared state are messages to the singleton, which
-/// serialises them. The worker waits for the singleton's answer, bounded by the session or
-/// service timeout: the transaction cannot go on without it.
+/// serialises them, bounded by the session or service timeout. An action or service of the shared
+/// state waits like a yielding one: its transaction waits, the worker goes on with others. A
+/// fetch or converter cannot wait, so the worker waits for its answer.
 /// </summary>
 internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTune tune) : ILuaActions
 {
@@ -20,15 +21,10 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
     /// <summary>Where calls into the shared state go: the singleton's actor, or its proxy.</summary>
     public IActorRef Shared { get; set; } = shared;
 
-    public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
-    {
-        if (local.IsHere(LuaFunctionKind.Action, name))
-        {
-            return local.RunAction(name, exchange, arguments);
-        }
-        CallShared(LuaFunctionKind.Action, name, exchange, null, arguments, tune.SessionTimeout);
-        return null;
-    }
+    public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
+        local.IsHere(LuaFunctionKind.Action, name)
+            ? local.RunAction(name, exchange, arguments)
+            : StartShared(LuaFunctionKind.Action, name, exchange, arguments, tune.SessionTimeout);
 
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
         local.IsHere(LuaFunctionKind.SampleFetch, name)
@@ -40,19 +36,22 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
             ? local.Convert(name, exchange, input, arguments)
             : CallShared(LuaFunctionKind.Converter, name, exchange, input, arguments, tune.SessionTimeout);
 
-    public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
+    public IWaitingCall? RunService(string name, HttpExchange exchange) =>
+        local.IsHere(LuaFunctionKind.Service, name)
+            ? local.RunService(name, exchange)
+            : StartShared(LuaFunctionKind.Service, name, exchange, [], tune.ServiceTimeout);
+
+    // An action or a service may wait: the transaction waits for the answer, not the worker,
+    // which serves other transactions meanwhile (as a yielding action does).
+    private SharedLuaCall StartShared(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        if (local.IsHere(LuaFunctionKind.Service, name))
-        {
-            return local.RunService(name, exchange);
-        }
-        exchange.Reply = CallShared(LuaFunctionKind.Service, name, exchange, null, [], tune.ServiceTimeout) as HttpReply
-            ?? HttpReply.ErrorPage(500);
-        return null;
+        var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), null, arguments.ToArray());
+        return new SharedLuaCall(kind, exchange, Shared.Ask<SharedLuaResult>(call, timeout + Margin));
     }
 
-    // The worker waits: the transaction cannot go on without the answer. The exchange travels
-    // as a snapshot and comes back as Lua left it.
+    // A fetch or converter cannot wait (HAProxy: yield not allowed), so the worker does: its
+    // sample is needed before the rule can go on. The exchange travels as a snapshot and comes
+    // back as Lua left it.
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray());
@@ -66,6 +65,6 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
             return null;
         }
         answer.Result.Exchange.ApplyTo(exchange);
-        return kind == LuaFunctionKind.Service ? answer.Result.Reply?.ToReply() : answer.Result.Sample;
+        return answer.Result.Sample;
     }
 }

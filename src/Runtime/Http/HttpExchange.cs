@@ -92,7 +92,7 @@ public sealed class HttpExchange
     public HttpReply? Reply { get; set; }
 
     /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
-    public Lua.Api.LuaSuspendedCall? Suspension { get; set; }
+    public Rules.IWaitingCall? Suspension { get; set; }
 
     /// <summary>True once Lua kept a private value for this transaction (<c>set_priv</c>): the
     /// state that keeps it must be told when the transaction ends.</summary>

@@ -1,5 +1,4 @@
 using ActorProxy.Runtime.Http;
-using ActorProxy.Runtime.Lua.Api;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Runtime.Rules;
@@ -11,10 +10,10 @@ public interface ILuaActions : ILuaSamples
     /// <summary>Runs action <c>lua.</c><paramref name="name"/>. A failing action is logged by
     /// the implementation and the rules go on, as in HAProxy.</summary>
     /// <returns>Null when the action is over; the call when it yielded and waits to be resumed.</returns>
-    LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
+    IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments);
 
     /// <summary>Runs HTTP service <c>lua.</c><paramref name="name"/>; when it is over its response
     /// is <see cref="HttpExchange.Reply"/> (500 when it failed).</summary>
     /// <returns>Null when the service is over; the call when it yielded and waits to be resumed.</returns>
-    LuaSuspendedCall? RunService(string name, HttpExchange exchange);
+    IWaitingCall? RunService(string name, HttpExchange exchange);
 }

@@ -1,5 +1,6 @@
 using ActorProxy.Actors.Lua;
 using ActorProxy.Actors.Node;
+using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
 using Akka.Actor;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -259,6 +260,41 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         located.SharedLua.Tell(LocateSharedLua.Instance, TestActor);
         Assert.Equal(located.SharedLua, ExpectMsg<SharedLuaLocated>(Wait).SharedLua);
     }
+
+    [Fact]
+    public async Task SharedStateActionThatWaits_HoldsItsTransaction_NotTheWorker()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1,
+            shared: [_scripts.Write("shared.lua", """
+                core.register_action("slow", { "http-req" }, function(txn)
+                  core.msleep(300)
+                  txn.http:req_set_header("x-slow", "done")
+                end)
+                """)],
+            perThread: [_scripts.Write("worker.lua", """
+                core.register_action("fast", { "http-req" }, function(txn) txn.http:req_set_header("x-fast", "done") end)
+                """)]));
+        var worker = node.Workers.Single();
+        var slow = new RunHttpRequest(Frontend("lua.slow"), new HttpExchange("slow", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+        var fast = new RunHttpRequest(Frontend("lua.fast"), new HttpExchange("fast", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+
+        worker.Tell(slow);
+        worker.Tell(fast);
+        await fast.Completion.Task.WaitAsync(Wait);
+
+        Assert.False(slow.Completion.Task.IsCompleted);
+        Assert.Equal("done", fast.Exchange.RequestHeaders.GetLast("x-fast"));
+        await slow.Completion.Task.WaitAsync(Wait);
+        Assert.Equal("done", slow.Exchange.RequestHeaders.GetLast("x-slow"));
+    }
+
+    private static Runtime.Config.FrontendSettings Frontend(string rule) => new()
+    {
+        Name = "web",
+        Bind = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1),
+        HttpRequest = [Runtime.Rules.HttpRuleParser.ParseRequest(rule)],
+        DefaultBackend = "app",
+    };
 
     private Task<ProxyNode> StartAsync(Runtime.Config.ProxyConfig config, bool startTasks = true) =>
         ProxyNode.StartAsync(Sys, config, NullLoggerFactory.Instance, startTasks);

@@ -191,13 +191,13 @@ public class HttpRuleTests
 
         public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) => $"[{input}]";
 
-        public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+        public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
         {
             Calls.Add($"{name}({string.Join(',', arguments)})");
             return null;
         }
 
-        public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
+        public IWaitingCall? RunService(string name, HttpExchange exchange)
         {
             Calls.Add($"service {name}");
             exchange.Reply = new HttpReply(200);

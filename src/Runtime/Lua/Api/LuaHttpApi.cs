@@ -106,7 +106,7 @@ public sealed class LuaHttpApi : ILuaActions
     public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
 
     /// <inheritdoc/>
-    public LuaSuspendedCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
         var (error, _, suspended) = Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments);
         if (suspended is not null)
@@ -144,7 +144,7 @@ public sealed class LuaHttpApi : ILuaActions
     }
 
     /// <inheritdoc/>
-    public LuaSuspendedCall? RunService(string name, HttpExchange exchange)
+    public IWaitingCall? RunService(string name, HttpExchange exchange)
     {
         _reply = new HttpReply(200);
         _bodyOffset = 0;

@@ -8,7 +8,7 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// and waits for its owner to resume it (HAProxy's HLUA_E_AGAIN for a stream). <see cref="Wait"/>
 /// says when; <see cref="Resume"/> runs it on, on the thread that owns its state.
 /// </summary>
-public sealed class LuaSuspendedCall : IDisposable
+public sealed class LuaSuspendedCall : Rules.IWaitingCall, IDisposable
 {
     private readonly LuaHttpApi _api;
     private readonly LuaState _state;
