@@ -5,7 +5,7 @@
 # CPU time per request of each. Not part of CI.
 # Usage: [A_BIN=…] [B_BIN=…] bench/ab.sh CASE ROUNDS "ENV_A" "ENV_B"
 #   e.g. bench/ab.sh plain 5 "" "DOTNET_gcServer=0"
-# CASE: plain, thread-action, shared-action, service or tcp.
+# CASE: plain, thread-action, shared-action, service, tcp or header-rule.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CASE=$1; ROUNDS=$2; ENV_A=$3; ENV_B=$4
@@ -16,8 +16,8 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WO
 source bench/configs.sh
 
 case $CASE in
-  plain) offset=1 ;; thread-action|shared-action) offset=2 ;; service) offset=3 ;; tcp) offset=4 ;;
-  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service or tcp" >&2; exit 2 ;;
+  plain) offset=1 ;; thread-action|shared-action) offset=2 ;; service) offset=3 ;; tcp) offset=4 ;; header-rule) offset=5 ;;
+  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service, tcp or header-rule" >&2; exit 2 ;;
 esac
 directive=lua-load-per-thread
 [ "$CASE" = shared-action ] && directive=lua-load

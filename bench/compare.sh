@@ -48,6 +48,7 @@ CASES=(
   "origin 18000 $ORIGIN_PID"
   "plain/haproxy 18101 $HAPROXY_THREAD_PID" "plain/yarp 18301 $YARP_PID" "plain/actorproxy 18201 $AP_THREAD_PID"
   "plain/yarp-inline 18302 $YARP_INLINE_PID"
+  "header-rule/haproxy 18105 $HAPROXY_THREAD_PID" "header-rule/actorproxy 18205 $AP_THREAD_PID"
   "thread-action/haproxy 18102 $HAPROXY_THREAD_PID" "thread-action/actorproxy 18202 $AP_THREAD_PID"
   "shared-action/haproxy 18112 $HAPROXY_SHARED_PID" "shared-action/actorproxy 18212 $AP_SHARED_PID"
   "service/haproxy 18103 $HAPROXY_THREAD_PID" "service/actorproxy 18203 $AP_THREAD_PID"
@@ -88,6 +89,8 @@ for entry in "${CASES[@]}"; do
 done
 thread_ratio() { awk -v a="$(median "${RPS[thread-action/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
 printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(thread_ratio haproxy)" "$(thread_ratio actorproxy)"
+rule_ratio() { awk -v a="$(median "${RPS[header-rule/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
+printf 'header rule (no Lua) / plain: haproxy %s, actorproxy %s\n' "$(rule_ratio haproxy)" "$(rule_ratio actorproxy)"
 printf '\nRSS MiB (idle -> under load):'
 for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp yarp-inline; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
 printf '\n'

@@ -17,7 +17,8 @@ frontend origin
 CFG
 }
 
-# $1 = lua-load or lua-load-per-thread; $2..$5 = ports of plain, action, service, tcp.
+# $1 = lua-load or lua-load-per-thread; $2..$5 = ports of plain, action, service, tcp; the
+# header-rule frontend (a rule without Lua) listens on $2 + 4.
 haproxy_cfg() {
   cat <<CFG
 global
@@ -38,6 +39,10 @@ frontend action
   bind 127.0.0.1:$3
   http-request lua.tag
   default_backend origin
+frontend rule
+  bind 127.0.0.1:$(( $2 + 4 ))
+  http-request set-header X-Tag 1
+  default_backend origin
 frontend service
   bind 127.0.0.1:$4
   http-request use-service lua.hello
@@ -56,6 +61,7 @@ actorproxy {
   frontends.plain { bind = "127.0.0.1:$2", default-backend = origin }
   frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }
   frontends.service { bind = "127.0.0.1:$4", http-request = [ "use-service lua.hello" ] }
+  frontends.rule { bind = "127.0.0.1:$(( $2 + 4 ))", http-request = [ "set-header X-Tag 1" ], default-backend = origin }
   frontends.tcp { bind = "127.0.0.1:$5", mode = tcp, default-backend = origin_tcp }
   backends.origin { servers { o = "127.0.0.1:18000" } }
   backends.origin_tcp { mode = tcp, servers { o = "127.0.0.1:18000" } }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using ActorProxy.Actors.Lua;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Rules;
 using Akka.Actor;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -48,7 +49,7 @@ internal sealed class FrontendPipeline
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
         _countRequest();
-        var (frontend, readsBody, ruleless, hasResponseRules) = _byPort[context.Connection.LocalPort];
+        var (frontend, readsBody, ruleless, hasResponseRules, usesLua) = _byPort[context.Connection.LocalPort];
         if (ruleless)
         {
             // No rule reads or changes the transaction: nothing for a worker to do.
@@ -71,9 +72,16 @@ internal sealed class FrontendPipeline
             // the worker's thread up to its next wait (the backend's answer), as an HAProxy thread
             // carries a stream from its rules to the server. One thread switch per hand-off instead
             // of two; what runs there never blocks.
-            var rulesOver = new TaskCompletionSource();
-            worker.Tell(new RunHttpRequest(frontend, exchange, rulesOver));
-            await rulesOver.Task;
+            if (usesLua)
+            {
+                var rulesOver = new TaskCompletionSource();
+                worker.Tell(new RunHttpRequest(frontend, exchange, rulesOver));
+                await rulesOver.Task;
+            }
+            else
+            {
+                RunWithoutLua(new FrontendRules(frontend, exchange, response: false));
+            }
 
             if (exchange.Reply is { } reply)
             {
@@ -89,7 +97,7 @@ internal sealed class FrontendPipeline
             context.ReassignProxyRequest(cluster);
             if (hasResponseRules)
             {
-                context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker);
+                context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker, usesLua);
             }
             await next();
         }
@@ -146,9 +154,16 @@ internal sealed class FrontendPipeline
         }
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
-        var rulesOver = new TaskCompletionSource();
-        transaction.Worker.Tell(new RunHttpResponse(transaction.Frontend, exchange, rulesOver));
-        await rulesOver.Task;
+        if (transaction.UsesLua)
+        {
+            var rulesOver = new TaskCompletionSource();
+            transaction.Worker.Tell(new RunHttpResponse(transaction.Frontend, exchange, rulesOver));
+            await rulesOver.Task;
+        }
+        else
+        {
+            RunWithoutLua(new FrontendRules(transaction.Frontend, exchange, response: true));
+        }
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
@@ -160,16 +175,26 @@ internal sealed class FrontendPipeline
         return _workers[(items is null ? 1 : ConnectionTracker.WorkerOf(items)) - 1];
     }
 
+    // Rules that call no Lua touch no Lua state: they run here, on the I/O thread, with no hand-off
+    // (HAProxy runs its built-in rules on the thread that read the request too).
+    private static void RunWithoutLua(FrontendRules rules)
+    {
+        if (!rules.Continue(NoLuaActions.Instance))
+        {
+            throw new InvalidOperationException($"Rules of frontend '{rules.Exchange.Frontend}' waited, but they call no Lua.");
+        }
+    }
+
     private static bool IsRefused(IForwarderErrorFeature error) =>
         error.Error == ForwarderError.Request &&
         error.Exception?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
 
     private static HttpReply NoServer() => HttpReply.ErrorPage(503);
 
-    private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker);
+    private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker, bool UsesLua);
 
     // What the pipeline needs to know of a frontend for each request, worked out once.
-    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules)
+    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules, bool UsesLua)
     {
         public static HttpFrontend Of(FrontendSettings frontend) => new(
             frontend,
@@ -177,6 +202,7 @@ internal sealed class FrontendPipeline
             ReadsBody: frontend.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any(),
             // No rule reads or changes the transaction: requests go straight to the default backend.
             Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
-            HasResponseRules: frontend.HttpResponse.Count > 0);
+            HasResponseRules: frontend.HttpResponse.Count > 0,
+            UsesLua: frontend.UsesLua);
     }
 }

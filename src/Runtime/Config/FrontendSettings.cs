@@ -34,4 +34,10 @@ public sealed record FrontendSettings
 
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
+
+    /// <summary>True when an HTTP rule or a <c>use-backend</c> condition calls a <c>lua.*</c>
+    /// function: only then must a transaction's rules run on its connection's worker.</summary>
+    public bool UsesLua =>
+        HttpRequest.Concat(HttpResponse).Any(rule => rule.LuaFunctions().Any()) ||
+        UseBackend.Any(backendSwitch => backendSwitch.Condition?.Acls.Any(acl => acl.Sample.LuaNames().Any()) == true);
 }

@@ -52,6 +52,22 @@ public sealed class HttpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task RulesWithoutLua_RewriteAnswerAndChooseTheBackend()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxy.BuiltinRulesPort}") };
+
+        using var forwarded = await client.GetAsync("/app/items");
+        using var answered = await client.GetAsync("/accept");
+        using var unrouted = await client.GetAsync("/elsewhere");
+
+        Assert.Equal("/app/items", TestBackend.Header(await forwarded.Content.ReadAsStringAsync(), "x-route"));
+        Assert.Equal("GET", forwarded.Headers.GetValues("X-Seen").Single());
+        Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
+        Assert.Equal("accepted", await answered.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unrouted.StatusCode);
+    }
+
+    [Fact]
     public async Task LuaService_Answers()
     {
         using var response = await proxy.Client.PostAsync("/service", new StringContent("ping"));

@@ -20,6 +20,9 @@ public sealed class ProxyFixture : IAsyncLifetime
     /// failing service, and one that rejects every connection.</summary>
     public (int Echo, int Relay, int Broken, int Reject, int Greet) TcpPorts { get; private set; }
 
+    /// <summary>An HTTP frontend whose rules call no Lua.</summary>
+    public int BuiltinRulesPort { get; private set; }
+
     public async Task InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
@@ -27,6 +30,7 @@ public sealed class ProxyFixture : IAsyncLifetime
         int port = TestBackend.FreePort();
         int refusing = TestBackend.FreePort();
         TcpPorts = (TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort(), TestBackend.FreePort());
+        BuiltinRulesPort = TestBackend.FreePort();
         Client.BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Write("shared.lua", """
             local counter = 0
@@ -127,6 +131,16 @@ public sealed class ProxyFixture : IAsyncLifetime
                 http-response = [ "set-header X-Status %[status]", "lua.stamp" ]
                 use-backend = [ "retry if { path_beg /retry }", "empty if { path_beg /empty }", "checked if { path_beg /checked }" ]
                 default-backend = app
+              }
+              frontends.builtin {
+                bind = "127.0.0.1:{{BuiltinRulesPort}}"
+                http-request = [
+                  "return status 202 content-type text/plain string accepted if { path /accept }",
+                  "set-header X-Route %[path]",
+                  "set-var(txn.seen) method",
+                ]
+                http-response = [ "set-header X-Seen %[var(txn.seen)]" ]
+                use-backend = [ "app if { path_beg /app }" ]
               }
               frontends.echo { bind = "127.0.0.1:{{TcpPorts.Echo}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_echo" ] }
               frontends.relay { bind = "127.0.0.1:{{TcpPorts.Relay}}", mode = tcp, default-backend = tcp_app }

@@ -1,0 +1,40 @@
+using System.Net;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Rules;
+
+namespace ActorProxy.Runtime.Tests.Config;
+
+public class FrontendSettingsTests
+{
+    [Theory]
+    [InlineData("lua.tag")]
+    [InlineData("use-service lua.hello")]
+    [InlineData("set-header X-Id %[lua.id]")]
+    [InlineData("set-header X-Path %[path,lua.shout]")]
+    [InlineData("deny if { lua.blocked -m found }")]
+    public void UsesLua_WhenARequestRuleCallsLua(string rule) =>
+        Assert.True(Frontend(request: [rule]).UsesLua);
+
+    [Fact]
+    public void UsesLua_WhenAResponseRuleOrABackendConditionCallsLua()
+    {
+        Assert.True(Frontend(response: ["set-header X-S %[lua.stamp]"]).UsesLua);
+        var (_, condition) = HttpRuleParser.SplitCondition("api if { lua.route api }");
+        Assert.True(Frontend(useBackend: new BackendSwitch("api", condition)).UsesLua);
+    }
+
+    [Fact]
+    public void UsesNoLua_WithBuiltInRulesOnly() =>
+        Assert.False(Frontend(
+            request: ["set-header X-Route %[path]", "return status 200 if { path /ok }", "deny if { hdr(x-deny) -m found }"],
+            response: ["set-header X-Status %[status]"]).UsesLua);
+
+    private static FrontendSettings Frontend(string[]? request = null, string[]? response = null, BackendSwitch? useBackend = null) => new()
+    {
+        Name = "web",
+        Bind = new IPEndPoint(IPAddress.Loopback, 8080),
+        HttpRequest = [.. (request ?? []).Select(HttpRuleParser.ParseRequest)],
+        HttpResponse = [.. (response ?? []).Select(HttpRuleParser.ParseResponse)],
+        UseBackend = useBackend is null ? [] : [useBackend],
+    };
+}
