@@ -32,7 +32,14 @@ public sealed class LuaWorker : LuaStateActor
             }
         });
         // The singleton moved (handover, node down): through the proxy until it is found again.
-        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_sharedLua), _ => UseSharedLuaProxy());
+        // Only the shared state's actor is watched; an earlier one's end changes nothing.
+        Receive<Terminated>(terminated =>
+        {
+            if (terminated.ActorRef.Equals(_sharedLua))
+            {
+                UseSharedLuaProxy();
+            }
+        });
     }
 
     private readonly IActorRef _sharedLuaProxy;
