@@ -267,7 +267,7 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         var node = await StartAsync(_scripts.Config(threads: 1,
             shared: [_scripts.Write("shared.lua", """
                 core.register_action("slow", { "http-req" }, function(txn)
-                  core.msleep(300)
+                  core.msleep(2000)
                   txn.http:req_set_header("x-slow", "done")
                 end)
                 """)],
