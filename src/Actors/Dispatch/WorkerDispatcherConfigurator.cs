@@ -21,6 +21,9 @@ public sealed class WorkerDispatcherConfigurator(Config config, IDispatcherPrere
     private sealed class WorkerThreads(Config config, IDispatcherPrerequisites prerequisites)
         : ExecutorServiceConfigurator(config, prerequisites)
     {
-        public override ExecutorService Produce(string id) => new WorkerThreadExecutor(id);
+        private int _threads;
+
+        // Numbered, so that each worker's thread is told apart in perf, top and dumps.
+        public override ExecutorService Produce(string id) => new WorkerThreadExecutor($"{id}-{Interlocked.Increment(ref _threads)}");
     }
 }

@@ -28,6 +28,8 @@ public sealed class WorkerDispatcherTests : Akka.TestKit.Xunit2.TestKit
         var secondThread = ExpectMsg<Thread>(Wait);
 
         Assert.NotSame(firstThread, secondThread);
+        Assert.StartsWith(LuaWorker.Dispatcher + "-", firstThread.Name);
+        Assert.NotEqual(firstThread.Name, secondThread.Name);
         Assert.NotSame(Thread.CurrentThread, firstThread);
         Watch(first);
         Sys.Stop(first);
