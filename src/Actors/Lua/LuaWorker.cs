@@ -24,12 +24,8 @@ public sealed class LuaWorker : LuaStateActor
         _tune = global.Tune;
         Receive<SharedLuaLocated>(located =>
         {
-            _sharedLua = located.SharedLua;
-            Context.Watch(_sharedLua);
-            if (_actions is not null)
-            {
-                _actions.Shared = _sharedLua;
-            }
+            CallSharedLuaThrough(located.SharedLua);
+            Context.Watch(located.SharedLua);
         });
         // The singleton moved (handover, node down): through the proxy until it is found again.
         // Only the shared state's actor is watched; an earlier one's end changes nothing.
@@ -61,13 +57,18 @@ public sealed class LuaWorker : LuaStateActor
 
     private void UseSharedLuaProxy()
     {
-        _sharedLua = _sharedLuaProxy;
-        if (_actions is not null)
-        {
-            _actions.Shared = _sharedLua;
-        }
+        CallSharedLuaThrough(_sharedLuaProxy);
         // The proxy keeps the message until the singleton is there.
         _sharedLuaProxy.Tell(LocateSharedLua.Instance, Self);
+    }
+
+    private void CallSharedLuaThrough(IActorRef sharedLua)
+    {
+        _sharedLua = sharedLua;
+        if (_actions is not null)
+        {
+            _actions.Shared = sharedLua;
+        }
     }
 
     /// <summary>Props for worker <paramref name="thread"/> (1-based) of group
