@@ -58,7 +58,12 @@ declare -A RPS P50 P99 CPU
 HZ=$(getconf CLK_TCK)
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'; }
 for round in $(seq 1 "$ROUNDS"); do
-  for entry in "${CASES[@]}"; do
+  # Every other round runs the cases backwards, so that no case always follows the same one.
+  order=("${CASES[@]}")
+  if (( round % 2 == 0 )); then
+    order=(); for (( i = ${#CASES[@]} - 1; i >= 0; i-- )); do order+=("${CASES[i]}"); done
+  fi
+  for entry in "${order[@]}"; do
     read -r name port pid <<<"$entry"
     before=$(cpu_ticks "$pid")
     out=$(wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "http://127.0.0.1:$port/bench")
