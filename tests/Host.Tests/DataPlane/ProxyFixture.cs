@@ -13,6 +13,18 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public string Log => _proxy.Stdout + _proxy.Stderr;
 
+    /// <summary>The log once it holds every one of <paramref name="texts"/>, or as it is after
+    /// 10 s: a line is logged as the request ends, and reaches this process a little later.</summary>
+    public async Task<string> LogOnceItHoldsAsync(params string[] texts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!texts.All(text => Log.Contains(text, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return Log;
+    }
+
     /// <summary>The test backend's port.</summary>
     public int BackendPort => _backend.Port;
 
