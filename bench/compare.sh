@@ -10,18 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-5}
 ROUNDS=${2:-3}
-CONNECTIONS=32
-THREADS=2
-WORK=$(mktemp -d)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
-source bench/configs.sh
+source bench/common.sh
 
-install_tools
-dotnet build -c Release --nologo -v q src/Host >/dev/null
-dotnet build -c Release --nologo -v q bench/YarpHost >/dev/null
-AP=src/Host/bin/Release/net10.0/actorproxy
-YARP=bench/YarpHost/bin/Release/net10.0/YarpHost
+prepare
+build_yarp
 
 origin_cfg > "$WORK/origin.cfg"
 haproxy_cfg lua-load-per-thread 18101 18102 18103 18104 > "$WORK/haproxy-thread.cfg"
@@ -29,7 +21,6 @@ haproxy_cfg lua-load 18111 18112 18113 18114 > "$WORK/haproxy-shared.cfg"
 actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-thread.conf"
 actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
 
-start() { "$@" >"$WORK/$(basename "$1").$RANDOM.log" 2>&1 & PIDS+=($!); }
 start haproxy -db -f "$WORK/origin.cfg"; ORIGIN_PID=$!
 start haproxy -db -f "$WORK/haproxy-thread.cfg"; HAPROXY_THREAD_PID=$!
 start haproxy -db -f "$WORK/haproxy-shared.cfg"; HAPROXY_SHARED_PID=$!
@@ -55,7 +46,6 @@ CASES=(
   "tcp/haproxy 18104 $HAPROXY_THREAD_PID" "tcp/actorproxy 18204 $AP_THREAD_PID"
 )
 declare -A RPS P50 P99 CPU
-HZ=$(getconf CLK_TCK)
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'; }
 for round in $(seq 1 "$ROUNDS"); do
   # Every other round runs the cases backwards, so that no case always follows the same one.
@@ -65,20 +55,16 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
   for entry in "${order[@]}"; do
     read -r name port pid <<<"$entry"
-    before=$(cpu_ticks "$pid")
-    out=$(wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --latency "http://127.0.0.1:$port/bench")
-    after=$(cpu_ticks "$pid")
-    # The serving process's CPU time (user + system) per request, in microseconds.
-    CPU[$name]+="$(awk -v t=$((after - before)) -v n="$(awk '/requests in/ {print $1}' <<<"$out")" -v hz="$HZ" 'BEGIN {print t / hz * 1e6 / n}') "
-    RPS[$name]+="$(awk '/Requests\/sec/ {print $2}' <<<"$out") "
-    P50[$name]+="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") "
-    P99[$name]+="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")") "
+    drive "$port" "$pid"
+    CPU[$name]+="$WRK_CPU "
+    RPS[$name]+="$WRK_RPS "
+    P50[$name]+="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$WRK_OUT")") "
+    P99[$name]+="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$WRK_OUT")") "
   done
 done
 declare -A RSS_LOAD=( [haproxy-thread]=$(rss $HAPROXY_THREAD_PID) [haproxy-shared]=$(rss $HAPROXY_SHARED_PID)
   [actorproxy-thread]=$(rss $AP_THREAD_PID) [actorproxy-shared]=$(rss $AP_SHARED_PID) [yarp]=$(rss $YARP_PID) [yarp-inline]=$(rss $YARP_INLINE_PID) )
 
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 printf '\n%-26s %12s %9s %9s %11s   %s\n' "case (median of $ROUNDS)" "requests/s" "p50 ms" "p99 ms" "CPU us/req" "AP ratio"
 for entry in "${CASES[@]}"; do
   read -r name _ _ <<<"$entry"
@@ -92,10 +78,9 @@ for entry in "${CASES[@]}"; do
   fi
   printf '%-26s %12.0f %9.2f %9.2f %11.1f   %s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$(median "${CPU[$name]}")" "$ratio"
 done
-thread_ratio() { awk -v a="$(median "${RPS[thread-action/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
-printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(thread_ratio haproxy)" "$(thread_ratio actorproxy)"
-rule_ratio() { awk -v a="$(median "${RPS[header-rule/$1]}")" -v b="$(median "${RPS[plain/$1]}")" 'BEGIN {printf "%.2f", a/b}'; }
-printf 'header rule (no Lua) / plain: haproxy %s, actorproxy %s\n' "$(rule_ratio haproxy)" "$(rule_ratio actorproxy)"
+to_plain() { awk -v a="$(median "${RPS[$1/$2]}")" -v b="$(median "${RPS[plain/$2]}")" 'BEGIN {printf "%.2f", a/b}'; } # $1 = case, $2 = proxy
+printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(to_plain thread-action haproxy)" "$(to_plain thread-action actorproxy)"
+printf 'header rule (no Lua) / plain: haproxy %s, actorproxy %s\n' "$(to_plain header-rule haproxy)" "$(to_plain header-rule actorproxy)"
 printf '\nRSS MiB (idle -> under load):'
 for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp yarp-inline; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
 printf '\n'

@@ -8,33 +8,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-15}
 DURATION=${2:-3}
-WORK=$(mktemp -d)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
-source bench/configs.sh
+source bench/common.sh
 
-install_tools
-dotnet build -c Release --nologo -v q src/Host >/dev/null
+prepare
 origin_cfg > "$WORK/origin.cfg"
 haproxy_cfg lua-load-per-thread 18101 18102 18103 18104 > "$WORK/haproxy.cfg"
 actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy.conf"
-haproxy -db -f "$WORK/origin.cfg" >"$WORK/origin.log" 2>&1 & PIDS+=($!)
-haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 & PIDS+=($!)
-src/Host/bin/Release/net10.0/actorproxy run -f "$WORK/actorproxy.conf" >"$WORK/actorproxy.log" 2>&1 & PIDS+=($!)
+start haproxy -db -f "$WORK/origin.cfg"
+start haproxy -db -f "$WORK/haproxy.cfg"; HAPROXY_PID=$!
+start "$AP" run -f "$WORK/actorproxy.conf"; AP_PID=$!
 for p in 18000 18101 18102 18201 18202; do wait_port "$p"; done
 
-rps() { wrk -t2 -c32 -d"${DURATION}s" "http://127.0.0.1:$1/bench" | awk '/Requests\/sec/ {print $2}'; }
-for port in 18101 18102 18201 18202; do rps "$port" >/dev/null; done
+for port in 18101 18102 18201 18202; do warm_up "$port"; done
 declare -A RATIOS
 for round in $(seq 1 "$ROUNDS"); do
-  for proxy in haproxy:18101:18102 actorproxy:18201:18202; do
-    IFS=: read -r name plain action <<<"$proxy"
+  for proxy in "haproxy 18101 18102 $HAPROXY_PID" "actorproxy 18201 18202 $AP_PID"; do
+    read -r name plain action pid <<<"$proxy"
     # Alternate which of the pair goes first, so that drift within a pair cancels too.
-    if (( round % 2 )); then p=$(rps "$plain"); a=$(rps "$action"); else a=$(rps "$action"); p=$(rps "$plain"); fi
+    if (( round % 2 )); then drive "$plain" "$pid"; p=$WRK_RPS; drive "$action" "$pid"; a=$WRK_RPS
+    else drive "$action" "$pid"; a=$WRK_RPS; drive "$plain" "$pid"; p=$WRK_RPS; fi
     RATIOS[$name]+="$(awk -v a="$a" -v p="$p" 'BEGIN {print a / p}') "
   done
 done
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 quartiles() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {printf "%.2f-%.2f", a[int((NR+3)/4)], a[int((3*NR+1)/4)]}'; }
 for name in haproxy actorproxy; do
   printf '%-10s per-thread action / plain: median %.2f over %s pairs (quartiles %s)\n' "$name" "$(median "${RATIOS[$name]}")" "$ROUNDS" "$(quartiles "${RATIOS[$name]}")"

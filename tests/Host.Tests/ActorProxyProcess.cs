@@ -65,17 +65,36 @@ internal sealed class ActorProxyProcess : IDisposable
     /// <summary>Waits until stdout holds <paramref name="text"/>.</summary>
     public async Task WaitForOutputAsync(string text)
     {
+        if (!await HoldsAsync(() => Stdout, text))
+        {
+            // A process that did not start as expected must not outlive the test.
+            Dispose();
+            throw new TimeoutException($"actorproxy never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+    }
+
+    /// <summary>Waits, while the process runs and for at most 30 s, until its output (stdout then
+    /// stderr) holds every one of <paramref name="texts"/>; returns that output as it then is.
+    /// Lines reach this process a little after the process wrote them.</summary>
+    public async Task<string> OutputOnceItHoldsAsync(params string[] texts)
+    {
+        await HoldsAsync(() => Stdout + Stderr, texts);
+        return Stdout + Stderr;
+    }
+
+    // True once `output` holds every text; false when the process ended or the limit passed first.
+    private async Task<bool> HoldsAsync(Func<string> output, params string[] texts)
+    {
         var deadline = DateTime.UtcNow + Limit;
-        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        while (!texts.All(text => output().Contains(text, StringComparison.Ordinal)))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                // A process that did not start as expected must not outlive the test.
-                Dispose();
-                throw new TimeoutException($"actorproxy never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+                return false;
             }
-            await Task.Delay(50);
+            await Task.Delay(20);
         }
+        return true;
     }
 
     /// <summary>Stops the process as Ctrl+C does, and makes sure it is gone whatever happens.</summary>

@@ -17,15 +17,13 @@ public sealed class WorkerThreadExecutor : ExecutorService
 {
     private readonly Queue<IRunnable> _work = new();
     private readonly object _gate = new();
-    private readonly Thread _thread;
     private bool _idle;
     private bool _stopping;
 
     /// <summary>Starts the thread, named <paramref name="id"/>.</summary>
     public WorkerThreadExecutor(string id) : base(id)
     {
-        _thread = new Thread(Run) { Name = id, IsBackground = true };
-        _thread.Start();
+        new Thread(Run) { Name = id, IsBackground = true }.Start();
     }
 
     /// <summary>Queues <paramref name="run"/> for the thread; wakes it if it sleeps.</summary>

@@ -24,7 +24,7 @@ public sealed class LuaWorker : LuaStateActor
         _tune = global.Tune;
         Receive<SharedLuaLocated>(located =>
         {
-            CallSharedLuaThrough(located.SharedLua);
+            _sharedLua = located.SharedLua;
             Context.Watch(located.SharedLua);
         });
         // The singleton moved (handover, node down): through the proxy until it is found again.
@@ -46,7 +46,7 @@ public sealed class LuaWorker : LuaStateActor
     private WorkerLuaActions? _actions;
 
     /// <inheritdoc/>
-    protected override ILuaActions LuaActions => _actions ??= new WorkerLuaActions(Loaded.Http, _sharedLua, _tune);
+    protected override ILuaActions LuaActions => _actions ??= new WorkerLuaActions(Loaded.Http, () => _sharedLua, _tune);
 
     /// <inheritdoc/>
     protected override void PreStart()
@@ -57,18 +57,9 @@ public sealed class LuaWorker : LuaStateActor
 
     private void UseSharedLuaProxy()
     {
-        CallSharedLuaThrough(_sharedLuaProxy);
+        _sharedLua = _sharedLuaProxy;
         // The proxy keeps the message until the singleton is there.
         _sharedLuaProxy.Tell(LocateSharedLua.Instance, Self);
-    }
-
-    private void CallSharedLuaThrough(IActorRef sharedLua)
-    {
-        _sharedLua = sharedLua;
-        if (_actions is not null)
-        {
-            _actions.Shared = sharedLua;
-        }
     }
 
     /// <summary>Props for worker <paramref name="thread"/> (1-based) of group

@@ -20,19 +20,11 @@ internal sealed class SharedLuaCall(LuaFunctionKind kind, HttpExchange exchange,
     /// Lua error), and a service then answers 500, as HAProxy does.</summary>
     public bool Resume()
     {
-        if (!answer.IsCompletedSuccessfully)
-        {
-            if (kind == LuaFunctionKind.Service)
-            {
-                exchange.Reply = HttpReply.ErrorPage(500);
-            }
-            return true;
-        }
-        var result = answer.Result;
-        result.Exchange.ApplyTo(exchange);
+        var result = answer.IsCompletedSuccessfully ? answer.Result : null;
+        result?.Exchange.ApplyTo(exchange);
         if (kind == LuaFunctionKind.Service)
         {
-            exchange.Reply = result.Reply?.ToReply() ?? HttpReply.ErrorPage(500);
+            exchange.Reply = result?.Reply?.ToReply() ?? HttpReply.ErrorPage(500);
         }
         return true;
     }

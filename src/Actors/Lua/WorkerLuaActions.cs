@@ -13,13 +13,13 @@ namespace ActorProxy.Actors.Lua;
 /// state waits like a yielding one: its transaction waits, the worker goes on with others. A
 /// fetch or converter cannot wait, so the worker waits for its answer.
 /// </summary>
-internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTune tune) : ILuaActions
+/// <param name="local">The worker's own state.</param>
+/// <param name="shared">Where calls into the shared state go now: the singleton's actor, or its proxy.</param>
+/// <param name="tune">The timeouts.</param>
+internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared, LuaTune tune) : ILuaActions
 {
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
-
-    /// <summary>Where calls into the shared state go: the singleton's actor, or its proxy.</summary>
-    public IActorRef Shared { get; set; } = shared;
 
     public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
         local.IsHere(LuaFunctionKind.Action, name)
@@ -43,19 +43,15 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
 
     // An action or a service may wait: the transaction waits for the answer, not the worker,
     // which serves other transactions meanwhile (as a yielding action does).
-    private SharedLuaCall StartShared(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), null, arguments.ToArray());
-        return new SharedLuaCall(kind, exchange, Shared.Ask<SharedLuaResult>(call, timeout + Margin));
-    }
+    private SharedLuaCall StartShared(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments, TimeSpan timeout) =>
+        new(kind, exchange, AskShared(kind, name, exchange, null, arguments, timeout));
 
     // A fetch or converter cannot wait (HAProxy: yield not allowed), so the worker does: its
     // sample is needed before the rule can go on. The exchange travels as a snapshot and comes
     // back as Lua left it.
     private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var call = new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray());
-        var answer = Shared.Ask<SharedLuaResult>(call, timeout + Margin);
+        var answer = AskShared(kind, name, exchange, input, arguments, timeout);
         try
         {
             answer.Wait();
@@ -67,4 +63,7 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, IActorRef shared, LuaTu
         answer.Result.Exchange.ApplyTo(exchange);
         return answer.Result.Sample;
     }
+
+    private Task<SharedLuaResult> AskShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout) =>
+        shared().Ask<SharedLuaResult>(new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray()), timeout + Margin);
 }

@@ -49,8 +49,9 @@ internal sealed class FrontendPipeline
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
         _countRequest();
-        var (frontend, readsBody, ruleless, hasResponseRules, usesLua) = _byPort[context.Connection.LocalPort];
-        if (ruleless)
+        var http = _byPort[context.Connection.LocalPort];
+        var frontend = http.Settings;
+        if (http.Ruleless)
         {
             // No rule reads or changes the transaction: nothing for a worker to do.
             if (frontend.DefaultBackend is null || !_clusters.TryGetCluster(frontend.DefaultBackend, out var direct))
@@ -67,21 +68,8 @@ internal sealed class FrontendPipeline
         var worker = WorkerOf(context);
         try
         {
-            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, readsBody);
-            // Not RunContinuationsAsynchronously: once its rules are over, the request goes on on
-            // the worker's thread up to its next wait (the backend's answer), as an HAProxy thread
-            // carries a stream from its rules to the server. One thread switch per hand-off instead
-            // of two; what runs there never blocks.
-            if (usesLua)
-            {
-                var rulesOver = new TaskCompletionSource();
-                worker.Tell(new RunHttpRequest(frontend, exchange, rulesOver));
-                await rulesOver.Task;
-            }
-            else
-            {
-                RunWithoutLua(new FrontendRules(frontend, exchange, response: false));
-            }
+            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody);
+            await RunRulesAsync(http, exchange, worker, response: false);
 
             if (exchange.Reply is { } reply)
             {
@@ -95,9 +83,9 @@ internal sealed class FrontendPipeline
             }
             HttpExchangeMapper.ApplyRequest(exchange, context);
             context.ReassignProxyRequest(cluster);
-            if (hasResponseRules)
+            if (http.HasResponseRules)
             {
-                context.Items[ExchangeKey] = new Transaction(frontend, exchange, worker, usesLua);
+                context.Items[ExchangeKey] = new Transaction(http, exchange, worker);
             }
             await next();
         }
@@ -154,16 +142,7 @@ internal sealed class FrontendPipeline
         }
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
-        if (transaction.UsesLua)
-        {
-            var rulesOver = new TaskCompletionSource();
-            transaction.Worker.Tell(new RunHttpResponse(transaction.Frontend, exchange, rulesOver));
-            await rulesOver.Task;
-        }
-        else
-        {
-            RunWithoutLua(new FrontendRules(transaction.Frontend, exchange, response: true));
-        }
+        await RunRulesAsync(transaction.Frontend, exchange, transaction.Worker, response: true);
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
@@ -175,14 +154,27 @@ internal sealed class FrontendPipeline
         return _workers[(items is null ? 1 : ConnectionTracker.WorkerOf(items)) - 1];
     }
 
-    // Rules that call no Lua touch no Lua state: they run here, on the I/O thread, with no hand-off
-    // (HAProxy runs its built-in rules on the thread that read the request too).
-    private static void RunWithoutLua(FrontendRules rules)
+    // Rules that call Lua run on the connection's worker, in its Lua state. Its completion is not
+    // RunContinuationsAsynchronously: once the rules are over, the request goes on on the worker's
+    // thread up to its next wait (the backend's answer), as an HAProxy thread carries a stream from
+    // its rules to the server; one thread switch per hand-off instead of two, and what runs there
+    // never blocks. Rules that call no Lua touch no Lua state: they run here, on the I/O thread,
+    // with no hand-off at all.
+    private static Task RunRulesAsync(HttpFrontend frontend, HttpExchange exchange, IActorRef worker, bool response)
     {
-        if (!rules.Continue(NoLuaActions.Instance))
+        if (!frontend.UsesLua)
         {
-            throw new InvalidOperationException($"Rules of frontend '{rules.Exchange.Frontend}' waited, but they call no Lua.");
+            if (!new FrontendRules(frontend.Settings, exchange, response).Continue(NoLuaActions.Instance))
+            {
+                throw new InvalidOperationException($"Rules of frontend '{frontend.Settings.Name}' waited, but they call no Lua.");
+            }
+            return Task.CompletedTask;
         }
+        var rulesOver = new TaskCompletionSource();
+        worker.Tell(response
+            ? new RunHttpResponse(frontend.Settings, exchange, rulesOver)
+            : new RunHttpRequest(frontend.Settings, exchange, rulesOver));
+        return rulesOver.Task;
     }
 
     private static bool IsRefused(IForwarderErrorFeature error) =>
@@ -191,7 +183,7 @@ internal sealed class FrontendPipeline
 
     private static HttpReply NoServer() => HttpReply.ErrorPage(503);
 
-    private sealed record Transaction(FrontendSettings Frontend, HttpExchange Exchange, IActorRef Worker, bool UsesLua);
+    private sealed record Transaction(HttpFrontend Frontend, HttpExchange Exchange, IActorRef Worker);
 
     // What the pipeline needs to know of a frontend for each request, worked out once.
     private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules, bool UsesLua)

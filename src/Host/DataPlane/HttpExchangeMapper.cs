@@ -121,12 +121,9 @@ internal static class HttpExchangeMapper
     private static void CopyField(HttpHeaders from, string name, IHeaderDictionary to)
     {
         var values = StringValues.Empty;
-        foreach (var field in from.Fields)
+        foreach (string value in from.GetValues(name))
         {
-            if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                values = StringValues.Concat(values, field.Value);
-            }
+            values = StringValues.Concat(values, value);
         }
         if (values.Count == 0)
         {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+
 namespace ActorProxy.Host.DataPlane;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace ActorProxy.Host.DataPlane;
 /// <remarks>
 /// .NET calls this unsafe because code that blocks would stall every socket of its I/O thread.
 /// ActorProxy runs no user code there: Lua runs on the pinned workers, and the one blocking wait
-/// (a worker calling the shared state) is on a worker too. In the benchmark of issue #6 it cut the
+/// (a worker waiting for a shared-state fetch) is on a worker too. In the benchmark of issue #6 it cut the
 /// proxy's CPU time per plain request by about a third (docs/benchmarks.md).
 /// </remarks>
 internal static class InlineIo
@@ -18,4 +20,8 @@ internal static class InlineIo
     /// <summary>Makes every socket of the process complete inline. The runtime reads the setting
     /// once, when the first socket is created, so this must run first thing in <c>Main</c>.</summary>
     public static void EnableSocketCompletions() => Environment.SetEnvironmentVariable(SocketCompletionsVariable, "1");
+
+    /// <summary>Makes Kestrel process each request on the I/O thread that read it.</summary>
+    public static void EnableRequestProcessing(IWebHostBuilder webHost) =>
+        webHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 }

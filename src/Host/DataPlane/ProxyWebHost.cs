@@ -33,8 +33,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         // Nothing ActorProxy serves needs keys that outlive the process; keep them off the disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        // Request processing stays on the I/O thread (see InlineIo).
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        InlineIo.EnableRequestProcessing(builder.WebHost);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

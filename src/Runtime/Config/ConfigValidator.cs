@@ -16,11 +16,7 @@ public static class ConfigValidator
         var errors = new List<string>();
         foreach (var frontend in config.Frontends)
         {
-            var uses = frontend.HttpRequest.SelectMany(r => r.LuaFunctions().Select(f => ("http-request", r.Text, f.Kind, f.Name)))
-                .Concat(frontend.HttpResponse.SelectMany(r => r.LuaFunctions().Select(f => ("http-response", r.Text, f.Kind, f.Name))))
-                .Concat(frontend.TcpRequest.Where(r => r.Service is not null).Select(r => ("tcp-request", r.Text,
-                    r.Action == Rules.TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.Action : Lua.LuaFunctionKind.Service, r.Service!)));
-            foreach (var (directive, text, kind, name) in uses.Distinct())
+            foreach (var (directive, text, kind, name) in frontend.LuaFunctions().Distinct())
             {
                 if (registry.Find(kind, name) is null)
                 {

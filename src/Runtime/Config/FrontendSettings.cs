@@ -35,9 +35,16 @@ public sealed record FrontendSettings
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 
-    /// <summary>True when an HTTP rule or a <c>use-backend</c> condition calls a <c>lua.*</c>
-    /// function: only then must a transaction's rules run on its connection's worker.</summary>
-    public bool UsesLua =>
-        HttpRequest.Concat(HttpResponse).Any(rule => rule.LuaFunctions().Any()) ||
-        UseBackend.Any(backendSwitch => backendSwitch.Condition?.Acls.Any(acl => acl.Sample.LuaNames().Any()) == true);
+    /// <summary>Every <c>lua.*</c> function the frontend's rules and <c>use-backend</c> conditions
+    /// call, with the directive and the rule (or backend) that calls it.</summary>
+    public IEnumerable<(string Directive, string Rule, Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
+        HttpRequest.SelectMany(rule => rule.LuaFunctions().Select(f => ("http-request", rule.Text, f.Kind, f.Name)))
+            .Concat(HttpResponse.SelectMany(rule => rule.LuaFunctions().Select(f => ("http-response", rule.Text, f.Kind, f.Name))))
+            .Concat(UseBackend.SelectMany(use => (use.Condition?.LuaFunctions() ?? []).Select(f => ("use-backend", use.Backend, f.Kind, f.Name))))
+            .Concat(TcpRequest.Where(rule => rule.Service is not null).Select(rule => ("tcp-request", rule.Text,
+                rule.Action == TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.Action : Lua.LuaFunctionKind.Service, rule.Service!)));
+
+    /// <summary>True when the frontend calls any <c>lua.*</c> function: only then must a
+    /// transaction's rules run on its connection's worker.</summary>
+    public bool UsesLua => LuaFunctions().Any();
 }

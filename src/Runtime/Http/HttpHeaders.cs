@@ -15,9 +15,6 @@ public sealed class HttpHeaders
     /// <summary>Every field, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
 
-    /// <summary>True when a field was added, set, removed or replaced since <see cref="AcceptChanges"/>.</summary>
-    public bool HasChanges => _cleared || _changedNames.Count > 0;
-
     /// <summary>True when every field was removed since <see cref="AcceptChanges"/>: the whole
     /// set is new.</summary>
     public bool WasCleared => _cleared;

@@ -35,13 +35,13 @@ public abstract class HttpRule
 
     /// <summary>The <c>lua.*</c> functions the rule uses, for the boot-time check.</summary>
     public virtual IEnumerable<(Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
-        (Condition?.Acls.SelectMany(acl => acl.Sample.LuaNames()) ?? []).Select(SampleKind);
+        Condition?.LuaFunctions() ?? [];
 
     /// <summary>The action itself.</summary>
     protected abstract RuleOutcome Execute(HttpExchange exchange, ILuaActions lua);
 
     /// <summary>Maps a sample's Lua name to its registry kind.</summary>
-    protected static (Lua.LuaFunctionKind, string) SampleKind((string Name, bool IsFetch) use) =>
+    internal static (Lua.LuaFunctionKind, string) SampleKind((string Name, bool IsFetch) use) =>
         (use.IsFetch ? Lua.LuaFunctionKind.SampleFetch : Lua.LuaFunctionKind.Converter, use.Name);
 }
 

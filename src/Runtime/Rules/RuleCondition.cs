@@ -21,6 +21,10 @@ public sealed class RuleCondition
     /// <summary>Every ACL of the condition.</summary>
     public IEnumerable<AclMatch> Acls => _alternatives.SelectMany(terms => terms.Select(t => t.Acl));
 
+    /// <summary>The <c>lua.*</c> fetches and converters the condition calls.</summary>
+    public IEnumerable<(Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
+        Acls.SelectMany(acl => acl.Sample.LuaNames()).Select(HttpRule.SampleKind);
+
     /// <summary>Parses <c>if …</c> or <c>unless …</c>; <paramref name="words"/> starts at that keyword.</summary>
     /// <exception cref="SampleSyntaxException">The condition does not parse.</exception>
     public static RuleCondition Parse(IReadOnlyList<RuleToken> words)

@@ -94,7 +94,12 @@ public sealed class CommandLineTests : IDisposable
         string config = Write("missing.conf", """
             actorproxy {
               global.threads = 1
-              frontends.fe { bind = "127.0.0.1:1", http-request = [ "set-header X %[lua.nothere]" ] }
+              frontends.fe {
+                bind = "127.0.0.1:1"
+                http-request = [ "set-header X %[lua.nothere]" ]
+                use-backend = [ "api if { lua.route api }" ]
+              }
+              backends.api { servers { a = "127.0.0.1:1" } }
             }
             """);
 
@@ -102,6 +107,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.NotEqual(0, code);
         Assert.Contains("frontend 'fe': http-request 'set-header X %[lua.nothere]': no Lua sample-fetch 'lua.nothere' is registered", stderr);
+        Assert.Contains("frontend 'fe': use-backend 'api': no Lua sample-fetch 'lua.route' is registered", stderr);
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

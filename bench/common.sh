@@ -1,6 +1,13 @@
-# Configurations shared by bench/compare.sh and bench/profile.sh (sourced, not run).
-# One origin (HAProxy's `http-request return`) on 127.0.0.1:18000 serves every case.
+# What the bench scripts share (sourced, not run, from the repository's root): a work folder and
+# the processes started, cleaned on exit; the configurations of the origin, HAProxy and
+# ActorProxy; the measurements. One origin (HAProxy's `http-request return`) on 127.0.0.1:18000
+# serves every case.
 LUA="$PWD/bench/lua/bench.lua"
+AP=src/Host/bin/Release/net10.0/actorproxy
+YARP=bench/YarpHost/bin/Release/net10.0/YarpHost
+WORK=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 
 origin_cfg() {
   cat <<CFG
@@ -69,14 +76,21 @@ actorproxy {
 CFG
 }
 
-# Installs HAProxy 2.6 and wrk from Debian's packages when missing.
-install_tools() {
+# Installs HAProxy 2.6 and wrk (and with `perf`, linux-perf) from Debian's packages when
+# missing, and builds ActorProxy in Release.
+prepare() {
   if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
     local sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk ${1:+linux-perf} >/dev/null
   fi
+  dotnet build -c Release --nologo -v q src/Host >/dev/null
 }
+
+build_yarp() { dotnet build -c Release --nologo -v q bench/YarpHost >/dev/null; }
+
+# Runs "$@" in the background, its output in the work folder, killed on exit; $! is its pid.
+start() { "$@" >"$WORK/$(basename "$1").$RANDOM.log" 2>&1 & PIDS+=($!); }
 
 wait_port() {
   for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
@@ -89,3 +103,23 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # Context switches (voluntary + involuntary) of every thread of a process so far.
 context_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
+
+# Drives 127.0.0.1:$1 with wrk for $DURATION seconds, 2 threads and 32 keep-alive connections,
+# while process $2 serves it. Sets WRK_OUT (wrk's report), WRK_REQUESTS, WRK_RPS (requests/s) and
+# WRK_CPU (the process's CPU time, user + system, per request in microseconds). Call it directly,
+# not in $( ), so that the variables reach the caller.
+drive() {
+  local before after
+  before=$(cpu_ticks "$2")
+  WRK_OUT=$(wrk -t2 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$1/bench")
+  after=$(cpu_ticks "$2")
+  WRK_REQUESTS=$(awk '/requests in/ {print $1}' <<<"$WRK_OUT")
+  WRK_RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$WRK_OUT")
+  WRK_CPU=$(awk -v t=$((after - before)) -v n="$WRK_REQUESTS" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz * 1e6 / n}')
+}
+
+# Warms 127.0.0.1:$1 up for 3 seconds (JIT tiers, connection pools), unmeasured.
+warm_up() { wrk -t2 -c32 -d3s "http://127.0.0.1:$1/bench" >/dev/null; }
+
+# The median of the space-separated numbers in $1.
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
