@@ -9,7 +9,7 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
@@ -22,15 +22,16 @@ public static partial class HoconConfigReader
             string path = $"{Root}.frontends.{name}";
             CheckKeys(path, FrontendKeys);
             var mode = Mode($"{path}.mode");
+            var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
             return new FrontendSettings
             {
                 Name = name,
                 Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
                 Mode = mode,
-                TcpRequest = Rules($"{path}.tcp-request", TcpRule.Parse),
-                HttpRequest = Rules($"{path}.http-request", HttpRuleParser.ParseRequest),
-                HttpResponse = Rules($"{path}.http-response", HttpRuleParser.ParseResponse),
-                UseBackend = BackendSwitches($"{path}.use-backend"),
+                TcpRequest = Rules($"{path}.tcp-request", text => TcpRule.Parse(text, context)),
+                HttpRequest = Rules($"{path}.http-request", text => HttpRuleParser.ParseRequest(text, context)),
+                HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
+                UseBackend = BackendSwitches($"{path}.use-backend", context),
                 DefaultBackend = OptionalString($"{path}.default-backend"),
             };
         }
@@ -145,7 +146,29 @@ public static partial class HoconConfigReader
             return rules;
         }
 
-        private IReadOnlyList<BackendSwitch> BackendSwitches(string key)
+        // acl = [ "NAME fetch [flags] [values…]", … ]: each line is what follows "acl" in HAProxy.
+        private NamedAcls Acls(string key)
+        {
+            var acls = NamedAcls.Predefined();
+            var context = new RuleContext(acls, baseDirectory, Response: false);
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                try
+                {
+                    acls.Add(text, context);
+                }
+                catch (SampleSyntaxException e)
+                {
+                    Error($"{key}[{index}]", $"'{text}': {e.Message}.");
+                }
+                index++;
+            }
+            return acls;
+        }
+
+        private IReadOnlyList<BackendSwitch> BackendSwitches(string key, RuleContext context)
         {
             var switches = new List<BackendSwitch>();
             int index = 0;
@@ -154,7 +177,7 @@ public static partial class HoconConfigReader
                 string text = item.IsString() ? item.GetString() : "";
                 try
                 {
-                    var (words, condition) = HttpRuleParser.SplitCondition(text);
+                    var (words, condition) = HttpRuleParser.SplitCondition(text, context);
                     if (words.Count != 1)
                     {
                         throw new SampleSyntaxException("expected 'BACKEND [if|unless CONDITION]'");

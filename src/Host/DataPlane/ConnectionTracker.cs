@@ -20,7 +20,9 @@ internal sealed class ConnectionTracker(ProxyNode node)
 
     /// <summary>The worker (1-based thread number) a connection was given.</summary>
     public static int WorkerOf(IDictionary<object, object?> connectionItems) =>
-        connectionItems.TryGetValue(WorkerKey, out var thread) && thread is int number ? number : 1;
+        connectionItems.TryGetValue(WorkerKey, out var thread) && thread is int number
+            ? number
+            : throw new InvalidOperationException("The connection has no worker: it did not pass through ConnectionTracker.");
 
     /// <summary>Runs the connection through <paramref name="next"/>, registered meanwhile.</summary>
     public async Task TrackAsync(FrontendSettings frontend, ConnectionContext connection, ConnectionDelegate next)

@@ -65,14 +65,19 @@ internal sealed class FrontendPipeline
         }
         var pooled = _transactions.Rent();
         var exchange = pooled ?? new HttpExchange("", "", "", null, "");
-        var worker = WorkerOf(context);
+        int workerNumber = WorkerOf(context);
+        var worker = _workers[workerNumber - 1];
         try
         {
-            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody);
+            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
             await RunRulesAsync(http, exchange, worker, response: false);
 
             if (exchange.Reply is { } reply)
             {
+                if (exchange.AnsweredByService && http.HasResponseRules)
+                {
+                    reply = await RunServiceResponseRulesAsync(http, exchange, worker, reply);
+                }
                 await HttpExchangeMapper.WriteReplyAsync(reply, context);
                 return;
             }
@@ -143,15 +148,38 @@ internal sealed class FrontendPipeline
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
         await RunRulesAsync(transaction.Frontend, exchange, transaction.Worker, response: true);
+        if (exchange.Reply is { } reply)
+        {
+            // http-response deny, return or redirect: the server's answer is replaced.
+            transform.SuppressResponseBody = true;
+            await HttpExchangeMapper.WriteReplyAsync(reply, transform.HttpContext);
+            return;
+        }
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
-    // The worker the connection was given when it was accepted: every request of the
-    // connection runs its Lua there, as a connection belongs to one thread in HAProxy.
-    private IActorRef WorkerOf(HttpContext context)
+    // A Lua service's answer through the http-response rules, as HAProxy's applet responses go
+    // through them; a rule that answers itself (deny, return) replaces it.
+    private static async Task<HttpReply> RunServiceResponseRulesAsync(HttpFrontend http, HttpExchange exchange, IActorRef worker, HttpReply serviceReply)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        return _workers[(items is null ? 1 : ConnectionTracker.WorkerOf(items)) - 1];
+        exchange.Reply = null;
+        HttpExchangeMapper.ReadResponse(serviceReply, exchange);
+        await RunRulesAsync(http, exchange, worker, response: true);
+        if (exchange.Reply is { } replaced)
+        {
+            return replaced;
+        }
+        HttpExchangeMapper.ApplyResponse(exchange, serviceReply);
+        return serviceReply;
+    }
+
+    // The worker the connection was given when it was accepted (from 1): every request of the
+    // connection runs its Lua there, as a connection belongs to one thread in HAProxy.
+    private static int WorkerOf(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items ??
+            throw new InvalidOperationException("A request arrived on a connection that ConnectionTracker did not see.");
+        return ConnectionTracker.WorkerOf(items);
     }
 
     // Rules that call Lua run on the connection's worker, in its Lua state. Its completion is not

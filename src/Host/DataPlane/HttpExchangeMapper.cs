@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace ActorProxy.Host.DataPlane;
@@ -14,13 +15,24 @@ internal static class HttpExchangeMapper
     /// <summary>Makes <paramref name="exchange"/> the request's transaction; with
     /// <paramref name="readBody"/>, its body (up to <see cref="MaxServiceBody"/>) is read and kept
     /// rewindable for forwarding.</summary>
-    public static async Task FillFromRequestAsync(HttpExchange exchange, HttpContext context, string frontend, bool readBody)
+    public static async Task FillFromRequestAsync(HttpExchange exchange, HttpContext context, string frontend, bool readBody, int thread)
     {
         var request = context.Request;
         exchange.Reset(frontend, request.Method, request.Path.Value ?? "/",
             request.QueryString.HasValue ? request.QueryString.Value![1..] : null, request.Protocol);
         exchange.ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "";
         exchange.ClientPort = context.Connection.RemotePort;
+        exchange.LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? "";
+        exchange.LocalPort = context.Connection.LocalPort;
+        exchange.Thread = thread;
+        // An absolute URI on the request line (a proxy request) keeps its scheme and authority
+        // in url, as HAProxy's url gives the URI as received.
+        string? target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (target is not null && target.Length > 0 && target[0] != '/' && target.IndexOf("://", StringComparison.Ordinal) is > 0 and var scheme)
+        {
+            int path = target.IndexOf('/', scheme + 3);
+            exchange.UrlPrefix = path < 0 ? target : target[..path];
+        }
         foreach (var (name, values) in request.Headers)
         {
             foreach (string? value in values)
@@ -64,6 +76,7 @@ internal static class HttpExchangeMapper
     public static void ReadResponse(HttpContext context, HttpExchange exchange)
     {
         exchange.Status = context.Response.StatusCode;
+        exchange.Reason = context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase;
         foreach (var (name, values) in context.Response.Headers)
         {
             foreach (string? value in values)
@@ -78,7 +91,32 @@ internal static class HttpExchangeMapper
     public static void ApplyResponse(HttpExchange exchange, HttpContext context)
     {
         context.Response.StatusCode = exchange.Status;
+        SetReason(context, exchange.Reason);
         ApplyChanges(exchange.ResponseHeaders, context.Response.Headers);
+    }
+
+    /// <summary>Makes a Lua service's answer the exchange's response, for the <c>http-response</c> rules.</summary>
+    public static void ReadResponse(HttpReply reply, HttpExchange exchange)
+    {
+        exchange.Status = reply.Status;
+        exchange.Reason = reply.Reason;
+        foreach (var (name, value) in reply.Headers.Fields)
+        {
+            exchange.ResponseHeaders.Add(name, value);
+        }
+        exchange.ResponseHeaders.AcceptChanges();
+    }
+
+    /// <summary>Puts what the <c>http-response</c> rules made of a service's answer back into it.</summary>
+    public static void ApplyResponse(HttpExchange exchange, HttpReply reply)
+    {
+        reply.Status = exchange.Status;
+        reply.Reason = exchange.Reason;
+        reply.Headers.Clear();
+        foreach (var (name, value) in exchange.ResponseHeaders.Fields)
+        {
+            reply.Headers.Add(name, value);
+        }
     }
 
     /// <summary>Writes an ActorProxy reply (<c>return</c>, <c>deny</c>, a service, an error).</summary>
@@ -86,10 +124,20 @@ internal static class HttpExchangeMapper
     {
         var response = context.Response;
         response.StatusCode = reply.Status;
+        SetReason(context, reply.Reason);
         CopyHeaders(reply.Headers, response.Headers);
         response.Headers.Remove("transfer-encoding");
         response.ContentLength = reply.Body.Length;
         await response.Body.WriteAsync(reply.Body.GetBuffer().AsMemory(0, (int)reply.Body.Length), context.RequestAborted);
+    }
+
+    // The reason phrase on the status line; null gives the standard one for the status.
+    private static void SetReason(HttpContext context, string? reason)
+    {
+        if (context.Features.Get<IHttpResponseFeature>() is { } feature && feature.ReasonPhrase != reason)
+        {
+            feature.ReasonPhrase = reason;
+        }
     }
 
     private static void ApplyChanges(HttpHeaders from, IHeaderDictionary to)

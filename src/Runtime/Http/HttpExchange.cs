@@ -32,11 +32,17 @@ public sealed class HttpExchange
         RequestBody = [];
         ClientAddress = "";
         ClientPort = 0;
+        UrlPrefix = "";
+        LocalAddress = "";
+        LocalPort = 0;
+        Thread = 0;
         Status = 0;
+        Reason = null;
         Variables.Clear();
         LogLevel = null;
         Backend = null;
         Reply = null;
+        AnsweredByService = false;
         Suspension = null;
         HoldsPrivateValue = false;
     }
@@ -73,8 +79,20 @@ public sealed class HttpExchange
     /// <summary>The client's port (<c>src_port</c>).</summary>
     public int ClientPort { get; set; }
 
+    /// <summary>The address the client connected to (<c>dst</c>).</summary>
+    public string LocalAddress { get; set; } = "";
+
+    /// <summary>The port the client connected to (<c>dst_port</c>).</summary>
+    public int LocalPort { get; set; }
+
+    /// <summary>The worker thread the connection belongs to, from 0 (HAProxy's <c>thread</c>).</summary>
+    public int Thread { get; set; }
+
     /// <summary>The response status, once a response is there.</summary>
     public int Status { get; set; }
+
+    /// <summary>The response's reason phrase when a rule or Lua set one (<c>set-status N reason R</c>), else null.</summary>
+    public string? Reason { get; set; }
 
     /// <summary>The response header fields, once a response is there.</summary>
     public HttpHeaders ResponseHeaders { get; } = new();
@@ -91,6 +109,11 @@ public sealed class HttpExchange
     /// <summary>The response ActorProxy gives itself, set by <c>return</c>, <c>deny</c> or a service.</summary>
     public HttpReply? Reply { get; set; }
 
+    /// <summary>True when <see cref="Reply"/> is a Lua service's answer: <c>http-response</c>
+    /// rules then run on it, as HAProxy runs them on an applet's response (not on <c>return</c>,
+    /// <c>deny</c> or <c>redirect</c>).</summary>
+    public bool AnsweredByService { get; set; }
+
     /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
     public Rules.IWaitingCall? Suspension { get; set; }
 
@@ -98,6 +121,41 @@ public sealed class HttpExchange
     /// state that keeps it must be told when the transaction ends.</summary>
     public bool HoldsPrivateValue { get; set; }
 
-    /// <summary>The path and query as sent on the request line (<c>url</c>).</summary>
-    public string Url => Query is null ? Path : $"{Path}?{Query}";
+    /// <summary>The scheme and authority when the request line held an absolute URI
+    /// (<c>http://host</c>), else empty.</summary>
+    public string UrlPrefix { get; set; } = "";
+
+    /// <summary>The URI as on the request line (<c>url</c>): the prefix, the path and the query.</summary>
+    public string Url => Query is null ? UrlPrefix + Path : $"{UrlPrefix}{Path}?{Query}";
+
+    /// <summary>Rewrites one part of the request line, as <c>set-path</c>, <c>set-query</c>,
+    /// <c>set-method</c> and <c>set-uri</c> do: a URI is split into its prefix, path and query.</summary>
+    public void SetRequestLinePart(Rules.RequestLinePart part, string value)
+    {
+        switch (part)
+        {
+            case Rules.RequestLinePart.Path:
+                Path = value;
+                break;
+            case Rules.RequestLinePart.Query:
+                Query = value;
+                break;
+            case Rules.RequestLinePart.Method:
+                Method = value;
+                break;
+            default:
+                int scheme = value.IndexOf("://", StringComparison.Ordinal);
+                int pathStart = scheme >= 0 && !value.AsSpan(0, scheme).Contains('/') ? value.IndexOf('/', scheme + 3) : 0;
+                if (pathStart < 0)
+                {
+                    pathStart = value.Length;
+                }
+                UrlPrefix = value[..pathStart];
+                string rest = value[pathStart..];
+                int question = rest.IndexOf('?', StringComparison.Ordinal);
+                Path = question < 0 ? rest : rest[..question];
+                Query = question < 0 ? null : rest[(question + 1)..];
+                break;
+        }
+    }
 }

@@ -93,19 +93,58 @@ public sealed class HttpHeaders
         return null;
     }
 
-    /// <summary>Replaces, in every value of <paramref name="name"/>, the matches of
-    /// <paramref name="pattern"/> by <paramref name="replacement"/> (<c>replace-header</c>).</summary>
-    public void Replace(string name, System.Text.RegularExpressions.Regex pattern, string replacement)
+    /// <summary>Removes every field whose name satisfies <paramref name="matches"/> (given the
+    /// name in lower case, as HAProxy's HTX keeps it); returns how many.</summary>
+    public int RemoveWhere(Func<string, bool> matches)
+    {
+        int removed = 0;
+        for (int i = _fields.Count - 1; i >= 0; i--)
+        {
+            if (matches(_fields[i].Key.ToLowerInvariant()))
+            {
+                NoteChanged(_fields[i].Key);
+                _fields.RemoveAt(i);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Replaces each whole line of <paramref name="name"/> by what
+    /// <paramref name="replace"/> makes of it (null: unchanged), as <c>replace-header</c>.</summary>
+    public void ReplaceLines(string name, Func<string, string?> replace)
     {
         for (int i = 0; i < _fields.Count; i++)
         {
-            if (IsNamed(_fields[i], name))
+            if (IsNamed(_fields[i], name) && replace(_fields[i].Value) is { } value)
             {
-                _fields[i] = new(_fields[i].Key, pattern.Replace(_fields[i].Value, replacement));
+                _fields[i] = new(_fields[i].Key, value);
                 NoteChanged(name);
             }
         }
     }
+
+    /// <summary>Replaces each comma-separated value of <paramref name="name"/> in place by what
+    /// <paramref name="replace"/> makes of it (null: unchanged), keeping the separators, as
+    /// <c>replace-value</c>.</summary>
+    public void ReplaceValues(string name, Func<string, string?> replace) =>
+        ReplaceLines(name, line =>
+        {
+            var text = new System.Text.StringBuilder(line.Length);
+            bool changed = false;
+            int written = 0;
+            foreach (var (start, length) in HeaderValues.Spans(line))
+            {
+                string value = line.Substring(start, length);
+                if (replace(value) is { } replacement)
+                {
+                    text.Append(line, written, start - written).Append(replacement);
+                    written = start + length;
+                    changed = true;
+                }
+            }
+            return changed ? text.Append(line, written, line.Length - written).ToString() : null;
+        });
 
     private void NoteChanged(string name)
     {

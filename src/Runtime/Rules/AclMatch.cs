@@ -1,53 +1,29 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Runtime.Rules;
 
-/// <summary>How an ACL compares its sample to its values (HAProxy's <c>-m</c>).</summary>
-public enum AclMatchMethod
-{
-    /// <summary>No value: true when the sample is found and not false, 0 or empty.</summary>
-    Bool,
-
-    /// <summary>Exact string.</summary>
-    Str,
-
-    /// <summary>Prefix.</summary>
-    Beg,
-
-    /// <summary>Suffix.</summary>
-    End,
-
-    /// <summary>Substring.</summary>
-    Sub,
-
-    /// <summary>Regular expression.</summary>
-    Reg,
-
-    /// <summary>Integer equality.</summary>
-    Number,
-
-    /// <summary>True when the sample is found at all.</summary>
-    Found,
-}
-
-/// <summary>An anonymous ACL, <c>{ fetch[,conv] [-m method] [-i] value… }</c>: true when the
-/// sample matches any of the values.</summary>
+/// <summary>
+/// One ACL expression, <c>fetch[,conv…] [-i] [-n] [-m METHOD] [-f FILE] [--] [pattern…]</c>, as
+/// HAProxy's <c>parse_acl_expr</c> reads it: true when any value of the sample matches any
+/// pattern. An ACL keyword (<c>path_beg</c>) brings its method unless converters follow it;
+/// otherwise the method comes from the sample's type, and a type with none (bytes, variables)
+/// needs <c>-m</c>.
+/// </summary>
 public sealed class AclMatch
 {
-    private readonly Regex[] _patterns;
+    private readonly AclPatterns _patterns;
 
-    private AclMatch(SampleExpression sample, AclMatchMethod method, bool ignoreCase, IReadOnlyList<string> values)
+    private AclMatch(string text, SampleExpression sample, AclMatchMethod method, AclPatterns patterns)
     {
+        Text = text;
         Sample = sample;
         Method = method;
-        IgnoreCase = ignoreCase;
-        Values = values;
-        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        _patterns = method == AclMatchMethod.Reg ? [.. values.Select(v => new Regex(v, options, TimeSpan.FromSeconds(1)))] : [];
+        _patterns = patterns;
     }
+
+    /// <summary>The expression as written.</summary>
+    public string Text { get; }
 
     /// <summary>The sample tested.</summary>
     public SampleExpression Sample { get; }
@@ -55,129 +31,148 @@ public sealed class AclMatch
     /// <summary>How it is compared.</summary>
     public AclMatchMethod Method { get; }
 
-    /// <summary>True for <c>-i</c>.</summary>
-    public bool IgnoreCase { get; }
-
-    /// <summary>The values compared against.</summary>
-    public IReadOnlyList<string> Values { get; }
-
-    /// <summary>Parses the words between <c>{</c> and <c>}</c>.</summary>
-    /// <exception cref="SampleSyntaxException">Unknown fetch, flag or method, or a bad regex.</exception>
-    public static AclMatch Parse(IReadOnlyList<RuleToken> words)
+    /// <summary>Parses the words of an ACL expression (after <c>acl NAME</c>, or between <c>{</c> and <c>}</c>).</summary>
+    /// <exception cref="SampleSyntaxException">Unknown fetch, flag or method, a bad pattern, a missing file.</exception>
+    public static AclMatch Parse(IReadOnlyList<RuleToken> words, RuleContext context)
     {
         if (words.Count == 0)
         {
-            throw new SampleSyntaxException("empty condition '{ }'");
+            throw new SampleSyntaxException("empty ACL expression");
         }
-        string name = words[0].Text;
+        string text = string.Join(' ', words.Select(w => w.Text));
+        string first = words[0].Text;
+        int nameEnd = first.IndexOfAny(['(', ',']);
+        string keyword = nameEnd < 0 ? first : first[..nameEnd];
+        SampleExpression sample;
         AclMatchMethod? method = null;
-        // Derived keywords: path_beg is "path -m beg", hdr_sub(x) is "hdr(x) -m sub".
-        foreach (var (suffix, derived) in Suffixes)
+        if (AclKeywords.TryFind(keyword, out var meaning))
         {
-            int at = name.IndexOf(suffix, StringComparison.Ordinal);
-            if (at > 0 && (at + suffix.Length == name.Length || name[at + suffix.Length] == '('))
+            sample = SampleExpression.Parse(meaning.Fetch + first[keyword.Length..]);
+            if (sample.Converters.Count == 0)
             {
-                name = name.Remove(at, suffix.Length);
-                method = derived;
-                break;
+                method = meaning.Method;
             }
         }
-        var sample = SampleExpression.Parse(name);
-        bool ignoreCase = false;
-        var values = new List<string>();
-        for (int i = 1; i < words.Count; i++)
+        else
         {
-            var word = words[i];
-            if (word.Is("-i"))
+            sample = SampleExpression.Parse(first);
+        }
+        context.Check(sample);
+        method ??= DefaultMethod(sample.Output);
+
+        bool ignoreCase = false, noResolve = false, loaded = false;
+        var patterns = new List<string>();
+        int i = 1;
+        for (; i < words.Count && words[i].Text.StartsWith('-'); i++)
+        {
+            switch (words[i].Text)
             {
-                ignoreCase = true;
-            }
-            else if (word.Is("-m"))
-            {
-                if (++i == words.Count)
-                {
-                    throw new SampleSyntaxException("'-m' needs a match method");
-                }
-                method = ParseMethod(words[i].Text);
-            }
-            else if (word.Is("--"))
-            {
-                values.AddRange(words.Skip(i + 1).Select(w => w.Text));
-                break;
-            }
-            else if (!word.Quoted && word.Text.StartsWith('-') && values.Count == 0)
-            {
-                throw new SampleSyntaxException($"unsupported ACL flag '{word.Text}'");
-            }
-            else
-            {
-                values.Add(word.Text);
+                case "-i":
+                    ignoreCase = true;
+                    break;
+                case "-n":
+                    noResolve = true;
+                    break;
+                case "-m":
+                    if (loaded)
+                    {
+                        throw new SampleSyntaxException("'-m' must only be specified before patterns and files");
+                    }
+                    method = ParseMethod(Next(words, ref i, "-m", "a match method"));
+                    if (method != AclMatchMethod.Found && !SampleValue.CanCast(sample.Output, AclPatterns.ExpectedType(method.Value)))
+                    {
+                        throw new SampleSyntaxException($"matching method '{words[i].Text}' cannot be used with fetch keyword '{keyword}'");
+                    }
+                    break;
+                case "-f":
+                    if (method is null)
+                    {
+                        throw new SampleSyntaxException($"matching method must be specified first (using '-m') when using a sample fetch of this type ('{keyword}')");
+                    }
+                    patterns.AddRange(ReadPatternFile(Next(words, ref i, "-f", "a file"), context.BaseDirectory));
+                    loaded = true;
+                    break;
+                case "-M":
+                    throw new SampleSyntaxException("'-M' (patterns as a map file) is not supported by ActorProxy yet");
+                case "-u":
+                    throw new SampleSyntaxException("'-u' (a unique id for the runtime API) is not supported by ActorProxy");
+                case "--":
+                    i++;
+                    goto Patterns;
+                default:
+                    throw new SampleSyntaxException($"'{words[i].Text}' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'");
             }
         }
-        method ??= values.Count == 0 ? AclMatchMethod.Bool
-            : sample.Converters.Count == 0 && sample.Fetch.Name is "status" or "src_port" ? AclMatchMethod.Number
-            : AclMatchMethod.Str;
-        try
+    Patterns:
+        if (method is null)
         {
-            return new AclMatch(sample, method.Value, ignoreCase, values);
+            throw new SampleSyntaxException($"matching method must be specified first (using '-m') when using a sample fetch of this type ('{keyword}')");
         }
-        catch (ArgumentException e)
+        for (; i < words.Count; i++)
         {
-            throw new SampleSyntaxException($"bad regular expression in condition: {e.Message}");
+            patterns.Add(words[i].Text);
         }
+        return new AclMatch(text, sample, method.Value, new AclPatterns(method.Value, ignoreCase, noResolve, patterns));
     }
 
-    /// <summary>Evaluates the ACL.</summary>
+    /// <summary>Evaluates the expression: true when a value of the sample matches.</summary>
     public bool Matches(HttpExchange exchange, ILuaSamples? lua)
     {
-        object? sample = Sample.Evaluate(exchange, lua);
-        if (sample is null)
+        foreach (object value in Sample.EvaluateEach(exchange, lua))
         {
-            return false;
-        }
-        switch (Method)
-        {
-            case AclMatchMethod.Found:
+            if (_patterns.Matches(value))
+            {
                 return true;
-            case AclMatchMethod.Bool:
-                return sample switch
-                {
-                    bool b => b,
-                    long n => n != 0,
-                    string s => s.Length > 0,
-                    _ => true,
-                };
-            case AclMatchMethod.Number:
-                return long.TryParse(SampleFunctions.AsString(sample), NumberStyles.Integer, CultureInfo.InvariantCulture, out long number) &&
-                    Values.Any(v => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long expected) && expected == number);
-            case AclMatchMethod.Reg:
-                string subject = SampleFunctions.AsString(sample);
-                return _patterns.Any(p => p.IsMatch(subject));
+            }
         }
-        string text = SampleFunctions.AsString(sample);
-        var comparison = IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return Values.Any(value => Method switch
-        {
-            AclMatchMethod.Str => string.Equals(text, value, comparison),
-            AclMatchMethod.Beg => text.StartsWith(value, comparison),
-            AclMatchMethod.End => text.EndsWith(value, comparison),
-            _ => text.Contains(value, comparison),
-        });
+        return false;
     }
 
-    private static readonly (string Suffix, AclMatchMethod Method)[] Suffixes =
-        [("_beg", AclMatchMethod.Beg), ("_end", AclMatchMethod.End), ("_sub", AclMatchMethod.Sub), ("_reg", AclMatchMethod.Reg)];
+    // The method a sample's type implies (parse_acl_expr's switch on the expression's type).
+    private static AclMatchMethod? DefaultMethod(SampleType type) => type switch
+    {
+        SampleType.Bool => AclMatchMethod.Bool,
+        SampleType.SInt => AclMatchMethod.Number,
+        SampleType.Ip => AclMatchMethod.Ip,
+        SampleType.Str => AclMatchMethod.Str,
+        _ => null,
+    };
 
     private static AclMatchMethod ParseMethod(string method) => method switch
     {
-        "str" => AclMatchMethod.Str,
-        "beg" => AclMatchMethod.Beg,
-        "end" => AclMatchMethod.End,
-        "sub" => AclMatchMethod.Sub,
-        "reg" => AclMatchMethod.Reg,
-        "int" => AclMatchMethod.Number,
         "found" => AclMatchMethod.Found,
         "bool" => AclMatchMethod.Bool,
-        _ => throw new SampleSyntaxException($"unknown match method '-m {method}'; use str, beg, end, sub, reg, int, found or bool"),
+        "int" => AclMatchMethod.Number,
+        "ip" => AclMatchMethod.Ip,
+        "bin" => AclMatchMethod.Bin,
+        "len" => AclMatchMethod.Len,
+        "str" => AclMatchMethod.Str,
+        "sub" => AclMatchMethod.Sub,
+        "reg" => AclMatchMethod.Reg,
+        "beg" => AclMatchMethod.Beg,
+        "end" => AclMatchMethod.End,
+        "dir" => AclMatchMethod.Dir,
+        "dom" => AclMatchMethod.Dom,
+        _ => throw new SampleSyntaxException($"unknown matching method '{method}'; expected found, bool, int, ip, bin, len, str, sub, reg, beg, end, dir or dom"),
     };
+
+    private static string Next(IReadOnlyList<RuleToken> words, ref int i, string flag, string what) =>
+        ++i < words.Count ? words[i].Text : throw new SampleSyntaxException($"'{flag}' needs {what}");
+
+    // pat_ref_read_from_file: one pattern per line, spaces around it dropped, empty lines and
+    // lines starting with '#' skipped.
+    private static IEnumerable<string> ReadPatternFile(string name, string baseDirectory)
+    {
+        string path = Path.GetFullPath(name, baseDirectory);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleSyntaxException($"failed to open pattern file '{path}': {e.Message}");
+        }
+        return lines.Select(line => line.Trim(' ', '\t', '\r')).Where(line => line.Length > 0 && line[0] != '#');
+    }
 }

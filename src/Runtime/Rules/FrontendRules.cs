@@ -47,12 +47,18 @@ public sealed class FrontendRules
         }
         for (; _next < _rules.Count; _next++)
         {
-            switch (_rules[_next].Run(Exchange, lua))
+            var outcome = _rules[_next].Run(Exchange, lua);
+            if (outcome == RuleOutcome.Suspended)
             {
-                case RuleOutcome.Suspended:
-                    return false;
-                case RuleOutcome.Stop:
-                    return true;
+                return false;
+            }
+            if (outcome == RuleOutcome.Stop)
+            {
+                return true;
+            }
+            if (outcome == RuleOutcome.Allow)
+            {
+                break;
             }
         }
         if (!_response)

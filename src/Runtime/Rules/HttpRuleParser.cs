@@ -1,25 +1,38 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Runtime.Rules;
 
 /// <summary>
 /// Builds <see cref="HttpRule"/>s from HAProxy's syntax: the text that follows
-/// <c>http-request</c> or <c>http-response</c> on a configuration line.
+/// <c>http-request</c> or <c>http-response</c> on a configuration line. An action, option or
+/// argument ActorProxy does not carry out exactly as HAProxy 2.6 is refused here.
 /// </summary>
 public static class HttpRuleParser
 {
+    private static readonly string[] ReplyPayloadsRefused = ["errorfile", "errorfiles", "file", "lf-file"];
+
     /// <summary>Parses one <c>http-request</c> rule.</summary>
     /// <exception cref="SampleSyntaxException">The rule does not parse; the message says why.</exception>
-    public static HttpRule ParseRequest(string text) => Parse(text, response: false);
+    public static HttpRule ParseRequest(string text, RuleContext context) => Parse(text, context with { Response = false });
+
+    /// <summary>Parses one <c>http-request</c> rule with only the predefined ACLs.</summary>
+    /// <exception cref="SampleSyntaxException">The rule does not parse; the message says why.</exception>
+    public static HttpRule ParseRequest(string text) => ParseRequest(text, RuleContext.Default);
 
     /// <summary>Parses one <c>http-response</c> rule.</summary>
     /// <exception cref="SampleSyntaxException">The rule does not parse; the message says why.</exception>
-    public static HttpRule ParseResponse(string text) => Parse(text, response: true);
+    public static HttpRule ParseResponse(string text, RuleContext context) => Parse(text, context.ForResponse());
 
-    /// <summary>Splits <c>NAME [if|unless COND]</c>, as in <c>use-backend</c>, into the words
+    /// <summary>Parses one <c>http-response</c> rule with only the predefined ACLs.</summary>
+    /// <exception cref="SampleSyntaxException">The rule does not parse; the message says why.</exception>
+    public static HttpRule ParseResponse(string text) => ParseResponse(text, RuleContext.Default);
+
+    /// <summary>Splits <c>WORDS [if|unless COND]</c>, as in <c>use-backend</c>, into the words
     /// before the condition and the condition.</summary>
-    public static (List<RuleToken> Words, RuleCondition? Condition) SplitCondition(string text)
+    public static (List<RuleToken> Words, RuleCondition? Condition) SplitCondition(string text, RuleContext context)
     {
         var tokens = RuleToken.Split(text);
         int at = tokens.FindIndex(t => t.Is("if") || t.Is("unless"));
@@ -27,99 +40,241 @@ public static class HttpRuleParser
         {
             return (tokens, null);
         }
-        return (tokens[..at], RuleCondition.Parse(tokens[at..]));
+        return (tokens[..at], RuleCondition.Parse(tokens[at..], context));
     }
 
-    private static HttpRule Parse(string text, bool response)
+    private static HttpRule Parse(string text, RuleContext context)
     {
-        var (words, condition) = SplitCondition(text);
+        var (words, condition) = SplitCondition(text, context);
         if (words.Count == 0)
         {
             throw new SampleSyntaxException("empty rule");
         }
+        bool response = context.Response;
         string keyword = words[0].Text;
-        var arguments = words.Skip(1).Select(w => w.Text).ToArray();
+        var a = new Arguments(keyword, words.Skip(1).Select(w => w.Text).ToArray(), context);
         HttpRule rule = keyword switch
         {
             _ when keyword.StartsWith("lua.", StringComparison.Ordinal) && keyword.Length > 4 =>
-                new LuaActionRule(keyword[4..], arguments) { Text = text },
-            "set-header" => new HeaderRule(HeaderRule.Operation.Set, response, Argument(arguments, 0, keyword, "a header name"),
-                LogFormat.Parse(Argument(arguments, 1, keyword, "a value"))) { Text = text },
-            "add-header" => new HeaderRule(HeaderRule.Operation.Add, response, Argument(arguments, 0, keyword, "a header name"),
-                LogFormat.Parse(Argument(arguments, 1, keyword, "a value"))) { Text = text },
-            "del-header" => new HeaderRule(HeaderRule.Operation.Delete, response, Argument(arguments, 0, keyword, "a header name"), null) { Text = text },
-            "set-path" when !response => new RequestLineRule(RequestLineRule.Part.Path, LogFormat.Parse(Argument(arguments, 0, keyword, "a path"))) { Text = text },
-            "set-query" when !response => new RequestLineRule(RequestLineRule.Part.Query, LogFormat.Parse(Argument(arguments, 0, keyword, "a query"))) { Text = text },
-            "set-method" when !response => new RequestLineRule(RequestLineRule.Part.Method, LogFormat.Parse(Argument(arguments, 0, keyword, "a method"))) { Text = text },
+                new LuaActionRule(keyword[4..], a.Rest(0)) { Text = text },
+            "allow" => a.NoMore(0, new AllowRule { Text = text }),
+            "deny" => ParseReply(a, text, deny: true, response ? 502 : 403),
+            "return" => ParseReply(a, text, deny: false, 200),
+            "redirect" => ParseRedirect(a, text, response),
+            "set-header" or "add-header" => a.NoMore(2, new HeaderRule(keyword == "set-header", response, a.At(0, "a header name"),
+                a.Format(1, "a value")) { Text = text }),
+            "del-header" => ParseDeleteHeader(a, text, response),
+            "replace-header" or "replace-value" => a.NoMore(3, new ReplaceHeaderRule(keyword == "replace-value", response,
+                a.At(0, "a header name"), a.Regex(1), a.Format(2, "a replacement format")) { Text = text }),
+            "set-path" when !response => a.NoMore(1, new RequestLineRule(RequestLinePart.Path, a.Format(0, "a path")) { Text = text }),
+            "set-query" when !response => a.NoMore(1, new RequestLineRule(RequestLinePart.Query, a.Format(0, "a query")) { Text = text }),
+            "set-method" when !response => a.NoMore(1, new RequestLineRule(RequestLinePart.Method, a.Format(0, "a method")) { Text = text }),
+            "set-uri" when !response => a.NoMore(1, new RequestLineRule(RequestLinePart.Uri, a.Format(0, "a URI")) { Text = text }),
+            "replace-path" when !response => a.NoMore(2, new ReplaceRequestLineRule(RequestLinePart.Path, a.Regex(0), a.Format(1, "a replacement format")) { Text = text }),
+            "replace-uri" when !response => a.NoMore(2, new ReplaceRequestLineRule(RequestLinePart.Uri, a.Regex(0), a.Format(1, "a replacement format")) { Text = text }),
+            _ when keyword.StartsWith("set-var-fmt(", StringComparison.Ordinal) =>
+                a.NoMore(1, VariableRule.SetFormat(VariableName(keyword), a.Format(0, "a format"), text)),
             _ when keyword.StartsWith("set-var(", StringComparison.Ordinal) =>
-                new VariableRule(VariableName(keyword), SampleExpression.Parse(Argument(arguments, 0, "set-var", "a sample expression"))) { Text = text },
-            _ when keyword.StartsWith("unset-var(", StringComparison.Ordinal) => new VariableRule(VariableName(keyword), null) { Text = text },
-            "deny" => ParseDeny(arguments, text),
-            "return" => ParseReturn(arguments, text),
-            "use-service" when !response => ParseService(arguments, text),
-            "set-status" when response => new SetStatusRule(Status(Argument(arguments, 0, keyword, "a status"))) { Text = text },
-            _ => throw new SampleSyntaxException($"unknown {(response ? "http-response" : "http-request")} action '{keyword}'"),
+                a.NoMore(1, VariableRule.Set(VariableName(keyword), a.Sample(0), text)),
+            _ when keyword.StartsWith("unset-var(", StringComparison.Ordinal) => a.NoMore(0, VariableRule.Unset(VariableName(keyword), text)),
+            "use-service" when !response => ParseService(a, text),
+            "set-status" when response => ParseSetStatus(a, text),
+            _ => throw new SampleSyntaxException(
+                $"'{keyword}' is not an {(response ? "http-response" : "http-request")} action ActorProxy supports; it supports " +
+                (response
+                    ? "lua.NAME, allow, deny, return, redirect location, set-header, add-header, del-header, replace-header, replace-value, set-status, set-var, set-var-fmt, unset-var"
+                    : "lua.NAME, allow, deny, return, redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, set-query, set-method, set-uri, replace-path, replace-uri, set-var, set-var-fmt, unset-var, use-service")),
         };
-        return Attach(rule, condition);
-    }
-
-    private static HttpRule Attach(HttpRule rule, RuleCondition? condition)
-    {
         rule.Condition = condition;
         return rule;
     }
 
-    private static HttpRule ParseDeny(string[] arguments, string text)
+    // http_parse_http_reply: deny takes the same options as return, and answers with HAProxy's
+    // error page for its status unless it has a payload.
+    private static HttpRule ParseReply(Arguments a, string text, bool deny, int defaultStatus)
     {
-        int status = 403;
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            status = arguments[i] == "status" ? Status(Argument(arguments, ++i, "deny status", "a status")) :
-                throw new SampleSyntaxException($"deny: unexpected '{arguments[i]}'; expected 'status N'");
-        }
-        return new ReplyRule(status, null, null) { Text = text, ErrorPage = true };
-    }
-
-    private static HttpRule ParseReturn(string[] arguments, string text)
-    {
-        int status = 200;
+        int status = defaultStatus;
         string? contentType = null;
         LogFormat? body = null;
-        for (int i = 0; i < arguments.Length; i++)
+        bool errorPage = deny;
+        string? payloadArgument = null;
+        var headers = new List<(string, LogFormat)>();
+        for (int i = 0; i < a.Count; i++)
         {
-            switch (arguments[i])
+            string word = a.At(i, "");
+            switch (word)
             {
-                case "status":
-                    status = Status(Argument(arguments, ++i, "return status", "a status"));
+                case "status" or "deny_status" when deny || word == "status":
+                    status = Status(a.At(++i, $"<status_code> after '{word}'"), 200, 599);
                     break;
                 case "content-type":
-                    contentType = Argument(arguments, ++i, "return content-type", "a type");
+                    contentType = a.At(++i, "<ctype> after 'content-type'");
                     break;
-                case "string":
-                    body = LogFormat.Literal(Argument(arguments, ++i, "return string", "a text"));
+                case "string" or "lf-string" or "default-errorfiles":
+                    if (payloadArgument is not null)
+                    {
+                        throw new SampleSyntaxException($"unexpected '{word}' argument, '{payloadArgument}' already defined");
+                    }
+                    payloadArgument = word;
+                    errorPage = word == "default-errorfiles";
+                    body = word switch
+                    {
+                        "string" => LogFormat.Literal(a.At(++i, "<str> after 'string'")),
+                        "lf-string" => a.Format(++i, "<fmt> after 'lf-string'"),
+                        _ => null,
+                    };
                     break;
-                case "lf-string":
-                    body = LogFormat.Parse(Argument(arguments, ++i, "return lf-string", "a format"));
+                case "hdr":
+                    string name = a.At(++i, "<name> and <value> after 'hdr'");
+                    var value = a.Format(++i, "<name> and <value> after 'hdr'");
+                    if (name.ToLowerInvariant() is "content-length" or "transfer-encoding" or "content-type")
+                    {
+                        throw new SampleSyntaxException($"'hdr {name}': HAProxy ignores this header in a reply (with a warning); remove it");
+                    }
+                    headers.Add((name, value));
                     break;
+                case var refused when ReplyPayloadsRefused.Contains(refused):
+                    throw new SampleSyntaxException($"'{refused}' payloads are not supported by ActorProxy yet; use string or lf-string");
                 default:
-                    throw new SampleSyntaxException($"return: unexpected '{arguments[i]}'; expected status, content-type, string or lf-string");
+                    throw new SampleSyntaxException($"{a.Keyword}: unexpected '{word}'; expected status, content-type, string, lf-string, default-errorfiles or hdr");
             }
         }
-        if (body is not null && contentType is null)
+        if (errorPage)
         {
-            throw new SampleSyntaxException("return: a body needs its content-type, as in HAProxy");
+            if (!HttpReply.HasErrorPage(status))
+            {
+                throw new SampleSyntaxException($"status code '{status}' not handled by default with '{(deny ? "deny" : "return")}' argument.");
+            }
+            if (contentType is not null || headers.Count > 0)
+            {
+                throw new SampleSyntaxException("HAProxy ignores content-type and hdr with an error page (with a warning); remove them");
+            }
         }
-        return new ReplyRule(status, contentType, body) { Text = text };
+        else if (body is null && contentType is not null)
+        {
+            throw new SampleSyntaxException("HAProxy ignores content-type without a payload (with a warning); remove it");
+        }
+        else if (body is not null && contentType is null && (body.Text.Length > 0 || payloadArgument == "lf-string"))
+        {
+            throw new SampleSyntaxException(payloadArgument == "lf-string"
+                ? "a content type must be defined with a log-format payload"
+                : "a content type must be defined when non-empty payload is configured");
+        }
+        if (body is not null && status is 204 or 304 && (body.Text.Length > 0 || payloadArgument == "lf-string"))
+        {
+            throw new SampleSyntaxException($"No body expected for {status} responses");
+        }
+        return new ReplyRule(status, contentType, body, headers, errorPage) { Text = text };
     }
 
-    private static HttpRule ParseService(string[] arguments, string text)
+    private static HttpRule ParseRedirect(Arguments a, string text, bool response)
     {
-        string service = Argument(arguments, 0, "use-service", "a service");
+        RedirectKind? kind = null;
+        LogFormat? destination = null;
+        int code = 302;
+        bool dropQuery = false, appendSlash = false, ignoreEmpty = false;
+        string? cookie = null;
+        for (int i = 0; i < a.Count; i++)
+        {
+            string word = a.At(i, "");
+            switch (word)
+            {
+                case "location" or "prefix" or "scheme":
+                    kind = word switch { "location" => RedirectKind.Location, "prefix" => RedirectKind.Prefix, _ => RedirectKind.Scheme };
+                    string target = a.At(++i, $"an argument after '{word}'");
+                    // "prefix /" adds nothing before the URI.
+                    destination = kind == RedirectKind.Prefix && target == "/" ? null : a.Format(i, "");
+                    break;
+                case "code":
+                    code = Status(a.At(++i, "a code after 'code'"), 301, 308);
+                    if (code is > 303 and < 307)
+                    {
+                        throw new SampleSyntaxException($"'code': unsupported HTTP code '{code}' (must be one of 301, 302, 303, 307 or 308)");
+                    }
+                    break;
+                case "set-cookie":
+                    cookie = a.At(++i, "a cookie after 'set-cookie'") + "; path=/;";
+                    break;
+                case "clear-cookie":
+                    cookie = a.At(++i, "a cookie after 'clear-cookie'") + "; path=/; Max-Age=0;";
+                    break;
+                case "drop-query":
+                    dropQuery = true;
+                    break;
+                case "append-slash":
+                    appendSlash = true;
+                    break;
+                case "ignore-empty":
+                    ignoreEmpty = true;
+                    break;
+                default:
+                    throw new SampleSyntaxException(
+                        $"expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query', 'ignore-empty' or 'append-slash' (was '{word}')");
+            }
+        }
+        if (kind is null)
+        {
+            throw new SampleSyntaxException("redirection type expected ('prefix', 'location', or 'scheme')");
+        }
+        if (response && kind != RedirectKind.Location)
+        {
+            throw new SampleSyntaxException("response only supports redirect type 'location'");
+        }
+        return new RedirectRule(kind.Value, destination, code, dropQuery, appendSlash, ignoreEmpty, cookie) { Text = text };
+    }
+
+    private static HttpRule ParseDeleteHeader(Arguments a, string text, bool response)
+    {
+        string name = a.At(0, "a header name");
+        string method = "str";
+        if (a.Count > 1)
+        {
+            if (a.At(1, "") != "-m")
+            {
+                throw new SampleSyntaxException($"del-header: unexpected '{a.At(1, "")}'; expected '-m METHOD'");
+            }
+            method = a.At(2, "a method after '-m'");
+            if (a.Count > 3)
+            {
+                throw new SampleSyntaxException($"del-header: unexpected '{a.At(3, "")}'");
+            }
+        }
+        string lower = name.ToLowerInvariant();
+        Func<string, bool> matches = method switch
+        {
+            "str" => field => field == lower,
+            "beg" => field => field.StartsWith(lower, StringComparison.Ordinal),
+            "end" => field => field.EndsWith(lower, StringComparison.Ordinal),
+            "sub" => field => field.Contains(lower, StringComparison.Ordinal),
+            "reg" => a.RegexOf(name).IsMatch,
+            _ => throw new SampleSyntaxException($"del-header: '-m {method}' is not supported; expected str, beg, end, sub or reg"),
+        };
+        return new DeleteHeaderRule(response, matches) { Text = text };
+    }
+
+    private static HttpRule ParseSetStatus(Arguments a, string text)
+    {
+        int status = Status(a.At(0, "a status"), 100, 999);
+        string? reason = null;
+        if (a.Count > 1)
+        {
+            if (a.At(1, "") != "reason" || a.Count != 3)
+            {
+                throw new SampleSyntaxException("set-status: expected 'set-status N [reason TEXT]'");
+            }
+            reason = a.At(2, "a reason");
+        }
+        return new SetStatusRule(status, reason) { Text = text };
+    }
+
+    private static HttpRule ParseService(Arguments a, string text)
+    {
+        string service = a.At(0, "a service");
         if (!service.StartsWith("lua.", StringComparison.Ordinal) || service.Length <= 4)
         {
             throw new SampleSyntaxException($"use-service: '{service}' is not a Lua service; expected lua.NAME");
         }
-        return new UseServiceRule(service[4..]) { Text = text };
+        return a.NoMore(1, new UseServiceRule(service[4..]) { Text = text });
     }
 
     private static string VariableName(string keyword)
@@ -129,20 +284,74 @@ public static class HttpRuleParser
         {
             throw new SampleSyntaxException($"'{keyword}': missing ')'");
         }
-        string name = keyword[(open + 1)..^1];
-        string scope = name.Split('.')[0];
-        if (scope is not ("proc" or "sess" or "txn" or "req" or "res") || name.Length <= scope.Length + 1)
+        string inside = keyword[(open + 1)..^1];
+        if (inside.Contains(',', StringComparison.Ordinal))
+        {
+            throw new SampleSyntaxException($"'{keyword}': conditions on set-var (ifexists, ifnotset, …) are not supported by ActorProxy yet");
+        }
+        if (!SampleArgs.IsVariableName(inside))
         {
             throw new SampleSyntaxException($"'{keyword}': a variable is scope.name with scope proc, sess, txn, req or res");
         }
-        return name;
+        return inside;
     }
 
-    private static int Status(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int status) && status is >= 200 and <= 599
+    private static int Status(string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int status) && status >= min && status <= max
             ? status
-            : throw new SampleSyntaxException($"'{text}' is not an HTTP status between 200 and 599");
+            : throw new SampleSyntaxException($"'{text}' is not an HTTP status between {min} and {max}");
 
-    private static string Argument(string[] arguments, int index, string keyword, string what) =>
-        index < arguments.Length ? arguments[index] : throw new SampleSyntaxException($"{keyword}: missing {what}");
+    // The words after the action keyword, read in order with clear errors.
+    private sealed class Arguments(string keyword, string[] words, RuleContext context)
+    {
+        public string Keyword => keyword;
+
+        public int Count => words.Length;
+
+        public string At(int index, string what) =>
+            index < words.Length ? words[index] : throw new SampleSyntaxException($"{keyword}: missing {what}");
+
+        public string[] Rest(int from) => words[from..];
+
+        public LogFormat Format(int index, string what) => CheckDirection(LogFormat.Parse(At(index, what)));
+
+        public SampleExpression Sample(int index)
+        {
+            var sample = SampleExpression.Parse(At(index, "a sample expression"));
+            context.Check(sample);
+            return sample;
+        }
+
+        public Regex Regex(int index) => RegexOf(At(index, "a regular expression"));
+
+        public Regex RegexOf(string pattern)
+        {
+            try
+            {
+                return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new SampleSyntaxException($"{keyword}: '{pattern}' is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        public T NoMore<T>(int expected, T rule)
+        {
+            if (words.Length > expected)
+            {
+                throw new SampleSyntaxException($"{keyword}: unexpected '{words[expected]}' (quote a value that holds spaces)");
+            }
+            return rule;
+        }
+
+        private LogFormat CheckDirection(LogFormat format)
+        {
+            foreach (var sample in format.Samples)
+            {
+                context.Check(sample);
+            }
+            return format;
+        }
+    }
 }

@@ -4,34 +4,35 @@ using ActorProxy.Runtime.Samples;
 namespace ActorProxy.Runtime.Rules;
 
 /// <summary>
-/// An <c>if</c>/<c>unless</c> condition: anonymous ACLs joined by AND (side by side) and OR
-/// (<c>||</c> or <c>or</c>), each possibly negated with <c>!</c>.
+/// An <c>if</c>/<c>unless</c> condition (configuration.txt 7.2): ACLs, named or anonymous
+/// (<c>{ … }</c>), joined by AND (side by side) and OR (<c>||</c> or <c>or</c>), each possibly
+/// negated with <c>!</c>. A named ACL holds when any of its lines holds.
 /// </summary>
 public sealed class RuleCondition
 {
     private readonly bool _unless;
-    private readonly IReadOnlyList<IReadOnlyList<(bool Negated, AclMatch Acl)>> _alternatives;
+    private readonly IReadOnlyList<IReadOnlyList<(bool Negated, IReadOnlyList<AclMatch> Acl)>> _alternatives;
 
-    private RuleCondition(bool unless, IReadOnlyList<IReadOnlyList<(bool, AclMatch)>> alternatives)
+    private RuleCondition(bool unless, IReadOnlyList<IReadOnlyList<(bool, IReadOnlyList<AclMatch>)>> alternatives)
     {
         _unless = unless;
         _alternatives = alternatives;
     }
 
-    /// <summary>Every ACL of the condition.</summary>
-    public IEnumerable<AclMatch> Acls => _alternatives.SelectMany(terms => terms.Select(t => t.Acl));
+    /// <summary>Every ACL expression of the condition.</summary>
+    public IEnumerable<AclMatch> Acls => _alternatives.SelectMany(terms => terms.SelectMany(t => t.Acl));
 
     /// <summary>The <c>lua.*</c> fetches and converters the condition calls.</summary>
     public IEnumerable<(Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
         Acls.SelectMany(acl => acl.Sample.LuaNames()).Select(HttpRule.SampleKind);
 
     /// <summary>Parses <c>if …</c> or <c>unless …</c>; <paramref name="words"/> starts at that keyword.</summary>
-    /// <exception cref="SampleSyntaxException">The condition does not parse.</exception>
-    public static RuleCondition Parse(IReadOnlyList<RuleToken> words)
+    /// <exception cref="SampleSyntaxException">The condition does not parse or names an unknown ACL.</exception>
+    public static RuleCondition Parse(IReadOnlyList<RuleToken> words, RuleContext context)
     {
         bool unless = words[0].Is("unless");
-        var alternatives = new List<IReadOnlyList<(bool, AclMatch)>>();
-        var terms = new List<(bool, AclMatch)>();
+        var alternatives = new List<IReadOnlyList<(bool, IReadOnlyList<AclMatch>)>>();
+        var terms = new List<(bool, IReadOnlyList<AclMatch>)>();
         bool negated = false;
         for (int i = 1; i < words.Count; i++)
         {
@@ -40,7 +41,7 @@ public sealed class RuleCondition
             {
                 if (terms.Count == 0)
                 {
-                    throw new SampleSyntaxException("'||' without a condition before it");
+                    throw new SampleSyntaxException($"'{word.Text}' without a condition before it");
                 }
                 alternatives.Add(terms);
                 terms = [];
@@ -60,18 +61,26 @@ public sealed class RuleCondition
                 {
                     throw new SampleSyntaxException("'{' without its '}' in the condition");
                 }
-                terms.Add((negated, AclMatch.Parse([.. words.Skip(i + 1).Take(close - i - 1)])));
+                terms.Add((negated, [AclMatch.Parse([.. words.Skip(i + 1).Take(close - i - 1)], context)]));
                 negated = false;
                 i = close;
             }
             else
             {
-                throw new SampleSyntaxException($"'{word.Text}': named ACLs are not supported; write the test inline as {{ fetch value }}");
+                // "!NAME" is NAME negated, as in HAProxy.
+                string name = word.Text;
+                while (!word.Quoted && name.StartsWith('!'))
+                {
+                    negated = !negated;
+                    name = name[1..];
+                }
+                terms.Add((negated, context.Acls.Find(name)));
+                negated = false;
             }
         }
         if (terms.Count == 0)
         {
-            throw new SampleSyntaxException($"'{words[0].Text}' needs a condition such as {{ path_beg /api }}");
+            throw new SampleSyntaxException($"'{words[0].Text}' needs a condition such as {{ path_beg /api }} or an ACL name");
         }
         alternatives.Add(terms);
         return new RuleCondition(unless, alternatives);
@@ -80,7 +89,36 @@ public sealed class RuleCondition
     /// <summary>True when the rule applies.</summary>
     public bool Holds(HttpExchange exchange, ILuaSamples? lua)
     {
-        bool any = _alternatives.Any(terms => terms.All(term => term.Acl.Matches(exchange, lua) != term.Negated));
+        bool any = false;
+        foreach (var terms in _alternatives)
+        {
+            bool all = true;
+            foreach (var (negated, acl) in terms)
+            {
+                if (AnyHolds(acl, exchange, lua) == negated)
+                {
+                    all = false;
+                    break;
+                }
+            }
+            if (all)
+            {
+                any = true;
+                break;
+            }
+        }
         return any != _unless;
+    }
+
+    private static bool AnyHolds(IReadOnlyList<AclMatch> acl, HttpExchange exchange, ILuaSamples? lua)
+    {
+        foreach (var expression in acl)
+        {
+            if (expression.Matches(exchange, lua))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

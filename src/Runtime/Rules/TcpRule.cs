@@ -54,14 +54,22 @@ public sealed class TcpRule
     /// <summary>True when the rule applies to a connection from <paramref name="connection"/>.</summary>
     public bool Applies(HttpExchange connection) => Condition is null || Condition.Holds(connection, null);
 
+    /// <summary>Parses the text that follows <c>tcp-request</c> with only the predefined ACLs.</summary>
+    /// <exception cref="SampleSyntaxException">The rule does not parse.</exception>
+    public static TcpRule Parse(string text) => Parse(text, RuleContext.Default);
+
     /// <summary>Parses the text that follows <c>tcp-request</c>.</summary>
     /// <exception cref="SampleSyntaxException">The rule does not parse.</exception>
-    public static TcpRule Parse(string text)
+    public static TcpRule Parse(string text, RuleContext context)
     {
-        var (words, condition) = HttpRuleParser.SplitCondition(text);
+        var (words, condition) = HttpRuleParser.SplitCondition(text, context);
         if (condition is not null && condition.Acls.Any(acl => acl.Sample.LuaNames().Any()))
         {
             throw new SampleSyntaxException("Lua fetches in tcp-request conditions are not supported yet; use src, src_port or fe_name");
+        }
+        if (condition is not null && condition.Acls.FirstOrDefault(acl => acl.Sample.Direction != SampleDirection.Any) is { } http)
+        {
+            throw new SampleSyntaxException($"'{http.Sample.Fetch.Name}' reads HTTP, which a tcp-request rule does not see");
         }
         string[] w = [.. words.Select(t => t.Text)];
         return w switch

@@ -77,7 +77,7 @@ public sealed class LogFormat
             }
             else if (((SampleExpression)part).Evaluate(exchange, lua) is { } sample)
             {
-                text.Append(SampleFunctions.AsString(sample));
+                text.Append(SampleValue.AsString(sample));
             }
         }
         return text.ToString();

@@ -19,7 +19,7 @@ public class FrontendSettingsTests
     public void UsesLua_WhenAResponseRuleOrABackendConditionCallsLua()
     {
         Assert.True(Frontend(response: ["set-header X-S %[lua.stamp]"]).UsesLua);
-        var (_, condition) = HttpRuleParser.SplitCondition("api if { lua.route api }");
+        var (_, condition) = HttpRuleParser.SplitCondition("api if { lua.route api }", RuleContext.Default);
         Assert.True(Frontend(useBackend: new BackendSwitch("api", condition)).UsesLua);
     }
 

@@ -18,7 +18,7 @@ public class HttpHeadersTests
         Assert.Empty(headers.ChangedNames);
 
         headers.Set("x-new", "1");
-        headers.Replace("COOKIE", new System.Text.RegularExpressions.Regex("a"), "c");
+        headers.ReplaceLines("COOKIE", value => value == "a" ? "c" : null);
         headers.Remove("X-New");
         headers.Add("cookie", "d");
 

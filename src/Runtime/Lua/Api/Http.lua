@@ -13,10 +13,12 @@ function HTTP:req_set_header(name, value) internal.header("set", false, name, va
 function HTTP:req_add_header(name, value) internal.header("add", false, name, value) end
 function HTTP:req_del_header(name) internal.header("del", false, name) end
 function HTTP:req_rep_header(name, regex, replace) internal.header("rep", false, name, regex, replace) end
+function HTTP:req_rep_value(name, regex, replace) internal.header("rep_value", false, name, regex, replace) end
 function HTTP:res_set_header(name, value) internal.header("set", true, name, value) end
 function HTTP:res_add_header(name, value) internal.header("add", true, name, value) end
 function HTTP:res_del_header(name) internal.header("del", true, name) end
 function HTTP:res_rep_header(name, regex, replace) internal.header("rep", true, name, regex, replace) end
+function HTTP:res_rep_value(name, regex, replace) internal.header("rep_value", true, name, regex, replace) end
 function HTTP:req_set_method(method) internal.request_line("method", method) end
 function HTTP:req_set_path(path) internal.request_line("path", path) end
 function HTTP:req_set_query(query) internal.request_line("query", query) end

@@ -334,7 +334,27 @@ public sealed class LuaHttpApi : ILuaActions
                 headers.Remove(name);
                 break;
             default:
-                headers.Replace(name, new Regex(call.GetString(4), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), call.GetString(5));
+                // rep (req_rep_header) replaces whole lines, rep_value each comma-separated value,
+                // as HAProxy's http_replace_hdrs with full set or not.
+                Regex pattern;
+                try
+                {
+                    pattern = new Regex(call.GetString(4), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                }
+                catch (ArgumentException e)
+                {
+                    return call.Fail($"{call.GetString(1)}: invalid regex '{call.GetString(4)}': {e.Message}");
+                }
+                string template = call.GetString(5);
+                Func<string, string?> replace = value => RegexReplacement.ReplaceWhole(pattern, value, template);
+                if (call.GetString(1) == "rep_value")
+                {
+                    headers.ReplaceValues(name, replace);
+                }
+                else
+                {
+                    headers.ReplaceLines(name, replace);
+                }
                 break;
         }
         return call.Return();
@@ -386,30 +406,58 @@ public sealed class LuaHttpApi : ILuaActions
         return call.Return();
     }
 
-    // fetch(name, as_string, args...): built-in fetches from Lua (txn.f / txn.sf).
+    // fetch(name, as_string, args...): built-in fetches from Lua (txn.f / txn.sf), by their Lua
+    // names (dots as underscores), arguments checked as the configuration's are.
     private int FetchFromLua(LuaCall call)
     {
         var exchange = Current(call);
         string name = call.GetString(1);
-        if (!SampleFunctions.Fetches.TryGetValue(name, out var fetch) && !SampleFunctions.Fetches.TryGetValue(name.Replace('_', '.'), out fetch))
+        if (SampleFetches.FindLuaName(name) is not { } fetch)
         {
             return call.Fail($"unknown sample fetch '{name}'");
         }
-        var sample = fetch(exchange, Arguments(call, 3));
-        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleFunctions.AsString(sample) : sample);
+        object? sample;
+        try
+        {
+            var args = SampleArgs.Of(fetch.Name, fetch.Args, Arguments(call, 3));
+            if (fetch.Check?.Invoke(args) is { } refusal)
+            {
+                return call.Fail($"{name}: {refusal}");
+            }
+            sample = fetch.Fetch(exchange, args);
+        }
+        catch (SampleSyntaxException e)
+        {
+            return call.Fail(e.Message);
+        }
+        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
     }
 
     // convert(name, as_string, input, args...): built-in converters from Lua (txn.c / txn.sc).
     private int ConvertFromLua(LuaCall call)
     {
+        var exchange = Current(call);
         string name = call.GetString(1);
-        if (!SampleFunctions.Converters.TryGetValue(name, out var converter))
+        if (SampleConverters.Find(name) is not { } converter)
         {
             return call.Fail($"unknown converter '{name}'");
         }
-        var input = call.GetSample(3);
-        var sample = input is null ? null : converter(input, Arguments(call, 4));
-        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleFunctions.AsString(sample) : sample);
+        object? sample;
+        try
+        {
+            var args = SampleArgs.Of(converter.Name, converter.Args, Arguments(call, 4), converter.RegexOptions);
+            if (converter.Check?.Invoke(args) is { } refusal)
+            {
+                return call.Fail($"{name}: {refusal}");
+            }
+            var input = call.GetSample(3) is { } value ? SampleValue.Cast(value, converter.Input) : null;
+            sample = input is null ? null : converter.Convert(input, args, exchange);
+        }
+        catch (SampleSyntaxException e)
+        {
+            return call.Fail(e.Message);
+        }
+        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
     }
 
     private int GetVariable(LuaCall call) =>

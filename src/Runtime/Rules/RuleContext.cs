@@ -1,0 +1,34 @@
+namespace ActorProxy.Runtime.Rules;
+
+/// <summary>Where a rule is parsed: the frontend's named ACLs, the folder pattern files
+/// (<c>-f FILE</c>) are relative to, and whether the response is there to read.</summary>
+/// <param name="Acls">The frontend's named ACLs (and HAProxy's predefined ones).</param>
+/// <param name="BaseDirectory">The configuration file's folder.</param>
+/// <param name="Response">True for <c>http-response</c> rules: response fetches are allowed.</param>
+public sealed record RuleContext(NamedAcls Acls, string BaseDirectory, bool Response)
+{
+    /// <summary>Request rules with only the predefined ACLs, paths relative to the current folder.</summary>
+    public static RuleContext Default { get; } = new(NamedAcls.Predefined(), Environment.CurrentDirectory, Response: false);
+
+    /// <summary>The same context for response rules.</summary>
+    public RuleContext ForResponse() => this with { Response = true };
+
+    /// <summary>Refuses a sample that reads what these rules cannot see: the response in request
+    /// rules, the request's line and headers in response rules (where HAProxy refuses a format
+    /// and warns that an ACL will never match).</summary>
+    /// <exception cref="Samples.SampleSyntaxException">The sample is out of place.</exception>
+    public void Check(Samples.SampleExpression sample)
+    {
+        string rules = Response ? "http-response rules" : "http-request rules";
+        var direction = sample.Direction;
+        if (direction == Samples.SampleDirection.Response && !Response)
+        {
+            throw new Samples.SampleSyntaxException($"'{sample.Fetch.Name}' reads the response, which {rules} do not see");
+        }
+        if (direction == Samples.SampleDirection.Request && Response)
+        {
+            throw new Samples.SampleSyntaxException(
+                $"'{sample.Fetch.Name}' reads the request's line or headers, which {rules} do not see (HAProxy refuses it in a format and never matches it in an ACL); keep what you need in a variable with http-request set-var");
+        }
+    }
+}
