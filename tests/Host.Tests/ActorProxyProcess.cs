@@ -67,6 +67,11 @@ internal sealed class ActorProxyProcess : IDisposable
     {
         if (!await HoldsAsync(() => Stdout, text))
         {
+            if (_process.HasExited)
+            {
+                // Once the process is gone, this waits until its output has reached us.
+                _process.WaitForExit();
+            }
             // A process that did not start as expected must not outlive the test.
             Dispose();
             throw new TimeoutException($"actorproxy never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");

@@ -124,7 +124,7 @@ internal static class HttpExchangeMapper
     {
         var response = context.Response;
         response.StatusCode = reply.Status;
-        SetReason(context, reply.Reason);
+        SetReason(context, reply.Reason ?? HttpReasons.Of(reply.Status));
         CopyHeaders(reply.Headers, response.Headers);
         response.Headers.Remove("transfer-encoding");
         response.ContentLength = reply.Body.Length;

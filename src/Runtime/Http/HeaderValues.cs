@@ -19,6 +19,16 @@ public static class HeaderValues
     /// <summary>Where each comma-separated value of <paramref name="line"/> is, trimmed.</summary>
     public static IEnumerable<(int Start, int Length)> Spans(string line)
     {
+        foreach (var (start, end) in Segments(line))
+        {
+            yield return Trim(line, start, end);
+        }
+    }
+
+    /// <summary>Where each part of <paramref name="line"/> between commas is, with the spaces
+    /// around its value (what <c>replace-value</c> replaces, <c>http_replace_header_value</c>).</summary>
+    public static IEnumerable<(int Start, int End)> Segments(string line)
+    {
         int start = 0;
         bool quoted = false;
         for (int i = 0; i < line.Length; i++)
@@ -41,11 +51,11 @@ public static class HeaderValues
             }
             else if (c == ',')
             {
-                yield return Trim(line, start, i);
+                yield return (start, i);
                 start = i + 1;
             }
         }
-        yield return Trim(line, start, line.Length);
+        yield return (start, line.Length);
     }
 
     /// <summary>Every value of <paramref name="name"/> (every field when null), split at commas

@@ -124,22 +124,22 @@ public sealed class HttpHeaders
         }
     }
 
-    /// <summary>Replaces each comma-separated value of <paramref name="name"/> in place by what
-    /// <paramref name="replace"/> makes of it (null: unchanged), keeping the separators, as
-    /// <c>replace-value</c>.</summary>
+    /// <summary>Replaces each comma-separated value of <paramref name="name"/> by what
+    /// <paramref name="replace"/> makes of it (null: unchanged), as <c>replace-value</c>: the
+    /// spaces around a replaced value go with it, the commas stay.</summary>
     public void ReplaceValues(string name, Func<string, string?> replace) =>
         ReplaceLines(name, line =>
         {
             var text = new System.Text.StringBuilder(line.Length);
             bool changed = false;
             int written = 0;
-            foreach (var (start, length) in HeaderValues.Spans(line))
+            foreach (var (start, end) in HeaderValues.Segments(line))
             {
-                string value = line.Substring(start, length);
+                string value = line[start..end].Trim(' ', '\t');
                 if (replace(value) is { } replacement)
                 {
                     text.Append(line, written, start - written).Append(replacement);
-                    written = start + length;
+                    written = end;
                     changed = true;
                 }
             }

@@ -159,8 +159,9 @@ public sealed class AclMatch
     private static string Next(IReadOnlyList<RuleToken> words, ref int i, string flag, string what) =>
         ++i < words.Count ? words[i].Text : throw new SampleSyntaxException($"'{flag}' needs {what}");
 
-    // pat_ref_read_from_file: one pattern per line, spaces around it dropped, empty lines and
-    // lines starting with '#' skipped.
+    // pat_ref_read_from_file: one pattern per line, up to its end of line; a line starting with
+    // '#' is a comment; spaces and tabs before a pattern are dropped, those after it kept; empty
+    // lines are skipped.
     private static IEnumerable<string> ReadPatternFile(string name, string baseDirectory)
     {
         string path = Path.GetFullPath(name, baseDirectory);
@@ -173,6 +174,6 @@ public sealed class AclMatch
         {
             throw new SampleSyntaxException($"failed to open pattern file '{path}': {e.Message}");
         }
-        return lines.Select(line => line.Trim(' ', '\t', '\r')).Where(line => line.Length > 0 && line[0] != '#');
+        return lines.Where(line => !line.StartsWith('#')).Select(line => line.TrimStart(' ', '\t').TrimEnd('\r')).Where(line => line.Length > 0);
     }
 }

@@ -102,7 +102,7 @@ public sealed class SetStatusRule(int status, string? reason) : HttpRule
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
         exchange.Status = status;
-        exchange.Reason = reason;
+        exchange.Reason = reason ?? HttpReasons.Of(status);
         return RuleOutcome.Continue;
     }
 }

@@ -37,6 +37,13 @@ public sealed class RuleCondition
         for (int i = 1; i < words.Count; i++)
         {
             var word = words[i];
+            // "!NAME" and "!{" negate what follows, as in HAProxy.
+            string text = word.Text;
+            while (!word.Quoted && text.Length > 1 && text[0] == '!')
+            {
+                negated = !negated;
+                text = text[1..];
+            }
             if (word.Is("||") || word.Is("or"))
             {
                 if (terms.Count == 0)
@@ -50,7 +57,7 @@ public sealed class RuleCondition
             {
                 negated = !negated;
             }
-            else if (word.Is("{"))
+            else if (!word.Quoted && text == "{")
             {
                 int close = i + 1;
                 while (close < words.Count && !words[close].Is("}"))
@@ -67,14 +74,7 @@ public sealed class RuleCondition
             }
             else
             {
-                // "!NAME" is NAME negated, as in HAProxy.
-                string name = word.Text;
-                while (!word.Quoted && name.StartsWith('!'))
-                {
-                    negated = !negated;
-                    name = name[1..];
-                }
-                terms.Add((negated, context.Acls.Find(name)));
+                terms.Add((negated, context.Acls.Find(text)));
                 negated = false;
             }
         }

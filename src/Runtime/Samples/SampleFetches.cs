@@ -42,8 +42,8 @@ public static class SampleFetches
         Add("dst", SampleType.Ip, SampleArgSpec.None, SampleDirection.Any, (x, _) => Address(x.LocalAddress));
         Add("dst_port", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => (long)x.LocalPort);
         Add("fe_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Frontend);
-        // Until a backend is chosen the stream's backend is its frontend, as in HAProxy.
-        Add("be_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Backend ?? x.Frontend);
+        // HAProxy refuses the backend's name in a frontend's request rules: none is chosen yet.
+        Add("be_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Response, (x, _) => x.Backend);
         Add("ssl_fc", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (_, _) => false);
 
         // Layer 7 (7.3.6): the request line

@@ -76,6 +76,7 @@ public class RuleRefusalTests
     [InlineData("set-header X %[path,concat(a,b)]", "is not a variable name")]
     [InlineData("set-header X %[path,add(x)]", "is not a variable name")]
     [InlineData("set-header X %[uuid(7)]", "only UUID version 4")]
+    [InlineData("set-header X %[path,crc32(1)]", "the avalanche flag is not supported")]
     [InlineData("set-header X %[date(0,h)]", "unit 'h' is not s, ms or us")]
     [InlineData("set-header X %[res.hdr(x)]", "reads the response")]
     public void RequestRule_IsRefused_WithTheReason(string rule, string reason)

@@ -402,6 +402,7 @@ public sealed class LuaHttpApi : ILuaActions
         else
         {
             exchange.Status = (int)status;
+            exchange.Reason = call.IsNoneOrNil(2) ? HttpReasons.Of((int)status) : call.GetString(2);
         }
         return call.Return();
     }

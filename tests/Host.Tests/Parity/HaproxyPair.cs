@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using ActorProxy.Host.Tests.DataPlane;
+
+namespace ActorProxy.Host.Tests.Parity;
+
+/// <summary>
+/// HAProxy 2.6 (installed by scripts/test.sh) and ActorProxy side by side, each with one frontend
+/// per <see cref="ParityCase"/>, the same Lua file, and the same origin behind them (a
+/// <see cref="TestBackend"/>, which answers with the request it received).
+/// </summary>
+public sealed class HaproxyPair : IAsyncLifetime
+{
+    // Headers that tell the two servers apart by design, not by behaviour.
+    private static readonly HashSet<string> Ignored = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "date", "server", "connection", "keep-alive", "transfer-encoding", "content-length",
+    };
+
+    private readonly DirectoryInfo _directory = System.IO.Directory.CreateTempSubdirectory("actorproxy-parity");
+    private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+    private readonly Dictionary<string, (int HaproxyPort, int ActorProxyPort)> _ports = [];
+    private TestBackend _origin = null!;
+    private Process _haproxy = null!;
+    private ActorProxyProcess _actorProxy = null!;
+
+    /// <summary>The folder of the configurations, where pattern files go too.</summary>
+    public string Directory => _directory.FullName;
+
+    public async Task InitializeAsync()
+    {
+        _origin = await TestBackend.StartAsync("origin");
+        foreach (var (name, text) in HaproxyParityCases.Files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(Directory, name), text.Replace("$DIR", Directory, StringComparison.Ordinal));
+        }
+        foreach (var @case in HaproxyParityCases.All)
+        {
+            _ports.Add(@case.Name, (TestBackend.FreePort(), TestBackend.FreePort()));
+        }
+        string haproxyConfig = Path.Combine(Directory, "haproxy.cfg");
+        await File.WriteAllTextAsync(haproxyConfig, HaproxyConfig());
+        string actorProxyConfig = Path.Combine(Directory, "actorproxy.conf");
+        await File.WriteAllTextAsync(actorProxyConfig, ActorProxyConfig());
+
+        _haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", haproxyConfig])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory,
+        }) ?? throw new InvalidOperationException("haproxy did not start; scripts/test.sh installs it.");
+        _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxyConfig);
+        await _actorProxy.WaitForOutputAsync("ActorProxy running");
+        foreach (var (haproxyPort, _) in _ports.Values)
+        {
+            if (_haproxy.HasExited)
+            {
+                throw new InvalidOperationException($"haproxy exited: {await _haproxy.StandardError.ReadToEndAsync()}");
+            }
+            await WaitForListenerAsync(haproxyPort);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!_haproxy.HasExited)
+        {
+            _haproxy.Kill();
+        }
+        await _haproxy.WaitForExitAsync();
+        _haproxy.Dispose();
+        await _actorProxy.StopAsync();
+        await _origin.DisposeAsync();
+        _client.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    /// <summary>Sends the case's request to one of the proxies; the answer as text to compare:
+    /// status, reason, the header fields (sorted by name, values in order), the body.</summary>
+    public async Task<string> SendAsync(ParityCase @case, bool haproxy)
+    {
+        var (haproxyPort, actorProxyPort) = _ports[@case.Name];
+        using var request = new HttpRequestMessage(new HttpMethod(@case.Method),
+            new Uri($"http://127.0.0.1:{(haproxy ? haproxyPort : actorProxyPort)}{@case.Path}"));
+        request.Headers.Host = "parity.test";
+        foreach (var (name, value) in @case.Headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await _client.SendAsync(request);
+        var answer = new StringBuilder();
+        answer.Append((int)response.StatusCode).Append(' ').Append(response.ReasonPhrase).Append('\n');
+        var fields = response.Headers.Concat(response.Content.Headers)
+            .Where(h => !Ignored.Contains(h.Key))
+            .OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal);
+        foreach (var (name, values) in fields)
+        {
+            answer.Append(name.ToLowerInvariant()).Append(": ").Append(string.Join(" | ", values)).Append('\n');
+        }
+        answer.Append('\n').Append(OriginFieldsSorted(await response.Content.ReadAsStringAsync()));
+        return answer.ToString();
+    }
+
+    // The origin's echo lists the fields it received; the order between fields of different
+    // names is not kept by ASP.NET Core's header collections (docs/haproxy-compat.md), so they are
+    // compared by name. The values of one name stay in order.
+    private static string OriginFieldsSorted(string body)
+    {
+        string[] lines = body.Split('\n');
+        if (lines.Length < 2 || lines[1] != "x-backend: origin")
+        {
+            return body;
+        }
+        return string.Join('\n', lines[..2].Concat(lines[2..].Where(l => l.Length > 0).Order(StringComparer.Ordinal))) + "\n";
+    }
+
+    private string HaproxyConfig()
+    {
+        var config = new StringBuilder($"""
+            global
+              lua-load {Path.Combine(Directory, "parity.lua")}
+              tune.lua.session-timeout 300ms
+              tune.lua.service-timeout 300ms
+            defaults
+              mode http
+              timeout client 5s
+              timeout server 5s
+              timeout connect 5s
+            backend origin
+              server s1 127.0.0.1:{_origin.Port}
+
+            """);
+        foreach (var @case in HaproxyParityCases.All)
+        {
+            config.Append($"frontend {FrontendName(@case)}\n  bind 127.0.0.1:{_ports[@case.Name].HaproxyPort}\n");
+            foreach (string line in @case.Lines)
+            {
+                config.Append("  ").Append(line.Replace("$DIR", Directory, StringComparison.Ordinal)).Append('\n');
+            }
+            config.Append("  default_backend origin\n");
+        }
+        return config.ToString();
+    }
+
+    private string ActorProxyConfig()
+    {
+        var config = new StringBuilder($$"""
+            actorproxy {
+              global { threads = 2, lua-load = [ "parity.lua" ], tune.lua { session-timeout = 300ms, service-timeout = 300ms } }
+              backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
+
+            """);
+        foreach (var @case in HaproxyParityCases.All)
+        {
+            config.Append($"  frontends.{FrontendName(@case)} {{\n    bind = \"127.0.0.1:{_ports[@case.Name].ActorProxyPort}\"\n");
+            foreach (var group in @case.Lines.Select(Split).GroupBy(l => l.Directive))
+            {
+                string key = group.Key == "use_backend" ? "use-backend" : group.Key;
+                config.Append($"    {key} = [ {string.Join(", ", group.Select(l => Quote(l.Text)))} ]\n");
+            }
+            config.Append("    default-backend = origin\n  }\n");
+        }
+        return config.Append("}\n").ToString();
+    }
+
+    private static string FrontendName(ParityCase @case) => "fe" + HaproxyParityCases.All.IndexOf(@case);
+
+    private (string Directive, string Text) Split(string line)
+    {
+        int space = line.IndexOf(' ', StringComparison.Ordinal);
+        return (line[..space], line[(space + 1)..].Replace("$DIR", Directory, StringComparison.Ordinal));
+    }
+
+    // A HOCON string holding exactly the text.
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static async Task WaitForListenerAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new InvalidOperationException($"haproxy does not listen on port {port}", e);
+            }
+        }
+    }
+}

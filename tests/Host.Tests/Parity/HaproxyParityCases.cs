@@ -1,0 +1,198 @@
+namespace ActorProxy.Host.Tests.Parity;
+
+/// <summary>The behaviours checked against HAProxy 2.6, by area of configuration.txt.</summary>
+public static class HaproxyParityCases
+{
+    private static readonly (string, string)[] List = [("x-list", "a, b, c")];
+
+    /// <summary>Files the cases read (<c>$DIR</c> is the configuration folder): the Lua file and pattern files.</summary>
+    public static readonly (string Name, string Text)[] Files =
+    [
+        ("parity.lua", """
+            core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
+            core.register_action("spin", { "http-req" }, function(txn) while true do end end)
+            core.register_fetches("fails", function(txn) error("fetch broke") end)
+            core.register_service("broken", "http", function(applet) error("service broke") end)
+            core.register_service("slow", "http", function(applet) while true do end end)
+            core.register_service("hello", "http", function(applet)
+              local body = "hello " .. applet.path .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-type", "text/plain")
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
+            """),
+        ("blocked.lst", "# paths no one may fetch\n/blocked\n\n  /also-blocked  \n"),
+    ];
+
+    /// <summary>Every case.</summary>
+    public static readonly List<ParityCase> All =
+    [
+        // Lua faults (doc/lua-api: an action or fetch that fails is logged, a service answers 500)
+        new("lua action that raises goes on", ["http-request lua.fail"]),
+        new("lua action past its timeout goes on", ["http-request lua.spin"]),
+        new("lua fetch that raises is empty", ["http-request set-header x-fetch %[lua.fails]"]),
+        new("lua service that raises answers 500", ["http-request use-service lua.broken"]),
+        new("lua service past its timeout answers 500", ["http-request use-service lua.slow"]),
+
+        // 7.1.6 IP addresses
+        new("src in a network is allowed", ["http-request deny unless { src 127.0.0.0/8 }"]),
+        new("src outside a network", ["http-request deny if { src 10.0.0.0/8 }"]),
+        new("src equal to an address", ["http-request deny if { src 127.0.0.1 }"]),
+        new("src with a dotted mask", ["http-request deny if { src 127.0.0.0/255.0.0.0 }"]),
+        new("src against an abbreviated address", ["http-request deny if { src 127.1 }"]),
+        new("src against an IPv6-mapped pattern", ["http-request deny if { src ::ffff:127.0.0.1 }"]),
+        new("src against an IPv6 network", ["http-request deny if { src 2001:db8::/32 }"]),
+        new("predefined LOCALHOST", ["http-request deny if LOCALHOST"]),
+        new("hdr_ip against a network", ["http-request deny if { req.hdr_ip(x-ip) 192.168.0.0/16 }"], Headers: [("x-ip", "192.168.4.5")]),
+        new("hdr_ip with a port", ["http-request deny if { hdr_ip(x-ip) 10.0.0.0/8 }"], Headers: [("x-ip", "10.1.1.1:8080")]),
+        new("string sample matched as ip", ["http-request deny if { req.hdr(x-ip) -m ip 10.0.0.0/8 }"], Headers: [("x-ip", "10.9.9.9")]),
+
+        // 7.1.2 integers
+        new("int ge, above", ["http-request deny if { req.hdr(x-n) -m int ge 10 }"], Headers: [("x-n", "12")]),
+        new("int ge, below", ["http-request deny if { req.hdr(x-n) -m int ge 10 }"], Headers: [("x-n", "9")]),
+        new("int range", ["http-request deny if { req.hdr_val(x-n) 400:499 }"], Headers: [("x-n", "404")]),
+        new("int range with a dash", ["http-request deny if { req.hdr_val(x-n) 400-499 }"], Headers: [("x-n", "500")]),
+        new("int open range", ["http-request deny if { req.hdr_val(x-n) :99 }"], Headers: [("x-n", "7")]),
+        new("int lt is strict", ["http-request deny if { req.hdr_val(x-n) lt 5 }"], Headers: [("x-n", "5")]),
+        new("int of leading digits", ["http-request deny if { req.hdr(x-n) -m int 12 }"], Headers: [("x-n", "12abc")]),
+        new("hdr_cnt counts values", ["http-request deny if { hdr_cnt(x-list) gt 2 }"], Headers: List),
+        new("fhdr_cnt counts lines", ["http-request deny if { req.fhdr_cnt(x-list) eq 1 }"], Headers: List),
+        new("path_len", ["http-request deny if { path_len gt 10 }"], "/abcdefghijk"),
+        new("-m len", ["http-request deny if { path -m len 2 }"], "/a"),
+        new("-m bool on an int", ["http-request deny if { req.hdr_val(x-n) -m bool }"], Headers: [("x-n", "0")]),
+
+        // Header values (7.3.6: hdr splits at commas, fhdr takes lines)
+        new("hdr matches one value of a list", ["http-request deny if { hdr(x-list) b }"], Headers: List),
+        new("fhdr does not split", ["http-request deny if { req.fhdr(x-list) b }"], Headers: List),
+        new("fhdr matches the whole line", ["http-request deny if { req.fhdr(x-list) \"a, b, c\" }"], Headers: List),
+        new("hdr in a format is the last value", ["http-request set-header x-last %[hdr(x-list)]"], Headers: List),
+        new("hdr occurrence from the start", ["http-request set-header x-first %[hdr(x-list,1)]"], Headers: List),
+        new("hdr occurrence from the end", ["http-request set-header x-second %[hdr(x-list,-2)]"], Headers: List),
+        new("fhdr in a format is the whole line", ["http-request set-header x-line %[req.fhdr(x-list)]"], Headers: List),
+        new("hdr -m found", ["http-request deny if { hdr(x-a) -m found }"], Headers: [("x-a", "1")]),
+        new("hdr -m found, absent", ["http-request deny if { hdr(x-missing) -m found }"]),
+
+        // 7.1.3 strings
+        new("path_beg", ["http-request deny if { path_beg /adm }"], "/admin"),
+        new("path_end", ["http-request deny if { path_end .php }"], "/x.php"),
+        new("path_sub", ["http-request deny if { path_sub min }"], "/admin/x"),
+        new("path_reg with an escape", ["http-request deny if { path_reg ^/v[0-9]+\\.json$ }"], "/v2.json"),
+        new("path_reg escape is kept", ["http-request deny if { path_reg ^/v2\\.json$ }"], "/v2xjson"),
+        new("path_dir", ["http-request deny if { path_dir api }"], "/v1/api/x"),
+        new("path_dir with slashes in the pattern", ["http-request deny if { path_dir /api/ }"], "/v1/api"),
+        new("hdr_dom", ["http-request deny if { hdr_dom(host) example }"], Headers: [("x-a", "1")]),
+        new("hdr_beg -i", ["http-request deny if { hdr_beg(x-a) -i FOO }"], Headers: [("x-a", "foobar")]),
+        new("converter after an ACL keyword drops its method", ["http-request deny if { hdr_beg(x-a),lower foo }"], Headers: [("x-a", "FOObar")]),
+        new("-- before a pattern", ["http-request deny if { hdr(x-a) -- -i }"], Headers: [("x-a", "-i")]),
+        new("-m bin", ["http-request deny if { path -m bin 2F61 }"], "/a"),
+        new("patterns from a file", ["http-request deny if { path -f $DIR/blocked.lst }"], "/also-blocked"),
+        new("url_param", ["http-request deny if { url_param(id) 42 }"], "/p?x=1&id=42"),
+        new("urlp as an int", ["http-request deny if { urlp(id) -m int gt 40 }"], "/p?id=41"),
+        new("cookie", ["http-request deny if { cook(session) abc }"], Headers: [("cookie", "a=1; session=abc")]),
+        new("cookie count", ["http-request deny if { req.cook_cnt(a) eq 2 }"], Headers: [("cookie", "a=1; b=2; a=3")]),
+        new("base", ["http-request deny if { base parity.test/x }"], "/x?q=1"),
+        new("method", ["http-request deny if { method POST }"], Method: "POST"),
+
+        // 7.2 conditions, 7.4 predefined ACLs
+        new("named ACL lines are ORed", ["acl blocked path_beg /x", "acl blocked path_beg /y", "http-request deny if blocked"], "/y1"),
+        new("named ACLs ANDed", ["acl a path_beg /x", "acl b hdr(x-a) 1", "http-request deny if a b"], "/x", [("x-a", "2")]),
+        new("named ACLs ORed", ["acl a path_beg /x", "acl b hdr(x-a) 1", "http-request deny if a || b"], "/z", [("x-a", "1")]),
+        new("named ACL negated", ["acl a path_beg /x", "http-request deny if !a"], "/z"),
+        new("anonymous ACLs with or", ["http-request deny if { path /a } or { path /b }"], "/b"),
+        new("METH_POST", ["http-request deny if METH_POST"], Method: "POST"),
+        new("METH_GET takes HEAD", ["http-request deny if METH_GET"], Method: "HEAD"),
+        new("HTTP_1.1", ["http-request deny if HTTP_1.1"]),
+        new("not HTTP_1.0", ["http-request deny if !HTTP_1.0"]),
+        new("HTTP_URL_SLASH", ["http-request deny if HTTP_URL_SLASH"]),
+        new("TRUE and FALSE", ["http-request deny if TRUE FALSE"]),
+        new("HTTP_CONTENT", ["http-request deny if HTTP_CONTENT"]),
+        new("variable matched with -m", ["http-request set-var(txn.x) str(yes)", "http-request deny if { var(txn.x) -m str yes }"]),
+
+        // 4.2 http-request actions
+        new("allow stops the rules", ["http-request allow if { path /ok }", "http-request deny"], "/ok"),
+        new("deny with deny_status", ["http-request deny deny_status 429"]),
+        new("deny with a body and a header", ["http-request deny status 400 content-type text/plain string nope hdr x-why test"]),
+        new("return with lf-string and hdr", ["http-request return status 200 content-type text/plain lf-string \"hello %[path]\" hdr x-a b"], "/w"),
+        new("return without a payload", ["http-request return status 204"]),
+        new("redirect location with a code", ["http-request redirect location /new code 301"]),
+        new("redirect prefix keeps the query", ["http-request redirect prefix https://example.com"], "/a?b=1"),
+        new("redirect prefix drop-query", ["http-request redirect prefix https://example.com drop-query"], "/a?b=1"),
+        new("redirect scheme", ["http-request redirect scheme https"], "/a?b=1"),
+        new("redirect prefix / append-slash", ["http-request redirect prefix / drop-query append-slash code 308"], "/dir?x"),
+        new("redirect set-cookie", ["http-request redirect location /x set-cookie SEEN=1"]),
+        new("redirect clear-cookie", ["http-request redirect location /x code 303 clear-cookie SEEN="]),
+        new("replace-header with back-references", ["http-request replace-header x-a (.*)-(.*) \\2-\\1"], Headers: [("x-a", "foo-bar")]),
+        new("replace-header replaces the whole value", ["http-request replace-header x-a b Z"], Headers: [("x-a", "abc")]),
+        new("replace-value", ["http-request replace-value x-list ^b$ B"], Headers: List),
+        new("set-uri", ["http-request set-uri /new?x=1"], "/old"),
+        new("replace-path", ["http-request replace-path ^/old/(.*) /new/\\1"], "/old/a?q=2"),
+        new("replace-uri", ["http-request replace-uri ^/(.*) /u/\\1"], "/a?q=2"),
+        new("set-path and set-query", ["http-request set-path /p", "http-request set-query a=%[path]"], "/x"),
+        new("set-method", ["http-request set-method DELETE"]),
+        new("set-var-fmt", ["http-request set-var-fmt(txn.x) a-%[path]", "http-request set-header x-v %[var(txn.x)]"], "/q"),
+        new("set-var of a missing sample keeps the value", ["http-request set-var(txn.x) str(kept)", "http-request set-var(txn.x) hdr(x-missing)", "http-request set-header x-v %[var(txn.x)]"]),
+        new("unset-var", ["http-request set-var(txn.x) str(gone)", "http-request unset-var(txn.x)", "http-request set-header x-v %[var(txn.x)]"]),
+        new("del-header -m beg", ["http-request del-header x-drop -m beg"], Headers: [("x-drop-me", "1"), ("x-drop-you", "2"), ("x-keep", "3")]),
+        new("del-header -m reg", ["http-request del-header ^x-[ab]$ -m reg"], Headers: [("x-a", "1"), ("x-b", "2"), ("x-c", "3")]),
+        new("del-header without case", ["http-request del-header X-A"], Headers: [("x-a", "1")]),
+        new("add-header after set-header", ["http-request set-header x-a one", "http-request add-header x-b two", "http-request set-header x-a three"]),
+
+        // http-response actions
+        new("response deny is 502", ["http-response deny"]),
+        new("response deny with a status", ["http-response deny deny_status 503"]),
+        new("response return", ["http-response return status 200 content-type text/plain string replaced"]),
+        new("response set-status with a reason", ["http-response set-status 418 reason \"I'm a coffeepot\""]),
+        new("response set-status without a reason", ["http-response set-status 299"]),
+        new("response set-status of a known status", ["http-response set-status 502"]),
+        new("return with HAProxy's reason", ["http-request return status 413"]),
+        new("response replace-header", ["http-response replace-header content-type text/(.*) application/\\1"]),
+        new("response del-header", ["http-response del-header content-type"]),
+        new("response allow stops the rules", ["http-response allow", "http-response set-header x-after yes"]),
+        new("response redirect", ["http-response redirect location /moved if { status 200 }"]),
+        new("response rules run on a service's answer", ["http-request use-service lua.hello", "http-response set-header x-seen %[status]"], "/svc"),
+        new("response rules do not run on return", ["http-request return status 200 content-type text/plain string r", "http-response set-header x-seen yes"]),
+        new("response rules do not run on deny", ["http-request deny", "http-response set-header x-seen yes"]),
+        new("response set-var and its use", ["http-response set-var(txn.s) status", "http-response set-header x-s %[var(txn.s)]"]),
+        new("response fetch of a response header", ["http-response set-header x-ct %[res.hdr(content-type)]"]),
+
+        // 7.3.1 converters
+        new("field", ["http-request set-header x-v %[path,field(2,/)]"], "/a/b/c"),
+        new("field from the end with a count", ["http-request set-header x-v %[path,field(-2,/,2)]"], "/a/b/c"),
+        new("word", ["http-request set-header x-v %[path,word(2,/)]"], "//a//b"),
+        new("regsub global", ["http-request set-header x-v %[hdr(x-a),regsub(a,b,g)]"], Headers: [("x-a", "banana")]),
+        new("regsub first only", ["http-request set-header x-v %[hdr(x-a),regsub(a,b)]"], Headers: [("x-a", "banana")]),
+        new("url_dec", ["http-request set-header x-v %[hdr(x-a),url_dec]"], Headers: [("x-a", "%41b+c")]),
+        new("url_dec in a form", ["http-request set-header x-v %[hdr(x-a),url_dec(1)]"], Headers: [("x-a", "%41b+c")]),
+        new("url_enc", ["http-request set-header x-v %[hdr(x-a),url_enc]"], Headers: [("x-a", "a b&c=d")]),
+        new("hex", ["http-request set-header x-v %[str(hello),hex]"]),
+        new("sha1", ["http-request set-header x-v %[str(hello),sha1,hex]"]),
+        new("sha2", ["http-request set-header x-v %[str(hello),sha2(512),hex]"]),
+        new("hmac", ["http-request set-header x-v %[str(hello),hmac(sha256,a2V5),hex]"]),
+        new("base64 and b64dec", ["http-request set-header x-v %[str(hello),base64]", "http-request set-header x-w %[str(aGVsbG8=),b64dec]"]),
+        new("ub64enc and ub64dec", ["http-request set-header x-v %[str(h?llo>),ub64enc]", "http-request set-header x-w %[str(aD9sbG8-),ub64dec]"]),
+        new("crc32", ["http-request set-header x-v %[str(hello),crc32]", "http-request set-header x-w %[str(hello),crc32(0)]"]),
+        new("json", ["http-request set-header x-v %[hdr(x-a),json]"], Headers: [("x-a", "a\"b/c\\d")]),
+        new("arithmetic", ["http-request set-header x-v %[str(7),add(3),mul(2),sub(1),div(2),mod(4)]"]),
+        new("arithmetic with a variable", ["http-request set-var(txn.n) int(5)", "http-request set-header x-v %[int(2),add(txn.n)]"]),
+        new("bitwise and boolean", ["http-request set-header x-v %[int(6),and(3),or(8),xor(1)]", "http-request set-header x-w %[int(5),odd]%[int(5),even]%[int(0),not]%[int(3),bool]%[int(4),neg]"]),
+        new("div by zero", ["http-request set-header x-v %[int(7),div(0)]"]),
+        new("ipmask", ["http-request set-header x-v %[src,ipmask(8)]", "http-request set-header x-w %[src,ipmask(255.255.0.0)]"]),
+        new("bytes", ["http-request set-header x-v %[str(hello),bytes(1,3)]"]),
+        new("ltrim and rtrim", ["http-request set-header x-v %[hdr(x-a),ltrim(x),rtrim(y)]"], Headers: [("x-a", "xxaby")]),
+        new("concat with a variable", ["http-request set-var(txn.v) str(mid)", "http-request set-header x-v %[str(a),concat(<,txn.v,>)]"]),
+        new("strcmp", ["http-request set-var(txn.v) str(abc)", "http-request deny if { str(abc),strcmp(txn.v) eq 0 }"]),
+        new("lower and upper", ["http-request set-header x-v %[hdr(x-a),lower]%[hdr(x-a),upper]"], Headers: [("x-a", "MiXed")]),
+        new("length", ["http-request set-header x-v %[hdr(x-a),length]"], Headers: [("x-a", "four")]),
+
+        // 7.3.2 internal fetches
+        new("str int bool", ["http-request set-header x-v %[str(a)]%[int(-3)]%[bool(1)]"]),
+        new("always_true and always_false", ["http-request deny if { always_true } !{ always_false }"]),
+        new("fe_name", ["http-request set-header x-v %[fe_name]"]),
+        new("be_name in a response", ["http-response set-header x-v %[be_name]"]),
+        new("req.ver", ["http-request set-header x-v %[req.ver]"]),
+        new("url, path, query and pathq", ["http-request set-header x-v %[url]|%[path]|%[query]|%[pathq]"], "/p/q?x=1&y"),
+        new("env", ["http-request set-header x-v %[env(HOME)]"]),
+    ];
+}

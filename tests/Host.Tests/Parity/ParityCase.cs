@@ -1,0 +1,17 @@
+namespace ActorProxy.Host.Tests.Parity;
+
+/// <summary>
+/// One behaviour checked against HAProxy 2.6: the lines of a frontend, exactly as in an HAProxy
+/// file (<c>acl …</c>, <c>http-request …</c>, <c>http-response …</c>, <c>use_backend …</c>), and
+/// the request sent to it. Each case gets a frontend of its own in both proxies.
+/// </summary>
+/// <param name="Name">What is checked, as the test's name shows it.</param>
+/// <param name="Lines">The frontend's lines.</param>
+/// <param name="Path">The request's path and query.</param>
+/// <param name="Headers">Header fields sent beside <c>Host: parity.test</c>.</param>
+/// <param name="Method">The request's method.</param>
+public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET")
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
