@@ -62,7 +62,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         {
             try
             {
-                WhenOver(LuaActions.RunAction(message.Name, message.Session, message.Arguments), () => message.Completion.TrySetResult());
+                WhenOver(LuaActions.RunAction(LuaFunctionKind.TcpRequestAction, message.Name, message.Session, message.Arguments), () => message.Completion.TrySetResult());
             }
             catch (Exception e)
             {
@@ -200,8 +200,8 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
 
         switch (call.Kind)
         {
-            case LuaFunctionKind.Action:
-                WhenOver(http.RunAction(call.Name, exchange, call.Arguments), () => Answer(null));
+            case var kind when kind.IsAction():
+                WhenOver(http.RunAction(kind, call.Name, exchange, call.Arguments), () => Answer(null));
                 break;
             case LuaFunctionKind.Service:
                 WhenOver(http.RunService(call.Name, exchange), () => Answer(null));

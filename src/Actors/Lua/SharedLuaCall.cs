@@ -26,6 +26,11 @@ internal sealed class SharedLuaCall(LuaFunctionKind kind, HttpExchange exchange,
         {
             exchange.Reply = result?.Reply?.ToReply() ?? HttpReply.ErrorPage(500);
         }
+        else if (result?.Reply is { } reply)
+        {
+            // txn:done(reply) in a shared-state action.
+            exchange.Reply = reply.ToReply();
+        }
         return true;
     }
 }

@@ -21,10 +21,10 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared,
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
-    public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
-        local.IsHere(LuaFunctionKind.Action, name)
-            ? local.RunAction(name, exchange, arguments)
-            : StartShared(LuaFunctionKind.Action, name, exchange, arguments, tune.SessionTimeout);
+    public IWaitingCall? RunAction(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
+        local.IsHere(kind, name)
+            ? local.RunAction(kind, name, exchange, arguments)
+            : StartShared(kind, name, exchange, arguments, tune.SessionTimeout);
 
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
         local.IsHere(LuaFunctionKind.SampleFetch, name)

@@ -72,6 +72,11 @@ internal sealed class FrontendPipeline
             await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
             await RunRulesAsync(http, exchange, worker, response: false);
 
+            if (exchange.CloseWithoutReply)
+            {
+                CloseUnanswered(context);
+                return;
+            }
             if (exchange.Reply is { } reply)
             {
                 if (exchange.AnsweredByService && http.HasResponseRules)
@@ -148,6 +153,12 @@ internal sealed class FrontendPipeline
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
         await RunRulesAsync(transaction.Frontend, exchange, transaction.Worker, response: true);
+        if (exchange.CloseWithoutReply)
+        {
+            transform.SuppressResponseBody = true;
+            CloseUnanswered(transform.HttpContext);
+            return;
+        }
         if (exchange.Reply is { } reply)
         {
             // http-response deny, return or redirect: the server's answer is replaced.
@@ -203,6 +214,21 @@ internal sealed class FrontendPipeline
             ? new RunHttpResponse(frontend.Settings, exchange, rulesOver)
             : new RunHttpRequest(frontend.Settings, exchange, rulesOver));
         return rulesOver.Task;
+    }
+
+    // txn:done() with no reply: HAProxy closes the client's connection unanswered, with a FIN
+    // (an abort alone would reset it).
+    private static void CloseUnanswered(HttpContext context)
+    {
+        try
+        {
+            context.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The client is gone already.
+        }
+        context.Abort();
     }
 
     private static bool IsRefused(IForwarderErrorFeature error) =>

@@ -52,6 +52,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 worker.Tell(new RunTcpAction(rule.Service!, rule.Arguments, session, done));
                 await done.Task;
+                // The action's return value (act.*), as HAProxy's tcp-request content rules take it.
+                if (session.Verdict is ActionVerdict.Deny or ActionVerdict.Abort or ActionVerdict.Error or ActionVerdict.Invalid)
+                {
+                    return;
+                }
+                if (session.Verdict is ActionVerdict.Stop or ActionVerdict.Done)
+                {
+                    break;
+                }
                 continue;
             }
             switch (rule.Action)

@@ -1,3 +1,4 @@
+using ActorProxy.Runtime.Lua;
 namespace ActorProxy.Runtime.Config;
 
 /// <summary>
@@ -29,7 +30,7 @@ public static class ConfigValidator
 
     private static string RegisterFunction(Lua.LuaFunctionKind kind) => kind switch
     {
-        Lua.LuaFunctionKind.Action => "action",
+        _ when kind.IsAction() => "action",
         Lua.LuaFunctionKind.SampleFetch => "fetches",
         Lua.LuaFunctionKind.Converter => "converters",
         Lua.LuaFunctionKind.Service => "service",

@@ -42,7 +42,7 @@ public sealed record FrontendSettings
             .Concat(HttpResponse.SelectMany(rule => rule.LuaFunctions().Select(f => ("http-response", rule.Text, f.Kind, f.Name))))
             .Concat(UseBackend.SelectMany(use => (use.Condition?.LuaFunctions() ?? []).Select(f => ("use-backend", use.Backend, f.Kind, f.Name))))
             .Concat(TcpRequest.Where(rule => rule.Service is not null).Select(rule => ("tcp-request", rule.Text,
-                rule.Action == TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.Action : Lua.LuaFunctionKind.Service, rule.Service!)));
+                rule.Action == TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.TcpRequestAction : Lua.LuaFunctionKind.Service, rule.Service!)));
 
     /// <summary>True when the frontend calls any <c>lua.*</c> function: only then must a
     /// transaction's rules run on its connection's worker.</summary>

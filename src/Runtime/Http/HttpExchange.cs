@@ -43,6 +43,8 @@ public sealed class HttpExchange
         Backend = null;
         Reply = null;
         AnsweredByService = false;
+        Verdict = Rules.ActionVerdict.Continue;
+        CloseWithoutReply = false;
         Suspension = null;
         HoldsPrivateValue = false;
     }
@@ -113,6 +115,13 @@ public sealed class HttpExchange
     /// rules then run on it, as HAProxy runs them on an applet's response (not on <c>return</c>,
     /// <c>deny</c> or <c>redirect</c>).</summary>
     public bool AnsweredByService { get; set; }
+
+    /// <summary>What the last Lua action that ended asked for with its return value (or <c>txn:done</c>).</summary>
+    public Rules.ActionVerdict Verdict { get; set; }
+
+    /// <summary>True when <c>txn:done()</c> ended the transaction with no reply: the client's
+    /// connection is closed without an answer, as HAProxy closes it.</summary>
+    public bool CloseWithoutReply { get; set; }
 
     /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
     public Rules.IWaitingCall? Suspension { get; set; }

@@ -18,19 +18,26 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="ResponseHeaders">The response header fields, in order.</param>
 /// <param name="Variables">The transaction's variables.</param>
 /// <param name="RequestBody">The request body a service may read.</param>
+/// <param name="Connection">Where the connection came in: local address and port, worker thread, URI prefix.</param>
+/// <param name="Reason">The response's reason phrase, when one was set.</param>
+/// <param name="Verdict">What the last action asked for (<see cref="Rules.ActionVerdict"/>).</param>
+/// <param name="CloseWithoutReply">True when <c>txn:done()</c> closed the transaction with no reply.</param>
 public sealed record HttpExchangeSnapshot(
     long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
-    IReadOnlyDictionary<string, object> Variables, byte[] RequestBody)
+    IReadOnlyDictionary<string, object> Variables, byte[] RequestBody,
+    HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply)
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
         exchange.Id, exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
         exchange.ClientAddress, exchange.ClientPort,
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
-        new Dictionary<string, object>(exchange.Variables), exchange.RequestBody);
+        new Dictionary<string, object>(exchange.Variables), exchange.RequestBody,
+        new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix),
+        exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply);
 
     /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
     public HttpExchange ToExchange()
@@ -42,6 +49,10 @@ public sealed record HttpExchangeSnapshot(
             ClientPort = ClientPort,
             RequestBody = RequestBody,
             Status = Status,
+            LocalAddress = Connection.LocalAddress,
+            LocalPort = Connection.LocalPort,
+            Thread = Connection.Thread,
+            UrlPrefix = Connection.UrlPrefix,
         };
         ApplyTo(exchange);
         return exchange;
@@ -54,6 +65,9 @@ public sealed record HttpExchangeSnapshot(
         exchange.Path = Path;
         exchange.Query = Query;
         exchange.Status = Status;
+        exchange.Reason = Reason;
+        exchange.Verdict = (Rules.ActionVerdict)Verdict;
+        exchange.CloseWithoutReply = CloseWithoutReply;
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
         exchange.Variables.Clear();
@@ -80,6 +94,13 @@ public sealed record HttpExchangeSnapshot(
         }
     }
 }
+
+/// <summary>Where a transaction's connection came in, as plain data.</summary>
+/// <param name="LocalAddress">The address the client connected to.</param>
+/// <param name="LocalPort">The port the client connected to.</param>
+/// <param name="Thread">The worker thread of the connection, from 0.</param>
+/// <param name="UrlPrefix">The scheme and authority of an absolute request URI, or empty.</param>
+public sealed record HttpConnectionSnapshot(string LocalAddress, int LocalPort, int Thread, string UrlPrefix);
 
 /// <summary>A service's response as plain data, to come back from the shared state.</summary>
 /// <param name="Status">The status.</param>

@@ -61,6 +61,11 @@ public sealed class HttpReply
         }
         var reply = new HttpReply(status) { Reason = page.Reason };
         reply.Headers.Set("cache-control", "no-cache");
+        if (status is 400 or 408)
+        {
+            // HAProxy closes the connection after these two.
+            reply.Headers.Set("connection", "close");
+        }
         reply.Headers.Set("content-type", "text/html");
         reply.Body.Write(System.Text.Encoding.UTF8.GetBytes($"<html><body><h1>{status} {page.Reason}</h1>\n{page.Message}\n</body></html>\n"));
         return reply;

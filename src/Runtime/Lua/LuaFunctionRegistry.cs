@@ -102,7 +102,7 @@ public sealed class LuaFunctionRegistry
     /// <summary>The kind as HAProxy's messages name it.</summary>
     internal static string Describe(LuaFunctionKind kind) => kind switch
     {
-        LuaFunctionKind.Action => "action",
+        _ when kind.IsAction() => "action",
         LuaFunctionKind.SampleFetch => "sample-fetch",
         LuaFunctionKind.Converter => "converter",
         LuaFunctionKind.Service => "service",

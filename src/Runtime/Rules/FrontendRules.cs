@@ -39,9 +39,12 @@ public sealed class FrontendRules
                 return false;
             }
             Exchange.Suspension = null;
-            if (_rules[_next] is UseServiceRule)
+            switch (_rules[_next] is LuaActionRule action ? action.Outcome(Exchange) : RuleOutcome.Stop)
             {
-                return true;
+                case RuleOutcome.Stop:
+                    return true;
+                case RuleOutcome.Allow:
+                    return Finish(lua);
             }
             _next++;
         }
@@ -61,6 +64,12 @@ public sealed class FrontendRules
                 break;
             }
         }
+        return Finish(lua);
+    }
+
+    // The rules are over: a request goes on with its backend.
+    private bool Finish(ILuaActions lua)
+    {
         if (!_response)
         {
             ChooseBackend(lua);

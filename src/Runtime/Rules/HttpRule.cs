@@ -66,18 +66,51 @@ public sealed class AllowRule : HttpRule
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua) => RuleOutcome.Allow;
 }
 
-/// <summary><c>lua.NAME [args…]</c></summary>
-public sealed class LuaActionRule(string name, IReadOnlyList<string> arguments) : HttpRule
+/// <summary><c>lua.NAME [args…]</c>: a Lua action, whose return value (<c>act.*</c>) decides
+/// what happens next, as HAProxy's <c>http_req_get_intercept_rule</c> and its response twin do.</summary>
+public sealed class LuaActionRule(bool response, string name, IReadOnlyList<string> arguments) : HttpRule
 {
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
-        exchange.Suspension = lua.RunAction(name, exchange, arguments);
-        return exchange.Suspension is null ? RuleOutcome.Continue : RuleOutcome.Suspended;
+        exchange.Verdict = ActionVerdict.Continue;
+        exchange.Suspension = lua.RunAction(Kind, name, exchange, arguments);
+        return exchange.Suspension is null ? Outcome(exchange) : RuleOutcome.Suspended;
     }
 
+    /// <summary>What the rules do once the action is over, from <see cref="HttpExchange.Verdict"/>.</summary>
+    public RuleOutcome Outcome(HttpExchange exchange)
+    {
+        switch (exchange.Verdict)
+        {
+            case ActionVerdict.Stop:
+                return RuleOutcome.Allow;
+            case ActionVerdict.Done:
+                return exchange.Reply is not null || exchange.CloseWithoutReply ? RuleOutcome.Stop : RuleOutcome.Allow;
+            case ActionVerdict.Error:
+                exchange.Reply = HttpReply.ErrorPage(500);
+                return RuleOutcome.Stop;
+            case ActionVerdict.Deny:
+                // A response keeps its own status, whose page HAProxy sends (500 when there is none).
+                exchange.Reply = HttpReply.ErrorPage(!response ? 403 : HttpReply.HasErrorPage(exchange.Status) ? exchange.Status : 500);
+                return RuleOutcome.Stop;
+            case ActionVerdict.Abort when !response:
+                exchange.Reply = HttpReply.ErrorPage(503);
+                return RuleOutcome.Stop;
+            case ActionVerdict.Abort:
+                return RuleOutcome.Allow;
+            case ActionVerdict.Invalid:
+                exchange.Reply = HttpReply.ErrorPage(response ? 502 : 400);
+                return RuleOutcome.Stop;
+            default:
+                return RuleOutcome.Continue;
+        }
+    }
+
+    private Lua.LuaFunctionKind Kind => response ? Lua.LuaFunctionKind.HttpResponseAction : Lua.LuaFunctionKind.HttpRequestAction;
+
     /// <inheritdoc/>
-    protected override IEnumerable<(Lua.LuaFunctionKind, string)> LuaCalls() => [(Lua.LuaFunctionKind.Action, name)];
+    protected override IEnumerable<(Lua.LuaFunctionKind, string)> LuaCalls() => [(Kind, name)];
 }
 
 /// <summary><c>use-service lua.NAME</c></summary>

@@ -56,7 +56,7 @@ public static class HttpRuleParser
         HttpRule rule = keyword switch
         {
             _ when keyword.StartsWith("lua.", StringComparison.Ordinal) && keyword.Length > 4 =>
-                new LuaActionRule(keyword[4..], a.Rest(0)) { Text = text },
+                new LuaActionRule(response, keyword[4..], a.Rest(0)) { Text = text },
             "allow" => a.NoMore(0, new AllowRule { Text = text }),
             "deny" => ParseReply(a, text, deny: true, response ? 502 : 403),
             "return" => ParseReply(a, text, deny: false, 200),

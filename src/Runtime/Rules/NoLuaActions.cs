@@ -17,7 +17,7 @@ public sealed class NoLuaActions : ILuaActions
     }
 
     /// <inheritdoc/>
-    public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments) => throw Unexpected(name);
+    public IWaitingCall? RunAction(Lua.LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments) => throw Unexpected(name);
 
     /// <inheritdoc/>
     public IWaitingCall? RunService(string name, HttpExchange exchange) => throw Unexpected(name);

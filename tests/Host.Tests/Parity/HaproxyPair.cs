@@ -91,7 +91,16 @@ public sealed class HaproxyPair : IAsyncLifetime
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        using var response = await _client.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.SendAsync(request);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded)
+        {
+            return "(connection closed with no answer)";
+        }
+        using var answered = response;
         var answer = new StringBuilder();
         answer.Append((int)response.StatusCode).Append(' ').Append(response.ReasonPhrase).Append('\n');
         var fields = response.Headers.Concat(response.Content.Headers)

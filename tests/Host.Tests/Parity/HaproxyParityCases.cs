@@ -22,6 +22,45 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send(body)
             end)
+            for _, n in ipairs({ "CONTINUE", "STOP", "ERROR", "DONE", "DENY", "ABORT", "INVALID" }) do
+              core.register_action("ret_" .. n:lower(), { "http-req", "http-res" }, function(txn) return act[n] end)
+            end
+            core.register_action("cors", { "http-req" }, function(txn) txn:set_var("txn.cors", "req") end)
+            core.register_action("cors", { "http-res" }, function(txn)
+              txn.http:res_set_header("x-cors", "res " .. (txn:get_var("txn.cors") or "?"))
+            end)
+            core.register_action("reply", { "http-req" }, function(txn)
+              local r = txn:reply({ status = 201, reason = "Made", headers = { ["x-r"] = { "1", "2" }, ["x-s"] = "s" }, body = "made" })
+              r:add_header("x-added", "yes")
+              txn:done(r)
+            end)
+            core.register_action("reply_built", { "http-req", "http-res" }, function(txn)
+              local r = txn:reply()
+              r:set_status(409, "Clash")
+              r:set_body("clash")
+              r:add_header("content-type", "text/plain")
+              r:add_header("x-gone", "1")
+              r:del_header("x-gone")
+              txn:done(r)
+            end)
+            core.register_action("done_plain", { "http-req" }, function(txn) txn:done() end)
+            core.register_action("swap", { "http-req" }, function(txn)
+              txn.http:req_rep_header("x-a", "(.*)-(.*)", "\\2-\\1")
+            end)
+            core.register_action("teapot", { "http-res" }, function(txn) txn.http:res_set_status(418, "I'm a coffeepot") end)
+            core.register_action("plain_status", { "http-res" }, function(txn) txn.http:res_set_status(299) end)
+            core.register_service("up", "http", function(applet)
+              applet:set_status(200, "UP")
+              applet:add_header("content-type", "text/plain")
+              applet:add_header("content-length", "2")
+              applet:start_response()
+              applet:send("up")
+            end)
+            core.register_service("odd", "http", function(applet)
+              applet:set_status(299)
+              applet:add_header("content-length", "0")
+              applet:start_response()
+            end)
             """),
         ("blocked.lst", "# paths no one may fetch\n/blocked\n\n  /also-blocked  \n"),
     ];
@@ -156,6 +195,30 @@ public static class HaproxyParityCases
         new("response rules do not run on deny", ["http-request deny", "http-response set-header x-seen yes"]),
         new("response set-var and its use", ["http-response set-var(txn.s) status", "http-response set-header x-s %[var(txn.s)]"]),
         new("response fetch of a response header", ["http-response set-header x-ct %[res.hdr(content-type)]"]),
+
+        // doc/lua-api: action return values (act.*), registrations, Reply, txn:done, reasons
+        new("act.CONTINUE", ["http-request lua.ret_continue", "http-request set-header x-after yes"]),
+        new("act.STOP stops the rules", ["http-request lua.ret_stop", "http-request set-header x-after yes"]),
+        new("act.DONE without a reply stops the rules", ["http-request lua.ret_done", "http-request set-header x-after yes"]),
+        new("act.ERROR is 500", ["http-request lua.ret_error"]),
+        new("act.DENY is 403", ["http-request lua.ret_deny"]),
+        new("act.ABORT on a request is 503", ["http-request lua.ret_abort"]),
+        new("act.INVALID is 400", ["http-request lua.ret_invalid"]),
+        new("response act.ERROR is 500", ["http-response lua.ret_error"]),
+        new("response act.DENY keeps the status's page", ["http-response lua.ret_deny"]),
+        new("response act.INVALID is 502", ["http-response lua.ret_invalid"]),
+        new("response act.ABORT stops the rules", ["http-response lua.ret_abort", "http-response set-header x-after yes"]),
+        new("response act.STOP stops the rules", ["http-response lua.ret_stop", "http-response set-header x-after yes"]),
+        new("one action name for http-req and http-res", ["http-request lua.cors", "http-response lua.cors"]),
+        new("txn:reply and txn:done", ["http-request lua.reply", "http-request set-header x-after yes"]),
+        new("Reply methods", ["http-request lua.reply_built"]),
+        new("txn:done in a response", ["http-response lua.reply_built"]),
+        new("req_rep_header with back-references", ["http-request lua.swap"], Headers: [("x-a", "foo-bar")]),
+        new("res_set_status with a reason", ["http-response lua.teapot"]),
+        new("res_set_status without a reason", ["http-response lua.plain_status"]),
+        new("applet set_status with a reason", ["http-request use-service lua.up"]),
+        new("applet set_status without a reason", ["http-request use-service lua.odd"]),
+        new("txn:done without a reply closes", ["http-request lua.done_plain"]),
 
         // 7.3.1 converters
         new("field", ["http-request set-header x-v %[path,field(2,/)]"], "/a/b/c"),

@@ -9,13 +9,13 @@ public class LuaFunctionRegistryTests
     {
         var registry = new LuaFunctionRegistry();
 
-        var first = registry.Register(LuaFunctionKind.Action, "tag", stateId: 1, reference: 11);
-        var second = registry.Register(LuaFunctionKind.Action, "tag", stateId: 2, reference: 22);
+        var first = registry.Register(LuaFunctionKind.HttpRequestAction, "tag", stateId: 1, reference: 11);
+        var second = registry.Register(LuaFunctionKind.HttpRequestAction, "tag", stateId: 2, reference: 22);
 
         Assert.Equal(LuaRegistrationOutcome.Added, first.Outcome);
         Assert.Equal(LuaRegistrationOutcome.AddedState, second.Outcome);
         Assert.Same(first.Function, second.Function);
-        var tag = registry.Find(LuaFunctionKind.Action, "tag")!;
+        var tag = registry.Find(LuaFunctionKind.HttpRequestAction, "tag")!;
         Assert.Equal(LuaRegisteredFunction.NoReference, tag.GetReference(0));
         Assert.Equal(11, tag.GetReference(1));
         Assert.Equal(22, tag.GetReference(2));
@@ -54,7 +54,7 @@ public class LuaFunctionRegistryTests
         registry.Register(LuaFunctionKind.Service, "hello", 0, 1);
         for (int thread = 1; thread <= 3; thread++)
         {
-            registry.Register(LuaFunctionKind.Action, "tag", thread, 10 + thread);
+            registry.Register(LuaFunctionKind.HttpRequestAction, "tag", thread, 10 + thread);
         }
 
         Assert.Empty(registry.CheckConsistency(threads: 3));
@@ -64,9 +64,9 @@ public class LuaFunctionRegistryTests
     public void CheckConsistency_SharedAndPerThread_NamesTheFunction()
     {
         var registry = new LuaFunctionRegistry();
-        registry.Register(LuaFunctionKind.Action, "x", 0, 1);
-        registry.Register(LuaFunctionKind.Action, "x", 1, 2);
-        registry.Register(LuaFunctionKind.Action, "x", 2, 3);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "x", 0, 1);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "x", 1, 2);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "x", 2, 3);
 
         var error = Assert.Single(registry.CheckConsistency(threads: 2));
 
@@ -93,9 +93,9 @@ public class LuaFunctionRegistryTests
     public void CheckConsistency_ReportsEveryViolation()
     {
         var registry = new LuaFunctionRegistry();
-        registry.Register(LuaFunctionKind.Action, "both", 0, 1);
-        registry.Register(LuaFunctionKind.Action, "both", 1, 2);
-        registry.Register(LuaFunctionKind.Action, "both", 2, 3);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "both", 0, 1);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "both", 1, 2);
+        registry.Register(LuaFunctionKind.HttpRequestAction, "both", 2, 3);
         registry.Register(LuaFunctionKind.Converter, "partial", 2, 4);
         registry.Register(LuaFunctionKind.Service, "fine", 0, 5);
         registry.Register(LuaFunctionKind.CliKeyword, "mixed", 0, 6);

@@ -166,7 +166,7 @@ public class HttpRuleTests
 
         public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) => $"[{input}]";
 
-        public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+        public IWaitingCall? RunAction(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments)
         {
             Calls.Add($"{name}({string.Join(',', arguments)})");
             return null;

@@ -54,6 +54,14 @@ function Concat:add(text) self[#self + 1] = tostring(text) end
 function Concat:dump() return table.concat(self) end
 function core.concat() return setmetatable({}, Concat) end
 
+-- What an action's return value asks for (HAProxy's ACT_RET_*).
+act = {
+  CONTINUE = 0, STOP = 1, YIELD = 2, ERROR = 3, DONE = 4, DENY = 5, ABORT = 6, INVALID = 7,
+}
+function act.wake_time(_)
+  error("act:wake_time() is not implemented by ActorProxy", 2)
+end
+
 -- Log levels, as syslog and HAProxy number them.
 core.emerg, core.alert, core.crit, core.err = 0, 1, 2, 3
 core.warning, core.notice, core.info, core.debug = 4, 5, 6, 7

@@ -58,10 +58,90 @@ function TXN:Info(msg) core.Info(msg) end
 function TXN:Warning(msg) core.Warning(msg) end
 function TXN:Alert(msg) core.Alert(msg) end
 
--- txn:done() ends the transaction at once: the runner sees the flag and stops the call.
+-- Reply: the answer an action builds with txn:reply() and gives to txn:done(), as a plain table
+-- { status, reason, headers = { name = { value, … } }, body } with HAProxy's methods.
+local Reply = {}
+Reply.__index = Reply
+local reason_of = internal.reason
+
+function Reply:set_status(status, reason)
+  status = math.tointeger(status) or error("bad argument #1 to 'set_status' (number expected)", 2)
+  if status < 100 or status > 599 then return false end
+  self.status = status
+  self.reason = reason ~= nil and tostring(reason) or reason_of(status)
+  return true
+end
+
+function Reply:add_header(name, value)
+  name, value = tostring(name), tostring(value)
+  local values = self.headers[name]
+  if values == nil then
+    values = {}
+    self.headers[name] = values
+  end
+  values[#values + 1] = value
+  return true
+end
+
+function Reply:del_header(name)
+  self.headers[tostring(name)] = nil
+  return true
+end
+
+function Reply:set_body(body)
+  self.body = tostring(body)
+  return true
+end
+
+-- txn:reply([t]): as hlua_txn_reply_new, the reason always follows the status (a reason given
+-- in t is not kept), header values may be a string or a list of strings.
+function TXN:reply(t)
+  local status, body, headers = 200, nil, {}
+  if type(t) == "table" then
+    if type(t.status) == "number" then status = math.tointeger(t.status) or status end
+    if type(t.body) == "string" then body = t.body end
+    if type(t.headers) == "table" then
+      for name, value in pairs(t.headers) do
+        if type(value) == "string" or type(value) == "number" then
+          headers[name] = { value }
+        elseif type(value) == "table" then
+          local values = {}
+          for _, v in pairs(value) do
+            if type(v) == "string" or type(v) == "number" then values[#values + 1] = v end
+          end
+          headers[name] = values
+        end
+      end
+    end
+  end
+  return setmetatable({ status = status, reason = reason_of(status), headers = headers, body = body }, Reply)
+end
+
+-- txn:done([reply]) ends the transaction at once, answered with the reply (its content-length
+-- worked out), or with its connection closed when there is none.
 local yield = coroutine.yield
-function TXN:done()
-  internal.done()
+function TXN:done(reply)
+  if type(reply) ~= "table" then
+    internal.done(false)
+  else
+    local fields = {}
+    if type(reply.headers) == "table" then
+      for name, values in pairs(reply.headers) do
+        if type(name) == "string" and type(values) == "table" and name:lower() ~= "content-length" then
+          for _, value in pairs(values) do
+            if type(value) == "string" or type(value) == "number" then
+              fields[#fields + 1] = name
+              fields[#fields + 1] = tostring(value)
+            end
+          end
+        end
+      end
+    end
+    local status = math.type(reply.status) == "integer" and reply.status or 200
+    local reason = type(reply.reason) == "string" and reply.reason or reason_of(status)
+    local body = type(reply.body) == "string" and reply.body or nil
+    internal.done(true, status, reason, body, table.unpack(fields))
+  end
   yield()
 end
 

@@ -13,7 +13,6 @@ public sealed class LuaCoreApi
 
     private const string Internal = "__actorproxy";
 
-    private static readonly HashSet<string> ActionEnvironments = ["tcp-req", "tcp-res", "http-req", "http-res", "http-after-res"];
 
     private readonly LuaState _state;
     private readonly LuaFunctionRegistry _registry;
@@ -144,20 +143,25 @@ public sealed class LuaCoreApi
             return refused;
         }
         string name = call.GetString(1);
+        var kinds = new List<LuaFunctionKind>();
         foreach (string environment in call.GetStringArray(2))
         {
-            if (!ActionEnvironments.Contains(environment))
+            if (LuaFunctionKinds.OfEnvironment(environment) is not { } kind)
             {
                 return call.Fail($"core.register_action: action '{name}': unknown environment '{environment}'; " +
                     "expected tcp-req, tcp-res, http-req, http-res or http-after-res");
             }
+            kinds.Add(kind);
         }
-        int function = call.RefFunction(3);
         if (!call.IsNoneOrNil(4) && call.GetInteger(4) < 0)
         {
             return call.Fail($"core.register_action: action '{name}': nb_args must not be negative");
         }
-        Record(call, LuaFunctionKind.Action, name, function);
+        // One reference per environment: each is its own registration, released on its own.
+        foreach (var kind in kinds)
+        {
+            Record(call, kind, name, call.RefFunction(3));
+        }
         return call.Return();
     }
 

@@ -66,6 +66,7 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "set_var", api.SetVariable);
         state.Expose(Internal, "set_loglevel", api.SetLogLevel);
         state.Expose(Internal, "done", api.Done);
+        state.Expose(Internal, "reason", call => call.Return(HttpReasons.Of((int)call.GetInteger(1))));
         state.Expose(Internal, "request", api.Request);
         state.Expose(Internal, "start_response", api.StartResponse);
         state.Expose(Internal, "send", api.Send);
@@ -106,19 +107,39 @@ public sealed class LuaHttpApi : ILuaActions
     public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
 
     /// <inheritdoc/>
-    public IWaitingCall? RunAction(string name, HttpExchange exchange, IReadOnlyList<string> arguments)
+    public IWaitingCall? RunAction(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments)
     {
-        var (error, _, suspended) = Call(_session, LuaFunctionKind.Action, name, _actionEntry, exchange, null, arguments);
+        var (error, result, suspended) = Call(_session, kind, name, _actionEntry, exchange, null, arguments);
         if (suspended is not null)
         {
             _session = _state.RentContext(_state.Tune.SessionTimeout);
             return suspended;
         }
+        EndAction(kind, name, exchange, error, result);
+        return null;
+    }
+
+    // An action is over: a failure is logged and the rules go on; otherwise its return value
+    // (HAProxy's act.*) is the verdict, unless txn:done() gave one already.
+    private void EndAction(LuaFunctionKind kind, string name, HttpExchange exchange, string? error, object? result)
+    {
         if (error is not null)
         {
-            Log(LuaFunctionKind.Action, name, error);
+            Log(kind, name, error);
+            return;
         }
-        return null;
+        if (exchange.Verdict == ActionVerdict.Done)
+        {
+            return;
+        }
+        long verdict = result is long n ? n : 0;
+        exchange.Verdict = verdict is >= 0 and <= (long)ActionVerdict.Invalid ? (ActionVerdict)verdict : ActionVerdict.Continue;
+        if (exchange.Verdict == ActionVerdict.Yield)
+        {
+            _state.Logger.LogWarning("Lua {Function} returned act.YIELD without waiting for anything: HAProxy 2.6 would stall the " +
+                "transaction until a timeout; ActorProxy goes on with the next rule.", _registry.Find(kind, name));
+            exchange.Verdict = ActionVerdict.Continue;
+        }
     }
 
     /// <inheritdoc/>
@@ -191,7 +212,7 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 context.PushArgument(argument);
             }
-            bool mayWait = kind is LuaFunctionKind.Action or LuaFunctionKind.Service;
+            bool mayWait = kind.IsAction() || kind == LuaFunctionKind.Service;
             var outcome = Drive(context, mayWait);
             if (WaitOf(context, outcome) is { } wait)
             {
@@ -232,9 +253,10 @@ public sealed class LuaHttpApi : ILuaActions
             {
                 call.Exchange.Reply = ServiceReply(call.Name, error);
             }
-            else if (error is not null)
+            else
             {
-                Log(call.Kind, call.Name, error);
+                EndAction(call.Kind, call.Name, call.Exchange, error,
+                    error is null && outcome == LuaExecResult.Ok && call.Context.ResultCount > 0 ? call.Context.GetSample(1) : null);
             }
             call.Dispose();
             return true;
@@ -501,10 +523,29 @@ public sealed class LuaHttpApi : ILuaActions
         return call.Return();
     }
 
+    // done(false): txn:done() with no reply, the connection is closed; done(true, status,
+    // reason, body, name, value, …): the reply HAProxy's hlua_txn_forward_reply makes of a Reply.
     private int Done(LuaCall call)
     {
-        Current(call);
+        var exchange = Current(call);
         _done = true;
+        exchange.Verdict = ActionVerdict.Done;
+        if (!call.GetBoolean(1))
+        {
+            exchange.CloseWithoutReply = true;
+            return call.Return();
+        }
+        int status = (int)call.GetInteger(2);
+        var reply = new HttpReply(status) { Reason = call.GetString(3) };
+        for (int i = 5; i + 1 <= call.ArgumentCount; i += 2)
+        {
+            reply.Headers.Add(call.GetString(i), call.GetString(i + 1));
+        }
+        if (!call.IsNoneOrNil(4))
+        {
+            reply.Body.Write(call.GetBytes(4));
+        }
+        exchange.Reply = reply;
         return call.Return();
     }
 

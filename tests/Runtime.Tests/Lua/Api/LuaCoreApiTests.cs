@@ -65,7 +65,7 @@ public class LuaCoreApiTests
             core.register_cli({ "show", "greeting" }, "show the greeting", function() end)
             """);
 
-        foreach (var (kind, name) in new[] { (LuaFunctionKind.Action, "tag"), (LuaFunctionKind.SampleFetch, "id"),
+        foreach (var (kind, name) in new[] { (LuaFunctionKind.HttpRequestAction, "tag"), (LuaFunctionKind.SampleFetch, "id"),
                      (LuaFunctionKind.Converter, "upper"), (LuaFunctionKind.Service, "hello"), (LuaFunctionKind.CliKeyword, "show greeting") })
         {
             var function = engine.Registry.Find(kind, name);

@@ -29,7 +29,7 @@ public sealed class LuaHttpApiTests : IDisposable
             """);
         var exchange = Request("/items", ("host", "example.org"), ("x-remove", "1"));
 
-        lua.Http.RunAction("tag", exchange, ["a"]);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "tag", exchange, ["a"]);
 
         Assert.Equal("example.org-a", exchange.RequestHeaders.GetLast("x-tag"));
         Assert.Null(exchange.RequestHeaders.GetLast("x-remove"));
@@ -70,7 +70,7 @@ public sealed class LuaHttpApiTests : IDisposable
         var lua = Load("core.register_action('boom', { 'http-req' }, function(txn) error('kaput') end)");
         var exchange = Request("/");
 
-        lua.Http.RunAction("boom", exchange, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "boom", exchange, []);
 
         Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Lua action 'lua.boom' (state 1): runtime error: test.lua:1: kaput"));
         Assert.Equal((1, 1), lua.Http.Counters);
@@ -133,7 +133,7 @@ public sealed class LuaHttpApiTests : IDisposable
             """);
         var exchange = Request("/");
 
-        lua.Http.RunAction("stop", exchange, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "stop", exchange, []);
 
         Assert.Equal("1", exchange.RequestHeaders.GetLast("x-before"));
         Assert.Null(exchange.RequestHeaders.GetLast("x-after"));
@@ -152,7 +152,7 @@ public sealed class LuaHttpApiTests : IDisposable
             """);
         var exchange = Request("/");
 
-        var waiting = lua.Http.RunAction("nap", exchange, []);
+        var waiting = lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "nap", exchange, []);
 
         Assert.NotNull(waiting);
         Assert.Equal(new LuaTaskStep(LuaTaskStepKind.ResumeAfter, TimeSpan.FromMilliseconds(50)), waiting.Wait);

@@ -25,12 +25,12 @@ public sealed class LuaMemoryFaultTests
         var exchange = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
         // Forced yields hand the action back between slices; its owner resumes it to its end.
-        var waiting = greedy.Http.RunAction("greedy", exchange, []);
+        var waiting = greedy.Http.RunAction(LuaFunctionKind.HttpRequestAction, "greedy", exchange, []);
         while (waiting is not null && !waiting.Resume())
         {
         }
         greedy.State.CollectGarbage();
-        greedy.Http.RunAction("modest", exchange, []);
+        greedy.Http.RunAction(LuaFunctionKind.HttpRequestAction, "modest", exchange, []);
 
         Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Lua action 'lua.greedy' (state 1): out of memory error"));
         Assert.Equal("yyyyyyyyyy", exchange.RequestHeaders.GetLast("x-ok"));

@@ -20,7 +20,7 @@ public sealed class LuaPreemptionTests : IDisposable
         var lua = _lua.Load("core.register_action('spin', { 'http-req' }, function(txn) while true do end end)");
         var exchange = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
-        var waiting = lua.Http.RunAction("spin", exchange, []);
+        var waiting = lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "spin", exchange, []);
         int slices = 1;
         while (waiting is not null)
         {

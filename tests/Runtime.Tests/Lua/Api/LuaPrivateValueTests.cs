@@ -20,9 +20,9 @@ public sealed class LuaPrivateValueTests : IDisposable
         var first = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
         var second = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
-        lua.Http.RunAction("count", first, []);
-        lua.Http.RunAction("count", first, []);
-        lua.Http.RunAction("count", second, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "count", first, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "count", first, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "count", second, []);
 
         Assert.Equal("2", first.RequestHeaders.GetLast("x-count"));
         Assert.Equal("1", second.RequestHeaders.GetLast("x-count"));
@@ -30,7 +30,7 @@ public sealed class LuaPrivateValueTests : IDisposable
 
         lua.Http.Release(first.Id);
         lua.Http.Release(second.Id);
-        lua.Http.RunAction("count", first, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "count", first, []);
 
         Assert.Equal("1", first.RequestHeaders.GetLast("x-count"));
         Assert.Equal(1, lua.Http.PrivateValues);
@@ -46,8 +46,8 @@ public sealed class LuaPrivateValueTests : IDisposable
         var keeping = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
         var reading = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
-        lua.Http.RunAction("keep", keeping, []);
-        lua.Http.RunAction("read", reading, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "keep", keeping, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "read", reading, []);
 
         Assert.True(keeping.HoldsPrivateValue);
         Assert.False(reading.HoldsPrivateValue);

@@ -24,7 +24,7 @@ public sealed class LuaVariablesTests : IDisposable
             """);
         var exchange = new HttpExchange("fe", "GET", "/", null, "HTTP/1.1");
 
-        lua.Http.RunAction("vars", exchange, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "vars", exchange, []);
 
         Assert.Equal("true,false,false,true,true", exchange.Variables["txn.results"]);
         Assert.Equal("4", exchange.Variables["txn.a"]);
