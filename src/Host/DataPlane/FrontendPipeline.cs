@@ -22,6 +22,7 @@ namespace ActorProxy.Host.DataPlane;
 internal sealed class FrontendPipeline
 {
     private static readonly object ExchangeKey = new();
+    private static readonly object SessionVariablesKey = new();
 
     private readonly Dictionary<int, HttpFrontend> _byPort;
     private readonly IReadOnlyList<IActorRef> _workers;
@@ -70,6 +71,7 @@ internal sealed class FrontendPipeline
         try
         {
             await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
+            exchange.Variables.UseSession(SessionVariables(context));
             await RunRulesAsync(http, exchange, worker, response: false);
 
             if (exchange.CloseWithoutReply)
@@ -182,6 +184,19 @@ internal sealed class FrontendPipeline
         }
         HttpExchangeMapper.ApplyResponse(exchange, serviceReply);
         return serviceReply;
+    }
+
+    // The connection's sess.* variables, which its transactions share (HAProxy's sess->vars).
+    private static Dictionary<string, object> SessionVariables(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()!.Items;
+        if (items.TryGetValue(SessionVariablesKey, out var existing) && existing is Dictionary<string, object> session)
+        {
+            return session;
+        }
+        session = TransactionVariables.NewSession();
+        items[SessionVariablesKey] = session;
+        return session;
     }
 
     // The worker the connection was given when it was accepted (from 1): every request of the

@@ -38,7 +38,7 @@ public sealed class HttpExchange
         Thread = 0;
         Status = 0;
         Reason = null;
-        Variables.Clear();
+        Variables.Reset();
         LogLevel = null;
         Backend = null;
         Reply = null;
@@ -99,8 +99,8 @@ public sealed class HttpExchange
     /// <summary>The response header fields, once a response is there.</summary>
     public HttpHeaders ResponseHeaders { get; } = new();
 
-    /// <summary>The transaction's variables (<c>txn.*</c>, <c>req.*</c>, <c>res.*</c>), by full name.</summary>
-    public Dictionary<string, object> Variables { get; } = new(StringComparer.Ordinal);
+    /// <summary>The variables the transaction sees, by HAProxy's scopes.</summary>
+    public TransactionVariables Variables { get; } = new();
 
     /// <summary>The log level set with <c>txn:set_loglevel</c> (syslog numbering), or null for the default.</summary>
     public int? LogLevel { get; set; }

@@ -16,28 +16,29 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="RequestHeaders">The request header fields, in order.</param>
 /// <param name="Status">The response status, 0 before the response.</param>
 /// <param name="ResponseHeaders">The response header fields, in order.</param>
-/// <param name="Variables">The transaction's variables.</param>
+/// <param name="Variables">The transaction's variables but <c>proc.*</c> (those of its session, its own, those of its request or response).</param>
 /// <param name="RequestBody">The request body a service may read.</param>
 /// <param name="Connection">Where the connection came in: local address and port, worker thread, URI prefix.</param>
 /// <param name="Reason">The response's reason phrase, when one was set.</param>
 /// <param name="Verdict">What the last action asked for (<see cref="Rules.ActionVerdict"/>).</param>
 /// <param name="CloseWithoutReply">True when <c>txn:done()</c> closed the transaction with no reply.</param>
+/// <param name="InResponse">True once the response is processed (<c>res.*</c> variables).</param>
 public sealed record HttpExchangeSnapshot(
     long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
     IReadOnlyDictionary<string, object> Variables, byte[] RequestBody,
-    HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply)
+    HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply, bool InResponse)
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
         exchange.Id, exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
         exchange.ClientAddress, exchange.ClientPort,
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
-        new Dictionary<string, object>(exchange.Variables), exchange.RequestBody,
+        new Dictionary<string, object>(exchange.Variables.Local), exchange.RequestBody,
         new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix),
-        exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply);
+        exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse);
 
     /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
     public HttpExchange ToExchange()
@@ -70,11 +71,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.CloseWithoutReply = CloseWithoutReply;
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
-        exchange.Variables.Clear();
-        foreach (var (name, value) in Variables)
-        {
-            exchange.Variables[name] = value;
-        }
+        exchange.Variables.Replace(Variables, InResponse);
     }
 
     // Only a set of fields that differs counts as a change.

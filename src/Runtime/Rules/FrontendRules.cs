@@ -23,6 +23,10 @@ public sealed class FrontendRules
         _rules = response ? frontend.HttpResponse : frontend.HttpRequest;
         _response = response;
         Exchange = exchange;
+        if (response)
+        {
+            exchange.Variables.BeginResponse();
+        }
     }
 
     /// <summary>The transaction.</summary>

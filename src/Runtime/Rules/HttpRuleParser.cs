@@ -293,6 +293,7 @@ public static class HttpRuleParser
         {
             throw new SampleSyntaxException($"'{keyword}': a variable is scope.name with scope proc, sess, txn, req or res");
         }
+        SampleArgs.DeclareIfProcess(inside);
         return inside;
     }
 

@@ -32,15 +32,15 @@ public sealed class VariableRule : HttpRule
     {
         if (_format is not null)
         {
-            exchange.Variables[_variable] = _format.Render(exchange, lua);
+            exchange.Variables.Set(_variable, _format.Render(exchange, lua));
         }
         else if (_expression is null)
         {
-            exchange.Variables.Remove(_variable);
+            exchange.Variables.Unset(_variable);
         }
         else if (_expression.Evaluate(exchange, lua) is { } sample)
         {
-            exchange.Variables[_variable] = sample;
+            exchange.Variables.Set(_variable, sample);
         }
         return RuleOutcome.Continue;
     }

@@ -162,6 +162,17 @@ public sealed class SampleArgs
             throw new SampleSyntaxException(
                 $"'{keyword}': argument {index + 1} '{name}' is not a variable name; expected scope.name with scope proc, sess, txn, req or res");
         }
+        DeclareIfProcess(name);
+    }
+
+    /// <summary>A <c>proc.*</c> name the configuration mentions exists from then on, empty, as
+    /// HAProxy declares it while parsing (<c>vars_check_arg</c>).</summary>
+    public static void DeclareIfProcess(string name)
+    {
+        if (name.StartsWith("proc.", StringComparison.Ordinal))
+        {
+            Http.ProcessVariables.Shared.Declare(name);
+        }
     }
 
     // An integer that is the whole argument (HAProxy's read_int64 must consume every character).

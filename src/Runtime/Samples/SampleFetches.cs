@@ -34,7 +34,7 @@ public static class SampleFetches
             check: a => a.Number(0, 4) == 4 ? null : "only UUID version 4 is supported");
         Add("hostname", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (_, _) => Dns.GetHostName());
         Add("thread", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => (long)x.Thread);
-        Add("var", SampleType.Any, new(1, Var), SampleDirection.Any, (x, a) => x.Variables.GetValueOrDefault(a.Text(0)));
+        Add("var", SampleType.Any, new(1, Var), SampleDirection.Any, (x, a) => x.Variables.TryGetValue(a.Text(0), out var value) ? value : null);
 
         // Layer 4 (7.3.3)
         Add("src", SampleType.Ip, SampleArgSpec.None, SampleDirection.Any, (x, _) => Address(x.ClientAddress));

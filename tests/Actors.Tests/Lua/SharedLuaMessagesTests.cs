@@ -20,9 +20,9 @@ public class SharedLuaMessagesTests : Akka.TestKit.Xunit2.TestKit
         exchange.RequestHeaders.Add("Host", "example.org");
         exchange.RequestHeaders.Add("Cookie", "a");
         exchange.RequestHeaders.Add("Cookie", "b");
-        exchange.Variables["txn.count"] = 7L;
-        exchange.Variables["txn.name"] = "x";
-        exchange.Variables["txn.flag"] = true;
+        exchange.Variables.Set("txn.count", 7L);
+        exchange.Variables.Set("txn.name", "x");
+        exchange.Variables.Set("txn.flag", true);
         var call = new CallSharedLua(LuaFunctionKind.Converter, "shout", HttpExchangeSnapshot.Of(exchange), "in", Arguments);
         var reply = HttpReply.Text(201, "text/plain", "made");
         var answer = new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 42L, HttpReplySnapshot.Of(reply));
@@ -59,7 +59,7 @@ public class SharedLuaMessagesTests : Akka.TestKit.Xunit2.TestKit
         copy.Path = "/new";
         copy.RequestHeaders.Remove("X-Old");
         copy.RequestHeaders.Add("X-New", "2");
-        copy.Variables["txn.v"] = "set";
+        copy.Variables.Set("txn.v", "set");
 
         HttpExchangeSnapshot.Of(copy).ApplyTo(exchange);
 

@@ -83,10 +83,21 @@ public sealed class HaproxyPair : IAsyncLifetime
     /// status, reason, the header fields (sorted by name, values in order), the body.</summary>
     public async Task<string> SendAsync(ParityCase @case, bool haproxy)
     {
+        string answer = "";
+        for (int i = 0; i < @case.Times; i++)
+        {
+            answer = await SendOnceAsync(@case, haproxy);
+        }
+        return answer;
+    }
+
+    private async Task<string> SendOnceAsync(ParityCase @case, bool haproxy)
+    {
         var (haproxyPort, actorProxyPort) = _ports[@case.Name];
         using var request = new HttpRequestMessage(new HttpMethod(@case.Method),
             new Uri($"http://127.0.0.1:{(haproxy ? haproxyPort : actorProxyPort)}{@case.Path}"));
         request.Headers.Host = "parity.test";
+        request.Headers.ConnectionClose = @case.NewConnections;
         foreach (var (name, value) in @case.Headers ?? [])
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -44,6 +44,16 @@ public static class HaproxyParityCases
               txn:done(r)
             end)
             core.register_action("done_plain", { "http-req" }, function(txn) txn:done() end)
+            core.register_action("vars", { "http-req" }, function(txn)
+              local results = {
+                txn:set_var("proc.declared", "p1", true), txn:set_var("proc.undeclared", "p2", true),
+                txn:set_var("proc.created", "p3"), txn:set_var("txn.t", "t1", true), txn:set_var("bogus.x", "z"),
+                txn:set_var("res.early", "r"), txn:unset_var("txn.none"), txn:unset_var("bogus.y"),
+              }
+              for i, r in ipairs(results) do results[i] = tostring(r) end
+              txn.http:req_set_header("x-lua", table.concat(results, ","))
+              txn.http:req_set_header("x-lua2", tostring(txn:get_var("proc.created")) .. "|" .. tostring(txn:get_var("proc.declared")))
+            end)
             core.register_action("swap", { "http-req" }, function(txn)
               txn.http:req_rep_header("x-a", "(.*)-(.*)", "\\2-\\1")
             end)
@@ -148,6 +158,23 @@ public static class HaproxyParityCases
         new("TRUE and FALSE", ["http-request deny if TRUE FALSE"]),
         new("HTTP_CONTENT", ["http-request deny if HTTP_CONTENT"]),
         new("variable matched with -m", ["http-request set-var(txn.x) str(yes)", "http-request deny if { var(txn.x) -m str yes }"]),
+
+        // 2.8 variables: scopes and when each may be set
+        new("req variables are gone in the response", ["http-request set-var(req.a) str(A)", "http-response set-header x-v <%[var(req.a)]>"]),
+        new("res variables cannot be set in the request", ["http-request set-var(res.c) str(C)", "http-request set-header x-v <%[var(res.c)]>", "http-response set-header x-w <%[var(res.c)]>"]),
+        new("res variables in the response", ["http-response set-var(res.b) str(B)", "http-response set-header x-v <%[var(res.b)]>"]),
+        new("txn variables last the transaction", ["http-request set-var(txn.t) str(T)", "http-response set-header x-v <%[var(txn.t)]>"]),
+        new("a declared proc variable is empty", ["http-request set-header x-v <%[var(proc.never_set)]>", "http-request deny if { var(proc.never_set) -m found }"]),
+        new("proc variables set and read", ["http-request set-var(proc.p) str(P)", "http-request set-header x-v <%[var(proc.p)]>"]),
+        new("sess variable of a new connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
+            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"]),
+        new("sess variables last the connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
+            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"], Times: 3),
+        new("sess variables die with the connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
+            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"], Times: 3, NewConnections: true),
+        new("proc variables are seen by every worker", ["http-request set-header x-v <%[var(proc.seen)]>", "http-request set-var(proc.seen) path"],
+            "/seen", Times: 2, NewConnections: true),
+        new("lua set_var and ifexist", ["http-request set-header x-declared %[var(proc.declared)]", "http-request lua.vars"]),
 
         // 4.2 http-request actions
         new("allow stops the rules", ["http-request allow if { path /ok }", "http-request deny"], "/ok"),

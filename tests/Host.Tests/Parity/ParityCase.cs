@@ -10,7 +10,11 @@ namespace ActorProxy.Host.Tests.Parity;
 /// <param name="Path">The request's path and query.</param>
 /// <param name="Headers">Header fields sent beside <c>Host: parity.test</c>.</param>
 /// <param name="Method">The request's method.</param>
-public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET")
+/// <param name="Times">How many times the request is sent; the last answer is compared.</param>
+/// <param name="NewConnections">True to send each time on a new connection (<c>Connection: close</c>),
+/// false to keep one connection.</param>
+public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET",
+    int Times = 1, bool NewConnections = false)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -39,7 +39,7 @@ public class PooledObjectsTests
         var exchange = new HttpExchange("fe", "POST", "/a", "x=1", "HTTP/1.1") { ClientAddress = "10.0.0.1", ClientPort = 1 };
         exchange.RequestHeaders.Add("a", "1");
         exchange.ResponseHeaders.Add("b", "2");
-        exchange.Variables["txn.v"] = 1L;
+        exchange.Variables.Set("txn.v", 1L);
         exchange.Status = 500;
         exchange.Backend = "be";
         exchange.Reply = new HttpReply(403);
@@ -51,7 +51,7 @@ public class PooledObjectsTests
         Assert.Equal(("fe2", "GET", "/b", null, "HTTP/2"), (exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version));
         Assert.Empty(exchange.RequestHeaders.Fields);
         Assert.Empty(exchange.ResponseHeaders.Fields);
-        Assert.Empty(exchange.Variables);
+        Assert.Empty(exchange.Variables.Local);
         Assert.Equal((0, null, null, ""), (exchange.Status, exchange.Backend, exchange.Reply, exchange.ClientAddress));
     }
 }

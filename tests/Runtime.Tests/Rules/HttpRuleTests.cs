@@ -93,7 +93,7 @@ public class HttpRuleTests
         Run("unset-var(txn.p)", exchange);
 
         Assert.Equal("/x", exchange.RequestHeaders.GetLast("x-p"));
-        Assert.Empty(exchange.Variables);
+        Assert.Empty(exchange.Variables.Local);
     }
 
     [Fact]

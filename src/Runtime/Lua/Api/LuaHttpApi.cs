@@ -483,33 +483,24 @@ public sealed class LuaHttpApi : ILuaActions
         return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
     }
 
-    private int GetVariable(LuaCall call) =>
-        call.ReturnSample(Current(call).Variables.GetValueOrDefault(call.GetString(1)));
+    private int GetVariable(LuaCall call) => GetVariable(call, Current(call).Variables);
 
-    // set_var(name, value[, ifexist]) → true, or false when the name has no valid scope (or,
-    // with ifexist, the variable does not exist yet); unset_var(name) passes a nil value.
-    private int SetVariable(LuaCall call)
+    private int SetVariable(LuaCall call) => SetVariable(call, Current(call).Variables);
+
+    /// <summary>get_var(name): the variable's value, or nil.</summary>
+    internal static int GetVariable(LuaCall call, TransactionVariables variables) =>
+        call.ReturnSample(variables.TryGetValue(call.GetString(1), out var value) ? value : null);
+
+    /// <summary>set_var(name, value[, ifexist]) → whether it was set: false for a name with no
+    /// valid scope, a scope not writable now, or with ifexist a <c>proc.*</c> variable the
+    /// configuration did not declare (<c>vars_set_by_name_ifexist</c>); unset_var(name) passes
+    /// nil and tells whether there was one.</summary>
+    internal static int SetVariable(LuaCall call, TransactionVariables variables)
     {
-        var exchange = Current(call);
         string name = call.GetString(1);
-        int dot = name.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == name.Length - 1 || name[..dot] is not ("proc" or "sess" or "txn" or "req" or "res"))
-        {
-            return call.Return(false);
-        }
-        if (call.GetSample(2) is { } value)
-        {
-            if (call.GetBoolean(3) && !exchange.Variables.ContainsKey(name))
-            {
-                return call.Return(false);
-            }
-            exchange.Variables[name] = value;
-        }
-        else
-        {
-            exchange.Variables.Remove(name);
-        }
-        return call.Return(true);
+        return call.GetSample(2) is { } value
+            ? call.Return(variables.Set(name, value, call.GetBoolean(3)))
+            : call.Return(variables.Unset(name));
     }
 
     private int SetLogLevel(LuaCall call)

@@ -26,20 +26,8 @@ public sealed class LuaTcpApi
         state.Expose(Internal, "receive", api.Receive);
         state.Expose(Internal, "getline", api.GetLine);
         state.Expose(Internal, "send", api.Send);
-        state.Expose(Internal, "get_var", call => call.ReturnSample(api.Current(call).Session.Variables.GetValueOrDefault(call.GetString(1))));
-        state.Expose(Internal, "set_var", call =>
-        {
-            var variables = api.Current(call).Session.Variables;
-            if (call.GetSample(2) is { } value)
-            {
-                variables[call.GetString(1)] = value;
-            }
-            else
-            {
-                variables.Remove(call.GetString(1));
-            }
-            return call.Return();
-        });
+        state.Expose(Internal, "get_var", call => LuaHttpApi.GetVariable(call, api.Current(call).Session.Variables));
+        state.Expose(Internal, "set_var", call => LuaHttpApi.SetVariable(call, api.Current(call).Session.Variables));
         var entries = state.RunModule(TcpSource, "tcp", 2);
         (api._serviceEntry, api._cliEntry) = (entries[0], entries[1]);
         return api;
