@@ -66,6 +66,30 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send("up")
             end)
+            core.register_service("helpers", "http", function(applet)
+              local out = {}
+              local function add(v) out[#out + 1] = tostring(v) end
+              add(table.concat(core.tokenize("a,b;;c", ",;"), "|"))
+              add(table.concat(core.tokenize("a,b;;c", ",;", true), "|"))
+              add(table.concat(core.tokenize(",x,", ","), "|"))
+              local net, host = core.parse_addr("10.0.0.0/8"), core.parse_addr("10.1.2.3")
+              add(core.match_addr(net, host)); add(core.match_addr(host, net))
+              add(core.match_addr(core.parse_addr("192.168.0.0/16"), host))
+              add(core.match_addr(core.parse_addr("2001:db8::/32"), core.parse_addr("2001:db8::1")))
+              add(core.match_addr(net, core.parse_addr("2001:db8::1")))
+              add(core.parse_addr("not an address")); add(core.parse_addr("127.1") ~= nil)
+              add(core.http_date("Sun, 06 Nov 1994 08:49:37 GMT")); add(core.http_date("Sunday, 06-Nov-94 08:49:37 GMT"))
+              add(core.http_date("Sun Nov  6 08:49:37 1994")); add(core.imf_date("Sun, 06 Nov 1994 08:49:37 GMT"))
+              add(core.imf_date("Sunday, 06-Nov-94 08:49:37 GMT")); add(core.rfc850_date("Thursday, 01-Jan-70 00:00:01 GMT"))
+              add(core.rfc850_date("Monday, 01-Jan-01 00:00:00 GMT")); add(core.asctime_date("Sun Nov  6 08:49:37 1994"))
+              add(core.http_date("yesterday")); add(core.imf_date("Mon, 06 Nov 1994 08:49:37 GMT"))
+              local body = table.concat(out, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-type", "text/plain")
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
             core.register_service("odd", "http", function(applet)
               applet:set_status(299)
               applet:add_header("content-length", "0")
@@ -174,7 +198,7 @@ public static class HaproxyParityCases
             "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"], Times: 3, NewConnections: true),
         new("proc variables are seen by every worker", ["http-request set-header x-v <%[var(proc.seen)]>", "http-request set-var(proc.seen) path"],
             "/seen", Times: 2, NewConnections: true),
-        new("lua set_var and ifexist", ["http-request set-header x-declared %[var(proc.declared)]", "http-request lua.vars"]),
+        new("lua set_var and ifexist", ["http-request set-header x-declared %[var(proc.declared)]", "http-request lua.vars"], Expect: "x-lua: true,false,true"),
 
         // 4.2 http-request actions
         new("allow stops the rules", ["http-request allow if { path /ok }", "http-request deny"], "/ok"),
@@ -217,7 +241,7 @@ public static class HaproxyParityCases
         new("response del-header", ["http-response del-header content-type"]),
         new("response allow stops the rules", ["http-response allow", "http-response set-header x-after yes"]),
         new("response redirect", ["http-response redirect location /moved if { status 200 }"]),
-        new("response rules run on a service's answer", ["http-request use-service lua.hello", "http-response set-header x-seen %[status]"], "/svc"),
+        new("response rules run on a service's answer", ["http-request use-service lua.hello", "http-response set-header x-seen %[status]"], "/svc", Expect: "x-seen: 200"),
         new("response rules do not run on return", ["http-request return status 200 content-type text/plain string r", "http-response set-header x-seen yes"]),
         new("response rules do not run on deny", ["http-request deny", "http-response set-header x-seen yes"]),
         new("response set-var and its use", ["http-response set-var(txn.s) status", "http-response set-header x-s %[var(txn.s)]"]),
@@ -236,16 +260,17 @@ public static class HaproxyParityCases
         new("response act.INVALID is 502", ["http-response lua.ret_invalid"]),
         new("response act.ABORT stops the rules", ["http-response lua.ret_abort", "http-response set-header x-after yes"]),
         new("response act.STOP stops the rules", ["http-response lua.ret_stop", "http-response set-header x-after yes"]),
-        new("one action name for http-req and http-res", ["http-request lua.cors", "http-response lua.cors"]),
-        new("txn:reply and txn:done", ["http-request lua.reply", "http-request set-header x-after yes"]),
-        new("Reply methods", ["http-request lua.reply_built"]),
+        new("one action name for http-req and http-res", ["http-request lua.cors", "http-response lua.cors"], Expect: "x-cors: res req"),
+        new("txn:reply and txn:done", ["http-request lua.reply", "http-request set-header x-after yes"], Expect: "201 Created"),
+        new("Reply methods", ["http-request lua.reply_built"], Expect: "409 Clash"),
         new("txn:done in a response", ["http-response lua.reply_built"]),
-        new("req_rep_header with back-references", ["http-request lua.swap"], Headers: [("x-a", "foo-bar")]),
+        new("req_rep_header with back-references", ["http-request lua.swap"], Headers: [("x-a", "foo-bar")], Expect: "x-a: bar-foo"),
         new("res_set_status with a reason", ["http-response lua.teapot"]),
         new("res_set_status without a reason", ["http-response lua.plain_status"]),
-        new("applet set_status with a reason", ["http-request use-service lua.up"]),
+        new("applet set_status with a reason", ["http-request use-service lua.up"], Expect: "200 UP"),
         new("applet set_status without a reason", ["http-request use-service lua.odd"]),
         new("txn:done without a reply closes", ["http-request lua.done_plain"]),
+        new("core.tokenize, parse_addr, match_addr and the date parsers", ["http-request use-service lua.helpers"], Expect: "a|b||c\na|b|c\n"),
 
         // 7.3.1 converters
         new("field", ["http-request set-header x-v %[path,field(2,/)]"], "/a/b/c"),

@@ -26,6 +26,10 @@ public sealed class HaproxyParityTests(HaproxyPair pair) : IClassFixture<Haproxy
         string haproxy = await pair.SendAsync(@case, haproxy: true);
         string actorProxy = await pair.SendAsync(@case, haproxy: false);
 
+        if (@case.Expect is not null)
+        {
+            Assert.Contains(@case.Expect, haproxy, StringComparison.Ordinal);
+        }
         Assert.Equal(haproxy, actorProxy);
     }
 }

@@ -13,8 +13,10 @@ namespace ActorProxy.Host.Tests.Parity;
 /// <param name="Times">How many times the request is sent; the last answer is compared.</param>
 /// <param name="NewConnections">True to send each time on a new connection (<c>Connection: close</c>),
 /// false to keep one connection.</param>
+/// <param name="Expect">Text HAProxy's answer must hold, so that a case whose both answers fail
+/// the same way (a Lua error in both) cannot pass unnoticed.</param>
 public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET",
-    int Times = 1, bool NewConnections = false)
+    int Times = 1, bool NewConnections = false, string? Expect = null)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -54,6 +54,48 @@ function Concat:add(text) self[#self + 1] = tostring(text) end
 function Concat:dump() return table.concat(self) end
 function core.concat() return setmetatable({}, Concat) end
 
+-- core.tokenize(str, separators [, noblank]): the parts between any of the separators.
+function core.tokenize(str, separators, noblank)
+  if type(str) ~= "string" then error("bad argument #1 to 'tokenize' (string expected)", 2) end
+  if type(separators) ~= "string" then error("bad argument #2 to 'tokenize' (string expected)", 2) end
+  local tokens, start = {}, 1
+  for i = 1, #str + 1 do
+    local c = str:sub(i, i)
+    if i > #str or separators:find(c, 1, true) then
+      if not noblank or i > start then tokens[#tokens + 1] = str:sub(start, i - 1) end
+      start = i + 1
+    end
+  end
+  return tokens
+end
+
+-- core.parse_addr(text): an address or network, or nil; core.match_addr(a, b): whether the two
+-- overlap, each masked by the other's mask (hlua_match_addr).
+local Addr = {}
+local parse_addr = internal.parse_addr
+function core.parse_addr(text)
+  local parsed = { parse_addr(text) }
+  if parsed[1] == nil then return nil end
+  local words = #parsed == 3 and 1 or 4
+  return setmetatable({ family = parsed[1], ip = { table.unpack(parsed, 2, 1 + words) },
+    mask = { table.unpack(parsed, 2 + words, 1 + 2 * words) } }, Addr)
+end
+function core.match_addr(a, b)
+  if getmetatable(a) ~= Addr or getmetatable(b) ~= Addr or a.family ~= b.family then return false end
+  for i = 1, #a.ip do
+    if a.ip[i] & b.mask[i] ~= b.ip[i] & a.mask[i] then return false end
+  end
+  return true
+end
+
+-- core.get_info(): the process's information, by HAProxy's field names where ActorProxy has them.
+local info = internal.info
+function core.get_info()
+  local fields, t = { info() }, {}
+  for i = 1, #fields, 2 do t[fields[i]] = fields[i + 1] end
+  return t
+end
+
 -- What an action's return value asks for (HAProxy's ACT_RET_*).
 act = {
   CONTINUE = 0, STOP = 1, YIELD = 2, ERROR = 3, DONE = 4, DENY = 5, ABORT = 6, INVALID = 7,
@@ -75,8 +117,7 @@ function core.Alert(msg) core.log(core.alert, msg) end
 -- clear error naming it, rather than "attempt to call a nil value". Other names read as nil,
 -- so feature tests such as `if core.foo then` still work.
 local haproxy_names = {
-  "add_acl", "del_acl", "del_map", "set_map", "get_info", "http_date", "imf_date",
-  "rfc850_date", "asctime_date", "match_addr", "parse_addr", "tokenize", "get_var",
+  "add_acl", "del_acl", "del_map", "set_map", "get_var",
   "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
   "proxies", "backends", "frontends",
 }

@@ -65,9 +65,10 @@ public sealed class LuaCoreApi
         });
         state.Expose("core", "now", call =>
         {
-            long microseconds = call.State.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+            long microseconds = (call.State.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
             return call.Return(microseconds / 1_000_000) + call.Return(microseconds % 1_000_000);
         });
+        LuaCoreHelpers.Install(state, Internal);
 
         state.RunModule(CoreSource, "core", 0, state.Id);
         return api;

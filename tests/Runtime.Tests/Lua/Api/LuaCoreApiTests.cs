@@ -180,6 +180,31 @@ public class LuaCoreApiTests
             """);
     }
 
+    [Fact]
+    public void Now_GivesRealMicroseconds()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddSeconds(5).AddTicks(1_234_567));
+        using var engine = new LuaEngine(new LuaTune(), clock);
+        var (state, _) = Install(engine, 1);
+
+        state.Execute("local t = core.now() assert(t.sec == 5, t.sec) assert(t.usec == 123456, t.usec)");
+    }
+
+    [Fact]
+    public void GetInfo_NamesTheProcess()
+    {
+        using var engine = new LuaEngine(new LuaTune());
+        var (state, _) = Install(engine, 1);
+
+        state.Execute($"""
+            local info = core.get_info()
+            assert(info.Name == "ActorProxy", info.Name)
+            assert(info.Pid == {Environment.ProcessId}, info.Pid)
+            assert(math.type(info.Uptime_sec) == "integer" and info.Uptime_sec >= 0)
+            assert(info.Uptime:match("^%d+d %d+h%d%dm%d%ds$"), info.Uptime)
+            """);
+    }
+
     private static (LuaState, LuaCoreApi) Install(LuaEngine engine, int id)
     {
         var state = engine.CreateState(id);
