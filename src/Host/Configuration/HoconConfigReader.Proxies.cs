@@ -9,7 +9,7 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
@@ -33,7 +33,30 @@ public static partial class HoconConfigReader
                 HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
                 UseBackend = BackendSwitches($"{path}.use-backend", context),
                 DefaultBackend = OptionalString($"{path}.default-backend"),
+                BufferRequest = Options($"{path}.option").Contains("http-buffer-request"),
             };
+        }
+
+        // option = [ "http-buffer-request" ]: HAProxy's "option" lines of a frontend; one
+        // ActorProxy does not carry out is refused.
+        private HashSet<string> Options(string key)
+        {
+            var options = new HashSet<string>(StringComparer.Ordinal);
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                if (text == "http-buffer-request")
+                {
+                    options.Add(text);
+                }
+                else
+                {
+                    Error($"{key}[{index}]", $"'option {text}' is not supported by ActorProxy; the options it carries out are: http-buffer-request.");
+                }
+                index++;
+            }
+            return options;
         }
 
         public BackendSettings Backend(string name)

@@ -259,8 +259,7 @@ internal sealed class FrontendPipeline
     {
         public static HttpFrontend Of(FrontendSettings frontend) => new(
             frontend,
-            // A Lua service may read the request body.
-            ReadsBody: frontend.HttpRequest.OfType<Runtime.Rules.UseServiceRule>().Any(),
+            ReadsBody: frontend.ReadsBody,
             // No rule reads or changes the transaction: requests go straight to the default backend.
             Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
             HasResponseRules: frontend.HttpResponse.Count > 0,

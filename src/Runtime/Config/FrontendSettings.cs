@@ -32,6 +32,9 @@ public sealed record FrontendSettings
     /// <summary><c>use-backend</c> rules, in order; the first that holds wins.</summary>
     public IReadOnlyList<BackendSwitch> UseBackend { get; init; } = [];
 
+    /// <summary><c>option http-buffer-request</c>: the request's body is read whole before the rules run.</summary>
+    public bool BufferRequest { get; init; }
+
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 
@@ -43,6 +46,14 @@ public sealed record FrontendSettings
             .Concat(UseBackend.SelectMany(use => (use.Condition?.LuaFunctions() ?? []).Select(f => ("use-backend", use.Backend, f.Kind, f.Name))))
             .Concat(TcpRequest.Where(rule => rule.Service is not null).Select(rule => ("tcp-request", rule.Text,
                 rule.Action == TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.TcpRequestAction : Lua.LuaFunctionKind.Service, rule.Service!)));
+
+    /// <summary>True when a request's body must be read before its rules run: a Lua service may
+    /// read it, or a rule reads <c>req.body</c> and the like.</summary>
+    public bool ReadsBody =>
+        BufferRequest || HttpRequest.OfType<UseServiceRule>().Any() ||
+        HttpRequest.SelectMany(rule => rule.SampleExpressions())
+            .Concat(UseBackend.SelectMany(use => use.Condition?.Acls.Select(acl => acl.Sample) ?? []))
+            .Any(sample => sample.Fetch.BuiltInFetch?.NeedsBody == true);
 
     /// <summary>True when the frontend calls any <c>lua.*</c> function: only then must a
     /// transaction's rules run on its connection's worker.</summary>

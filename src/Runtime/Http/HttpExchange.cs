@@ -99,6 +99,9 @@ public sealed class HttpExchange
     /// <summary>The response header fields, once a response is there.</summary>
     public HttpHeaders ResponseHeaders { get; } = new();
 
+    /// <summary>True once the response is processed (the <c>http-response</c> rules run).</summary>
+    public bool InResponse => Variables.InResponse;
+
     /// <summary>The variables the transaction sees, by HAProxy's scopes.</summary>
     public TransactionVariables Variables { get; } = new();
 

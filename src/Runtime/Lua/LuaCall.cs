@@ -162,7 +162,9 @@ public readonly unsafe ref struct LuaCall
         int n => Return((long)n),
         bool b => Return(b),
         double d => Return(d),
-        _ => Return(Convert.ToString(sample, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+        // Binary samples are Lua strings of those bytes, addresses their text, as in HAProxy.
+        byte[] bytes => Return((ReadOnlySpan<byte>)bytes),
+        _ => Return(Samples.SampleValue.AsString(sample)),
     };
 
     /// <summary>Returns header fields as HAProxy's Lua API gives them: a table from the

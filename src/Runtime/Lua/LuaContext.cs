@@ -147,8 +147,14 @@ public sealed unsafe class LuaContext : IDisposable
             case double d:
                 lua_pushnumber(thread, d);
                 break;
+            case byte[] bytes:
+                fixed (byte* p = bytes)
+                {
+                    lua_pushlstring(thread, p, (nuint)bytes.Length);
+                }
+                break;
             default:
-                PushString(thread, Convert.ToString(sample, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                PushString(thread, Samples.SampleValue.AsString(sample));
                 break;
         }
     }

@@ -41,6 +41,10 @@ public abstract class HttpRule
     public IEnumerable<(Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
         (Condition?.LuaFunctions() ?? []).Concat(Samples().SelectMany(s => s.LuaNames()).Select(SampleKind)).Concat(LuaCalls());
 
+    /// <summary>Every sample expression the rule evaluates: its condition's and its action's.</summary>
+    public IEnumerable<SampleExpression> SampleExpressions() =>
+        (Condition?.Acls.Select(acl => acl.Sample) ?? []).Concat(Samples());
+
     /// <summary>The action itself.</summary>
     protected abstract RuleOutcome Execute(HttpExchange exchange, ILuaActions lua);
 

@@ -55,6 +55,10 @@ public sealed class SampleFetchDefinition
     /// they are refused, or null.</summary>
     public Func<SampleArgs, string?>? Check { get; init; }
 
+    /// <summary>True when it reads the request body, which the frontend must then read first (as
+    /// HAProxy's <c>option http-buffer-request</c> does).</summary>
+    public bool NeedsBody { get; init; }
+
     /// <summary>For fetches with several values (headers, cookies), every value in turn, as an
     /// ACL tries them (<c>SMP_F_NOT_LAST</c>); null when the fetch has only one.</summary>
     public Func<HttpExchange, SampleArgs, IEnumerable<object>>? Each { get; }

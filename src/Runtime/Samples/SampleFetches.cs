@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using ActorProxy.Runtime.Http;
 using static ActorProxy.Runtime.Samples.SampleArgKind;
 
@@ -81,9 +82,20 @@ public static class SampleFetches
             Add(prefix + "cook_cnt", SampleType.SInt, OneName, direction,
                 (x, a) => (long)HeaderValues.Cookies(headers(x), a.Text(0), response).Count());
         }
-        Add("req.hdrs", SampleType.Str, SampleArgSpec.None, SampleDirection.Request, (x, _) => HeaderBlock(x.RequestHeaders));
+        Add("req.hdrs", SampleType.Bin, SampleArgSpec.None, SampleDirection.Request, (x, _) => Encoding.UTF8.GetBytes(HeaderBlock(x.RequestHeaders)));
+        // hdr reads the message being processed: the request's headers in request rules, the
+        // response's in response rules (smp_fetch_chn_hdr).
+        Func<HttpExchange, HttpHeaders> current = x => x.InResponse ? x.ResponseHeaders : x.RequestHeaders;
+        Add("hdr", SampleType.Str, HeaderArgs, SampleDirection.Any,
+            (x, a) => Occurrence(current(x), a, split: true), (x, a) => Each(current(x), a, split: true, v => v));
+
+        // The request body, read whole before the rules when one of these is used.
+        AddBody("req.body", SampleType.Bin, SampleArgSpec.None, (x, _) => x.RequestBody);
+        AddBody("req.body_len", SampleType.SInt, SampleArgSpec.None, (x, _) => (long)x.RequestBody.Length);
+        AddBody("req.body_size", SampleType.SInt, SampleArgSpec.None, (x, _) => (long)x.RequestBody.Length);
+        AddBody("req.body_param", SampleType.Bin, OneName, (x, a) => BodyParameters(x, a).FirstOrDefault(), (x, a) => BodyParameters(x, a));
         // The short names HAProxy keeps for the request ones.
-        foreach (string name in new[] { "hdr", "fhdr", "hdr_cnt", "fhdr_cnt", "hdr_ip", "hdr_val", "cook", "cook_cnt" })
+        foreach (string name in new[] { "fhdr", "hdr_cnt", "fhdr_cnt", "hdr_ip", "hdr_val", "cook", "cook_cnt" })
         {
             Alias(name, "req." + name);
         }
@@ -109,6 +121,14 @@ public static class SampleFetches
         Func<HttpExchange, SampleArgs, object?> fetch, Func<HttpExchange, SampleArgs, IEnumerable<object>>? each = null,
         Func<SampleArgs, string?>? check = null) =>
         s_byName.Add(name, new SampleFetchDefinition(name, output, args, direction, fetch, each) { Check = check });
+
+    private static void AddBody(string name, SampleType output, SampleArgSpec args, Func<HttpExchange, SampleArgs, object?> fetch,
+        Func<HttpExchange, SampleArgs, IEnumerable<object>>? each = null, Func<SampleArgs, string?>? check = null) =>
+        s_byName.Add(name, new SampleFetchDefinition(name, output, args, SampleDirection.Request, fetch, each) { Check = check, NeedsBody = true });
+
+    // req.body_param([name]): the body as a form, "a=1&b=2", values not decoded.
+    private static IEnumerable<object> BodyParameters(HttpExchange exchange, SampleArgs args) =>
+        HeaderValues.QueryParameters(SampleValue.BytesToString(exchange.RequestBody), args.Text(0), null).Select(v => (object)Encoding.UTF8.GetBytes(v));
 
     private static void Alias(string alias, string name) => s_byName.Add(alias, s_byName[name]);
 

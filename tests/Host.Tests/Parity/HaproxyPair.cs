@@ -98,6 +98,10 @@ public sealed class HaproxyPair : IAsyncLifetime
             new Uri($"http://127.0.0.1:{(haproxy ? haproxyPort : actorProxyPort)}{@case.Path}"));
         request.Headers.Host = "parity.test";
         request.Headers.ConnectionClose = @case.NewConnections;
+        if (@case.Body is not null)
+        {
+            request.Content = new StringContent(@case.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
+        }
         foreach (var (name, value) in @case.Headers ?? [])
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -179,7 +183,7 @@ public sealed class HaproxyPair : IAsyncLifetime
             config.Append($"  frontends.{FrontendName(@case)} {{\n    bind = \"127.0.0.1:{_ports[@case.Name].ActorProxyPort}\"\n");
             foreach (var group in @case.Lines.Select(Split).GroupBy(l => l.Directive))
             {
-                string key = group.Key == "use_backend" ? "use-backend" : group.Key;
+                string key = group.Key switch { "use_backend" => "use-backend", var other => other };
                 config.Append($"    {key} = [ {string.Join(", ", group.Select(l => Quote(l.Text)))} ]\n");
             }
             config.Append("    default-backend = origin\n  }\n");

@@ -301,6 +301,18 @@ public static class HaproxyParityCases
         new("lower and upper", ["http-request set-header x-v %[hdr(x-a),lower]%[hdr(x-a),upper]"], Headers: [("x-a", "MiXed")]),
         new("length", ["http-request set-header x-v %[hdr(x-a),length]"], Headers: [("x-a", "four")]),
 
+        // 7.3.6 the request body (HAProxy with option http-buffer-request)
+        new("req.body", ["option http-buffer-request", "http-request set-header x-v %[req.body]"], Method: "POST", Body: "a=1&b=two"),
+        new("req.body_len", ["option http-buffer-request", "http-request set-header x-v %[req.body_len]"], Method: "POST", Body: "a=1&b=two"),
+        new("req.body_param", ["option http-buffer-request", "http-request set-header x-v %[req.body_param(b)]"], Method: "POST", Body: "a=1&b=two"),
+        new("req.body_param in an ACL tries each", ["option http-buffer-request", "http-request deny if { req.body_param -m str 1 }"], Method: "POST", Body: "a=5&b=1"),
+        new("hdr in a response reads the response", ["http-response set-header x-v %[hdr(content-type)]"]),
+        new("req.body as hex", ["option http-buffer-request", "http-request set-header x-v %[req.body,hex]"], Method: "POST", Body: "a=1"),
+        new("json_query", ["http-request set-header x-v %[hdr(x-json),json_query($.a.b)]|%[hdr(x-json),json_query($.s)]|%[hdr(x-json),json_query($.f)]|%[hdr(x-json),json_query($.t)]|%[hdr(x-json),json_query($.f,int)]"],
+            Headers: [("x-json", "{\"a\":{\"b\":5},\"s\":\"x\",\"f\":1.5,\"t\":true}")]),
+        new("req.hdrs", ["http-request set-header x-v %[req.hdrs,length]"], Headers: [("x-a", "1")]),
+        new("dst", ["http-request deny if { dst 127.0.0.1 }"]),
+
         // 7.3.2 internal fetches
         new("str int bool", ["http-request set-header x-v %[str(a)]%[int(-3)]%[bool(1)]"]),
         new("always_true and always_false", ["http-request deny if { always_true } !{ always_false }"]),

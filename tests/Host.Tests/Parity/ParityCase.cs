@@ -15,8 +15,9 @@ namespace ActorProxy.Host.Tests.Parity;
 /// false to keep one connection.</param>
 /// <param name="Expect">Text HAProxy's answer must hold, so that a case whose both answers fail
 /// the same way (a Lua error in both) cannot pass unnoticed.</param>
+/// <param name="Body">The request's body (form-encoded), or null for none.</param>
 public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET",
-    int Times = 1, bool NewConnections = false, string? Expect = null)
+    int Times = 1, bool NewConnections = false, string? Expect = null, string? Body = null)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;

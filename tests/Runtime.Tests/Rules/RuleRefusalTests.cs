@@ -92,7 +92,8 @@ public class RuleRefusalTests
     [InlineData("redirect prefix /x", "response only supports redirect type 'location'")]
     [InlineData("set-header X %[path]", "reads the request's line or headers")]
     [InlineData("deny if { path /x }", "reads the request's line or headers")]
-    [InlineData("set-header X %[hdr(host)]", "reads the request's line or headers")]
+    [InlineData("set-header X %[req.hdr(host)]", "reads the request's line or headers")]
+    [InlineData("set-header X %[hdr_cnt(host)]", "reads the request's line or headers")]
     [InlineData("set-status 1000", "not an HTTP status between 100 and 999")]
     [InlineData("set-status 200 because x", "expected 'set-status N [reason TEXT]'")]
     public void ResponseRule_IsRefused_WithTheReason(string rule, string reason)
