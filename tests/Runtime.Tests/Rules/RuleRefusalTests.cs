@@ -52,7 +52,8 @@ public class RuleRefusalTests
     [InlineData("deny if { src -n 127.1 }", "not a valid IPv4 or IPv6 address")]
     [InlineData("deny if { hdr_val(x) 5:2 }", "not a valid number range")]
     [InlineData("deny if { hdr_val(x) ge ten }", "neither a number nor a supported operator")]
-    [InlineData("deny if { req.body -m bin 4 }", "unknown sample fetch 'req.body'")]
+    [InlineData("deny if { req.body -m bin 4 }", "not a hexadecimal block")]
+    [InlineData("deny if { req.body abc }", "matching method must be specified first")]
     [InlineData("deny if { status 200 }", "reads the response")]
     [InlineData("deny if { src_beg 10 }", "unknown sample fetch 'src_beg'")]
     // Sample fetches, converters and their arguments
