@@ -86,13 +86,21 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         var actor = node.Engine.Registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? node.SharedLua : worker;
         var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
         actor.Tell(new StartTcpService(service, id, session, output.Writer));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        // Not linked to ConnectionClosed: Kestrel fires it when the client half-closes (its FIN),
+        // and HAProxy still sends such a client what the service answers. A client that is gone
+        // fails the next write instead.
+        using var stop = new CancellationTokenSource();
         var reading = ForwardInputAsync(connection.Transport.Input, actor, id, stop.Token);
         try
         {
             await foreach (var chunk in output.Reader.ReadAllAsync(stop.Token))
             {
-                await connection.Transport.Output.WriteAsync(chunk, stop.Token);
+                var flushed = await connection.Transport.Output.WriteAsync(chunk, stop.Token);
+                if (flushed.IsCompleted)
+                {
+                    // The client is gone: the service is stopped (TcpServiceClosed below).
+                    break;
+                }
             }
         }
         catch (LuaScriptException)
@@ -142,13 +150,14 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             return;
         }
-        var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
+        // The buffer first: with none, nothing has been relayed when the connection closes.
         var buffer = _buffers.Rent();
         if (buffer is null)
         {
             logger.LogError("backend {Backend}: no relay buffer available (pool tcp_relay_buffer); closing the connection", backend.Name);
             return;
         }
+        var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
         var toClient = CopyToClientAsync(stream, connection.Transport.Output, buffer);
         try
         {

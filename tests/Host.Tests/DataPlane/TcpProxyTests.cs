@@ -27,6 +27,31 @@ public sealed class TcpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixtu
     }
 
     [Fact]
+    public async Task TcpService_AnswersAClientThatHalfClosesAfterItsRequest()
+    {
+        using var client = await ConnectAsync(proxy.TcpPorts.Echo);
+        var stream = client.GetStream();
+
+        await Send(stream, "ping\n");
+        client.Client.Shutdown(SocketShutdown.Send);
+
+        Assert.Matches("^[12]:ping$", await ReadToEndAsync(stream));
+    }
+
+    [Fact]
+    public async Task BareLineFeedRequest_ReachesTheLuaService()
+    {
+        using var client = await ConnectAsync(proxy.Client.BaseAddress!.Port);
+        var stream = client.GetStream();
+
+        await Send(stream, "POST /service HTTP/1.1\nHost: x\nContent-Length: 2\nConnection: close\n\nhi");
+
+        string answer = await ReadToEndAsync(stream);
+        Assert.StartsWith("HTTP/1.1 200 OK", answer);
+        Assert.EndsWith("echo: hi", answer);
+    }
+
+    [Fact]
     public async Task TcpRelay_CarriesBytesBothWays_PastARefusingServer()
     {
         // Twice, so that round robin lands once on the refusing server and fails over.
