@@ -24,23 +24,33 @@ public sealed class LuaRegisteredFunction
     public string Name { get; }
 
     /// <summary>The function's reference in state <paramref name="stateId"/>, or <see cref="NoReference"/>.</summary>
-    public int GetReference(int stateId) =>
-        stateId < _references.Length ? _references[stateId] : NoReference;
+    public int GetReference(int stateId)
+    {
+        var references = Volatile.Read(ref _references);
+        return stateId < references.Length ? Volatile.Read(ref references[stateId]) : NoReference;
+    }
 
     /// <summary>True when state <paramref name="stateId"/> registered this function.</summary>
     public bool IsIn(int stateId) => GetReference(stateId) != NoReference;
 
-    /// <summary>Sets the reference for one state; returns the one it replaces, or <see cref="NoReference"/>.</summary>
+    /// <summary>Sets the reference for one state; returns the one it replaces, or <see cref="NoReference"/>.
+    /// Called under the registry's lock; readers take no lock, so a longer array is filled
+    /// completely before it is published: a reader never sees a slot that is not yet
+    /// <see cref="NoReference"/> or a real reference.</summary>
     internal int SetReference(int stateId, int reference)
     {
-        if (stateId >= _references.Length)
+        var references = _references;
+        if (stateId >= references.Length)
         {
-            int oldLength = _references.Length;
-            Array.Resize(ref _references, stateId + 1);
-            Array.Fill(_references, NoReference, oldLength, _references.Length - oldLength);
+            var longer = new int[stateId + 1];
+            Array.Fill(longer, NoReference);
+            references.CopyTo(longer, 0);
+            longer[stateId] = reference;
+            Volatile.Write(ref _references, longer);
+            return NoReference;
         }
-        int previous = _references[stateId];
-        _references[stateId] = reference;
+        int previous = references[stateId];
+        Volatile.Write(ref references[stateId], reference);
         return previous;
     }
 

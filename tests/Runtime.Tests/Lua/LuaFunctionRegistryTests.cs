@@ -23,6 +23,49 @@ public class LuaFunctionRegistryTests
     }
 
     [Fact]
+    public async Task Reference_ReadWhileStatesRegister_IsNeverAFalseOne()
+    {
+        // Per-thread states register concurrently at boot while others already read: a reader
+        // sees NoReference or the state's own reference, never a slot not yet filled (0).
+        var registry = new LuaFunctionRegistry();
+        const int Functions = 200, States = 300;
+        LuaRegisteredFunction? current = null;
+        int wrong = 0;
+        using var done = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                if (Volatile.Read(ref current) is not { } function)
+                {
+                    continue;
+                }
+                for (int state = States - 1; state > 0; state--)
+                {
+                    int reference = function.GetReference(state);
+                    if (reference != LuaRegisteredFunction.NoReference && reference != 1000 + state)
+                    {
+                        Interlocked.Increment(ref wrong);
+                    }
+                }
+            }
+        })).ToArray();
+
+        for (int f = 0; f < Functions; f++)
+        {
+            Volatile.Write(ref current, registry.Register(LuaFunctionKind.HttpRequestAction, $"f{f}", stateId: 0, reference: 1000).Function);
+            for (int state = 1; state < States; state++)
+            {
+                registry.Register(LuaFunctionKind.HttpRequestAction, $"f{f}", stateId: state, reference: 1000 + state);
+            }
+        }
+        await done.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
     public void Register_AgainInSameState_ReplacesAndReturnsOldReference()
     {
         var registry = new LuaFunctionRegistry();
