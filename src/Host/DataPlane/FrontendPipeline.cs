@@ -216,7 +216,7 @@ internal sealed class FrontendPipeline
     // with no hand-off at all.
     private static Task RunRulesAsync(HttpFrontend frontend, HttpExchange exchange, IActorRef worker, bool response)
     {
-        if (!frontend.UsesLua)
+        if (!(response ? frontend.ResponseUsesLua : frontend.RequestUsesLua))
         {
             if (!new FrontendRules(frontend.Settings, exchange, response).Continue(NoLuaActions.Instance))
             {
@@ -255,7 +255,8 @@ internal sealed class FrontendPipeline
     private sealed record Transaction(HttpFrontend Frontend, HttpExchange Exchange, IActorRef Worker);
 
     // What the pipeline needs to know of a frontend for each request, worked out once.
-    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules, bool UsesLua)
+    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules,
+        bool RequestUsesLua, bool ResponseUsesLua)
     {
         public static HttpFrontend Of(FrontendSettings frontend) => new(
             frontend,
@@ -263,6 +264,7 @@ internal sealed class FrontendPipeline
             // No rule reads or changes the transaction: requests go straight to the default backend.
             Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
             HasResponseRules: frontend.HttpResponse.Count > 0,
-            UsesLua: frontend.UsesLua);
+            RequestUsesLua: frontend.RequestUsesLua,
+            ResponseUsesLua: frontend.ResponseUsesLua);
     }
 }

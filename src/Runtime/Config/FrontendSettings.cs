@@ -58,4 +58,11 @@ public sealed record FrontendSettings
     /// <summary>True when the frontend calls any <c>lua.*</c> function: only then must a
     /// transaction's rules run on its connection's worker.</summary>
     public bool UsesLua => LuaFunctions().Any();
+
+    /// <summary>True when its request rules or backend choice call Lua (else they run where the
+    /// request was read, with no hop to a worker).</summary>
+    public bool RequestUsesLua => LuaFunctions().Any(f => f.Directive != "http-response");
+
+    /// <summary>True when its <c>http-response</c> rules call Lua.</summary>
+    public bool ResponseUsesLua => HttpResponse.Any(rule => rule.LuaFunctions().Any());
 }

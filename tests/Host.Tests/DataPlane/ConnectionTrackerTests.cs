@@ -18,6 +18,14 @@ public sealed class ConnectionTrackerTests : IAsyncLifetime
     private Microsoft.AspNetCore.Builder.WebApplication _listeners = null!;
 
     [Fact]
+    public void WorkerOf_AConnectionTheTrackerDidNotSee_FailsLoudly()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => ConnectionTracker.WorkerOf(new Dictionary<object, object?>()));
+
+        Assert.Contains("did not pass through ConnectionTracker", failure.Message);
+    }
+
+    [Fact]
     public async Task OpenConnection_IsInTheFdTable_WithItsWorkersGroup_UntilItCloses()
     {
         using var client = new TcpClient(AddressFamily.InterNetwork);

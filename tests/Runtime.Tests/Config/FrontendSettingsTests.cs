@@ -29,6 +29,33 @@ public class FrontendSettingsTests
             request: ["set-header X-Route %[path]", "return status 200 if { path /ok }", "deny if { hdr(x-deny) -m found }"],
             response: ["set-header X-Status %[status]"]).UsesLua);
 
+    [Fact]
+    public void ResponseRulesWithoutLua_RunWithoutTheWorker_WhenOnlyRequestRulesCallLua()
+    {
+        var frontend = Frontend(request: ["lua.tag"], response: ["set-header X-Status %[status]"]);
+
+        Assert.True(frontend.RequestUsesLua);
+        Assert.False(frontend.ResponseUsesLua);
+    }
+
+    [Fact]
+    public void RequestRulesWithoutLua_RunWithoutTheWorker_WhenOnlyResponseRulesCallLua()
+    {
+        var frontend = Frontend(request: ["set-header X-A b"], response: ["lua.stamp"]);
+
+        Assert.False(frontend.RequestUsesLua);
+        Assert.True(frontend.ResponseUsesLua);
+    }
+
+    [Fact]
+    public void ReadsBody_WhenARuleReadsTheBody_OrWithHttpBufferRequest()
+    {
+        Assert.True(Frontend(request: ["set-header X-B %[req.body_len]"]).ReadsBody);
+        Assert.True(Frontend(request: ["deny if { req.body_param(a) -m str 1 }"]).ReadsBody);
+        Assert.True((Frontend() with { BufferRequest = true }).ReadsBody);
+        Assert.False(Frontend(request: ["set-header X-B %[path]"]).ReadsBody);
+    }
+
     private static FrontendSettings Frontend(string[]? request = null, string[]? response = null, BackendSwitch? useBackend = null) => new()
     {
         Name = "web",

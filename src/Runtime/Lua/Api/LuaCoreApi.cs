@@ -232,7 +232,8 @@ public sealed class LuaCoreApi
         return true;
     }
 
-    private static LogLevel ToLogLevel(long level) => level switch
+    /// <summary>A syslog level (0 emerg … 7 debug) as a <see cref="LogLevel"/>.</summary>
+    internal static LogLevel ToLogLevel(long level) => level switch
     {
         <= 2 => LogLevel.Critical,
         3 => LogLevel.Error,

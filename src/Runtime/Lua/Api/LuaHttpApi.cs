@@ -125,7 +125,7 @@ public sealed class LuaHttpApi : ILuaActions
     {
         if (error is not null)
         {
-            Log(kind, name, error);
+            Log(kind, name, error, exchange);
             return;
         }
         if (exchange.Verdict == ActionVerdict.Done)
@@ -148,7 +148,7 @@ public sealed class LuaHttpApi : ILuaActions
         var (error, result, _) = Call(_session, LuaFunctionKind.SampleFetch, name, _fetchEntry, exchange, null, arguments);
         if (error is not null)
         {
-            Log(LuaFunctionKind.SampleFetch, name, error);
+            Log(LuaFunctionKind.SampleFetch, name, error, exchange);
         }
         return result;
     }
@@ -159,7 +159,7 @@ public sealed class LuaHttpApi : ILuaActions
         var (error, result, _) = Call(_session, LuaFunctionKind.Converter, name, _converterEntry, exchange, input, arguments);
         if (error is not null)
         {
-            Log(LuaFunctionKind.Converter, name, error);
+            Log(LuaFunctionKind.Converter, name, error, exchange);
         }
         return result;
     }
@@ -179,7 +179,7 @@ public sealed class LuaHttpApi : ILuaActions
                 _service = _state.RentContext(_state.Tune.ServiceTimeout);
                 return suspended;
             }
-            exchange.Reply = ServiceReply(name, error);
+            exchange.Reply = ServiceReply(name, error, exchange);
             return null;
         }
         finally
@@ -251,7 +251,7 @@ public sealed class LuaHttpApi : ILuaActions
             string? error = ErrorOf(call.Context, outcome);
             if (call.Kind == LuaFunctionKind.Service)
             {
-                call.Exchange.Reply = ServiceReply(call.Name, error);
+                call.Exchange.Reply = ServiceReply(call.Name, error, call.Exchange);
             }
             else
             {
@@ -314,18 +314,21 @@ public sealed class LuaHttpApi : ILuaActions
         return context.ErrorMessage ?? "unknown error";
     }
 
-    private HttpReply ServiceReply(string name, string? error)
+    private HttpReply ServiceReply(string name, string? error, HttpExchange exchange)
     {
         if (error is null)
         {
             return _reply!;
         }
-        Log(LuaFunctionKind.Service, name, error);
+        Log(LuaFunctionKind.Service, name, error, exchange);
         return HttpReply.ErrorPage(500);
     }
 
-    private void Log(LuaFunctionKind kind, string name, string error) =>
-        _state.Logger.LogError("Lua {Kind} 'lua.{Name}' (state {StateId}): {Error}", LuaFunctionRegistry.Describe(kind), name, _state.Id, error);
+    // A failed call is logged at error, or at the level txn:set_loglevel gave its transaction:
+    // HAProxy's "log level of the current request".
+    private void Log(LuaFunctionKind kind, string name, string error, HttpExchange exchange) =>
+        _state.Logger.Log(exchange.LogLevel is { } level ? LuaCoreApi.ToLogLevel(level) : LogLevel.Error,
+            "Lua {Kind} 'lua.{Name}' (state {StateId}): {Error}", LuaFunctionRegistry.Describe(kind), name, _state.Id, error);
 
     private HttpExchange Current(LuaCall call) =>
         _exchange ?? throw new LuaArgumentException($"{call.Name}: no HTTP transaction is running in this state");

@@ -77,6 +77,23 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     [Fact]
+    public void SetLogLevel_SetsTheLevelOfItsTransactionsLines()
+    {
+        var lua = Load("""
+            core.register_action('quiet', { 'http-req' }, function(txn) txn:set_loglevel(core.debug) end)
+            core.register_action('boom', { 'http-req' }, function(txn) error('kaput') end)
+            """);
+        var quiet = Request("/");
+        var other = Request("/");
+
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "quiet", quiet, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "boom", quiet, []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "boom", other, []);
+
+        Assert.Equal([LogLevel.Debug, LogLevel.Error], _log.Entries.Where(e => e.Message.Contains("kaput")).Select(e => e.Level));
+    }
+
+    [Fact]
     public void EndlessFetch_IsStoppedAtSessionTimeout()
     {
         var lua = Load("core.register_fetches('spin', function(txn) while true do end end)");
