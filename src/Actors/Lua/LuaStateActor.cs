@@ -180,8 +180,30 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
             task.Dispose();
         }
         _tasks.Clear();
+        _engine.Registry.ForgetState(StateId);
         _engine.CloseState(StateId);
         base.PostStop();
+    }
+
+    /// <summary>The actor failed and was restarted (its old state was closed when it stopped):
+    /// the state is loaded again from its files and its init functions and tasks run again, as
+    /// at boot, so that it serves again rather than staying unloaded.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Logger.LogError(reason, "Lua state {StateId} failed and was restarted; loading it again from its {Directive} files", StateId, _directive);
+        try
+        {
+            Load();
+            Loaded.Core.RunInitFunctions();
+            _tasksStarted = true;
+            AdoptRegisteredTasks();
+            Logger.LogInformation("Lua state {StateId} loaded again after its failure", StateId);
+        }
+        catch (Exception e) when (e is LuaScriptException or LuaBootException or IOException)
+        {
+            Logger.LogCritical(e, "Lua state {StateId} could not be loaded again; its functions fail until the node restarts", StateId);
+        }
     }
 
     // Runs a function of this state for another actor (the shared state serving a worker) on

@@ -28,6 +28,9 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
             LuaSocketApi.Install(state);
             var http = LuaHttpApi.Install(state, engine.Registry);
             var tcp = LuaTcpApi.Install(state, engine.Registry);
+            // The files' bodies may register functions: at boot, and when a state is loaded
+            // again after a failure.
+            state.LoadingFiles = true;
             foreach (var file in files)
             {
                 try
@@ -40,6 +43,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
                     throw new LuaScriptException($"{directive} '{file.Name}' ({where}): {e.Message}", e);
                 }
             }
+            state.LoadingFiles = false;
             return new LoadedLuaState(state, core, http, tcp);
         }
         catch

@@ -113,6 +113,11 @@ public sealed class LuaEngine : IDisposable
         {
             if (_states.Remove(id, out var state))
             {
+                // Its pooled contexts live in the state: they go first, while it is open.
+                if (state.ContextPool is { } contexts)
+                {
+                    Pools.Release(contexts);
+                }
                 state.Dispose();
             }
         }

@@ -59,6 +59,19 @@ public sealed class LuaFunctionRegistry
         }
     }
 
+    /// <summary>State <paramref name="stateId"/> is closed: none of its references is valid any
+    /// more, so every function forgets it (a reloaded state registers afresh).</summary>
+    public void ForgetState(int stateId)
+    {
+        lock (_lock)
+        {
+            foreach (var function in _functions.Values)
+            {
+                function.SetReference(stateId, LuaRegisteredFunction.NoReference);
+            }
+        }
+    }
+
     /// <summary>The function registered as <paramref name="name"/>, or null.</summary>
     public LuaRegisteredFunction? Find(LuaFunctionKind kind, string name)
     {

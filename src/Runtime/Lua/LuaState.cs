@@ -90,6 +90,10 @@ public sealed unsafe class LuaState : IDisposable
     /// <summary>True once the shared allocator left its boot phase: registrations are over.</summary>
     internal bool IsBootComplete => _allocator.IsBootComplete;
 
+    /// <summary>True while the state runs its <c>lua-load</c> files' bodies, where
+    /// <c>core.register_*</c> is allowed.</summary>
+    internal bool LoadingFiles { get; set; }
+
     /// <summary>Compiles <paramref name="source"/> and returns a reference to the resulting
     /// function, for <see cref="LuaContext.Start"/>. Nothing runs yet.</summary>
     /// <param name="source">Lua source or precompiled chunk.</param>

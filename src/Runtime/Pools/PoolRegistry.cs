@@ -82,6 +82,24 @@ public sealed class PoolRegistry
         }
     }
 
+    /// <summary>One user of <paramref name="pool"/> is done with it; with no user left the pool
+    /// frees its objects and leaves the registry (a closed Lua state's contexts go with it).</summary>
+    public void Release(Pool pool)
+    {
+        lock (_lock)
+        {
+            lock (pool.Lock)
+            {
+                if (--pool.Users > 0)
+                {
+                    return;
+                }
+            }
+            pool.Flush();
+            _pools.Remove(pool);
+        }
+    }
+
     /// <summary>Frees every free object of every pool (<c>flush pools</c>).</summary>
     public void FlushAll()
     {

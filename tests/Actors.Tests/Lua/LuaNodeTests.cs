@@ -288,6 +288,25 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("done", slow.Exchange.RequestHeaders.GetLast("x-slow"));
     }
 
+    [Fact]
+    public async Task SharedState_AfterAFaultInItsActor_IsLoadedAgainFromItsFiles()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1, shared: [_scripts.Write("shared.lua", """
+            local calls, inits = 0, 0
+            core.register_init(function() inits = inits + 1 end)
+            core.register_fetches("count", function(txn) calls = calls + 1 return inits .. "/" .. calls end)
+            """)]));
+        var snapshot = HttpExchangeSnapshot.Of(new HttpExchange("web", "GET", "/", null, "HTTP/1.1"));
+        var call = new CallSharedLua(LuaFunctionKind.SampleFetch, "count", snapshot, null, []);
+        Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);
+
+        // A handler that throws: the actor is restarted by its supervisor.
+        node.SharedLua.Tell(new GetLuaStateStatus(null!));
+
+        await AwaitAssertAsync(async () => Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample), Wait);
+        Assert.Equal("1/2", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);
+    }
+
     private static Runtime.Config.FrontendSettings Frontend(string rule) => new()
     {
         Name = "web",

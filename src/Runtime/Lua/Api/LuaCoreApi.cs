@@ -223,7 +223,7 @@ public sealed class LuaCoreApi
 
     private bool CheckBoot(LuaCall call, out int refused)
     {
-        if (_state.IsBootComplete)
+        if (_state.IsBootComplete && !_state.LoadingFiles)
         {
             refused = call.Fail($"{call.Name}: registrations are only allowed while ActorProxy starts (in a lua-load file's body)");
             return false;
