@@ -18,11 +18,12 @@ internal static class BackendClusters
         new RouteConfig { RouteId = "actorproxy", ClusterId = Unassigned, Match = new RouteMatch { Path = "{**catch-all}" } },
     ];
 
-    /// <summary>One cluster per HTTP backend, plus the unassigned one.</summary>
+    /// <summary>One cluster per backend, plus the unassigned one. A TCP backend's cluster only
+    /// chooses its servers (TcpServerChoice): YARP never forwards to it.</summary>
     public static ClusterConfig[] Clusters(IEnumerable<BackendSettings> backends) =>
     [
         new ClusterConfig { ClusterId = Unassigned },
-        .. backends.Where(b => b.Mode == ProxyMode.Http).Select(Cluster),
+        .. backends.Select(Cluster),
     ];
 
     private static ClusterConfig Cluster(BackendSettings backend) => new()

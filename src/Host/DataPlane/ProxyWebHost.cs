@@ -70,6 +70,7 @@ internal static class ProxyWebHost
 
         var app = builder.Build();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
+        tcp.Servers = new TcpServerChoice(app.Services);
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>
         {

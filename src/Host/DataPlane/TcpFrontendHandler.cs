@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -31,7 +30,9 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     private static long s_nextSession;
 
     private readonly Dictionary<string, BackendSettings> _backends = node.Config.Backends.ToDictionary(b => b.Name);
-    private readonly ConcurrentDictionary<string, int> _nextServer = new();
+
+    /// <summary>How servers are chosen; set once the web host (and YARP's cluster state) is built.</summary>
+    public TcpServerChoice? Servers { get; set; }
 
     /// <summary>Serves one connection accepted by <paramref name="frontend"/>; returning closes it.</summary>
     public async Task HandleAsync(FrontendSettings frontend, ConnectionContext connection)
@@ -189,15 +190,17 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         await client.CompleteAsync();
     }
 
-    // Each server in turn (round robin); one that refuses or times out is skipped for the next.
-    // The connection belongs to the client connection's worker, in the fd table too.
+    // The backend's servers as YARP would pick them for HTTP (balance, health, admin state); one
+    // that refuses or times out is marked down and the next is tried. The connection belongs to
+    // the client connection's worker, in the fd table too.
     private async Task<NetworkStream?> ConnectAsync(BackendSettings backend, int thread, CancellationToken cancel)
     {
-        int count = backend.Servers.Count;
-        int first = _nextServer.AddOrUpdate(backend.Name, 0, (_, n) => n + 1);
-        for (int i = 0; i < count; i++)
+        var servers = Servers ?? throw new InvalidOperationException("The TCP frontends have no server choice yet.");
+        var tried = new List<Yarp.ReverseProxy.Model.DestinationState>();
+        while (servers.Pick(backend.Name, tried) is var (cluster, destination))
         {
-            var server = backend.Servers[(int)((uint)(first + i) % (uint)count)];
+            tried.Add(destination);
+            var server = backend.Servers.Single(s => s.Name == destination.DestinationId);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(backend.ConnectTimeout);
             try
@@ -207,6 +210,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                servers.Refused(cluster, destination);
                 logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
                     backend.Name, server.Name, server.Host, server.Port, e.Message);
             }

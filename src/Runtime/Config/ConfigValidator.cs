@@ -76,6 +76,16 @@ public static class ConfigValidator
         }
         foreach (var backend in config.Backends)
         {
+            if (backend.Mode == ProxyMode.Tcp && backend.Balance == BalanceAlgorithm.LeastConn)
+            {
+                errors.Add(new ConfigError(config.File, $"actorproxy.backends.{backend.Name}.balance",
+                    "balance leastconn is not supported for tcp backends yet (their connections are not counted per server); use roundrobin, random or first."));
+            }
+            if (backend.Mode == ProxyMode.Tcp && backend.HealthCheck is not null)
+            {
+                errors.Add(new ConfigError(config.File, $"actorproxy.backends.{backend.Name}.health-check",
+                    "health-check is HAProxy's option httpchk, for HTTP backends; a tcp backend's servers are checked passively (a refused connection takes one out for 10 s)."));
+            }
             if (backend.ConnectTimeout <= TimeSpan.Zero || backend.ServerTimeout <= TimeSpan.Zero)
             {
                 errors.Add(new ConfigError(config.File, $"actorproxy.backends.{backend.Name}.timeout", "timeouts must be positive."));

@@ -14,6 +14,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
     private readonly int _remotePort = TestBackend.FreePort();
     private readonly int _otherPort = TestBackend.FreePort();
     private readonly int _balancedPort = TestBackend.FreePort();
+    private readonly int _tcpBalancedPort = TestBackend.FreePort();
     private ActorProxyProcess _proxy = null!;
 
     private string Node => $"127.0.0.1:{_remotePort}";
@@ -98,6 +99,40 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetServerMaint_TakesATcpServerOutOfRotationToo()
+    {
+        var (setCode, _, setError) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "set", "server", "tcppool/a", "state", "maint");
+        var answers = new HashSet<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            answers.Add(await RelayedBodyAsync(_tcpBalancedPort));
+        }
+        await ActorProxyProcess.RunAsync("admin", "--node", Node, "set", "server", "tcppool/a", "state", "ready");
+        var after = new HashSet<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            after.Add(await RelayedBodyAsync(_tcpBalancedPort));
+        }
+
+        Assert.True(setCode == 0, setError);
+        Assert.Equal(["other"], answers);
+        Assert.Equal(["ok", "other"], after.Order());
+    }
+
+    // One HTTP request relayed by a TCP frontend; the body of the answer.
+    private static async Task<string> RelayedBodyAsync(int port)
+    {
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string answer = await reader.ReadToEndAsync(timeout.Token);
+        return answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+    }
+
+    [Fact]
     public async Task BackendConnections_AreInTheFdTableToo()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_balancedPort}") };
@@ -162,6 +197,8 @@ public sealed class AdminCommandTests : IAsyncLifetime
               frontends.balanced { bind = "127.0.0.1:{{_balancedPort}}", default-backend = pool }
               backends.pool { servers { a = "127.0.0.1:{{_httpPort}}", b = "127.0.0.1:{{_otherPort}}" } }
               backends.web { mode = tcp, servers { w = "127.0.0.1:{{_httpPort}}" } }
+              frontends.tcpbalanced { bind = "127.0.0.1:{{_tcpBalancedPort}}", mode = tcp, default-backend = tcppool }
+              backends.tcppool { mode = tcp, servers { a = "127.0.0.1:{{_httpPort}}", b = "127.0.0.1:{{_otherPort}}" } }
             }
             """);
         _proxy = ActorProxyProcess.Start("run", "-f", config);
