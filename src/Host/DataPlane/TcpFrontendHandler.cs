@@ -42,6 +42,8 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             ClientAddress = client?.Address.ToString() ?? "",
             ClientPort = client?.Port ?? 0,
+            LocalAddress = (connection.LocalEndPoint as IPEndPoint)?.Address.ToString() ?? "",
+            LocalPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0,
         };
         // The connection's worker: its Lua actions and its service run there.
         int thread = ConnectionTracker.WorkerOf(connection.Items);

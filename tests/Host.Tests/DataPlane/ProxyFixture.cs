@@ -94,7 +94,7 @@ public sealed class ProxyFixture : IAsyncLifetime
               end
             end)
             core.register_service("tcp_greet", "tcp", function(applet)
-              applet:send(applet:get_var("txn.greeting") .. "\n")
+              applet:send(applet:get_var("txn.greeting") .. " to " .. applet.sf:dst() .. applet.sc:upper("!x") .. "\n")
             end)
             core.register_service("tcp_broken", "tcp", function(applet)
               applet:send("about to fail\n")

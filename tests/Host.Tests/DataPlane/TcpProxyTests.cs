@@ -80,11 +80,11 @@ public sealed class TcpProxyTests(ProxyFixture proxy) : IClassFixture<ProxyFixtu
     }
 
     [Fact]
-    public async Task TcpLuaAction_SetsAVariableTheServiceReads()
+    public async Task TcpLuaAction_SetsAVariableTheServiceReads_WhichHasFetchesAndConverters()
     {
         using var client = await ConnectAsync(proxy.TcpPorts.Greet);
 
-        Assert.Equal("hello 127.0.0.1\n", await ReadToEndAsync(client.GetStream()));
+        Assert.Equal("hello 127.0.0.1 to 127.0.0.1!X\n", await ReadToEndAsync(client.GetStream()));
     }
 
     [Fact]

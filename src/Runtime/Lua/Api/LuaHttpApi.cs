@@ -434,9 +434,13 @@ public sealed class LuaHttpApi : ILuaActions
 
     // fetch(name, as_string, args...): built-in fetches from Lua (txn.f / txn.sf), by their Lua
     // names (dots as underscores), arguments checked as the configuration's are.
-    private int FetchFromLua(LuaCall call)
+    private int FetchFromLua(LuaCall call) => FetchFromLua(call, Current(call));
+
+    private int ConvertFromLua(LuaCall call) => ConvertFromLua(call, Current(call));
+
+    /// <summary>fetch(name, as_string, args...) on <paramref name="exchange"/>.</summary>
+    internal static int FetchFromLua(LuaCall call, HttpExchange exchange)
     {
-        var exchange = Current(call);
         string name = call.GetString(1);
         if (SampleFetches.FindLuaName(name) is not { } fetch)
         {
@@ -459,10 +463,9 @@ public sealed class LuaHttpApi : ILuaActions
         return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
     }
 
-    // convert(name, as_string, input, args...): built-in converters from Lua (txn.c / txn.sc).
-    private int ConvertFromLua(LuaCall call)
+    /// <summary>convert(name, as_string, input, args...): built-in converters from Lua (txn.c / txn.sc).</summary>
+    internal static int ConvertFromLua(LuaCall call, HttpExchange exchange)
     {
-        var exchange = Current(call);
         string name = call.GetString(1);
         if (SampleConverters.Find(name) is not { } converter)
         {

@@ -28,6 +28,8 @@ public sealed class LuaTcpApi
         state.Expose(Internal, "send", api.Send);
         state.Expose(Internal, "get_var", call => LuaHttpApi.GetVariable(call, api.Current(call).Session.Variables));
         state.Expose(Internal, "set_var", call => LuaHttpApi.SetVariable(call, api.Current(call).Session.Variables));
+        state.Expose(Internal, "fetch", call => LuaHttpApi.FetchFromLua(call, api.Current(call).Session));
+        state.Expose(Internal, "convert", call => LuaHttpApi.ConvertFromLua(call, api.Current(call).Session));
         var entries = state.RunModule(TcpSource, "tcp", 2);
         (api._serviceEntry, api._cliEntry) = (entries[0], entries[1]);
         return api;

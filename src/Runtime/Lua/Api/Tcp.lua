@@ -29,14 +29,29 @@ end
 
 function Applet:send(data) internal.send(data) end
 function Applet:get_var(name) return internal.get_var(name) end
-function Applet:set_var(name, value) internal.set_var(name, value) end
-function Applet:unset_var(name) internal.set_var(name, nil) end
+function Applet:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
+function Applet:unset_var(name) return internal.set_var(name, nil) end
 function Applet:get_priv() return self.priv end
 function Applet:set_priv(value) self.priv = value end
 
-local function service(fn) return fn(setmetatable({}, Applet)) end
+-- applet.f:src() is the src fetch; sf and sc return strings, as on TXN.
+local function samples(call, as_string)
+  return setmetatable({}, {
+    __index = function(t, name)
+      local f = function(_, ...) return call(name, as_string, ...) end
+      t[name] = f
+      return f
+    end,
+  })
+end
+local f, sf = samples(internal.fetch, false), samples(internal.fetch, true)
+local c, sc = samples(internal.convert, false), samples(internal.convert, true)
+
+local function new_applet() return setmetatable({ f = f, sf = sf, c = c, sc = sc }, Applet) end
+
+local function service(fn) return fn(new_applet()) end
 
 -- A CLI command registered with core.register_cli: fn(applet, arguments...).
-local function cli(fn, ...) return fn(setmetatable({}, Applet), ...) end
+local function cli(fn, ...) return fn(new_applet(), ...) end
 
 return service, cli
