@@ -27,6 +27,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("[ALERT] Lua action 'lua.x' is registered both in the shared state", stderr);
     }
 
+    [Theory]
+    [InlineData("check")]
+    [InlineData("run")]
+    public async Task CheckAndRun_RefuseAnHaproxyLineActorProxyCannotHonour_NamingFileKeyAndText(string command)
+    {
+        string config = Write("refused.conf", """
+            actorproxy.frontends.web {
+              bind = "127.0.0.1:1"
+              http-request = [ "deny unless { src 127.0.0.0/8 }", "set-header x %[path,crc32(1)]" ]
+            }
+            """);
+
+        var (code, stdout, stderr) = await ActorProxyProcess.RunAsync(command, "-f", config);
+
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("ActorProxy running", stdout);
+        Assert.Contains($"{config}: actorproxy.frontends.web.http-request[1]: 'set-header x %[path,crc32(1)]': 'crc32': the avalanche flag is not supported", stderr);
+        Assert.DoesNotContain("http-request[0]", stderr);
+    }
+
     [Fact]
     public async Task Check_FunctionOnlyInThreadOne_FailsNamingIt()
     {

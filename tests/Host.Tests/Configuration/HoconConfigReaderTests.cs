@@ -80,6 +80,28 @@ public sealed class HoconConfigReaderTests : IDisposable
         Assert.Contains(reason, error.Reason);
     }
 
+    [Theory]
+    [InlineData("acl = [ \"bad/name path /x\" ]", "acl[0]", "'bad/name path /x': 'bad/name' is not a valid ACL name")]
+    [InlineData("acl = [ \"a src_beg 10\" ]", "acl[0]", "unknown sample fetch 'src_beg'")]
+    [InlineData("option = [ \"forwardfor\" ]", "option[0]", "'option forwardfor' is not supported by ActorProxy")]
+    [InlineData("http-request = [ \"deny if blocked\" ]", "http-request[0]", "'deny if blocked': no such ACL : 'blocked'")]
+    [InlineData("http-request = [ \"tarpit\" ]", "http-request[0]", "'tarpit' is not an http-request action ActorProxy supports")]
+    [InlineData("http-request = [ \"set-header x %[hdr(host,x)]\" ]", "http-request[0]", "'hdr': argument 2 'x' is not an integer")]
+    [InlineData("http-response = [ \"set-header x %[path]\" ]", "http-response[0]", "reads the request's line or headers")]
+    [InlineData("use-backend = [ \"app if { status 200 }\" ]", "use-backend[0]", "reads the response")]
+    public void Read_FrontendLineActorProxyCannotHonour_NamesFileKeyTextAndReason(string line, string key, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read($$"""
+            actorproxy.frontends.web { bind = "127.0.0.1:8080", {{line}}, default-backend = app }
+            actorproxy.backends.app { servers { s1 = "127.0.0.1:9000" } }
+            """));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal("test.conf", error.File);
+        Assert.Equal($"actorproxy.frontends.web.{key}", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
     [Fact]
     public void Read_SeveralMistakes_ReportsThemAll()
     {
