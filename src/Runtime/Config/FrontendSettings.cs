@@ -55,14 +55,10 @@ public sealed record FrontendSettings
             .Concat(UseBackend.SelectMany(use => use.Condition?.Acls.Select(acl => acl.Sample) ?? []))
             .Any(sample => sample.Fetch.BuiltInFetch?.NeedsBody == true);
 
-    /// <summary>True when the frontend calls any <c>lua.*</c> function: only then must a
-    /// transaction's rules run on its connection's worker.</summary>
-    public bool UsesLua => LuaFunctions().Any();
-
-    /// <summary>True when its request rules or backend choice call Lua (else they run where the
-    /// request was read, with no hop to a worker).</summary>
+    /// <summary>True when its request rules or backend choice call Lua: only then must they run
+    /// on the connection's worker (else they run where the request was read, with no hop).</summary>
     public bool RequestUsesLua => LuaFunctions().Any(f => f.Directive != "http-response");
 
-    /// <summary>True when its <c>http-response</c> rules call Lua.</summary>
+    /// <summary>True when its <c>http-response</c> rules call Lua, so must run on the worker.</summary>
     public bool ResponseUsesLua => HttpResponse.Any(rule => rule.LuaFunctions().Any());
 }

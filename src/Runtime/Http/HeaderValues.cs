@@ -7,8 +7,8 @@ namespace ActorProxy.Runtime.Http;
 /// </summary>
 public static class HeaderValues
 {
-    /// <summary>The comma-separated values of one field line, trimmed, in order.</summary>
-    public static IEnumerable<string> Split(string line)
+    // The comma-separated values of one field line, trimmed, in order.
+    private static IEnumerable<string> Split(string line)
     {
         foreach (var (start, length) in Spans(line))
         {

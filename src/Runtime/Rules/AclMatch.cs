@@ -14,22 +14,14 @@ public sealed class AclMatch
 {
     private readonly AclPatterns _patterns;
 
-    private AclMatch(string text, SampleExpression sample, AclMatchMethod method, AclPatterns patterns)
+    private AclMatch(SampleExpression sample, AclPatterns patterns)
     {
-        Text = text;
         Sample = sample;
-        Method = method;
         _patterns = patterns;
     }
 
-    /// <summary>The expression as written.</summary>
-    public string Text { get; }
-
     /// <summary>The sample tested.</summary>
     public SampleExpression Sample { get; }
-
-    /// <summary>How it is compared.</summary>
-    public AclMatchMethod Method { get; }
 
     /// <summary>Parses the words of an ACL expression (after <c>acl NAME</c>, or between <c>{</c> and <c>}</c>).</summary>
     /// <exception cref="SampleSyntaxException">Unknown fetch, flag or method, a bad pattern, a missing file.</exception>
@@ -39,7 +31,6 @@ public sealed class AclMatch
         {
             throw new SampleSyntaxException("empty ACL expression");
         }
-        string text = string.Join(' ', words.Select(w => w.Text));
         string first = words[0].Text;
         int nameEnd = first.IndexOfAny(['(', ',']);
         string keyword = nameEnd < 0 ? first : first[..nameEnd];
@@ -112,7 +103,7 @@ public sealed class AclMatch
         {
             patterns.Add(words[i].Text);
         }
-        return new AclMatch(text, sample, method.Value, new AclPatterns(method.Value, ignoreCase, noResolve, patterns));
+        return new AclMatch(sample, new AclPatterns(method.Value, ignoreCase, noResolve, patterns));
     }
 
     /// <summary>Evaluates the expression: true when a value of the sample matches.</summary>

@@ -5,6 +5,14 @@ public static class HaproxyParityCases
 {
     private static readonly (string, string)[] List = [("x-list", "a, b, c")];
 
+    // Counts the requests of a connection in a sess variable.
+    private static readonly string[] SessionCounter =
+    [
+        "http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
+        "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }",
+        "http-request set-header x-v %[var(sess.n)]",
+    ];
+
     /// <summary>Files the cases read (<c>$DIR</c> is the configuration folder): the Lua file and pattern files.</summary>
     public static readonly (string Name, string Text)[] Files =
     [
@@ -190,12 +198,9 @@ public static class HaproxyParityCases
         new("txn variables last the transaction", ["http-request set-var(txn.t) str(T)", "http-response set-header x-v <%[var(txn.t)]>"]),
         new("a declared proc variable is empty", ["http-request set-header x-v <%[var(proc.never_set)]>", "http-request deny if { var(proc.never_set) -m found }"]),
         new("proc variables set and read", ["http-request set-var(proc.p) str(P)", "http-request set-header x-v <%[var(proc.p)]>"]),
-        new("sess variable of a new connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
-            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"]),
-        new("sess variables last the connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
-            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"], Times: 3),
-        new("sess variables die with the connection", ["http-request set-var(sess.n) int(1),add(sess.n) if { var(sess.n) -m found }",
-            "http-request set-var(sess.n) int(1) unless { var(sess.n) -m found }", "http-request set-header x-v %[var(sess.n)]"], Times: 3, NewConnections: true),
+        new("sess variable of a new connection", SessionCounter),
+        new("sess variables last the connection", SessionCounter, Times: 3),
+        new("sess variables die with the connection", SessionCounter, Times: 3, NewConnections: true),
         new("proc variables are seen by every worker", ["http-request set-header x-v <%[var(proc.seen)]>", "http-request set-var(proc.seen) path"],
             "/seen", Times: 2, NewConnections: true),
         new("lua set_var and ifexist", ["http-request set-header x-declared %[var(proc.declared)]", "http-request lua.vars"], Expect: "x-lua: true,false,true"),

@@ -12,22 +12,22 @@ public class FrontendSettingsTests
     [InlineData("set-header X-Id %[lua.id]")]
     [InlineData("set-header X-Path %[path,lua.shout]")]
     [InlineData("deny if { lua.blocked -m found }")]
-    public void UsesLua_WhenARequestRuleCallsLua(string rule) =>
-        Assert.True(Frontend(request: [rule]).UsesLua);
+    public void RequestUsesLua_WhenARequestRuleCallsLua(string rule) =>
+        Assert.True(Frontend(request: [rule]).RequestUsesLua);
 
     [Fact]
     public void UsesLua_WhenAResponseRuleOrABackendConditionCallsLua()
     {
-        Assert.True(Frontend(response: ["set-header X-S %[lua.stamp]"]).UsesLua);
+        Assert.True(Frontend(response: ["set-header X-S %[lua.stamp]"]).ResponseUsesLua);
         var (_, condition) = HttpRuleParser.SplitCondition("api if { lua.route api }", RuleContext.Default);
-        Assert.True(Frontend(useBackend: new BackendSwitch("api", condition)).UsesLua);
+        Assert.True(Frontend(useBackend: new BackendSwitch("api", condition)).RequestUsesLua);
     }
 
     [Fact]
     public void UsesNoLua_WithBuiltInRulesOnly() =>
-        Assert.False(Frontend(
+        Assert.True(Frontend(
             request: ["set-header X-Route %[path]", "return status 200 if { path /ok }", "deny if { hdr(x-deny) -m found }"],
-            response: ["set-header X-Status %[status]"]).UsesLua);
+            response: ["set-header X-Status %[status]"]) is { RequestUsesLua: false, ResponseUsesLua: false });
 
     [Fact]
     public void ResponseRulesWithoutLua_RunWithoutTheWorker_WhenOnlyRequestRulesCallLua()
