@@ -10,13 +10,13 @@ namespace ActorProxy.Runtime.Rules;
 public sealed class NamedAcls
 {
     // HAProxy's default_acl_list. REQ_CONTENT is req.len gt 0, and in an HTTP stream the
-    // request's headers are always in the buffer when rules run.
+    // request's headers are always in the buffer when rules run: true where HTTP rules run.
     private static readonly (string Name, string Expression)[] PredefinedExpressions =
     [
         ("TRUE", "always_true"),
         ("FALSE", "always_false"),
         ("LOCALHOST", "src 127.0.0.1/8 ::1"),
-        ("HTTP", "always_true"),
+        ("HTTP", "req.proto_http"),
         ("HTTP_1.0", "req.ver 1.0"),
         ("HTTP_1.1", "req.ver 1.1"),
         ("HTTP_2.0", "req.ver 2.0"),
@@ -32,7 +32,7 @@ public sealed class NamedAcls
         ("HTTP_URL_SLASH", "url_beg /"),
         ("HTTP_URL_STAR", "url *"),
         ("HTTP_CONTENT", "req.hdr_val(content-length) gt 0"),
-        ("REQ_CONTENT", "always_true"),
+        ("REQ_CONTENT", "req.proto_http"),
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)

@@ -7,8 +7,12 @@ namespace ActorProxy.Runtime.Samples;
 /// <c>http-response</c> one, when it parses them: the request is gone by then).</summary>
 public enum SampleDirection
 {
-    /// <summary>Connection, transaction or internal data (the method is kept): usable everywhere.</summary>
+    /// <summary>Connection, transaction or internal data: usable everywhere, TCP rules included.</summary>
     Any,
+
+    /// <summary>HTTP data kept for the whole transaction, or the message being processed (the
+    /// method, <c>hdr</c>): usable in request and response rules, not in TCP rules.</summary>
+    Http,
 
     /// <summary>The request's line or headers: usable in request rules only.</summary>
     Request,

@@ -46,9 +46,11 @@ public static class SampleFetches
         // HAProxy refuses the backend's name in a frontend's request rules: none is chosen yet.
         Add("be_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Response, (x, _) => x.Backend);
         Add("ssl_fc", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (_, _) => false);
+        // Whether the stream is HTTP: always, where HTTP rules run; TCP rules cannot use it yet.
+        Add("req.proto_http", SampleType.Bool, SampleArgSpec.None, SampleDirection.Http, (_, _) => true);
 
         // Layer 7 (7.3.6): the request line
-        Add("method", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Method);
+        Add("method", SampleType.Str, SampleArgSpec.None, SampleDirection.Http, (x, _) => x.Method);
         Add("path", SampleType.Str, SampleArgSpec.None, SampleDirection.Request, (x, _) => x.Path);
         Add("query", SampleType.Str, SampleArgSpec.None, SampleDirection.Request, (x, _) => x.Query);
         Add("url", SampleType.Str, SampleArgSpec.None, SampleDirection.Request, (x, _) => x.Url);
@@ -86,7 +88,7 @@ public static class SampleFetches
         // hdr reads the message being processed: the request's headers in request rules, the
         // response's in response rules (smp_fetch_chn_hdr).
         Func<HttpExchange, HttpHeaders> current = x => x.InResponse ? x.ResponseHeaders : x.RequestHeaders;
-        Add("hdr", SampleType.Str, HeaderArgs, SampleDirection.Any,
+        Add("hdr", SampleType.Str, HeaderArgs, SampleDirection.Http,
             (x, a) => Occurrence(current(x), a, split: true), (x, a) => Each(current(x), a, split: true, v => v));
 
         // The request body, read whole before the rules when one of these is used.

@@ -189,6 +189,7 @@ public static class HaproxyParityCases
         new("HTTP_URL_SLASH", ["http-request deny if HTTP_URL_SLASH"]),
         new("TRUE and FALSE", ["http-request deny if TRUE FALSE"]),
         new("HTTP_CONTENT", ["http-request deny if HTTP_CONTENT"]),
+        new("HTTP and REQ_CONTENT", ["http-request set-header x-v yes if HTTP REQ_CONTENT"], Expect: "x-v: yes"),
         new("variable matched with -m", ["http-request set-var(txn.x) str(yes)", "http-request deny if { var(txn.x) -m str yes }"]),
 
         // 2.8 variables: scopes and when each may be set

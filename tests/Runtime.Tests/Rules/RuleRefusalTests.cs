@@ -122,6 +122,8 @@ public class RuleRefusalTests
     [Theory]
     [InlineData("content reject if { path /x }", "reads HTTP")]
     [InlineData("content reject if { hdr(x) y }", "reads HTTP")]
+    [InlineData("content reject if METH_GET", "reads HTTP")]
+    [InlineData("content reject if HTTP", "reads HTTP")]
     public void TcpRule_IsRefused_WithTheReason(string rule, string reason)
     {
         var failure = Assert.Throws<SampleSyntaxException>(() => TcpRule.Parse(rule));
