@@ -27,6 +27,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, (LuaTcpService Service, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> Output)> _services = [];
     private LoadedLuaState? _lua;
     private bool _tasksStarted;
+    private bool _initialized;
     private long _tasksFailed;
 
     /// <summary>Creates the actor for state <paramref name="stateId"/>.</summary>
@@ -39,8 +40,8 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         _directive = directive;
         Logger = logger;
 
-        Receive<LoadLuaState>(message => Complete(message.Completion, Load));
-        Receive<RunLuaInit>(message => Complete(message.Completion, () => Loaded.Core.RunInitFunctions()));
+        Receive<LoadLuaState>(_ => Sender.Tell(Load()));
+        Receive<RunLuaInit>(_ => Sender.Tell(RunInit()));
         Receive<StartLuaTasks>(_ =>
         {
             _tasksStarted = true;
@@ -86,11 +87,11 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         });
         Receive<ResumeTcpService>(message => RunService(message.SessionId));
         Receive<TcpServiceClosed>(message => EndService(message.SessionId, null));
-        Receive<GetLuaStateStatus>(message =>
+        Receive<GetLuaStateStatus>(_ =>
         {
             var (calls, errors) = _lua?.Http.Counters ?? (0, 0);
-            int functions = _engine.Registry.Functions.Count(f => f.IsIn(StateId));
-            message.Completion.TrySetResult(new LuaStateStatus(StateId, ThreadGroup, Environment.CurrentManagedThreadId,
+            int functions = _engine.Registry.Functions.Count(f => f.IsHere(StateId));
+            Sender.Tell(new LuaStateStatus(StateId, ThreadGroup, Environment.CurrentManagedThreadId,
                 _lua?.State.MemoryBytes ?? 0, _tasks.Count, _tasksFailed, functions, calls, errors));
         });
     }
@@ -194,9 +195,9 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         Logger.LogError(reason, "Lua state {StateId} failed and was restarted; loading it again from its {Directive} files", StateId, _directive);
         try
         {
-            Load();
+            _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
             Loaded.Core.RunInitFunctions();
-            _tasksStarted = true;
+            _initialized = _tasksStarted = true;
             AdoptRegisteredTasks();
             Logger.LogInformation("Lua state {StateId} loaded again after its failure", StateId);
         }
@@ -292,28 +293,48 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Load()
+    // Boot step 1. Loading is idempotent: the shared state, booted by the first node of a
+    // cluster, answers the others' boots with what it registered.
+    private LuaStateLoaded Load()
     {
-        if (_lua is not null)
+        if (_lua is null)
         {
-            throw new InvalidOperationException($"Lua state {StateId} is already loaded.");
+            try
+            {
+                _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
+            }
+            catch (LuaScriptException e)
+            {
+                return new LuaStateLoaded(StateId, [], [e.Message]);
+            }
+            finally
+            {
+                AdoptRegisteredTasks();
+            }
         }
-        _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
+        return new LuaStateLoaded(StateId, [.. _engine.Registry.Functions.Where(f => f.IsHere(StateId)).Select(f => new LuaFunctionName(f.Kind, f.Name))], []);
     }
 
-    // Replies to a step: any failure, Lua's or ours, goes back to the one who asked.
-    private void Complete(TaskCompletionSource completion, Action step)
+    // Boot step 2, once: the shared state's init functions run on the node that loaded it.
+    private LuaInitDone RunInit()
     {
-        try
+        if (!_initialized)
         {
-            step();
-            completion.TrySetResult();
+            _initialized = true;
+            try
+            {
+                Loaded.Core.RunInitFunctions();
+            }
+            catch (LuaScriptException e)
+            {
+                return new LuaInitDone(StateId, [e.Message]);
+            }
+            finally
+            {
+                AdoptRegisteredTasks();
+            }
         }
-        catch (Exception e)
-        {
-            completion.TrySetException(e);
-        }
-        AdoptRegisteredTasks();
+        return new LuaInitDone(StateId, []);
     }
 
     // Tasks registered by the code that just ran start once boot is over (as HAProxy starts

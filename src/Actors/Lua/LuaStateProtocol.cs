@@ -1,13 +1,40 @@
+using ActorProxy.Runtime.Lua;
+
 namespace ActorProxy.Actors.Lua;
 
-/// <summary>Boot step 1: create the actor's Lua state and run its configured files.
-/// Completes, or fails with the Lua error.</summary>
-/// <param name="Completion">Completed when done.</param>
-public sealed record LoadLuaState(TaskCompletionSource Completion);
+/// <summary>Boot step 1: create the actor's Lua state and run its configured files; answered
+/// with <see cref="LuaStateLoaded"/>. A state already loaded (the shared state, which another
+/// node of the cluster booted first) answers at once. Plain data: it may cross nodes.</summary>
+public sealed record LoadLuaState
+{
+    /// <summary>The one instance.</summary>
+    public static readonly LoadLuaState Instance = new();
+}
 
-/// <summary>Boot step 2: run the state's <c>core.register_init</c> functions.</summary>
-/// <param name="Completion">Completed when done, or failed with the Lua error.</param>
-public sealed record RunLuaInit(TaskCompletionSource Completion);
+/// <summary>A function a state registered by name, as plain data.</summary>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Name">Its name, without <c>lua.</c>.</param>
+public sealed record LuaFunctionName(LuaFunctionKind Kind, string Name);
+
+/// <summary>The answer to <see cref="LoadLuaState"/>: the functions the state registered, or
+/// the Lua errors that stopped its files.</summary>
+/// <param name="StateId">The state.</param>
+/// <param name="Functions">What it registered, by kind and name.</param>
+/// <param name="Errors">The Lua errors; empty when it loaded.</param>
+public sealed record LuaStateLoaded(int StateId, LuaFunctionName[] Functions, string[] Errors);
+
+/// <summary>Boot step 2: run the state's <c>core.register_init</c> functions, once; answered
+/// with <see cref="LuaInitDone"/>.</summary>
+public sealed record RunLuaInit
+{
+    /// <summary>The one instance.</summary>
+    public static readonly RunLuaInit Instance = new();
+}
+
+/// <summary>The answer to <see cref="RunLuaInit"/>.</summary>
+/// <param name="StateId">The state.</param>
+/// <param name="Errors">The Lua errors of its init functions; empty when they ran.</param>
+public sealed record LuaInitDone(int StateId, string[] Errors);
 
 /// <summary>Boot is over: start the tasks registered so far, and any registered later.</summary>
 public sealed record StartLuaTasks
@@ -16,9 +43,12 @@ public sealed record StartLuaTasks
     public static readonly StartLuaTasks Instance = new();
 }
 
-/// <summary>Asks for a <see cref="LuaStateStatus"/>.</summary>
-/// <param name="Completion">Completed with the status.</param>
-public sealed record GetLuaStateStatus(TaskCompletionSource<LuaStateStatus> Completion);
+/// <summary>Asks for a <see cref="LuaStateStatus"/>, answered to the sender.</summary>
+public sealed record GetLuaStateStatus
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetLuaStateStatus Instance = new();
+}
 
 /// <summary>What a Lua state's actor reports about itself.</summary>
 /// <param name="StateId">0 for the shared state, else the worker's number.</param>

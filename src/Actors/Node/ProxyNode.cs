@@ -131,16 +131,12 @@ public sealed class ProxyNode : IAsyncDisposable
     }
 
     /// <summary>Asks every state's actor for its status: the shared state first, then workers in order.</summary>
-    public async Task<IReadOnlyList<LuaStateStatus>> GetLuaStatusAsync(CancellationToken cancel = default)
-    {
-        var replies = new[] { SharedLua }.Concat(Workers).Select(actor =>
-        {
-            var reply = new TaskCompletionSource<LuaStateStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-            actor.Tell(new GetLuaStateStatus(reply));
-            return reply.Task.WaitAsync(cancel);
-        });
-        return await Task.WhenAll(replies);
-    }
+    public async Task<IReadOnlyList<LuaStateStatus>> GetLuaStatusAsync(CancellationToken cancel = default) =>
+        await Task.WhenAll(new[] { SharedLua }.Concat(Workers).Select(actor =>
+            actor.Ask<LuaStateStatus>(GetLuaStateStatus.Instance, StatusTimeout, cancel)));
+
+    /// <summary>How long a state's actor has to answer for its status.</summary>
+    public static TimeSpan StatusTimeout { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Stops the node through Akka's coordinated shutdown (leaving the cluster), then
     /// closes the Lua engine. Safe to call more than once.</summary>
@@ -162,17 +158,26 @@ public sealed class ProxyNode : IAsyncDisposable
     // hlua_post_init with lua-load-per-thread (seed 000): the shared state's files, then
     // thread 1's, then threads 2..N create their states and load the same files, then every
     // state runs its init functions, then the consistency check. Errors of one step are all
-    // collected before the start stops.
+    // collected before the start stops. The shared state is the cluster's singleton: on a node
+    // that does not host it, its answer lists the functions it registered where it runs, which
+    // this node's check and rules then know of.
     private async Task BootAsync(bool startTasks, CancellationToken cancel)
     {
         var errors = new List<string>();
-        await StepAsync([SharedLua], completion => new LoadLuaState(completion), errors, cancel);
-        await StepAsync([Workers[0]], completion => new LoadLuaState(completion), errors, cancel);
-        await StepAsync(Workers.Skip(1), completion => new LoadLuaState(completion), errors, cancel);
+        foreach (var loaded in await StepAsync<LuaStateLoaded>([SharedLua], LoadLuaState.Instance, cancel))
+        {
+            errors.AddRange(loaded.Errors);
+            foreach (var function in loaded.Functions)
+            {
+                _engine.Registry.RegisterElsewhere(function.Kind, function.Name, loaded.StateId);
+            }
+        }
+        errors.AddRange((await StepAsync<LuaStateLoaded>([Workers[0]], LoadLuaState.Instance, cancel)).SelectMany(l => l.Errors));
+        errors.AddRange((await StepAsync<LuaStateLoaded>(Workers.Skip(1), LoadLuaState.Instance, cancel)).SelectMany(l => l.Errors));
         ThrowIfAny(errors);
 
-        await StepAsync([SharedLua], completion => new RunLuaInit(completion), errors, cancel);
-        await StepAsync(Workers, completion => new RunLuaInit(completion), errors, cancel);
+        errors.AddRange((await StepAsync<LuaInitDone>([SharedLua], RunLuaInit.Instance, cancel)).SelectMany(i => i.Errors));
+        errors.AddRange((await StepAsync<LuaInitDone>(Workers, RunLuaInit.Instance, cancel)).SelectMany(i => i.Errors));
         ThrowIfAny(errors);
 
         errors.AddRange(_engine.Registry.CheckConsistency(Config.Global.Threads).Select(e => e.Message));
@@ -191,28 +196,10 @@ public sealed class ProxyNode : IAsyncDisposable
         }
     }
 
-    // Sends one boot step to each actor at once and waits for all; Lua errors are collected,
-    // anything else is a bug and stops the start as it is.
-    private static async Task StepAsync(IEnumerable<IActorRef> actors, Func<TaskCompletionSource, object> message, List<string> errors, CancellationToken cancel)
-    {
-        var steps = actors.Select(actor =>
-        {
-            var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            actor.Tell(message(completion));
-            return completion.Task;
-        }).ToArray();
-        foreach (var step in steps)
-        {
-            try
-            {
-                await step.WaitAsync(cancel);
-            }
-            catch (LuaScriptException e)
-            {
-                errors.Add(e.Message);
-            }
-        }
-    }
+    // Sends one boot step to each actor at once and waits for every answer; Lua errors come in
+    // the answers. A step is bounded by the boot's deadline (each Lua step by its own timeout).
+    private static async Task<T[]> StepAsync<T>(IEnumerable<IActorRef> actors, object message, CancellationToken cancel) =>
+        await Task.WhenAll(actors.Select(actor => actor.Ask<T>(message, BootTimeout, cancel)));
 
     private static void ThrowIfAny(List<string> errors)
     {

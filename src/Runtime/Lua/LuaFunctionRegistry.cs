@@ -50,12 +50,31 @@ public sealed class LuaFunctionRegistry
                 return new LuaRegistration(function, LuaRegistrationOutcome.Added, LuaRegisteredFunction.NoReference);
             }
             int previous = function.SetReference(stateId, reference);
-            if (previous == LuaRegisteredFunction.NoReference)
+            if (previous is LuaRegisteredFunction.NoReference or LuaRegisteredFunction.Elsewhere)
             {
                 return new LuaRegistration(function, LuaRegistrationOutcome.AddedState, previous);
             }
             _logger.LogWarning("Lua state {StateId}: trying to register {Function} more than once; the last registration wins.", stateId, function);
             return new LuaRegistration(function, LuaRegistrationOutcome.Replaced, previous);
+        }
+    }
+
+    /// <summary>Records that state <paramref name="stateId"/> registered <paramref name="name"/>
+    /// on another node (the shared state's function table, published by the singleton), so
+    /// that this node's rules may call it there and its consistency check counts it.</summary>
+    public void RegisterElsewhere(LuaFunctionKind kind, string name, int stateId)
+    {
+        lock (_lock)
+        {
+            if (!_functions.TryGetValue((kind, name), out var function))
+            {
+                function = new LuaRegisteredFunction(kind, name);
+                _functions.Add((kind, name), function);
+            }
+            if (!function.IsIn(stateId))
+            {
+                function.SetReference(stateId, LuaRegisteredFunction.Elsewhere);
+            }
         }
     }
 

@@ -9,6 +9,10 @@ public sealed class LuaRegisteredFunction
     /// <summary>The value of <see cref="GetReference"/> for a state that did not register it.</summary>
     public const int NoReference = -1;
 
+    /// <summary>The value of <see cref="GetReference"/> for a state that registered it on another
+    /// node of the cluster (the shared state, hosted by the singleton elsewhere).</summary>
+    public const int Elsewhere = int.MaxValue;
+
     private int[] _references = [];
 
     internal LuaRegisteredFunction(LuaFunctionKind kind, string name)
@@ -30,8 +34,13 @@ public sealed class LuaRegisteredFunction
         return stateId < references.Length ? Volatile.Read(ref references[stateId]) : NoReference;
     }
 
-    /// <summary>True when state <paramref name="stateId"/> registered this function.</summary>
+    /// <summary>True when state <paramref name="stateId"/> registered this function, here or on
+    /// another node.</summary>
     public bool IsIn(int stateId) => GetReference(stateId) != NoReference;
+
+    /// <summary>True when state <paramref name="stateId"/> registered this function in this
+    /// process: its reference may be called.</summary>
+    public bool IsHere(int stateId) => GetReference(stateId) is not NoReference and not Elsewhere;
 
     /// <summary>Sets the reference for one state; returns the one it replaces, or <see cref="NoReference"/>.
     /// Called under the registry's lock; readers take no lock, so a longer array is filled

@@ -301,7 +301,7 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);
 
         // A handler that throws: the actor is restarted by its supervisor.
-        node.SharedLua.Tell(new GetLuaStateStatus(null!));
+        node.SharedLua.Tell(new CallSharedLua(LuaFunctionKind.SampleFetch, "count", null!, null, []));
 
         await AwaitAssertAsync(async () => Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample), Wait);
         Assert.Equal("1/2", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);

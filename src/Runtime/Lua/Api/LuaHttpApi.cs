@@ -104,7 +104,7 @@ public sealed class LuaHttpApi : ILuaActions
     }
 
     /// <summary>True when this state registered <paramref name="name"/> as <paramref name="kind"/>.</summary>
-    public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsIn(_state.Id) == true;
+    public bool IsHere(LuaFunctionKind kind, string name) => _registry.Find(kind, name)?.IsHere(_state.Id) == true;
 
     /// <inheritdoc/>
     public IWaitingCall? RunAction(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments)
@@ -194,7 +194,7 @@ public sealed class LuaHttpApi : ILuaActions
         int entry, HttpExchange exchange, object? input, IReadOnlyList<string> arguments)
     {
         var function = _registry.Find(kind, name);
-        if (function is null || !function.IsIn(_state.Id))
+        if (function is null || !function.IsHere(_state.Id))
         {
             return ($"not registered in Lua state {_state.Id}", null, null);
         }
