@@ -85,11 +85,13 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <param name="startTasks">False to boot only, as <c>actorproxy check</c> does: Lua tasks do not start.</param>
     /// <param name="cancel">Abandons the start.</param>
     /// <exception cref="LuaBootException">The Lua boot failed; every error is listed.</exception>
+    /// <exception cref="NodeStartException">The node could not join its cluster, or a boot step did not answer in time.</exception>
     public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, CancellationToken cancel = default)
     {
         var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers);
         // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
         // died and will never answer.
+        var outer = cancel;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(BootTimeout);
         cancel = deadline.Token;
@@ -120,6 +122,14 @@ public sealed class ProxyNode : IAsyncDisposable
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, TimeProvider.System), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             return node;
+        }
+        catch (Exception e) when (e is AskTimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested && !outer.IsCancellationRequested))
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+            await system.WhenTerminated;
+            engine.Dispose();
+            throw new NodeStartException($"the node did not finish booting within {BootTimeout.TotalSeconds:0} s: " +
+                "a Lua state's actor did not answer (is the shared state's node reachable?)", e);
         }
         catch
         {
@@ -209,15 +219,33 @@ public sealed class ProxyNode : IAsyncDisposable
         }
     }
 
+    // How long a node may take to join its cluster before its start fails: Akka's
+    // shutdown-after-unsuccessful-join-seed-nodes when set, else 30 s.
+    private static TimeSpan JoinTimeout(ActorSystem system)
+    {
+        var value = system.Settings.Config.GetValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes");
+        return value is null || value.GetString() is "off" or "" ? TimeSpan.FromSeconds(30) : value.GetTimeSpan();
+    }
+
     private static async Task JoinClusterAsync(ActorSystem system, CancellationToken cancel)
     {
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
+        var seeds = system.Settings.Config.GetStringList("akka.cluster.seed-nodes");
+        if (seeds.Count == 0)
         {
             cluster.Join(cluster.SelfAddress);
         }
-        await up.Task.WaitAsync(cancel);
+        var timeout = JoinTimeout(system);
+        try
+        {
+            await up.Task.WaitAsync(timeout, cancel);
+        }
+        catch (TimeoutException e)
+        {
+            throw new NodeStartException($"could not join the cluster through akka.cluster.seed-nodes ({string.Join(", ", seeds)}) " +
+                $"within {timeout.TotalSeconds:0} s: check that a seed node runs and is reachable from {cluster.SelfAddress}", e);
+        }
     }
 }

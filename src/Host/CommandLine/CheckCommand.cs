@@ -15,7 +15,7 @@ internal static class CheckCommand
             var node = await NodeStarter.StartAsync(file.FullName, loggers, startTasks: false, cancel);
             await node.StopAsync();
         }
-        catch (Exception e) when (e is ConfigException or LuaBootException)
+        catch (Exception e) when (e is ConfigException or LuaBootException or Actors.Node.NodeStartException)
         {
             return BootReport.Fail(e);
         }

@@ -24,7 +24,7 @@ internal static class RunCommand
         {
             node = await NodeStarter.StartAsync(path, loggers, startTasks: true, cancel);
         }
-        catch (Exception e) when (e is ConfigException or LuaBootException)
+        catch (Exception e) when (e is ConfigException or LuaBootException or Actors.Node.NodeStartException)
         {
             return BootReport.Fail(e);
         }

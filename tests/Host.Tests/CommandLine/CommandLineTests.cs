@@ -48,6 +48,25 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WhenNoSeedNodeAnswers_ExitsWithTheReason()
+    {
+        int seed = DataPlane.TestBackend.FreePort();
+        string config = Write("lonely.conf", $$"""
+            akka.cluster {
+              seed-nodes = [ "akka.tcp://actorproxy@127.0.0.1:{{seed}}" ]
+              shutdown-after-unsuccessful-join-seed-nodes = 3s
+            }
+            actorproxy.frontends.web { bind = "127.0.0.1:{{DataPlane.TestBackend.FreePort()}}", http-request = [ "return status 200" ] }
+            """);
+
+        var (code, stdout, stderr) = await ActorProxyProcess.RunAsync("run", "-f", config);
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("ActorProxy running", stdout);
+        Assert.Contains($"[ALERT] could not join the cluster through akka.cluster.seed-nodes (akka.tcp://actorproxy@127.0.0.1:{seed}) within 3 s", stderr);
+    }
+
+    [Fact]
     public async Task Check_FunctionOnlyInThreadOne_FailsNamingIt()
     {
         Write("lua/x.lua", "if core.thread == 1 then core.register_fetches('x', function(txn) return 1 end) end");
