@@ -1,0 +1,94 @@
+using ActorProxy.Host.Tests.DataPlane;
+
+namespace ActorProxy.Host.Tests.Cluster;
+
+/// <summary>Three real actorproxy processes on 127.0.0.1 forming one cluster: the first is the
+/// seed, the other two join it; every node boots and serves, and the shared Lua state is one for
+/// all of them.</summary>
+public sealed class ThreeNodeClusterTests : IAsyncLifetime
+{
+    private const int Nodes = 3;
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-cluster");
+    private readonly int[] _remotePorts = [.. Enumerable.Range(0, Nodes).Select(_ => TestBackend.FreePort())];
+    private readonly int[] _httpPorts = [.. Enumerable.Range(0, Nodes).Select(_ => TestBackend.FreePort())];
+    private readonly List<ActorProxyProcess> _processes = [];
+    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(20) };
+
+    [Fact]
+    public async Task EveryNode_Serves_ItsOwnWorkersAndTheOneSharedState()
+    {
+        for (int node = 0; node < Nodes; node++)
+        {
+            string answer = await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[node]}/whoami");
+
+            Assert.Equal($"node {node + 1} worker 1\n", answer);
+        }
+    }
+
+    [Fact]
+    public async Task SharedCounterService_IsExact_AfterConcurrentRequestsOnEveryNode()
+    {
+        const int PerNode = 15;
+        var requests = Enumerable.Range(0, Nodes * PerNode)
+            .Select(i => _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[i % Nodes]}/count"));
+        string[] answers = await Task.WhenAll(requests);
+
+        // Each request got its own number: the increments were serialised by the one shared state.
+        Assert.Equal(Enumerable.Range(1, Nodes * PerNode), answers.Select(a => int.Parse(a["count ".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order());
+        Assert.Equal($"count {Nodes * PerNode + 1}\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[2]}/count"));
+    }
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "shared.lua"), """
+            local count = 0
+            core.register_service("count", "http", function(applet)
+              count = count + 1
+              local body = "count " .. count .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
+            """);
+        string seed = $"akka.tcp://actorproxy@127.0.0.1:{_remotePorts[0]}";
+        for (int node = 0; node < Nodes; node++)
+        {
+            File.WriteAllText(Path.Combine(_directory.FullName, $"worker{node + 1}.lua"), $$"""
+                core.register_service("whoami", "http", function(applet)
+                  local body = "node {{node + 1}} worker " .. core.thread .. "\n"
+                  applet:set_status(200)
+                  applet:add_header("content-length", tostring(#body))
+                  applet:start_response()
+                  applet:send(body)
+                end)
+                """);
+            string config = Path.Combine(_directory.FullName, $"node{node + 1}.conf");
+            File.WriteAllText(config, $$"""
+                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{_remotePorts[node]}} }
+                akka.cluster.seed-nodes = [ "{{seed}}" ]
+                actorproxy {
+                  global { threads = 1, lua-load = [ "shared.lua" ], lua-load-per-thread = [ "worker{{node + 1}}.lua" ] }
+                  frontends.web {
+                    bind = "127.0.0.1:{{_httpPorts[node]}}"
+                    http-request = [ "use-service lua.count if { path /count }", "use-service lua.whoami if { path /whoami }" ]
+                  }
+                }
+                """);
+            var process = ActorProxyProcess.Start("run", "-f", config);
+            _processes.Add(process);
+            await process.WaitForOutputAsync("ActorProxy running");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        // The joiners first, then the seed, each through its graceful stop.
+        for (int node = _processes.Count - 1; node >= 0; node--)
+        {
+            await _processes[node].StopAsync();
+        }
+        _client.Dispose();
+        _directory.Delete(recursive: true);
+    }
+}
