@@ -34,6 +34,22 @@ internal sealed class ActorProxyProcess : IDisposable
 
     public string Stdout => Read(_stdout);
 
+    /// <summary>True once the process is gone (or was killed and disposed).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
     public string Stderr => Read(_stderr);
 
     public static ActorProxyProcess Start(params string[] arguments) => new(arguments);

@@ -192,18 +192,27 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
-        Logger.LogError(reason, "Lua state {StateId} failed and was restarted; loading it again from its {Directive} files", StateId, _directive);
+        Logger.LogError(reason, "Lua state {StateId} failed and was restarted", StateId);
+        LoadAsAtBoot($"Lua state {StateId} was restarted after a failure");
+    }
+
+    /// <summary>Loads the state from its files, runs its init functions and starts its tasks, as
+    /// a boot would, when no boot will: after a failure, or when the shared state's singleton
+    /// moves to this node. A failure is logged; the state's functions then fail.</summary>
+    protected void LoadAsAtBoot(string why)
+    {
+        Logger.LogWarning("{Why}: loading Lua state {StateId} from its {Directive} files", why, StateId, _directive);
         try
         {
             _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
             Loaded.Core.RunInitFunctions();
             _initialized = _tasksStarted = true;
             AdoptRegisteredTasks();
-            Logger.LogInformation("Lua state {StateId} loaded again after its failure", StateId);
+            Logger.LogInformation("Lua state {StateId} loaded", StateId);
         }
         catch (Exception e) when (e is LuaScriptException or LuaBootException or IOException)
         {
-            Logger.LogCritical(e, "Lua state {StateId} could not be loaded again; its functions fail until the node restarts", StateId);
+            Logger.LogCritical(e, "Lua state {StateId} could not be loaded; its functions fail until the node restarts", StateId);
         }
     }
 

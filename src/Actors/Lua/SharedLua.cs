@@ -15,14 +15,30 @@ public sealed class SharedLua : LuaStateActor
     /// <summary>The singleton manager's name under /user.</summary>
     public const string ManagerName = "shared-lua";
 
+    private readonly NodeBoot _boot;
+
     /// <summary>Creates the shared state's actor; use <see cref="Props"/>.</summary>
-    public SharedLua(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers)
+    public SharedLua(LuaEngine engine, GlobalSettings global, NodeBoot boot, ILoggerFactory loggers)
         : base(engine, 0, 0, global.LuaLoad, "lua-load", loggers.CreateLogger<SharedLua>())
     {
+        _boot = boot;
         Receive<LocateSharedLua>(_ => Sender.Tell(new SharedLuaLocated(Self)));
     }
 
     /// <summary>Props for the singleton's actor.</summary>
-    public static Props Props(LuaEngine engine, GlobalSettings global, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new SharedLua(engine, global, loggers));
+    public static Props Props(LuaEngine engine, GlobalSettings global, NodeBoot boot, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new SharedLua(engine, global, boot, loggers));
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (_boot.IsOver)
+        {
+            // The singleton moved here: its previous host left the cluster. The state is loaded
+            // again from the lua-load files every node has, as at boot; what the old one held in
+            // memory is gone.
+            LoadAsAtBoot("the shared state's singleton moved to this node");
+        }
+    }
 }

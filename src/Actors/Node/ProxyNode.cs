@@ -103,8 +103,9 @@ public sealed class ProxyNode : IAsyncDisposable
             }
             await JoinClusterAsync(system, cancel);
 
+            var boot = new NodeBoot();
             system.ActorOf(ClusterSingletonManager.Props(
-                Lua.SharedLua.Props(engine, config.Global, loggers),
+                Lua.SharedLua.Props(engine, config.Global, boot, loggers),
                 PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system)), Lua.SharedLua.ManagerName);
             var shared = system.ActorOf(ClusterSingletonProxy.Props(
@@ -121,6 +122,7 @@ public sealed class ProxyNode : IAsyncDisposable
             var node = new ProxyNode(system, engine, config, layout, workers, shared, fds);
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, TimeProvider.System), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
+            boot.Complete();
             return node;
         }
         catch (Exception e) when (e is AskTimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested && !outer.IsCancellationRequested))
