@@ -201,6 +201,11 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     /// moves to this node. A failure is logged; the state's functions then fail.</summary>
     protected void LoadAsAtBoot(string why)
     {
+        if (_lua is not null)
+        {
+            // Loaded already: the shared state's PreStart, which a restart runs too, did it.
+            return;
+        }
         Logger.LogWarning("{Why}: loading Lua state {StateId} from its {Directive} files", why, StateId, _directive);
         try
         {
