@@ -30,17 +30,17 @@ public sealed record EndHttpTransaction(long TransactionId);
 /// <param name="Exchange">What Lua may read of the transaction.</param>
 /// <param name="Input">A converter's input; null otherwise.</param>
 /// <param name="Arguments">Its arguments.</param>
-public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, IReadOnlyList<string> Arguments);
+public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, string[] Arguments) : IClusterMessage;
 
 /// <summary>The answer to <see cref="CallSharedLua"/>.</summary>
 /// <param name="Exchange">The transaction as Lua left it.</param>
 /// <param name="Sample">A fetch's or converter's result, or null.</param>
 /// <param name="Reply">A service's response, or null.</param>
-public sealed record SharedLuaResult(HttpExchangeSnapshot Exchange, object? Sample, HttpReplySnapshot? Reply);
+public sealed record SharedLuaResult(HttpExchangeSnapshot Exchange, object? Sample, HttpReplySnapshot? Reply) : IClusterMessage;
 
 /// <summary>Asks the shared state, through the singleton's proxy, for its own reference, so that
 /// a worker's calls skip the proxy's hop. Answered with <see cref="SharedLuaLocated"/>.</summary>
-public sealed record LocateSharedLua
+public sealed record LocateSharedLua : IClusterMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly LocateSharedLua Instance = new();
@@ -48,7 +48,7 @@ public sealed record LocateSharedLua
 
 /// <summary>The shared state's actor itself, wherever the singleton lives.</summary>
 /// <param name="SharedLua">The actor.</param>
-public sealed record SharedLuaLocated(IActorRef SharedLua);
+public sealed record SharedLuaLocated(IActorRef SharedLua) : IClusterMessage;
 
 /// <summary>Resumes a Lua call that waited; sent by the owning actor to itself.</summary>
 /// <param name="Id">What waits.</param>

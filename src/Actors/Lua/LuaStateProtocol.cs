@@ -5,7 +5,7 @@ namespace ActorProxy.Actors.Lua;
 /// <summary>Boot step 1: create the actor's Lua state and run its configured files; answered
 /// with <see cref="LuaStateLoaded"/>. A state already loaded (the shared state, which another
 /// node of the cluster booted first) answers at once. Plain data: it may cross nodes.</summary>
-public sealed record LoadLuaState
+public sealed record LoadLuaState : IClusterMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly LoadLuaState Instance = new();
@@ -21,11 +21,11 @@ public sealed record LuaFunctionName(LuaFunctionKind Kind, string Name);
 /// <param name="StateId">The state.</param>
 /// <param name="Functions">What it registered, by kind and name.</param>
 /// <param name="Errors">The Lua errors; empty when it loaded.</param>
-public sealed record LuaStateLoaded(int StateId, LuaFunctionName[] Functions, string[] Errors);
+public sealed record LuaStateLoaded(int StateId, LuaFunctionName[] Functions, string[] Errors) : IClusterMessage;
 
 /// <summary>Boot step 2: run the state's <c>core.register_init</c> functions, once; answered
 /// with <see cref="LuaInitDone"/>.</summary>
-public sealed record RunLuaInit
+public sealed record RunLuaInit : IClusterMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly RunLuaInit Instance = new();
@@ -34,17 +34,17 @@ public sealed record RunLuaInit
 /// <summary>The answer to <see cref="RunLuaInit"/>.</summary>
 /// <param name="StateId">The state.</param>
 /// <param name="Errors">The Lua errors of its init functions; empty when they ran.</param>
-public sealed record LuaInitDone(int StateId, string[] Errors);
+public sealed record LuaInitDone(int StateId, string[] Errors) : IClusterMessage;
 
 /// <summary>Boot is over: start the tasks registered so far, and any registered later.</summary>
-public sealed record StartLuaTasks
+public sealed record StartLuaTasks : IClusterMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly StartLuaTasks Instance = new();
 }
 
 /// <summary>Asks for a <see cref="LuaStateStatus"/>, answered to the sender.</summary>
-public sealed record GetLuaStateStatus
+public sealed record GetLuaStateStatus : IClusterMessage
 {
     /// <summary>The one instance.</summary>
     public static readonly GetLuaStateStatus Instance = new();
@@ -61,7 +61,7 @@ public sealed record GetLuaStateStatus
 /// <param name="Calls">Actions, fetches, converters and services run.</param>
 /// <param name="Errors">Those that failed.</param>
 public sealed record LuaStateStatus(int StateId, int ThreadGroup, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed,
-    int Functions, long Calls, long Errors);
+    int Functions, long Calls, long Errors) : IClusterMessage;
 
 /// <summary>How a task ended.</summary>
 public enum LuaTaskOutcome

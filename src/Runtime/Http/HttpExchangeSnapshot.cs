@@ -36,7 +36,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.Id, exchange.Frontend, exchange.Method, exchange.Path, exchange.Query, exchange.Version,
         exchange.ClientAddress, exchange.ClientPort,
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
-        new Dictionary<string, object>(exchange.Variables.Local), exchange.RequestBody,
+        exchange.Variables.Local.ToDictionary(v => v.Key, v => AddressSample.ToPlain(v.Value)), exchange.RequestBody,
         new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix),
         exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse);
 
@@ -71,7 +71,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.CloseWithoutReply = CloseWithoutReply;
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
-        exchange.Variables.Replace(Variables, InResponse);
+        exchange.Variables.Replace(Variables.Select(v => KeyValuePair.Create(v.Key, AddressSample.FromPlain(v.Value))), InResponse);
     }
 
     // Only a set of fields that differs counts as a change.
@@ -90,6 +90,18 @@ public sealed record HttpExchangeSnapshot(
             headers.Add(name, value);
         }
     }
+}
+
+/// <summary>An address sample (<c>set-var(txn.ip) src</c>) as plain data in a snapshot; the
+/// other sample types (integers, booleans, strings, bytes) travel as they are.</summary>
+/// <param name="Text">The address as text.</param>
+public sealed record AddressSample(string Text)
+{
+    /// <summary>A sample as plain data.</summary>
+    public static object ToPlain(object sample) => sample is System.Net.IPAddress ip ? new AddressSample(ip.ToString()) : sample;
+
+    /// <summary>A sample again from plain data.</summary>
+    public static object FromPlain(object value) => value is AddressSample address ? System.Net.IPAddress.Parse(address.Text) : value;
 }
 
 /// <summary>Where a transaction's connection came in, as plain data.</summary>

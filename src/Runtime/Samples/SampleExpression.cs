@@ -167,7 +167,8 @@ public sealed class SampleExpression
             }
             else
             {
-                sample = lua?.Convert(converter.LuaName!, exchange, sample, converter.Args.Texts);
+                // HAProxy registers Lua converters as taking a string.
+                sample = lua?.Convert(converter.LuaName!, exchange, SampleValue.AsString(sample), converter.Args.Texts);
             }
         }
         return sample;
