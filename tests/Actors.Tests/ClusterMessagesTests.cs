@@ -53,7 +53,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         object[] messages =
         [
             LoadLuaState.Instance,
-            new LuaStateLoaded(0, [new LuaFunctionName(LuaFunctionKind.SampleFetch, "count"), new LuaFunctionName(LuaFunctionKind.HttpRequestAction, "tag")], ["an error"]),
+            new LuaStateLoaded(0, [new LuaFunctionName(LuaFunctionKind.SampleFetch, "count"), new LuaFunctionName(LuaFunctionKind.HttpRequestAction, "tag")], ["an error"], ["shared.lua"], "ABCDEF"),
             RunLuaInit.Instance,
             new LuaInitDone(0, ["init failed"]),
             StartLuaTasks.Instance,

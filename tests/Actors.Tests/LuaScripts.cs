@@ -11,6 +11,7 @@ internal sealed class LuaScripts : IDisposable
     public LuaFile Write(string name, string source)
     {
         string path = Path.Combine(_directory.FullName, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, source);
         return new LuaFile(path, name);
     }

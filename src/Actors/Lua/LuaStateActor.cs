@@ -28,6 +28,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private LoadedLuaState? _lua;
     private bool _tasksStarted;
     private bool _initialized;
+    private string _digest = "";
     private long _tasksFailed;
 
     /// <summary>Creates the actor for state <paramref name="stateId"/>.</summary>
@@ -209,6 +210,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
         Logger.LogWarning("{Why}: loading Lua state {StateId} from its {Directive} files", why, StateId, _directive);
         try
         {
+            _digest = LuaFilesDigest.Of(_files);
             _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
             Loaded.Core.RunInitFunctions();
             _initialized = _tasksStarted = true;
@@ -311,22 +313,25 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     // cluster, answers the others' boots with what it registered.
     private LuaStateLoaded Load()
     {
+        string[] files = [.. _files.Select(f => f.Name)];
         if (_lua is null)
         {
+            _digest = LuaFilesDigest.Of(_files);
             try
             {
                 _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
             }
             catch (LuaScriptException e)
             {
-                return new LuaStateLoaded(StateId, [], [e.Message]);
+                return new LuaStateLoaded(StateId, [], [e.Message], files, _digest);
             }
             finally
             {
                 AdoptRegisteredTasks();
             }
         }
-        return new LuaStateLoaded(StateId, [.. _engine.Registry.Functions.Where(f => f.IsHere(StateId)).Select(f => new LuaFunctionName(f.Kind, f.Name))], []);
+        return new LuaStateLoaded(StateId, [.. _engine.Registry.Functions.Where(f => f.IsHere(StateId)).Select(f => new LuaFunctionName(f.Kind, f.Name))], [],
+            files, _digest);
     }
 
     // Boot step 2, once: the shared state's init functions run on the node that loaded it.

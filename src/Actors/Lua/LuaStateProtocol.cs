@@ -17,11 +17,13 @@ public sealed record LoadLuaState : IClusterMessage
 public sealed record LuaFunctionName(LuaFunctionKind Kind, string Name);
 
 /// <summary>The answer to <see cref="LoadLuaState"/>: the functions the state registered, or
-/// the Lua errors that stopped its files.</summary>
+/// the Lua errors that stopped its files, and the digest of the files it loaded.</summary>
 /// <param name="StateId">The state.</param>
 /// <param name="Functions">What it registered, by kind and name.</param>
 /// <param name="Errors">The Lua errors; empty when it loaded.</param>
-public sealed record LuaStateLoaded(int StateId, LuaFunctionName[] Functions, string[] Errors) : IClusterMessage;
+/// <param name="Files">The names of its files, in order.</param>
+/// <param name="Digest">The SHA-256 of its files, in hex.</param>
+public sealed record LuaStateLoaded(int StateId, LuaFunctionName[] Functions, string[] Errors, string[] Files, string Digest) : IClusterMessage;
 
 /// <summary>Boot step 2: run the state's <c>core.register_init</c> functions, once; answered
 /// with <see cref="LuaInitDone"/>.</summary>

@@ -176,9 +176,17 @@ public sealed class ProxyNode : IAsyncDisposable
     private async Task BootAsync(bool startTasks, CancellationToken cancel)
     {
         var errors = new List<string>();
+        string digest = LuaFilesDigest.Of(Config.Global.LuaLoad);
         foreach (var loaded in await StepAsync<LuaStateLoaded>([SharedLua], LoadLuaState.Instance, cancel))
         {
             errors.AddRange(loaded.Errors);
+            if (loaded.Digest != digest)
+            {
+                errors.Add($"this node's lua-load files ({string.Join(", ", Config.Global.LuaLoad.Select(f => f.Name))}, SHA-256 {digest[..12]}…) " +
+                    $"differ from those the cluster's shared state loaded ({string.Join(", ", loaded.Files)}, SHA-256 {loaded.Digest[..Math.Min(12, loaded.Digest.Length)]}…): " +
+                    "every node must have the same lua-load files");
+                continue;
+            }
             foreach (var function in loaded.Functions)
             {
                 _engine.Registry.RegisterElsewhere(function.Kind, function.Name, loaded.StateId);

@@ -49,6 +49,23 @@ public sealed class TwoNodeTests : Akka.TestKit.Xunit2.TestKit
         await first.StopAsync();
     }
 
+    [Fact]
+    public async Task Newcomer_WithOtherLuaLoadFiles_IsRefusedNamingThem()
+    {
+        var first = await ProxyNode.StartAsync(Sys, _scripts.Config(threads: 1, shared: [_scripts.Write("a/shared.lua", "local a = 1")]), NullLoggerFactory.Instance);
+        var address = Akka.Cluster.Cluster.Get(Sys).SelfAddress;
+        var secondSystem = ActorSystem.Create(Sys.Name, ConfigurationFactory
+            .ParseString($"akka.cluster.seed-nodes = [\"{address}\"]")
+            .WithFallback(ProxyNode.DefaultAkkaConfig));
+
+        var failure = await Assert.ThrowsAsync<Runtime.Lua.LuaBootException>(() =>
+            ProxyNode.StartAsync(secondSystem, _scripts.Config(threads: 1, shared: [_scripts.Write("b/shared.lua", "local a = 2")]), NullLoggerFactory.Instance).WaitAsync(Wait));
+
+        Assert.Contains(failure.Errors, e => e.Contains("this node's lua-load files (b/shared.lua", StringComparison.Ordinal) &&
+            e.Contains("differ from those the cluster's shared state loaded (a/shared.lua", StringComparison.Ordinal));
+        await first.StopAsync();
+    }
+
     private static Runtime.Config.FrontendSettings Frontend(params string[] rules) => new()
     {
         Name = "web",
