@@ -16,10 +16,13 @@ public sealed class AdminActor : ReceiveActor
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "admin";
 
-    private const string Help = "commands: show info, show fd, show lua, show tasks, show pools, show servers state, " +
+    private const string Help = "commands: show info, show cluster, show fd, show lua, show tasks, show pools, show servers state, " +
         "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    // The longest show cluster waits for one member.
+    private static readonly TimeSpan MemberTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ProxyNode _node;
     private readonly DateTimeOffset _started;
@@ -52,6 +55,8 @@ public sealed class AdminActor : ReceiveActor
     private Task<AdminReply> RunAsync(string[] words, TimeProvider time) => words switch
     {
         ["show", "info"] => ShowInfoAsync(time),
+        ["show", "cluster"] => ShowClusterAsync(),
+        ["show", "node"] => ShowNodeAsync(),
         ["show", "fd"] => ShowFdAsync(),
         ["show", "lua"] => ShowLuaAsync(),
         ["show", "tasks"] => ShowTasksAsync(),
@@ -127,6 +132,52 @@ public sealed class AdminActor : ReceiveActor
             .Append(CultureInfo.InvariantCulture, $"Gc_collections: {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n")
             .Append(CultureInfo.InvariantCulture, $"Node: {((ExtendedActorSystem)_node.System).Provider.DefaultAddress}\n");
         return new AdminReply(true, text.ToString());
+    }
+
+    // show cluster: each member (address, status, roles), the shared state's host, and each
+    // member's frontends and connections, asked of its admin actor with a bounded wait, so that a
+    // member down or unreachable costs one line, not the answer.
+    private async Task<AdminReply> ShowClusterAsync()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var members = cluster.State.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToArray();
+        var host = cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up)
+            .OrderBy(m => m, Akka.Cluster.Member.AgeOrdering).FirstOrDefault();
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"Shared Lua state (singleton) on: {host?.Address.ToString() ?? "(no member is up)"}\n");
+        var nodes = members.Select(async member =>
+        {
+            string detail;
+            try
+            {
+                // This actor is busy with this very command: its own node is described here.
+                var answer = member == cluster.SelfMember
+                    ? await ShowNodeAsync()
+                    : await _node.System.ActorSelection(new RootActorPath(member.Address) / "user" / Name)
+                        .Ask<AdminReply>(new AdminCommand("show node"), MemberTimeout);
+                detail = answer.Text.TrimEnd('\n');
+            }
+            catch (Exception e) when (e is AskTimeoutException or TimeoutException or ActorNotFoundException)
+            {
+                detail = $"no answer within {MemberTimeout.TotalSeconds:0} s";
+            }
+            bool unreachable = cluster.State.Unreachable.Contains(member);
+            return $"{member.Address} {member.Status.ToString().ToLowerInvariant()}{(unreachable ? " unreachable" : "")} " +
+                $"roles=[{string.Join(",", member.Roles)}]{(member == cluster.SelfMember ? " (this node)" : "")}: {detail}\n";
+        });
+        foreach (string line in await Task.WhenAll(nodes))
+        {
+            text.Append(line);
+        }
+        return new AdminReply(true, text.ToString());
+    }
+
+    // show node: this node's frontends and its current connections, for show cluster.
+    private async Task<AdminReply> ShowNodeAsync()
+    {
+        var fds = await Fds();
+        var frontends = _node.Config.Frontends.Select(f => $"{f.Name} {f.Bind} ({fds.Count(e => e.Owner.Kind == "frontend" && e.Owner.Proxy == f.Name)} connections)");
+        return new AdminReply(true, $"frontends: {string.Join(", ", frontends.DefaultIfEmpty("none"))}\n");
     }
 
     private async Task<AdminReply> ShowFdAsync()

@@ -50,6 +50,28 @@ public sealed class TwoNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task ShowCluster_OnEitherNode_ListsBothMembers_AndTheSharedStatesHost()
+    {
+        var config = _scripts.Config(threads: 1);
+        var first = await ProxyNode.StartAsync(Sys, config, NullLoggerFactory.Instance);
+        var address = Akka.Cluster.Cluster.Get(Sys).SelfAddress;
+        var secondSystem = ActorSystem.Create(Sys.Name, ConfigurationFactory
+            .ParseString($"akka.cluster.seed-nodes = [\"{address}\"]")
+            .WithFallback(ProxyNode.DefaultAkkaConfig));
+        await using var second = await ProxyNode.StartAsync(secondSystem, config, NullLoggerFactory.Instance).WaitAsync(Wait);
+        var secondAddress = Akka.Cluster.Cluster.Get(secondSystem).SelfAddress;
+
+        var reply = await second.Admin.Ask<Actors.Admin.AdminReply>(new Actors.Admin.AdminCommand("show cluster"), Wait);
+
+        Assert.True(reply.Success, reply.Text);
+        Assert.True(reply.Text.Contains($"{address} up", StringComparison.Ordinal), reply.Text);
+        Assert.Contains($"Shared Lua state (singleton) on: {address}\n", reply.Text);
+        Assert.Contains($"{address} up roles=[]: frontends: none\n", reply.Text);
+        Assert.Contains($"{secondAddress} up roles=[] (this node): frontends: none\n", reply.Text);
+        await first.StopAsync();
+    }
+
+    [Fact]
     public async Task Newcomer_WithOtherLuaLoadFiles_IsRefusedNamingThem()
     {
         var first = await ProxyNode.StartAsync(Sys, _scripts.Config(threads: 1, shared: [_scripts.Write("a/shared.lua", "local a = 1")]), NullLoggerFactory.Instance);
