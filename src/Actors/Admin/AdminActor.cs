@@ -16,7 +16,7 @@ public sealed class AdminActor : ReceiveActor
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "admin";
 
-    private const string Help = "commands: show info, show cluster, show fd, show lua, show tasks, show pools, show servers state, " +
+    private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, " +
         "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -57,6 +57,8 @@ public sealed class AdminActor : ReceiveActor
         ["show", "info"] => ShowInfoAsync(time),
         ["show", "cluster"] => ShowClusterAsync(),
         ["show", "node"] => ShowNodeAsync(),
+        ["show", "members"] => Task.FromResult(new AdminReply(true, string.Concat(
+            Akka.Cluster.Cluster.Get(_node.System).State.Members.Select(m => m.Address + "\n")))),
         ["show", "fd"] => ShowFdAsync(),
         ["show", "lua"] => ShowLuaAsync(),
         ["show", "tasks"] => ShowTasksAsync(),

@@ -31,8 +31,12 @@ public static class ActorProxyCommandLine
             Description = "The command: show info, show fd, show lua, show tasks, show pools, flush pools, shutdown session FD.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var admin = new Command("admin", "Send one admin command to a running node and print the answer.") { node, words };
-        admin.SetAction((result, _) => AdminCommandLine.ExecuteAsync(result.GetValue(node)!, result.GetValue(words)!));
+        var all = new Option<bool>("--all")
+        {
+            Description = "Send the command to every member of the node's cluster and print each answer under its address.",
+        };
+        var admin = new Command("admin", "Send one admin command to a running node and print the answer.") { node, all, words };
+        admin.SetAction((result, _) => AdminCommandLine.ExecuteAsync(result.GetValue(node)!, result.GetValue(words)!, result.GetValue(all)));
 
         var root = new RootCommand("ActorProxy: a reverse proxy scripted in Lua the way HAProxy is, built on Akka.NET.")
         {

@@ -22,7 +22,9 @@ internal static class AdminCommandLine
         }
         """);
 
-    public static async Task<int> ExecuteAsync(string node, string[] words)
+    /// <summary>Sends <paramref name="words"/> to <paramref name="node"/>, or with
+    /// <paramref name="all"/> to every member of its cluster, each answer under its address.</summary>
+    public static async Task<int> ExecuteAsync(string node, string[] words, bool all = false)
     {
         if (!System.Net.IPEndPoint.TryParse(node, out var endpoint) || endpoint.Port == 0)
         {
@@ -33,15 +35,32 @@ internal static class AdminCommandLine
         var system = ActorSystem.Create("actorproxy-admin", ClientConfig);
         try
         {
-            var admin = system.ActorSelection($"akka.tcp://actorproxy@{node}/user/{AdminActor.Name}");
-            var reply = await admin.Ask<AdminReply>(new AdminCommand(line), AnswerTimeout);
-            if (!reply.Success)
+            string address = $"akka.tcp://actorproxy@{node}";
+            if (!all)
             {
-                await Console.Error.WriteLineAsync($"actorproxy admin: {reply.Text}");
-                return 1;
+                var reply = await AskAsync(system, address, line);
+                if (!reply.Success)
+                {
+                    await Console.Error.WriteLineAsync($"actorproxy admin: {reply.Text}");
+                    return 1;
+                }
+                await Console.Out.WriteAsync(reply.Text);
+                return 0;
             }
-            await Console.Out.WriteAsync(reply.Text);
-            return 0;
+            var members = await AskAsync(system, address, "show members");
+            int code = 0;
+            // Every member at once, each bounded: one that is down costs its own line.
+            var answers = members.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(async member => (member, reply: await TryAskAsync(system, member, line)));
+            foreach (var (member, reply) in await Task.WhenAll(answers))
+            {
+                await Console.Out.WriteAsync($"== {member}\n{reply?.Text ?? $"(no answer within {AnswerTimeout.TotalSeconds:0} s)\n"}");
+                if (reply is not { Success: true })
+                {
+                    code = 1;
+                }
+            }
+            return code;
         }
         catch (AskTimeoutException)
         {
@@ -51,6 +70,21 @@ internal static class AdminCommandLine
         finally
         {
             await system.Terminate();
+        }
+    }
+
+    private static Task<AdminReply> AskAsync(ActorSystem system, string address, string line) =>
+        system.ActorSelection($"{address}/user/{AdminActor.Name}").Ask<AdminReply>(new AdminCommand(line), AnswerTimeout);
+
+    private static async Task<AdminReply?> TryAskAsync(ActorSystem system, string address, string line)
+    {
+        try
+        {
+            return await AskAsync(system, address, line);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
         }
     }
 }

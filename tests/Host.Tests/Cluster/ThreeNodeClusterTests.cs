@@ -23,6 +23,12 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
 
             Assert.Equal($"node {node + 1} worker 1\n", answer);
         }
+        var (code, all, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--all", "show", "info");
+        Assert.True(code == 0, error);
+        foreach (int port in _remotePorts)
+        {
+            Assert.Contains($"== akka.tcp://actorproxy@127.0.0.1:{port}\nName: ActorProxy\n", all);
+        }
     }
 
     [Fact]
