@@ -10,8 +10,9 @@ namespace ActorProxy.Actors.Lua;
 /// The Lua functions a worker's rules call: those registered in the worker's own state run
 /// there, at once; those registered in the shared state are messages to the singleton, which
 /// serialises them, bounded by the session or service timeout. An action or service of the shared
-/// state waits like a yielding one: its transaction waits, the worker goes on with others. A
-/// fetch or converter cannot wait, so the worker waits for its answer.
+/// state waits like a yielding one: its transaction waits, the worker goes on with others; so
+/// does a rule whose fetch or converter is the shared state's, run again once the answer is in
+/// (<see cref="SampleReplay"/>). The worker's thread never blocks on the singleton.
 /// </summary>
 /// <param name="local">The worker's own state.</param>
 /// <param name="shared">Where calls into the shared state go now: the singleton's actor, or its proxy.</param>
@@ -27,14 +28,30 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared,
             : StartShared(kind, name, exchange, arguments, tune.SessionTimeout);
 
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
-        local.IsHere(LuaFunctionKind.SampleFetch, name)
-            ? local.Fetch(name, exchange, arguments)
-            : CallShared(LuaFunctionKind.SampleFetch, name, exchange, null, arguments, tune.SessionTimeout);
+        Sample(LuaFunctionKind.SampleFetch, name, exchange, null, arguments);
 
     public object? Convert(string name, HttpExchange exchange, object input, IReadOnlyList<string> arguments) =>
-        local.IsHere(LuaFunctionKind.Converter, name)
-            ? local.Convert(name, exchange, input, arguments)
-            : CallShared(LuaFunctionKind.Converter, name, exchange, input, arguments, tune.SessionTimeout);
+        Sample(LuaFunctionKind.Converter, name, exchange, input, arguments);
+
+    // A sample the rule computed before it waited comes from the replay; a local one is
+    // computed and recorded; a shared one starts its call and stops the rule until it answers.
+    private object? Sample(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments)
+    {
+        if (exchange.Replay.TryNext(out object? replayed))
+        {
+            return replayed;
+        }
+        if (!local.IsHere(kind, name))
+        {
+            var answer = AskShared(kind, name, exchange, input, arguments, tune.SessionTimeout);
+            throw new SampleMustWaitException(new SharedSampleCall(exchange, answer));
+        }
+        object? sample = kind == LuaFunctionKind.SampleFetch
+            ? local.Fetch(name, exchange, arguments)
+            : local.Convert(name, exchange, input!, arguments);
+        exchange.Replay.Record(sample);
+        return sample;
+    }
 
     public IWaitingCall? RunService(string name, HttpExchange exchange) =>
         local.IsHere(LuaFunctionKind.Service, name)
@@ -45,24 +62,6 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared,
     // which serves other transactions meanwhile (as a yielding action does).
     private SharedLuaCall StartShared(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments, TimeSpan timeout) =>
         new(kind, exchange, AskShared(kind, name, exchange, null, arguments, timeout));
-
-    // A fetch or converter cannot wait (HAProxy: yield not allowed), so the worker does: its
-    // sample is needed before the rule can go on. The exchange travels as a snapshot and comes
-    // back as Lua left it.
-    private object? CallShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var answer = AskShared(kind, name, exchange, input, arguments, timeout);
-        try
-        {
-            answer.Wait();
-        }
-        catch (AggregateException)
-        {
-            return null;
-        }
-        answer.Result.Exchange.ApplyTo(exchange);
-        return answer.Result.Sample;
-    }
 
     private Task<SharedLuaResult> AskShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout) =>
         shared().Ask<SharedLuaResult>(new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray()), timeout + Margin);

@@ -46,6 +46,7 @@ public sealed class HttpExchange
         Verdict = Rules.ActionVerdict.Continue;
         CloseWithoutReply = false;
         Suspension = null;
+        Replay.Clear();
         HoldsPrivateValue = false;
     }
 
@@ -125,6 +126,9 @@ public sealed class HttpExchange
     /// <summary>True when <c>txn:done()</c> ended the transaction with no reply: the client's
     /// connection is closed without an answer, as HAProxy closes it.</summary>
     public bool CloseWithoutReply { get; set; }
+
+    /// <summary>The Lua samples of the rule being run, kept while it waits for one of them.</summary>
+    public Rules.SampleReplay Replay { get; } = new();
 
     /// <summary>A Lua action or service of this transaction that yielded and waits to be resumed.</summary>
     public Rules.IWaitingCall? Suspension { get; set; }

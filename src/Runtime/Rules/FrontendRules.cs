@@ -15,6 +15,7 @@ public sealed class FrontendRules
     private readonly IReadOnlyList<HttpRule> _rules;
     private readonly bool _response;
     private int _next;
+    private bool _sampleWaits;
 
     /// <summary>A run of <paramref name="frontend"/>'s request (or response) rules on <paramref name="exchange"/>.</summary>
     public FrontendRules(FrontendSettings frontend, HttpExchange exchange, bool response)
@@ -43,32 +44,52 @@ public sealed class FrontendRules
                 return false;
             }
             Exchange.Suspension = null;
-            switch (_rules[_next] is LuaActionRule action ? action.Outcome(Exchange) : RuleOutcome.Stop)
+            if (_sampleWaits)
             {
-                case RuleOutcome.Stop:
-                    return true;
-                case RuleOutcome.Allow:
-                    return Finish(lua);
+                // The answer is in the replay: the rule (or the backend choice) runs again.
+                _sampleWaits = false;
+                Exchange.Replay.Rewind();
             }
-            _next++;
+            else
+            {
+                switch (_rules[_next] is LuaActionRule action ? action.Outcome(Exchange) : RuleOutcome.Stop)
+                {
+                    case RuleOutcome.Stop:
+                        return true;
+                    case RuleOutcome.Allow:
+                        return Finish(lua);
+                }
+                _next++;
+            }
         }
-        for (; _next < _rules.Count; _next++)
+        try
         {
-            var outcome = _rules[_next].Run(Exchange, lua);
-            if (outcome == RuleOutcome.Suspended)
+            for (; _next < _rules.Count; _next++)
             {
-                return false;
+                var outcome = _rules[_next].Run(Exchange, lua);
+                Exchange.Replay.Clear();
+                if (outcome == RuleOutcome.Suspended)
+                {
+                    return false;
+                }
+                if (outcome == RuleOutcome.Stop)
+                {
+                    return true;
+                }
+                if (outcome == RuleOutcome.Allow)
+                {
+                    _next = _rules.Count;
+                    break;
+                }
             }
-            if (outcome == RuleOutcome.Stop)
-            {
-                return true;
-            }
-            if (outcome == RuleOutcome.Allow)
-            {
-                break;
-            }
+            return Finish(lua);
         }
-        return Finish(lua);
+        catch (SampleMustWaitException e)
+        {
+            Exchange.Suspension = e.Wait;
+            _sampleWaits = true;
+            return false;
+        }
     }
 
     // The rules are over: a request goes on with its backend.
@@ -88,9 +109,11 @@ public sealed class FrontendRules
             if (backendSwitch.Condition is null || backendSwitch.Condition.Holds(Exchange, lua))
             {
                 Exchange.Backend = backendSwitch.Backend;
+                Exchange.Replay.Clear();
                 return;
             }
         }
         Exchange.Backend = _frontend.DefaultBackend;
+        Exchange.Replay.Clear();
     }
 }

@@ -289,6 +289,38 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task SharedStateFetch_HoldsItsRule_NotTheWorker_AndTheRuleSeesEachSampleOnce()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1,
+            shared: [_scripts.Write("shared.lua", """
+                core.register_fetches("slow", function(txn)
+                  local until_ = os.clock() + 1.5
+                  while os.clock() < until_ do end
+                  return "slow"
+                end)
+                """)],
+            perThread: [_scripts.Write("worker.lua", """
+                local calls = 0
+                core.register_fetches("calls", function(txn) calls = calls + 1 return calls end)
+                core.register_action("fast", { "http-req" }, function(txn) txn.http:req_set_header("x-fast", "done") end)
+                """)]));
+        var worker = node.Workers.Single();
+        var slow = new RunHttpRequest(Frontend("set-header x-slow %[lua.calls]-%[lua.slow]-%[lua.calls]"), new HttpExchange("slow", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+        var fast = new RunHttpRequest(Frontend("lua.fast"), new HttpExchange("fast", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+
+        worker.Tell(slow);
+        worker.Tell(fast);
+        await fast.Completion.Task.WaitAsync(Wait);
+
+        Assert.False(slow.Completion.Task.IsCompleted);
+        Assert.Equal("done", fast.Exchange.RequestHeaders.GetLast("x-fast"));
+        await slow.Completion.Task.WaitAsync(Wait);
+        // The local fetch ran once before the wait and once after: the rule ran again from its
+        // start with the first value replayed, not computed again.
+        Assert.Equal("1-slow-2", slow.Exchange.RequestHeaders.GetLast("x-slow"));
+    }
+
+    [Fact]
     public async Task SharedState_AfterAFaultInItsActor_IsLoadedAgainFromItsFiles()
     {
         var node = await StartAsync(_scripts.Config(threads: 1, shared: [_scripts.Write("shared.lua", """
