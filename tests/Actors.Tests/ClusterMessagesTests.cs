@@ -63,6 +63,12 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             new SharedLuaResult(snapshot, 42L, reply),
             LocateSharedLua.Instance,
             new SharedLuaLocated(TestActor),
+            new StartTcpService("echo", 7, snapshot),
+            new StartLuaCli("greet", ["bob"], 8),
+            new TcpServiceOutput(7, [104, 105]),
+            new TcpServiceEnded(7, "runtime error: x"),
+            new TcpServiceInput(7, [1, 2], End: true),
+            new TcpServiceClosed(7),
             new AdminCommand("show info"),
             new AdminReply(true, "Name: ActorProxy\n"),
         ];

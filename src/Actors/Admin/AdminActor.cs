@@ -96,7 +96,8 @@ public sealed class AdminActor : ReceiveActor
     private async Task<AdminReply> RunLuaCliAsync(IActorRef runner, string path, string[] arguments)
     {
         var output = System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>();
-        runner.Tell(new Lua.StartLuaCli(path, arguments, Interlocked.Increment(ref s_nextCli), output.Writer));
+        var relay = Context.ActorOf(Lua.TcpSessionRelay.Props(output.Writer));
+        runner.Tell(new Lua.StartLuaCli(path, arguments, Interlocked.Increment(ref s_nextCli)), relay);
         var text = new StringBuilder();
         using var timeout = new CancellationTokenSource(_node.Config.Global.Tune.ServiceTimeout + AskTimeout);
         try

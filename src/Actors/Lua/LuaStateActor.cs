@@ -24,7 +24,7 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, LuaTask> _tasks = [];
     private readonly Dictionary<long, Action> _waiting = [];
     private long _nextWait;
-    private readonly Dictionary<long, (LuaTcpService Service, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> Output)> _services = [];
+    private readonly Dictionary<(IActorRef Output, long Id), LuaTcpService> _services = [];
     private LoadedLuaState? _lua;
     private bool _tasksStarted;
     private bool _initialized;
@@ -71,23 +71,23 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
                 message.Completion.TrySetException(e);
             }
         });
-        Receive<StartTcpService>(start => Open(start.SessionId, start.Output,
-            output => Loaded.Tcp.Open(start.Service, start.Session, data => output.TryWrite(data))));
-        Receive<StartLuaCli>(start => Open(start.SessionId, start.Output,
-            output => Loaded.Tcp.OpenCli(start.Path, start.Arguments, data => output.TryWrite(data))));
+        Receive<StartTcpService>(start => Open(start.SessionId, Sender,
+            output => Loaded.Tcp.Open(start.Service, start.Session.ToExchange(), output)));
+        Receive<StartLuaCli>(start => Open(start.SessionId, Sender,
+            output => Loaded.Tcp.OpenCli(start.Path, start.Arguments, output)));
         Receive<TcpServiceInput>(message =>
         {
-            if (_services.TryGetValue(message.SessionId, out var session))
+            if (_services.TryGetValue((Sender, message.SessionId), out var service))
             {
-                session.Service.AddInput(message.Data, message.End);
-                if (session.Service.WaitsForInput)
+                service.AddInput(message.Data, message.End);
+                if (service.WaitsForInput)
                 {
-                    RunService(message.SessionId);
+                    RunService((Sender, message.SessionId));
                 }
             }
         });
-        Receive<ResumeTcpService>(message => RunService(message.SessionId));
-        Receive<TcpServiceClosed>(message => EndService(message.SessionId, null));
+        Receive<ResumeTcpService>(message => RunService((message.Output, message.SessionId)));
+        Receive<TcpServiceClosed>(message => EndService((Sender, message.SessionId), null));
         Receive<GetLuaStateStatus>(_ =>
         {
             var (calls, errors) = _lua?.Http.Counters ?? (0, 0);
@@ -115,67 +115,68 @@ public abstract class LuaStateActor : ReceiveActor, IWithTimers
     /// <summary>The loaded state.</summary>
     protected LoadedLuaState Loaded => _lua ?? throw new InvalidOperationException($"Lua state {StateId} is not loaded yet.");
 
-    // Opens a TCP service session or a CLI run and runs its first slice.
-    private void Open(long sessionId, System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>> output,
-        Func<System.Threading.Channels.ChannelWriter<ReadOnlyMemory<byte>>, LuaTcpService> open)
+    // Opens a TCP service session or a CLI run and runs its first slice. A session is known by
+    // its output (the relay actor of its connection, maybe on another node) and its number.
+    private void Open(long sessionId, IActorRef output, Func<Action<ReadOnlyMemory<byte>>, LuaTcpService> open)
     {
         try
         {
-            _services.Add(sessionId, (open(output), output));
-            RunService(sessionId);
+            var service = open(data => output.Tell(new TcpServiceOutput(sessionId, data.ToArray())));
+            _services.Add((output, sessionId), service);
+            RunService((output, sessionId));
         }
         catch (LuaScriptException e)
         {
-            output.TryComplete(e);
+            output.Tell(new TcpServiceEnded(sessionId, e.Message));
         }
     }
 
     // One slice of a TCP service: it runs until it ends, fails, sleeps, is preempted, or waits
     // for its client.
-    private void RunService(long sessionId)
+    private void RunService((IActorRef Output, long Id) key)
     {
-        if (!_services.TryGetValue(sessionId, out var session))
+        if (!_services.TryGetValue(key, out var service))
         {
             return;
         }
-        var step = session.Service.Step();
+        var step = service.Step();
         switch (step.Kind)
         {
             case LuaTaskStepKind.ResumeSoon:
-                Self.Tell(new ResumeTcpService(sessionId));
+                Self.Tell(new ResumeTcpService(key.Output, key.Id));
                 break;
             case LuaTaskStepKind.ResumeAfter:
-                Timers.StartSingleTimer(("tcp", sessionId), new ResumeTcpService(sessionId), step.Delay);
+                Timers.StartSingleTimer(("tcp", key), new ResumeTcpService(key.Output, key.Id), step.Delay);
                 break;
             case LuaTaskStepKind.WaitOperation:
-                ResumeWhenDone(step.Operation!, new ResumeTcpService(sessionId));
+                ResumeWhenDone(step.Operation!, new ResumeTcpService(key.Output, key.Id));
                 break;
             case LuaTaskStepKind.Finished:
-                EndService(sessionId, null);
+                EndService(key, null);
                 break;
             case LuaTaskStepKind.Failed:
-                Logger.LogError("Lua TCP service (state {StateId}, connection {SessionId}) failed: {Error}", StateId, sessionId, step.Error);
-                EndService(sessionId, new LuaScriptException(step.Error!));
+                Logger.LogError("Lua TCP service (state {StateId}, connection {SessionId}) failed: {Error}", StateId, key.Id, step.Error);
+                EndService(key, step.Error);
                 break;
         }
         AdoptRegisteredTasks();
     }
 
-    private void EndService(long sessionId, Exception? failure)
+    private void EndService((IActorRef Output, long Id) key, string? error)
     {
-        if (_services.Remove(sessionId, out var session))
+        if (_services.Remove(key, out var service))
         {
-            session.Output.TryComplete(failure);
-            session.Service.Dispose();
+            key.Output.Tell(new TcpServiceEnded(key.Id, error));
+            service.Dispose();
         }
     }
 
     /// <inheritdoc/>
     protected override void PostStop()
     {
-        foreach (long sessionId in _services.Keys.ToArray())
+        foreach (var key in _services.Keys.ToArray())
         {
-            EndService(sessionId, null);
+            EndService(key, null);
         }
         foreach (var task in _tasks.Values)
         {

@@ -88,12 +88,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         long id = Interlocked.Increment(ref s_nextSession);
         var actor = node.Engine.Registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? node.SharedLua : worker;
         var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
-        actor.Tell(new StartTcpService(service, id, session, output.Writer));
+        // The service's bytes come back as messages (its state may be the singleton on another
+        // node); the relay, local, puts them in order into the channel.
+        var relay = node.System.ActorOf(TcpSessionRelay.Props(output.Writer));
+        actor.Tell(new StartTcpService(service, id, HttpExchangeSnapshot.Of(session)), relay);
         // Not linked to ConnectionClosed: Kestrel fires it when the client half-closes (its FIN),
         // and HAProxy still sends such a client what the service answers. A client that is gone
         // fails the next write instead.
         using var stop = new CancellationTokenSource();
-        var reading = ForwardInputAsync(connection.Transport.Input, actor, id, stop.Token);
+        var reading = ForwardInputAsync(connection.Transport.Input, actor, relay, id, stop.Token);
         try
         {
             await foreach (var chunk in output.Reader.ReadAllAsync(stop.Token))
@@ -115,13 +118,14 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
         finally
         {
-            actor.Tell(new TcpServiceClosed(id));
+            actor.Tell(new TcpServiceClosed(id), relay);
             await stop.CancelAsync();
             await reading;
+            node.System.Stop(relay);
         }
     }
 
-    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, long id, CancellationToken stop)
+    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, IActorRef relay, long id, CancellationToken stop)
     {
         try
         {
@@ -130,19 +134,19 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 var read = await input.ReadAsync(stop);
                 if (!read.Buffer.IsEmpty)
                 {
-                    actor.Tell(new TcpServiceInput(id, System.Buffers.BuffersExtensions.ToArray(read.Buffer), false));
+                    actor.Tell(new TcpServiceInput(id, System.Buffers.BuffersExtensions.ToArray(read.Buffer), false), relay);
                 }
                 input.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted)
                 {
-                    actor.Tell(new TcpServiceInput(id, [], true));
+                    actor.Tell(new TcpServiceInput(id, [], true), relay);
                     return;
                 }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException)
         {
-            actor.Tell(new TcpServiceInput(id, [], true));
+            actor.Tell(new TcpServiceInput(id, [], true), relay);
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-cluster");
     private readonly int[] _remotePorts = [.. Enumerable.Range(0, Nodes).Select(_ => TestBackend.FreePort())];
     private readonly int[] _httpPorts = [.. Enumerable.Range(0, Nodes).Select(_ => TestBackend.FreePort())];
+    private readonly int[] _tcpPorts = [.. Enumerable.Range(0, Nodes).Select(_ => TestBackend.FreePort())];
     private readonly List<ActorProxyProcess> _processes = [];
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(20) };
 
@@ -42,6 +43,25 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         // Each request got its own number: the increments were serialised by the one shared state.
         Assert.Equal(Enumerable.Range(1, Nodes * PerNode), answers.Select(a => int.Parse(a["count ".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order());
         Assert.Equal($"count {Nodes * PerNode + 1}\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[2]}/count"));
+    }
+
+    [Fact]
+    public async Task SharedTcpServiceAndCliCommand_WorkFromANodeThatDoesNotHostTheSharedState()
+    {
+        using var client = new System.Net.Sockets.TcpClient(System.Net.Sockets.AddressFamily.InterNetwork);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, _tcpPorts[1]);
+        var stream = client.GetStream();
+        await stream.WriteAsync("hi\n"u8.ToArray());
+        client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        using var reader = new StreamReader(stream);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        string answer = await reader.ReadToEndAsync(timeout.Token);
+
+        var (code, cli, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[2]}", "shared", "hello", "bob");
+
+        Assert.Equal("shared state says hi\n", answer);
+        Assert.True(code == 0, error);
+        Assert.Equal("hello bob from state 0\n", cli);
     }
 
     [Fact]
@@ -82,6 +102,12 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
               applet:send(body)
             end
             core.register_service("inits", "http", function(applet) answer(applet, "inits " .. inits .. "\n") end)
+            core.register_service("tcp_hello", "tcp", function(applet)
+              applet:send("shared state says " .. applet:getline())
+            end)
+            core.register_cli({ "shared", "hello" }, "greets from the shared state", function(applet, name)
+              applet:send("hello " .. name .. " from state " .. core.thread .. "\n")
+            end)
             core.register_service("count", "http", function(applet)
               count = count + 1
               local body = "count " .. count .. "\n"
@@ -113,6 +139,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                     bind = "127.0.0.1:{{_httpPorts[node]}}"
                     http-request = [ "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }" ]
                   }
+                  frontends.tcp { bind = "127.0.0.1:{{_tcpPorts[node]}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_hello" ] }
                 }
                 """);
             var process = ActorProxyProcess.Start("run", "-f", config);
