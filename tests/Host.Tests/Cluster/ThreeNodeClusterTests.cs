@@ -90,6 +90,29 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         Assert.Equal("count 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count"));
     }
 
+    [Fact]
+    public async Task SharedState_AfterItsHostStopsGracefully_IsHandedOverToASurvivor()
+    {
+        Assert.Equal("count 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[2]}/count"));
+
+        // SIGINT: the seed leaves the cluster in order and hands the singleton over.
+        await _processes[0].StopAsync();
+        var stopped = DateTime.UtcNow;
+
+        // Bounded by the 2 s the hand-over may take once the old host is gone.
+        string? answer = null;
+        while (answer is null && DateTime.UtcNow < stopped + TimeSpan.FromSeconds(2))
+        {
+            using var response = await _client.GetAsync(new Uri($"http://127.0.0.1:{_httpPorts[2]}/count"));
+            if (response.IsSuccessStatusCode)
+            {
+                answer = await response.Content.ReadAsStringAsync();
+            }
+        }
+
+        Assert.Equal("count 1\n", answer);
+    }
+
     public async Task InitializeAsync()
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "shared.lua"), """
