@@ -107,65 +107,37 @@ public static class SampleConverters
         {
             return null;
         }
-        int start, end;
-        long field;
-        if (index < 0)
+        // One scan for both directions: the edge moves, the mark is where the field began.
+        int step = index < 0 ? -1 : 1;
+        long wanted = Math.Abs(index);
+        long field = 1;
+        int edge = step < 0 ? input.Length : 0;
+        int mark = edge;
+        string Taken() => step < 0 ? input[edge..mark] : input[mark..edge];
+        while (step < 0 ? edge > 0 : edge < input.Length)
         {
-            field = -1;
-            end = start = input.Length;
-            while (start > 0)
+            if (delimiters.Contains(input[step < 0 ? edge - 1 : edge]))
             {
-                if (delimiters.Contains(input[start - 1]))
+                if (field == wanted)
                 {
-                    if (field == index)
+                    if (count == 1)
                     {
-                        if (count == 1)
-                        {
-                            return input[start..end];
-                        }
-                        if (count > 1)
-                        {
-                            count--;
-                        }
+                        return Taken();
                     }
-                    else
+                    if (count > 1)
                     {
-                        end = start - 1;
-                        field--;
+                        count--;
                     }
                 }
-                start--;
-            }
-        }
-        else
-        {
-            field = 1;
-            end = start = 0;
-            while (end < input.Length)
-            {
-                if (delimiters.Contains(input[end]))
+                else
                 {
-                    if (field == index)
-                    {
-                        if (count == 1)
-                        {
-                            return input[start..end];
-                        }
-                        if (count > 1)
-                        {
-                            count--;
-                        }
-                    }
-                    else
-                    {
-                        start = end + 1;
-                        field++;
-                    }
+                    mark = edge + step;
+                    field++;
                 }
-                end++;
             }
+            edge += step;
         }
-        return field == index ? input[start..end] : null;
+        return field == wanted ? Taken() : null;
     }
 
     // sample_conv_word: like field, but runs of delimiters count as one. Not found is empty.
@@ -178,82 +150,47 @@ public static class SampleConverters
         {
             return null;
         }
+        // One scan for both directions: the edge moves, the mark is where the word began.
+        bool backward = index < 0;
+        long wanted = Math.Abs(index);
         long word = 0;
         bool inWord = false;
-        int start, end;
-        if (index < 0)
+        int edge = backward ? input.Length : 0;
+        int mark = edge;
+        string Taken() => backward ? input[edge..mark] : input[mark..edge];
+        while (backward ? edge > 0 : edge < input.Length)
         {
-            end = start = input.Length;
-            while (start > 0)
+            bool separator = delimiters.Contains(input[backward ? edge - 1 : edge]);
+            if (!inWord)
             {
-                bool separator = delimiters.Contains(input[start - 1]);
-                if (!inWord)
+                if (!separator)
                 {
-                    if (!separator)
+                    if (word != wanted)
                     {
-                        if (word != index)
-                        {
-                            word--;
-                            end = start;
-                        }
-                        inWord = true;
+                        word++;
+                        mark = edge;
                     }
+                    inWord = true;
                 }
-                else if (separator)
-                {
-                    if (word == index)
-                    {
-                        if (count == 1)
-                        {
-                            return input[start..end];
-                        }
-                        if (count > 1)
-                        {
-                            count--;
-                        }
-                    }
-                    inWord = false;
-                }
-                start--;
             }
-        }
-        else
-        {
-            end = start = 0;
-            while (end < input.Length)
+            else if (separator)
             {
-                bool separator = delimiters.Contains(input[end]);
-                if (!inWord)
+                if (word == wanted)
                 {
-                    if (!separator)
+                    if (count == 1)
                     {
-                        if (word != index)
-                        {
-                            word++;
-                            start = end;
-                        }
-                        inWord = true;
+                        return Taken();
+                    }
+                    if (count > 1)
+                    {
+                        count--;
                     }
                 }
-                else if (separator)
-                {
-                    if (word == index)
-                    {
-                        if (count == 1)
-                        {
-                            return input[start..end];
-                        }
-                        if (count > 1)
-                        {
-                            count--;
-                        }
-                    }
-                    inWord = false;
-                }
-                end++;
+                inWord = false;
             }
+            edge += backward ? -1 : 1;
         }
-        return word != index ? "" : input[start..end];
+        return word != wanted ? "" : Taken();
     }
 
     // sample_conv_strcmp: -1, 0 or 1 when one is a prefix of the other, else strncmp's sign.

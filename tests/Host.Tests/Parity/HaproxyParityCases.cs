@@ -281,7 +281,12 @@ public static class HaproxyParityCases
         // 7.3.1 converters
         new("field", ["http-request set-header x-v %[path,field(2,/)]"], "/a/b/c"),
         new("field from the end with a count", ["http-request set-header x-v %[path,field(-2,/,2)]"], "/a/b/c"),
+        new("field with count 0 is the rest", ["http-request set-header x-v %[path,field(2,/,0)]"], "/a/b/c"),
+        new("field past the first fails", ["http-request set-header x-v %[path,field(-5,/)]"], "/a/b/c"),
         new("word", ["http-request set-header x-v %[path,word(2,/)]"], "//a//b"),
+        new("word from the end with a count", ["http-request set-header x-v %[path,word(-2,/,2)]"], "//a//b//c/"),
+        new("word with count 0 is the rest", ["http-request set-header x-v %[path,word(2,/,0)]"], "//a//b//c"),
+        new("word past the last is empty", ["http-request set-header x-v %[path,word(-4,/)]"], "/a/b/c"),
         new("regsub global", ["http-request set-header x-v %[hdr(x-a),regsub(a,b,g)]"], Headers: [("x-a", "banana")]),
         new("regsub first only", ["http-request set-header x-v %[hdr(x-a),regsub(a,b)]"], Headers: [("x-a", "banana")]),
         new("url_dec", ["http-request set-header x-v %[hdr(x-a),url_dec]"], Headers: [("x-a", "%41b+c")]),
