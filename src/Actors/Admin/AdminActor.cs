@@ -89,7 +89,7 @@ public sealed class AdminActor : ReceiveActor
         {
             return null;
         }
-        var runner = command.Function.IsIn(0) ? _node.SharedLua : _node.Workers[0];
+        var runner = _node.LuaRunnerOf(Runtime.Lua.LuaFunctionKind.CliKeyword, command.Function.Name, _node.Workers[0]);
         return RunLuaCliAsync(runner, command.Function.Name, words[command.Path.Length..]);
     }
 

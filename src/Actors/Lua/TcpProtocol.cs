@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace ActorProxy.Actors.Lua;
 
 /// <summary>Starts a Lua TCP service on a connection: the state's actor (maybe the singleton on
@@ -42,11 +40,3 @@ public sealed record TcpServiceClosed(long SessionId) : IClusterMessage;
 /// <param name="Output">The session's relay.</param>
 /// <param name="SessionId">The connection.</param>
 internal sealed record ResumeTcpService(Akka.Actor.IActorRef Output, long SessionId);
-
-/// <summary>Runs a <c>tcp-request content lua.NAME</c> action for a connection on the worker that
-/// owns it; the session carries the connection's samples and variables.</summary>
-/// <param name="Name">The action's name, without <c>lua.</c>.</param>
-/// <param name="Arguments">Its arguments.</param>
-/// <param name="Session">The connection as rules see it.</param>
-/// <param name="Completion">Completed when the action has run (or failed and was logged).</param>
-public sealed record RunTcpAction(string Name, IReadOnlyList<string> Arguments, Runtime.Http.HttpExchange Session, TaskCompletionSource Completion);

@@ -14,18 +14,19 @@ namespace ActorProxy.Actors.Lua;
 /// does a rule whose fetch or converter is the shared state's, run again once the answer is in
 /// (<see cref="SampleReplay"/>). The worker's thread never blocks on the singleton.
 /// </summary>
-/// <param name="local">The worker's own state.</param>
+/// <param name="registry">Who registered what: <see cref="LuaFunctionPlace"/> decides where each call runs.</param>
+/// <param name="localState">The worker's own state, once loaded.</param>
 /// <param name="shared">Where calls into the shared state go now: the singleton's actor, or its proxy.</param>
 /// <param name="tune">The timeouts.</param>
-internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared, LuaTune tune) : ILuaActions
+internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHttpApi> localState, Func<IActorRef> shared, LuaTune tune) : ILuaActions
 {
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
     public IWaitingCall? RunAction(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
-        local.IsHere(kind, name)
-            ? local.RunAction(kind, name, exchange, arguments)
-            : StartShared(kind, name, exchange, arguments, tune.SessionTimeout);
+        LuaFunctionPlace.InSharedState(registry, kind, name)
+            ? StartShared(kind, name, exchange, arguments, tune.SessionTimeout)
+            : localState().RunAction(kind, name, exchange, arguments);
 
     public object? Fetch(string name, HttpExchange exchange, IReadOnlyList<string> arguments) =>
         Sample(LuaFunctionKind.SampleFetch, name, exchange, null, arguments);
@@ -41,11 +42,12 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared,
         {
             return replayed;
         }
-        if (!local.IsHere(kind, name))
+        if (LuaFunctionPlace.InSharedState(registry, kind, name))
         {
             var answer = AskShared(kind, name, exchange, input, arguments, tune.SessionTimeout);
             throw new SampleMustWaitException(new SharedSampleCall(exchange, answer));
         }
+        var local = localState();
         object? sample = kind == LuaFunctionKind.SampleFetch
             ? local.Fetch(name, exchange, arguments)
             : local.Convert(name, exchange, input!, arguments);
@@ -54,9 +56,9 @@ internal sealed class WorkerLuaActions(LuaHttpApi local, Func<IActorRef> shared,
     }
 
     public IWaitingCall? RunService(string name, HttpExchange exchange) =>
-        local.IsHere(LuaFunctionKind.Service, name)
-            ? local.RunService(name, exchange)
-            : StartShared(LuaFunctionKind.Service, name, exchange, [], tune.ServiceTimeout);
+        LuaFunctionPlace.InSharedState(registry, LuaFunctionKind.Service, name)
+            ? StartShared(LuaFunctionKind.Service, name, exchange, [], tune.ServiceTimeout)
+            : localState().RunService(name, exchange);
 
     // An action or a service may wait: the transaction waits for the answer, not the worker,
     // which serves other transactions meanwhile (as a yielding action does).

@@ -71,6 +71,12 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <summary>The shared state's singleton, through its proxy.</summary>
     public IActorRef SharedLua { get; }
 
+    /// <summary>The actor that runs <c>lua.</c><paramref name="name"/> of <paramref name="kind"/> for a
+    /// connection of <paramref name="worker"/>: the shared state's singleton or that worker, as
+    /// <see cref="LuaFunctionPlace"/> decides.</summary>
+    public IActorRef LuaRunnerOf(LuaFunctionKind kind, string name, IActorRef worker) =>
+        LuaFunctionPlace.InSharedState(_engine.Registry, kind, name) ? SharedLua : worker;
+
     /// <summary>The longest a start may take before it is abandoned.</summary>
     public static TimeSpan BootTimeout { get; } = TimeSpan.FromMinutes(2);
 
@@ -105,7 +111,7 @@ public sealed class ProxyNode : IAsyncDisposable
 
             var boot = new NodeBoot();
             system.ActorOf(ClusterSingletonManager.Props(
-                Lua.SharedLua.Props(engine, config.Global, boot, loggers),
+                Lua.SharedLua.SupervisedProps(engine, config.Global, boot, loggers),
                 PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system)), Lua.SharedLua.ManagerName);
             var shared = system.ActorOf(ClusterSingletonProxy.Props(

@@ -48,45 +48,32 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         // The connection's worker: its Lua actions and its service run there.
         int thread = ConnectionTracker.WorkerOf(connection.Items);
         var worker = _workers[thread - 1];
-        foreach (var rule in frontend.TcpRequest.Where(rule => rule.Applies(session)))
+        var rules = new TcpRequestRules(frontend, session);
+        if (frontend.TcpRequestUsesLua)
         {
-            if (rule.Action == TcpRuleAction.LuaAction)
-            {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                worker.Tell(new RunTcpAction(rule.Service!, rule.Arguments, session, done));
-                await done.Task;
-                // The action's return value (act.*), as HAProxy's tcp-request content rules take it.
-                if (session.Verdict is ActionVerdict.Deny or ActionVerdict.Abort or ActionVerdict.Error or ActionVerdict.Invalid)
-                {
-                    return;
-                }
-                if (session.Verdict is ActionVerdict.Stop or ActionVerdict.Done)
-                {
-                    break;
-                }
-                continue;
-            }
-            switch (rule.Action)
-            {
-                case TcpRuleAction.Reject:
-                    return;
-                case TcpRuleAction.UseService:
-                    await ServeAsync(rule.Service!, worker, session, connection);
-                    return;
-            }
-            break;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            worker.Tell(new RunTcpRequest(rules, done));
+            await done.Task;
         }
-        string? backend = frontend.UseBackend.FirstOrDefault(s => s.Condition is null || s.Condition.Holds(session, null))?.Backend ?? frontend.DefaultBackend;
-        if (backend is not null)
+        else if (!rules.Continue(NoLuaActions.Instance))
         {
-            await RelayAsync(_backends[backend], thread, connection);
+            throw new InvalidOperationException($"The tcp-request rules of frontend '{frontend.Name}' waited, but they call no Lua.");
+        }
+        switch (rules.Outcome)
+        {
+            case TcpRequestOutcome.Serve:
+                await ServeAsync(rules.Target!, worker, session, connection);
+                break;
+            case TcpRequestOutcome.Relay:
+                await RelayAsync(_backends[rules.Target!], thread, connection);
+                break;
         }
     }
 
     private async Task ServeAsync(string service, IActorRef worker, HttpExchange session, ConnectionContext connection)
     {
         long id = Interlocked.Increment(ref s_nextSession);
-        var actor = node.Engine.Registry.Find(LuaFunctionKind.Service, service)?.IsIn(0) == true ? node.SharedLua : worker;
+        var actor = node.LuaRunnerOf(LuaFunctionKind.Service, service, worker);
         var output = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
         // The service's bytes come back as messages (its state may be the singleton on another
         // node); the relay, local, puts them in order into the channel.

@@ -59,6 +59,10 @@ public sealed record FrontendSettings
     /// on the connection's worker (else they run where the request was read, with no hop).</summary>
     public bool RequestUsesLua => LuaFunctions().Any(f => f.Directive != "http-response");
 
+    /// <summary>True when its <c>tcp-request</c> rules run a Lua action, so must run on the
+    /// connection's worker; a <c>use-service</c> alone does not: the service is started after them.</summary>
+    public bool TcpRequestUsesLua => TcpRequest.Any(rule => rule.Action == TcpRuleAction.LuaAction);
+
     /// <summary>True when its <c>http-response</c> rules call Lua, so must run on the worker.</summary>
     public bool ResponseUsesLua => HttpResponse.Any(rule => rule.LuaFunctions().Any());
 }

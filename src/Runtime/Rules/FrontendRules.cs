@@ -9,7 +9,7 @@ namespace ActorProxy.Runtime.Rules;
 /// <c>default-backend</c>); or the <c>http-response</c> rules on the backend's response. A Lua
 /// action or service that yields suspends the run; the owner resumes it with <see cref="Continue"/>.
 /// </summary>
-public sealed class FrontendRules
+public sealed class FrontendRules : IRuleRun
 {
     private readonly FrontendSettings _frontend;
     private readonly IReadOnlyList<HttpRule> _rules;
@@ -30,11 +30,10 @@ public sealed class FrontendRules
         }
     }
 
-    /// <summary>The transaction.</summary>
+    /// <inheritdoc/>
     public HttpExchange Exchange { get; }
 
-    /// <summary>Runs from where the run stopped. True when it is over; false when a Lua call
-    /// waits (<see cref="HttpExchange.Suspension"/> says for what).</summary>
+    /// <inheritdoc/>
     public bool Continue(ILuaActions lua)
     {
         if (Exchange.Suspension is { } waiting)

@@ -76,6 +76,51 @@ public sealed class LuaWorkerAloneTests : Akka.TestKit.Xunit2.TestKit
         Assert.Null(run.Exchange.Reply);
     }
 
+    [Fact]
+    public async Task WorkerStopped_FailsTheTransactionsThatWait_SoThatNoneHangs()
+    {
+        var proxy = CreateTestProbe();
+        var worker = StartWorker(proxy);
+        proxy.ExpectMsg<LocateSharedLua>(Wait);
+        var run = RunSharedAction(worker);
+        proxy.ExpectMsg<CallSharedLua>(Wait);
+
+        Sys.Stop(worker);
+
+        // A call that timed out would complete; a stop fails the run.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => run.Completion.Task.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task TcpRequestRules_WithASharedStateAction_WaitForItsAnswer_AndTakeItsVerdict()
+    {
+        var proxy = CreateTestProbe();
+        var shared = CreateTestProbe();
+        _engine.Registry.RegisterElsewhere(LuaFunctionKind.TcpRequestAction, "check", 0);
+        var worker = StartWorker(proxy);
+        proxy.ExpectMsg<LocateSharedLua>(Wait);
+        proxy.Reply(new SharedLuaLocated(shared.Ref));
+        var frontend = new FrontendSettings
+        {
+            Name = "tcp-in",
+            Bind = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1),
+            Mode = ProxyMode.Tcp,
+            TcpRequest = [Runtime.Rules.TcpRule.Parse("content lua.check"), Runtime.Rules.TcpRule.Parse("content use-service lua.echo")],
+            DefaultBackend = "app",
+        };
+        var rules = new Runtime.Rules.TcpRequestRules(frontend, new HttpExchange("tcp-in", "", "", null, "") { ClientAddress = "127.0.0.1" });
+        var done = new TaskCompletionSource();
+
+        worker.Tell(new RunTcpRequest(rules, done));
+
+        var call = shared.ExpectMsg<CallSharedLua>(Wait);
+        Assert.Equal((LuaFunctionKind.TcpRequestAction, "check", "127.0.0.1"), (call.Kind, call.Name, call.Exchange.ClientAddress));
+        Assert.False(done.Task.IsCompleted);
+        shared.Reply(new SharedLuaResult(call.Exchange with { Verdict = (int)Runtime.Rules.ActionVerdict.Deny }, null, null));
+        await done.Task.WaitAsync(Wait);
+        Assert.Equal(Runtime.Rules.TcpRequestOutcome.Close, rules.Outcome);
+    }
+
     private IActorRef StartWorker(TestProbe proxy)
     {
         _engine.Registry.RegisterElsewhere(LuaFunctionKind.HttpRequestAction, "tag", 0);

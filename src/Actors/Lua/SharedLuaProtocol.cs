@@ -1,26 +1,9 @@
-using Akka.Actor;
-using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Rules;
+using Akka.Actor;
 
 namespace ActorProxy.Actors.Lua;
-
-/// <summary>Runs a frontend's <c>http-request</c> rules and backend choice on the worker that
-/// owns the connection. Completes when <paramref name="Exchange"/> holds the outcome.</summary>
-/// <param name="Frontend">The frontend that received the request.</param>
-/// <param name="Exchange">The transaction, changed in place.</param>
-/// <param name="Completion">Completed when done; failed only on an ActorProxy bug.</param>
-public sealed record RunHttpRequest(FrontendSettings Frontend, HttpExchange Exchange, TaskCompletionSource Completion);
-
-/// <summary>Runs a frontend's <c>http-response</c> rules on the worker that owns the connection.</summary>
-/// <param name="Frontend">The frontend that received the request.</param>
-/// <param name="Exchange">The transaction with its response, changed in place.</param>
-/// <param name="Completion">Completed when done.</param>
-public sealed record RunHttpResponse(FrontendSettings Frontend, HttpExchange Exchange, TaskCompletionSource Completion);
-
-/// <summary>The transaction is over: the worker drops what Lua kept for it (<c>set_priv</c>).</summary>
-/// <param name="TransactionId">The transaction's number.</param>
-public sealed record EndHttpTransaction(long TransactionId);
 
 /// <summary>Calls a function registered in the shared state on behalf of a worker. Plain data,
 /// as the singleton may live on another node: the answer is a <see cref="SharedLuaResult"/> to
@@ -50,6 +33,10 @@ public sealed record LocateSharedLua : IClusterMessage
 /// <param name="SharedLua">The actor.</param>
 public sealed record SharedLuaLocated(IActorRef SharedLua) : IClusterMessage;
 
-/// <summary>Resumes a Lua call that waited; sent by the owning actor to itself.</summary>
-/// <param name="Id">What waits.</param>
-internal sealed record ResumeLuaCall(long Id);
+/// <summary>A shared-state action or service that yielded goes on; the singleton sends it to
+/// itself when the wait is over, and answers <paramref name="ReplyTo"/> once the call is over.</summary>
+/// <param name="Call">The call as it arrived.</param>
+/// <param name="Waiting">The Lua call that waits.</param>
+/// <param name="Exchange">The singleton's copy of the transaction.</param>
+/// <param name="ReplyTo">The worker that called.</param>
+internal sealed record ResumeSharedCall(CallSharedLua Call, IWaitingCall Waiting, HttpExchange Exchange, IActorRef ReplyTo);

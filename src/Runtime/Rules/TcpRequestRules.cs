@@ -1,0 +1,123 @@
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+
+namespace ActorProxy.Runtime.Rules;
+
+/// <summary>What a TCP frontend does with a connection once its <c>tcp-request</c> rules are over.</summary>
+public enum TcpRequestOutcome
+{
+    /// <summary>Closed: a <c>reject</c>, a Lua action's deny, or no backend to relay to.</summary>
+    Close,
+
+    /// <summary>A Lua service serves it (<c>use-service</c>).</summary>
+    Serve,
+
+    /// <summary>Relayed to a server of a backend (<c>use_backend</c>, else <c>default_backend</c>).</summary>
+    Relay,
+}
+
+/// <summary>
+/// A TCP frontend's <c>tcp-request</c> rules on one connection, in order, then its backend
+/// choice, as a run that stops where a Lua action yields (or waits for the shared state) and goes
+/// on; beside <see cref="FrontendRules"/>, which does the same for HTTP.
+/// </summary>
+public sealed class TcpRequestRules : IRuleRun
+{
+    private readonly FrontendSettings _frontend;
+    private int _next;
+
+    /// <summary>A run of <paramref name="frontend"/>'s rules on the connection <paramref name="session"/>.</summary>
+    public TcpRequestRules(FrontendSettings frontend, HttpExchange session)
+    {
+        _frontend = frontend;
+        Exchange = session;
+    }
+
+    /// <inheritdoc/>
+    public HttpExchange Exchange { get; }
+
+    /// <summary>What the frontend does with the connection, once the run is over.</summary>
+    public TcpRequestOutcome Outcome { get; private set; }
+
+    /// <summary>The service (for <see cref="TcpRequestOutcome.Serve"/>) or the backend (for
+    /// <see cref="TcpRequestOutcome.Relay"/>).</summary>
+    public string? Target { get; private set; }
+
+    /// <inheritdoc/>
+    public bool Continue(ILuaActions lua)
+    {
+        var rules = _frontend.TcpRequest;
+        if (Exchange.Suspension is { } waiting)
+        {
+            if (!waiting.Resume())
+            {
+                return false;
+            }
+            Exchange.Suspension = null;
+            if (EndsAfterAction())
+            {
+                return true;
+            }
+            _next++;
+        }
+        for (; _next < rules.Count; _next++)
+        {
+            var rule = rules[_next];
+            if (!rule.Applies(Exchange))
+            {
+                continue;
+            }
+            switch (rule.Action)
+            {
+                case TcpRuleAction.LuaAction:
+                    if (lua.RunAction(Lua.LuaFunctionKind.TcpRequestAction, rule.Service!, Exchange, rule.Arguments) is { } yielded)
+                    {
+                        Exchange.Suspension = yielded;
+                        return false;
+                    }
+                    if (EndsAfterAction())
+                    {
+                        return true;
+                    }
+                    continue;
+                case TcpRuleAction.Reject:
+                    End(TcpRequestOutcome.Close, null);
+                    return true;
+                case TcpRuleAction.UseService:
+                    End(TcpRequestOutcome.Serve, rule.Service);
+                    return true;
+            }
+            break;
+        }
+        ChooseBackend();
+        return true;
+    }
+
+    // The action's return value (act.*), as HAProxy's tcp-request content rules take it: a deny
+    // closes the connection, a stop ends the rules; anything else goes on with the next rule.
+    private bool EndsAfterAction()
+    {
+        switch (Exchange.Verdict)
+        {
+            case ActionVerdict.Deny or ActionVerdict.Abort or ActionVerdict.Error or ActionVerdict.Invalid:
+                End(TcpRequestOutcome.Close, null);
+                return true;
+            case ActionVerdict.Stop or ActionVerdict.Done:
+                ChooseBackend();
+                return true;
+        }
+        return false;
+    }
+
+    private void ChooseBackend()
+    {
+        string? backend = _frontend.UseBackend.FirstOrDefault(s => s.Condition is null || s.Condition.Holds(Exchange, null))?.Backend ?? _frontend.DefaultBackend;
+        End(backend is null ? TcpRequestOutcome.Close : TcpRequestOutcome.Relay, backend);
+    }
+
+    private void End(TcpRequestOutcome outcome, string? target)
+    {
+        Outcome = outcome;
+        Target = target;
+    }
+}
