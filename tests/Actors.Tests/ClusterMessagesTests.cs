@@ -1,3 +1,4 @@
+using ActorProxy.Actors.Serialization;
 using ActorProxy.Actors.Admin;
 using ActorProxy.Actors.Lua;
 using ActorProxy.Actors.Node;
@@ -30,14 +31,90 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
     {
         Assert.True(Samples().TryGetValue(typeName, out var message), $"{typeName} is an IClusterMessage with no sample in this test: add one.");
 
-        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var serializer = Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(message));
+        string manifest = serializer.Manifest(message);
         byte[] bytes = serializer.ToBinary(message);
-        object back = serializer.FromBinary(bytes, message.GetType());
+        object back = serializer.FromBinary(bytes, manifest);
 
-        Assert.IsType<Akka.Serialization.NewtonSoftJsonSerializer>(serializer);
         Assert.IsType(message.GetType(), back);
         // Records holding arrays compare by reference; what they serialise to compares by value.
         Assert.Equal(System.Text.Encoding.UTF8.GetString(bytes), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(back)));
+    }
+
+    [Fact]
+    public void Samples_KeepTheirTypes_AcrossNodes()
+    {
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
+        exchange.Variables.Set("txn.int", 7L);
+        exchange.Variables.Set("txn.text", "7");
+        exchange.Variables.Set("txn.flag", true);
+        exchange.Variables.Set("txn.ip", System.Net.IPAddress.Parse("10.1.2.3"));
+        exchange.Variables.Set("txn.bin", new byte[] { 0, 255 });
+        var result = new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 42L, null);
+
+        var back = RoundTrip(result);
+
+        Assert.Equal(42L, back.Sample);
+        var variables = back.Exchange.Variables;
+        Assert.Equal((7L, "7", true), (variables["txn.int"], variables["txn.text"], variables["txn.flag"]));
+        Assert.Equal(new AddressSample("10.1.2.3"), variables["txn.ip"]);
+        Assert.Equal(new byte[] { 0, 255 }, variables["txn.bin"]);
+    }
+
+    [Fact]
+    public void ActorReference_ArrivesAsTheSameActor()
+    {
+        var back = RoundTrip(new SharedLuaLocated(TestActor));
+
+        Assert.Equal(TestActor, back.SharedLua);
+    }
+
+    [Theory]
+    [InlineData("System.Object")]
+    [InlineData("ActorProxy.Actors.Admin.AdminCommand, ActorProxy.Actors")]
+    [InlineData("ProxyNode")]
+    [InlineData("HttpExchange")]
+    public void UnknownManifest_IsRefused(string manifest)
+    {
+        var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().FromBinary("{}"u8.ToArray(), manifest));
+
+        Assert.Contains($"'{manifest}' is not an ActorProxy cluster message type", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"Command\":\"show info\",\"Extra\":1}")]
+    [InlineData("{\"Command\":")]
+    [InlineData("[1]")]
+    public void MessageOfAnotherShape_IsRefused(string json)
+    {
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().FromBinary(System.Text.Encoding.UTF8.GetBytes(json), nameof(AdminCommand)));
+    }
+
+    [Fact]
+    public void SampleOfAnotherType_IsRefused()
+    {
+        byte[] bytes = Serializer().ToBinary(new SharedLuaResult(HttpExchangeSnapshot.Of(new HttpExchange("web", "GET", "/", null, "HTTP/1.1")), 1L, null));
+        string json = System.Text.Encoding.UTF8.GetString(bytes).Replace("\"Sample\":1", "\"Sample\":{\"$type\":\"System.IO.FileInfo\"}", StringComparison.Ordinal);
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().FromBinary(System.Text.Encoding.UTF8.GetBytes(json), nameof(SharedLuaResult)));
+    }
+
+    [Fact]
+    public void LiveObjectInAMessage_DoesNotLeaveItsNode()
+    {
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
+        var snapshot = HttpExchangeSnapshot.Of(exchange) with { Variables = new Dictionary<string, object> { ["txn.live"] = new object() } };
+
+        Assert.ThrowsAny<Exception>(() => Serializer().ToBinary(new CallSharedLua(LuaFunctionKind.SampleFetch, "f", snapshot, null, [])));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().Manifest(new RunHttpRequest(null!, exchange, new TaskCompletionSource())));
+    }
+
+    private ClusterMessageSerializer Serializer() => (ClusterMessageSerializer)Sys.Serialization.FindSerializerForType(typeof(IClusterMessage));
+
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serializer = Serializer();
+        return Assert.IsType<T>(serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message)));
     }
 
     private Dictionary<string, object> Samples()

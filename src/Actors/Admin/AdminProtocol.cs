@@ -1,3 +1,5 @@
+using ActorProxy.Actors.Serialization;
+
 namespace ActorProxy.Actors.Admin;
 
 /// <summary>One admin command in its text form, as on HAProxy's CLI (<c>show info</c>,

@@ -1,3 +1,4 @@
+using ActorProxy.Actors.Serialization;
 using ActorProxy.Runtime.Lua;
 
 namespace ActorProxy.Actors.Lua;

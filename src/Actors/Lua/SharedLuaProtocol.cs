@@ -1,3 +1,4 @@
+using ActorProxy.Actors.Serialization;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
 using ActorProxy.Runtime.Rules;

@@ -1,3 +1,5 @@
+using ActorProxy.Actors.Serialization;
+
 namespace ActorProxy.Actors.Lua;
 
 /// <summary>Starts a Lua TCP service on a connection: the state's actor (maybe the singleton on

@@ -1,4 +1,5 @@
 using ActorProxy.Actors.Admin;
+using ActorProxy.Actors.Node;
 using Akka.Actor;
 using Akka.Configuration;
 
@@ -20,7 +21,7 @@ internal static class AdminCommandLine
           actor.provider = remote
           remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         }
-        """);
+        """).WithFallback(ProxyNode.DefaultAkkaConfig);
 
     /// <summary>Sends <paramref name="words"/> to <paramref name="node"/>, or with
     /// <paramref name="all"/> to every member of its cluster, each answer under its address.</summary>

@@ -69,9 +69,11 @@ public class SharedLuaMessagesTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("set", exchange.Variables["txn.v"]);
     }
 
+    // As remoting does it: the serializer's id and the message's manifest travel with the bytes.
     private T RoundTrip<T>(T message) where T : class
     {
         var serializer = Sys.Serialization.FindSerializerFor(message);
-        return serializer.FromBinary<T>(serializer.ToBinary(message));
+        string manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        return Assert.IsType<T>(Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest));
     }
 }

@@ -1,4 +1,4 @@
-namespace ActorProxy.Actors;
+namespace ActorProxy.Actors.Serialization;
 
 /// <summary>
 /// A message that may travel between the nodes of a cluster (to or from the shared state's
