@@ -199,15 +199,24 @@ public sealed class AdminActor : ReceiveActor
 
     private Task<AdminReply> ShowTasksAsync() => PerStateAsync(state => $"tasks={state.Tasks} failed={state.TasksFailed}");
 
-    // One line per Lua state, shared state first.
+    // One line per Lua state, shared state first; a state whose actor does not answer in time
+    // (the shared state's singleton moving between nodes) costs its own line, not the answer.
     private async Task<AdminReply> PerStateAsync(Func<Lua.LuaStateStatus, string> describe)
     {
-        var text = new StringBuilder();
-        foreach (var state in await _node.GetLuaStatusAsync())
+        var states = _node.Workers.Select((worker, index) => (Id: index + 1, Actor: worker)).Prepend((Id: 0, Actor: _node.SharedLua));
+        var lines = await Task.WhenAll(states.Select(async state =>
         {
-            text.Append(CultureInfo.InvariantCulture, $"state {state.StateId}: {describe(state)}\n");
-        }
-        return new AdminReply(true, text.ToString());
+            try
+            {
+                var status = await state.Actor.Ask<Lua.LuaStateStatus>(Lua.GetLuaStateStatus.Instance, ProxyNode.StatusTimeout);
+                return $"state {status.StateId}: {describe(status)}\n";
+            }
+            catch (AskTimeoutException)
+            {
+                return $"state {state.Id}: no answer within {ProxyNode.StatusTimeout.TotalSeconds:0} s\n";
+            }
+        }));
+        return new AdminReply(true, string.Concat(lines));
     }
 
     private AdminReply ShowServers()

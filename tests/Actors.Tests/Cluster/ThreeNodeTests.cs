@@ -57,6 +57,16 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
 
         await CutOffAsync(firstSystem, secondSystem, thirdSystem);
 
+        // A call in the gap waits for its session timeout, then the rules go on without its sample
+        // (set-header sets the empty string, as HAProxy does for a missing sample); show lua
+        // answers meanwhile, the shared state costing its own line. Both are over before the
+        // first can be downed (failure detection, then the resolver's stable-after).
+        var luaInTheGap = third.Admin.Ask<AdminReply>(new AdminCommand("show lua"), Wait);
+        Assert.Equal("", await CountAsync(third));
+        var gap = await luaInTheGap;
+        Assert.True(gap.Success, gap.Text);
+        Assert.StartsWith("state 0: no answer within 5 s\nstate 1: memory=", gap.Text);
+
         // While the first is unreachable (and before it is downed), admin answers on the others,
         // the first costing one line.
         await AwaitAssertAsync(async () =>
@@ -86,7 +96,7 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
 
     private static Task<string?> CountAsync(ProxyNode node) => FetchAsync(node, "count");
 
-    // A fetch of the shared state from a worker of this node; null when the call got no answer.
+    // A fetch of the shared state from a worker of this node; empty when the call got no answer.
     private static async Task<string?> FetchAsync(ProxyNode node, string fetch)
     {
         var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
