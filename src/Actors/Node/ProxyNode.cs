@@ -85,7 +85,9 @@ public sealed class ProxyNode : IAsyncDisposable
 
     /// <summary>Starts a node in <paramref name="system"/> and boots its Lua. On failure
     /// everything started is stopped again, including the system, and the error is thrown.</summary>
-    /// <param name="system">The actor system to run in; stopped on failure and by <see cref="StopAsync"/>.</param>
+    /// <param name="system">The actor system to run in; stopped on failure and by <see cref="StopAsync"/>.
+    /// With Akka's cluster provider the node joins its cluster and the shared state is its singleton;
+    /// with the local provider (<c>actorproxy check</c>) the node stands alone and binds no port.</param>
     /// <param name="config">What to run.</param>
     /// <param name="loggers">Where the node and its Lua states log.</param>
     /// <param name="startTasks">False to boot only, as <c>actorproxy check</c> does: Lua tasks do not start.</param>
@@ -107,16 +109,25 @@ public sealed class ProxyNode : IAsyncDisposable
             {
                 engine.AddPrependPath(entry);
             }
-            await JoinClusterAsync(system, cancel);
-
             var boot = new NodeBoot();
-            system.ActorOf(ClusterSingletonManager.Props(
-                Lua.SharedLua.SupervisedProps(engine, config.Global, boot, loggers),
-                PoisonPill.Instance,
-                ClusterSingletonManagerSettings.Create(system)), Lua.SharedLua.ManagerName);
-            var shared = system.ActorOf(ClusterSingletonProxy.Props(
-                $"/user/{Lua.SharedLua.ManagerName}",
-                ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+            IActorRef shared;
+            if (((ExtendedActorSystem)system).Provider is ClusterActorRefProvider)
+            {
+                await JoinClusterAsync(system, cancel);
+                system.ActorOf(ClusterSingletonManager.Props(
+                    Lua.SharedLua.SupervisedProps(engine, config.Global, boot, loggers),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system)), Lua.SharedLua.ManagerName);
+                shared = system.ActorOf(ClusterSingletonProxy.Props(
+                    $"/user/{Lua.SharedLua.ManagerName}",
+                    ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+            }
+            else
+            {
+                // A node alone and off the network (actorproxy check): the shared state is a
+                // plain actor of this process, and nothing listens.
+                shared = system.ActorOf(Lua.SharedLua.SupervisedProps(engine, config.Global, boot, loggers), Lua.SharedLua.ManagerName);
+            }
 
             var layout = new ThreadLayout(config.Global.Threads, config.Global.ThreadGroups);
             var pool = system.ActorOf(WorkerPool.Props(engine, config.Global, layout, shared, loggers), "workers");

@@ -12,7 +12,7 @@ internal static class CheckCommand
         using var loggers = NodeStarter.CreateLoggers();
         try
         {
-            var node = await NodeStarter.StartAsync(file.FullName, loggers, startTasks: false, cancel);
+            var node = await NodeStarter.StartAsync(file.FullName, loggers, check: true, cancel);
             await node.StopAsync();
         }
         catch (Exception e) when (e is ConfigException or LuaBootException or Actors.Node.NodeStartException)

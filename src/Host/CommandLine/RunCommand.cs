@@ -22,7 +22,7 @@ internal static class RunCommand
         Actors.Node.ProxyNode node;
         try
         {
-            node = await NodeStarter.StartAsync(path, loggers, startTasks: true, cancel);
+            node = await NodeStarter.StartAsync(path, loggers, check: false, cancel);
         }
         catch (Exception e) when (e is ConfigException or LuaBootException or Actors.Node.NodeStartException)
         {

@@ -25,15 +25,7 @@ public static partial class HoconConfigReader
     /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
     public static ProxyConfig Read(string text, string file, string baseDirectory)
     {
-        Config user;
-        try
-        {
-            user = ConfigurationFactory.ParseString(text);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new ConfigException([new ConfigError(file, "", $"not valid HOCON: {e.Message}")]);
-        }
+        var user = HoconText.Parse(text, file);
 
         var reader = new Reader(file, baseDirectory, user.WithFallback(Reference));
         CheckKnownKeys(user.Root, Reference.Root, "", reader);

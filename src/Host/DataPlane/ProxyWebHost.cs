@@ -1,3 +1,4 @@
+using ActorProxy.Host.Configuration;
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Builder;
@@ -79,6 +80,14 @@ internal static class ProxyWebHost
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+        var taken = config.Frontends
+            .Select(f => PortProbe.WhyNotFree(f.Bind) is { } why ? new ConfigError(config.File, $"actorproxy.frontends.{f.Name}.bind", why) : null)
+            .OfType<ConfigError>().ToArray();
+        if (taken.Length > 0)
+        {
+            await app.DisposeAsync();
+            throw new ConfigException(taken);
+        }
         try
         {
             await app.StartAsync(cancel);
