@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs what the tests need that the .NET SDK does not
-# bring: HAProxy 2.6 with Lua (the parity tests run it beside ActorProxy), from Debian's packages.
+# bring, from Debian's packages: HAProxy 2.6 with Lua (the parity tests run it beside ActorProxy)
+# and ss.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v haproxy >/dev/null 2>&1; then
-  echo "installing haproxy (Debian package) for the parity tests"
+# ss (iproute2): the reliability tests read a listener's backlog from the kernel.
+missing=()
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (Debian packages) for the tests"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet test ActorProxy.sln -c Release --nologo "$@"

@@ -12,14 +12,23 @@ internal sealed class ActorProxyProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private ActorProxyProcess(params string[] arguments)
+    private ActorProxyProcess(string[] arguments, int? fileLimit = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "actorproxy"))
+        string executable = Path.Combine(AppContext.BaseDirectory, "actorproxy");
+        var start = new ProcessStartInfo(fileLimit is null ? executable : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (fileLimit is { } limit)
+        {
+            // ulimit -n sets the soft and hard limits; exec keeps the pid, so signals reach actorproxy.
+            foreach (string word in new[] { "-c", $"ulimit -n {limit} && exec \"$0\" \"$@\"", executable })
+            {
+                start.ArgumentList.Add(word);
+            }
+        }
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -53,6 +62,9 @@ internal sealed class ActorProxyProcess : IDisposable
     public string Stderr => Read(_stderr);
 
     public static ActorProxyProcess Start(params string[] arguments) => new(arguments);
+
+    /// <summary>Starts actorproxy with at most <paramref name="fileLimit"/> file descriptors (ulimit -n).</summary>
+    public static ActorProxyProcess StartWithFileLimit(int fileLimit, params string[] arguments) => new(arguments, fileLimit);
 
     /// <summary>Runs to the end and returns the exit code.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)

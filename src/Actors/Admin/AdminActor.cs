@@ -128,7 +128,11 @@ public sealed class AdminActor : ReceiveActor
             .Append(CultureInfo.InvariantCulture, $"Uptime_sec: {(long)(time.GetUtcNow() - _started).TotalSeconds}\n")
             .Append(CultureInfo.InvariantCulture, $"Nbthread: {global.Threads}\n")
             .Append(CultureInfo.InvariantCulture, $"Nbtgroups: {global.ThreadGroups}\n")
-            .Append(CultureInfo.InvariantCulture, $"CurrConns: {fds.Count}\n")
+            .Append(CultureInfo.InvariantCulture, $"Ulimit-n: {Runtime.Config.ConnectionLimit.FileDescriptorLimit()}\n")
+            .Append(CultureInfo.InvariantCulture, $"Maxsock: {global.MaxSock}\n")
+            .Append(CultureInfo.InvariantCulture, $"Maxconn: {_node.MaxConn}\n")
+            // Client connections, as HAProxy counts them; connections to servers are in show fd.
+            .Append(CultureInfo.InvariantCulture, $"CurrConns: {fds.Count(fd => fd.Owner.Kind == "frontend")}\n")
             .Append(CultureInfo.InvariantCulture, $"CumReq: {_node.Requests}\n")
             // The managed heap's side of HAProxy's pool counters: what the request path allocates.
             .Append(CultureInfo.InvariantCulture, $"Allocated_bytes: {GC.GetTotalAllocatedBytes(precise: true)}\n")

@@ -48,6 +48,10 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <summary>The servers of the running listeners, once they run; null before (and in <c>check</c>).</summary>
     public IServerStates? ServerStates { get; set; }
 
+    /// <summary>The global maxconn in force once the listeners are up (configured, or derived from
+    /// the file descriptor limit), for <c>show info</c>; 0 before.</summary>
+    public int MaxConn { get; set; }
+
     /// <summary>HTTP requests received so far (<c>CumReq</c>).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 

@@ -9,7 +9,7 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
@@ -28,6 +28,8 @@ public static partial class HoconConfigReader
                 Name = name,
                 Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
                 Mode = mode,
+                MaxConn = OptionalInteger($"{path}.maxconn") ?? 0,
+                Backlog = OptionalInteger($"{path}.backlog") ?? 0,
                 TcpRequest = Rules($"{path}.tcp-request", text => TcpRule.Parse(text, context)),
                 HttpRequest = Rules($"{path}.http-request", text => HttpRuleParser.ParseRequest(text, context)),
                 HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
@@ -227,6 +229,8 @@ public static partial class HoconConfigReader
         }
 
         private TimeSpan? OptionalDuration(string key) => config.HasPath(key) ? Duration(key) : null;
+
+        private int? OptionalInteger(string key) => config.HasPath(key) ? Integer(key) : null;
 
         private T Refuse<T>(string key, string reason, T fallback)
         {

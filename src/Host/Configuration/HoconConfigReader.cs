@@ -34,6 +34,7 @@ public static partial class HoconConfigReader
             Threads = reader.Threads(Global + ".threads"),
             ThreadGroups = reader.Integer(Global + ".thread-groups"),
             MaxSock = reader.Integer(Global + ".maxsock"),
+            MaxConn = reader.Integer(Global + ".maxconn"),
             LuaLoad = reader.LuaFiles(Global + ".lua-load"),
             LuaLoadPerThread = reader.LuaFiles(Global + ".lua-load-per-thread"),
             LuaPrependPath = reader.PrependPaths(Global + ".lua-prepend-path"),

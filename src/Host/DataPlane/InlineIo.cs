@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ActorProxy.Host.DataPlane;
 
@@ -21,7 +21,6 @@ internal static class InlineIo
     /// once, when the first socket is created, so this must run first thing in <c>Main</c>.</summary>
     public static void EnableSocketCompletions() => Environment.SetEnvironmentVariable(SocketCompletionsVariable, "1");
 
-    /// <summary>Makes Kestrel process each request on the I/O thread that read it.</summary>
-    public static void EnableRequestProcessing(IWebHostBuilder webHost) =>
-        webHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+    /// <summary>Makes a sockets transport process each request on the I/O thread that read it.</summary>
+    public static void Configure(SocketTransportOptions sockets) => sockets.UnsafePreferInlineScheduling = true;
 }

@@ -1,4 +1,5 @@
 using ActorProxy.Host.Configuration;
+using ActorProxy.Host.DataPlane.Limits;
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Builder;
@@ -34,7 +35,10 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         // Nothing ActorProxy serves needs keys that outlive the process; keep them off the disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        InlineIo.EnableRequestProcessing(builder.WebHost);
+        // Created and disposed by the web host: the gates end with the listeners.
+        builder.Services.AddSingleton(_ => new NodeConnectionLimits(config));
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
+            new LimitedListenerFactory(config.Frontends, services.GetRequiredService<NodeConnectionLimits>(), loggers));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -71,6 +75,7 @@ internal static class ProxyWebHost
 
         var app = builder.Build();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
+        node.MaxConn = app.Services.GetRequiredService<NodeConnectionLimits>().Node.Limit;
         tcp.Servers = new TcpServerChoice(app.Services);
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>

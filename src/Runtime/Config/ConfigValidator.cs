@@ -49,6 +49,14 @@ public static class ConfigValidator
             {
                 errors.Add(new ConfigError(config.File, key + ".bind", $"port {frontend.Bind.Port} is already used by frontend '{ports[frontend.Bind.Port]}'."));
             }
+            if (frontend.MaxConn < 0)
+            {
+                errors.Add(new ConfigError(config.File, key + ".maxconn", $"must be 0 (the global maxconn) or a number of connections, not {frontend.MaxConn}."));
+            }
+            if (frontend.Backlog < 0)
+            {
+                errors.Add(new ConfigError(config.File, key + ".backlog", $"must be 0 (the frontend's maxconn) or a number of connections, not {frontend.Backlog}."));
+            }
             if (frontend.Mode == ProxyMode.Tcp && (frontend.HttpRequest.Count > 0 || frontend.HttpResponse.Count > 0))
             {
                 errors.Add(new ConfigError(config.File, key, "http-request and http-response rules need mode = http."));
@@ -115,6 +123,10 @@ public static class ConfigValidator
         if (global.MaxSock < 64)
         {
             Error("maxsock", $"must be at least 64, not {global.MaxSock}.");
+        }
+        if (global.MaxConn < 0)
+        {
+            Error("maxconn", $"must be 0 (derived from the file descriptor limit) or a number of connections, not {global.MaxConn}.");
         }
         CheckFiles("lua-load", global.LuaLoad);
         CheckFiles("lua-load-per-thread", global.LuaLoadPerThread);

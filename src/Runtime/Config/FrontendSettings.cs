@@ -20,6 +20,14 @@ public sealed record FrontendSettings
     /// <summary><c>mode</c>.</summary>
     public ProxyMode Mode { get; init; } = ProxyMode.Http;
 
+    /// <summary><c>maxconn</c>: the most connections this frontend serves at once; 0 means the
+    /// global <c>maxconn</c>, as in HAProxy. Beyond it the listener stops accepting.</summary>
+    public int MaxConn { get; init; }
+
+    /// <summary><c>backlog</c>: the accept queue asked of the system at listen(); 0 means the
+    /// frontend's maxconn, as in HAProxy.</summary>
+    public int Backlog { get; init; }
+
     /// <summary><c>tcp-request</c> rules, in order.</summary>
     public IReadOnlyList<TcpRule> TcpRequest { get; init; } = [];
 

@@ -11,6 +11,11 @@ public sealed record GlobalSettings
     /// <summary><c>maxsock</c>: the largest socket handle the fd table can hold, plus one.</summary>
     public int MaxSock { get; init; } = 65536;
 
+    /// <summary><c>maxconn</c>: the most client connections the node serves at once; beyond it
+    /// listeners stop accepting and new connections wait in the system's accept queue. 0 derives
+    /// it from the file descriptor limit, as HAProxy does (<see cref="ConnectionLimit"/>).</summary>
+    public int MaxConn { get; init; }
+
     /// <summary><c>thread-groups</c>: how many groups the workers are split into.</summary>
     public int ThreadGroups { get; init; } = 1;
 

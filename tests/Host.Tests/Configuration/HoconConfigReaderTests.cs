@@ -70,6 +70,9 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("actorproxy.global.tune.lua.forced-yield = 0", "actorproxy.global.tune.lua.forced-yield", "must be at least 1 instruction")]
     [InlineData("actorproxy.global.tune.lua.task-timeout = forever", "actorproxy.global.tune.lua.task-timeout", "expected a duration")]
     [InlineData("actorproxy.global.tune.lua.maxmem = big", "actorproxy.global.tune.lua.maxmem", "expected a size in bytes")]
+    [InlineData("actorproxy.global.maxconn = -1", "actorproxy.global.maxconn", "must be 0 (derived from the file descriptor limit) or a number of connections, not -1")]
+    [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", maxconn = -5 }", "actorproxy.frontends.web.maxconn", "must be 0 (the global maxconn) or a number of connections, not -5")]
+    [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", backlog = many }", "actorproxy.frontends.web.backlog", "expected an integer, got 'many'")]
     public void Read_BadValue_NamesFileKeyAndReason(string text, string key, string reason)
     {
         var failure = Assert.Throws<ConfigException>(() => Read(text));
@@ -110,6 +113,22 @@ public sealed class HoconConfigReaderTests : IDisposable
             """));
 
         Assert.Equal(3, failure.Errors.Count);
+    }
+
+    [Fact]
+    public void Read_ConnectionLimits_GlobalAndPerFrontend()
+    {
+        var config = Read("""
+            actorproxy.global.maxconn = 300
+            actorproxy.frontends.web { bind = "127.0.0.1:1", maxconn = 20, backlog = 64 }
+            actorproxy.frontends.api { bind = "127.0.0.1:2" }
+            """);
+
+        Assert.Equal(300, config.Global.MaxConn);
+        var web = config.Frontends.Single(f => f.Name == "web");
+        var api = config.Frontends.Single(f => f.Name == "api");
+        Assert.Equal((20, 64), (web.MaxConn, web.Backlog));
+        Assert.Equal((0, 0), (api.MaxConn, api.Backlog));
     }
 
     [Fact]
