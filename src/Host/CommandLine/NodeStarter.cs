@@ -66,5 +66,7 @@ internal static class NodeStarter
         .AddFilter("Microsoft", LogLevel.Warning)
         // A listener that cannot bind is reported as one line (ProxyWebHost), not as the host's stack trace.
         .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
-        .AddFilter("Yarp", LogLevel.Warning));
+        .AddFilter("Yarp", LogLevel.Warning)
+        // Each failed forward is one line of FrontendPipeline's, not YARP's warning and stack trace.
+        .AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.None));
 }

@@ -6,6 +6,7 @@ using ActorProxy.Runtime.Rules;
 using Akka.Actor;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -30,10 +31,13 @@ internal sealed class FrontendPipeline
     private readonly Action _countRequest;
     private readonly Runtime.Pools.Pool<HttpExchange> _transactions;
 
+    private readonly ILogger _logger;
+
     public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters,
-        Action countRequest, Runtime.Pools.PoolRegistry pools)
+        Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
     {
         _countRequest = countRequest;
+        _logger = logger;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
         _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, HttpFrontend.Of);
@@ -46,7 +50,32 @@ internal sealed class FrontendPipeline
     /// <see cref="RunResponseRulesAsync"/>.</summary>
     public bool HasResponseRules { get; }
 
-    /// <summary>First step of the proxy pipeline: request rules and backend choice.</summary>
+    /// <summary>First step of the proxy pipeline: a request HAProxy's parser refuses gets its 400
+    /// (and a CONNECT, which ActorProxy does not forward, a 501), one log line, and its connection
+    /// closed.</summary>
+    public async Task RefuseMalformedAsync(HttpContext context, Func<Task> next)
+    {
+        string? refusal = RequestStrictness.Refusal(context.Request);
+        int status = 400;
+        if (refusal is null && HttpMethods.IsConnect(context.Request.Method))
+        {
+            (refusal, status) = ("CONNECT is not forwarded by ActorProxy", 501);
+        }
+        if (refusal is null)
+        {
+            await next();
+            return;
+        }
+        _logger.LogWarning("frontend {Frontend}: {Status} for {Client}:{Port} {Method}: {Reason}", _byPort[context.Connection.LocalPort].Settings.Name,
+            status, context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, refusal);
+        context.Response.Headers.Connection = "close";
+        await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(status), context);
+        // As HAProxy does after an error page; Kestrel would keep a CONNECT's connection open.
+        await context.Response.CompleteAsync();
+        CloseUnanswered(context);
+    }
+
+    /// <summary>Second step of the proxy pipeline: request rules and backend choice.</summary>
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
         _countRequest();
@@ -70,7 +99,19 @@ internal sealed class FrontendPipeline
         var worker = _workers[workerNumber - 1];
         try
         {
-            await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
+            try
+            {
+                await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // A body that breaks HTTP/1's framing (a chunk size that overflows, say): HAProxy's 400.
+                _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend.Name,
+                    context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, e.Message);
+                context.Response.Headers.Connection = "close";
+                await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(400), context);
+                return;
+            }
             exchange.Variables.UseSession(SessionVariables(context));
             await RunRulesAsync(http, exchange, worker, response: false);
 
@@ -114,7 +155,7 @@ internal sealed class FrontendPipeline
         }
     }
 
-    /// <summary>Second step: a server that refuses the connection is retried on another, as
+    /// <summary>Third step: a server that refuses the connection is retried on another, as
     /// HAProxy's <c>option redispatch</c>, while the request has no body to replay.</summary>
     public async Task RetryRefusedAsync(HttpContext context, Func<Task> next)
     {
@@ -130,6 +171,15 @@ internal sealed class FrontendPipeline
             if (error is null || context.Response.HasStarted || !IsRefused(error) || proxy.ProxiedDestination is null ||
                 context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
             {
+                if (error is not null)
+                {
+                    LogForwarderError(context, error);
+                    if (!context.Response.HasStarted && HttpReply.HasErrorPage(context.Response.StatusCode))
+                    {
+                        // YARP chose the status; the page is HAProxy's for it.
+                        await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(context.Response.StatusCode), context);
+                    }
+                }
                 return;
             }
             candidates ??= [.. available];
@@ -244,6 +294,19 @@ internal sealed class FrontendPipeline
             // The client is gone already.
         }
         context.Abort();
+    }
+
+    // One line per failed forward (YARP's own warning, with its stack trace, is filtered out).
+    private void LogForwarderError(HttpContext context, IForwarderErrorFeature error)
+    {
+        var reason = error.Exception;
+        while (reason?.InnerException is not null)
+        {
+            reason = reason.InnerException;
+        }
+        _logger.LogWarning("frontend {Frontend}: {Error} for {Client}:{Port} {Method} {Path} (status {Status}): {Reason}",
+            _byPort[context.Connection.LocalPort].Settings.Name, error.Error, context.Connection.RemoteIpAddress, context.Connection.RemotePort,
+            context.Request.Method, context.Request.Path, context.Response.StatusCode, reason?.Message ?? "no detail");
     }
 
     private static bool IsRefused(IForwarderErrorFeature error) =>

@@ -57,7 +57,8 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools));
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools,
+            loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
             .AddTransforms(transforms =>
@@ -80,6 +81,7 @@ internal static class ProxyWebHost
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(pipeline.RefuseMalformedAsync);
             proxy.Use(pipeline.RunRequestRulesAsync);
             proxy.Use(pipeline.RetryRefusedAsync);
             proxy.UseLoadBalancing();

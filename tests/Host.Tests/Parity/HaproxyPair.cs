@@ -94,6 +94,10 @@ public sealed class HaproxyPair : IAsyncLifetime
     private async Task<string> SendOnceAsync(ParityCase @case, bool haproxy)
     {
         var (haproxyPort, actorProxyPort) = _ports[@case.Name];
+        if (@case.Raw is not null)
+        {
+            return await SendRawAsync(@case.Raw, haproxy ? haproxyPort : actorProxyPort);
+        }
         using var request = new HttpRequestMessage(new HttpMethod(@case.Method),
             new Uri($"http://127.0.0.1:{(haproxy ? haproxyPort : actorProxyPort)}{@case.Path}"));
         request.Headers.Host = "parity.test";
@@ -127,6 +131,44 @@ public sealed class HaproxyPair : IAsyncLifetime
         }
         answer.Append('\n').Append(OriginFieldsSorted(await response.Content.ReadAsStringAsync()));
         return answer.ToString();
+    }
+
+    // A request as bytes on the wire; the answer read to the connection's end, in the same form
+    // as SendOnceAsync gives.
+    private static async Task<string> SendRawAsync(string raw, int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
+        using var received = new MemoryStream();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await stream.CopyToAsync(received, limit.Token);
+        }
+        catch (IOException)
+        {
+            // Reset after the answer: what came is compared.
+        }
+        string text = Encoding.Latin1.GetString(received.ToArray());
+        int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return text.Length == 0 ? "(connection closed with no answer)" : $"(not an HTTP answer: {text})";
+        }
+        string[] head = text[..end].Split("\r\n");
+        string[] status = head[0].Split(' ', 3);
+        var answer = new StringBuilder().Append(status[1]).Append(' ').Append(status.Length > 2 ? status[2] : "").Append('\n');
+        var fields = head[1..].Select(line => (Name: line[..line.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant(), Value: line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
+            .Where(f => !Ignored.Contains(f.Name))
+            .GroupBy(f => f.Name)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            answer.Append(field.Key).Append(": ").Append(string.Join(" | ", field.Select(f => f.Value))).Append('\n');
+        }
+        return answer.Append('\n').Append(OriginFieldsSorted(text[(end + 4)..])).ToString();
     }
 
     // The origin's echo lists the fields it received; the order between fields of different

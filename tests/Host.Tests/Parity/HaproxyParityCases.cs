@@ -110,6 +110,15 @@ public static class HaproxyParityCases
     /// <summary>Every case.</summary>
     public static readonly List<ParityCase> All =
     [
+        // The HTTP/1 parser's refusals (issue #12, point 7), as bytes on the wire.
+        new("request with a control character in a header name: 400", [],
+            Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\nX-A\u0001b: 1\r\nConnection: close\r\n\r\n", Expect: "400 Bad request"),
+        new("chunked body whose chunk size overflows: 400", [],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        new("chunk size that overflows, at a Lua service: 400", ["http-request use-service lua.hello"],
+            Raw: "POST /x HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        new("well-formed chunked body, as bytes: forwarded", [],
+            Raw: "POST /up HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Expect: "200"),
         // Lua faults (doc/lua-api: an action or fetch that fails is logged, a service answers 500)
         new("lua action that raises goes on", ["http-request lua.fail"]),
         new("lua action past its timeout goes on", ["http-request lua.spin"]),

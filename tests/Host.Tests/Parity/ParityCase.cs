@@ -16,8 +16,11 @@ namespace ActorProxy.Host.Tests.Parity;
 /// <param name="Expect">Text HAProxy's answer must hold, so that a case whose both answers fail
 /// the same way (a Lua error in both) cannot pass unnoticed.</param>
 /// <param name="Body">The request's body (form-encoded), or null for none.</param>
+/// <param name="Raw">The request as bytes on the wire (it should ask <c>Connection: close</c>), for
+/// requests an HTTP client will not send (a broken framing, a control character in a name); null
+/// to build it from the other fields.</param>
 public sealed record ParityCase(string Name, string[] Lines, string Path = "/", (string Name, string Value)[]? Headers = null, string Method = "GET",
-    int Times = 1, bool NewConnections = false, string? Expect = null, string? Body = null)
+    int Times = 1, bool NewConnections = false, string? Expect = null, string? Body = null, string? Raw = null)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;
