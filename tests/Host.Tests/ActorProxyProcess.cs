@@ -43,6 +43,9 @@ internal sealed class ActorProxyProcess : IDisposable
 
     public string Stdout => Read(_stdout);
 
+    /// <summary>The process's id (with a file limit, the shell exec'd actorproxy: the same id).</summary>
+    public int Id => _process.Id;
+
     /// <summary>True once the process is gone (or was killed and disposed).</summary>
     public bool HasExited
     {

@@ -9,9 +9,10 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
-    private static readonly HashSet<string> TimeoutKeys = ["connect", "server"];
+    private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel"];
+    private static readonly HashSet<string> FrontendTimeoutKeys = ["client", "http-request", "http-keep-alive"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
 
     // The frontend and backend sections: each a map entry with its own keys.
@@ -21,6 +22,7 @@ public static partial class HoconConfigReader
         {
             string path = $"{Root}.frontends.{name}";
             CheckKeys(path, FrontendKeys);
+            CheckKeys($"{path}.timeout", FrontendTimeoutKeys);
             var mode = Mode($"{path}.mode");
             var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
             return new FrontendSettings
@@ -30,6 +32,12 @@ public static partial class HoconConfigReader
                 Mode = mode,
                 MaxConn = OptionalInteger($"{path}.maxconn") ?? 0,
                 Backlog = OptionalInteger($"{path}.backlog") ?? 0,
+                Timeouts = new FrontendTimeouts
+                {
+                    Client = OptionalDuration($"{path}.timeout.client"),
+                    HttpRequest = OptionalDuration($"{path}.timeout.http-request"),
+                    HttpKeepAlive = OptionalDuration($"{path}.timeout.http-keep-alive"),
+                },
                 TcpRequest = Rules($"{path}.tcp-request", text => TcpRule.Parse(text, context)),
                 HttpRequest = Rules($"{path}.http-request", text => HttpRuleParser.ParseRequest(text, context)),
                 HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
@@ -75,6 +83,7 @@ public static partial class HoconConfigReader
                 Servers = Servers($"{path}.servers"),
                 ConnectTimeout = OptionalDuration($"{path}.timeout.connect") ?? TimeSpan.FromSeconds(5),
                 ServerTimeout = OptionalDuration($"{path}.timeout.server") ?? TimeSpan.FromSeconds(30),
+                TunnelTimeout = OptionalDuration($"{path}.timeout.tunnel"),
                 HealthCheck = config.HasPath($"{path}.health-check")
                     ? new HealthCheckSettings(
                         OptionalString($"{path}.health-check.path") ?? "/",

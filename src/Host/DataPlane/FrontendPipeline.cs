@@ -50,7 +50,30 @@ internal sealed class FrontendPipeline
     /// <see cref="RunResponseRulesAsync"/>.</summary>
     public bool HasResponseRules { get; }
 
-    /// <summary>First step of the proxy pipeline: a request HAProxy's parser refuses gets its 400
+    /// <summary>First step of the proxy pipeline: a request head is in, so the frontend's
+    /// <c>timeout http-request</c> stops for it, and <c>timeout http-keep-alive</c> starts once its
+    /// response is sent. A request whose head came as the timer expired is dropped: the 408 is out.</summary>
+    public Task TimeRequestAsync(HttpContext context, Func<Task> next)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is null || Limits.HttpRequestTimer.Of(items) is not { } timer)
+        {
+            return next();
+        }
+        if (!timer.BeginRequest())
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+        context.Response.OnCompleted(() =>
+        {
+            timer.EndRequest();
+            return Task.CompletedTask;
+        });
+        return next();
+    }
+
+    /// <summary>Second step: a request HAProxy's parser refuses gets its 400
     /// (and a CONNECT, which ActorProxy does not forward, a 501), one log line, and its connection
     /// closed.</summary>
     public async Task RefuseMalformedAsync(HttpContext context, Func<Task> next)
@@ -75,7 +98,7 @@ internal sealed class FrontendPipeline
         CloseUnanswered(context);
     }
 
-    /// <summary>Second step of the proxy pipeline: request rules and backend choice.</summary>
+    /// <summary>Third step: request rules and backend choice.</summary>
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
         _countRequest();
@@ -155,7 +178,7 @@ internal sealed class FrontendPipeline
         }
     }
 
-    /// <summary>Third step: a server that refuses the connection is retried on another, as
+    /// <summary>Fourth step: a server that refuses the connection is retried on another, as
     /// HAProxy's <c>option redispatch</c>, while the request has no body to replay.</summary>
     public async Task RetryRefusedAsync(HttpContext context, Func<Task> next)
     {

@@ -20,6 +20,8 @@ namespace ActorProxy.Host.DataPlane;
 /// to the backends, the frontends' rules on the workers.</summary>
 internal static class ProxyWebHost
 {
+    private static readonly TimeSpan KestrelNever = TimeSpan.FromDays(365);
+
     /// <summary>Starts listening. Fails with <see cref="ConfigException"/> when a frontend cannot
     /// be served (a bind that fails), with nothing left listening.</summary>
     public static async Task<WebApplication> StartAsync(ProxyNode node, ILoggerFactory loggers, CancellationToken cancel)
@@ -42,11 +44,22 @@ internal static class ProxyWebHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // HAProxy sets no limit on a body: it streams through (Kestrel's default is 30 MB).
+            kestrel.Limits.MaxRequestBodySize = null;
+            // Each frontend's timeout http-request and http-keep-alive are its own (HttpRequestTimer);
+            // Kestrel's are one per server and tick by the second. It takes no "never" (an infinite
+            // span expires at once), so they are put beyond any connection's life.
+            kestrel.Limits.RequestHeadersTimeout = KestrelNever;
+            kestrel.Limits.KeepAliveTimeout = KestrelNever;
             foreach (var frontend in config.Frontends)
             {
                 kestrel.Listen(frontend.Bind, listen =>
                 {
                     listen.Use(next => connection => tracker.TrackAsync(frontend, connection, next));
+                    if (ClientTimeout.Applies(frontend, config.Backends))
+                    {
+                        listen.Use(next => connection => ClientTimeout.GuardAsync(frontend, connection, next));
+                    }
                     if (frontend.Mode == ProxyMode.Tcp)
                     {
                         listen.Run(connection => tcp.HandleAsync(frontend, connection));
@@ -81,6 +94,7 @@ internal static class ProxyWebHost
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(pipeline.TimeRequestAsync);
             proxy.Use(pipeline.RefuseMalformedAsync);
             proxy.Use(pipeline.RunRequestRulesAsync);
             proxy.Use(pipeline.RetryRefusedAsync);

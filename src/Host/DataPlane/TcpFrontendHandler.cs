@@ -151,10 +151,25 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             logger.LogError("backend {Backend}: no relay buffer available (pool tcp_relay_buffer); closing the connection", backend.Name);
             return;
         }
+        // timeout tunnel, when the backend sets it, is the inactivity allowed on both sides from
+        // now on; else the client keeps timeout client and the server gets timeout server. The
+        // server's side also ends when the client's connection does.
+        if (backend.TunnelTimeout is { } tunnel)
+        {
+            Limits.ClientInactivity.Of(connection.Items)?.UseTimeout(tunnel);
+        }
+        var serverTimeout = backend.TunnelTimeout ?? backend.ServerTimeout;
+        using var serverIdle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        serverIdle.CancelAfter(serverTimeout);
         var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
-        var toClient = CopyToClientAsync(stream, connection.Transport.Output, buffer);
+        var toClient = CopyToClientAsync(stream, connection.Transport.Output, buffer, serverIdle, serverTimeout);
         try
         {
+            if (await Task.WhenAny(toServer, toClient) == toClient && !toClient.IsCompletedSuccessfully)
+            {
+                // The server went silent too long or away: the client's side goes too.
+                connection.Abort();
+            }
             await Task.WhenAll(toServer, toClient);
         }
         catch (Exception e) when (e is IOException or SocketException or ConnectionResetException or OperationCanceledException)
@@ -173,11 +188,12 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client, byte[] buffer)
+    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
     {
         int read;
-        while ((read = await server.ReadAsync(buffer)) > 0)
+        while ((read = await server.ReadAsync(buffer, idle.Token)) > 0)
         {
+            idle.CancelAfter(timeout);
             await client.WriteAsync(buffer.AsMemory(0, read));
         }
         await client.CompleteAsync();

@@ -33,6 +33,10 @@ public sealed record BackendSettings
     /// <summary><c>timeout server</c>: the longest the server may stay silent.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>timeout tunnel</c>: once a TCP connection is relayed, the inactivity allowed on
+    /// both sides, superseding <c>timeout client</c> and <c>timeout server</c>; null when not set.</summary>
+    public TimeSpan? TunnelTimeout { get; init; }
+
     /// <summary>Active health checks, or null for none (passive checks are always on).</summary>
     public HealthCheckSettings? HealthCheck { get; init; }
 }

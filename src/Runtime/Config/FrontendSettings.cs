@@ -28,6 +28,9 @@ public sealed record FrontendSettings
     /// frontend's maxconn, as in HAProxy.</summary>
     public int Backlog { get; init; }
 
+    /// <summary>The frontend's <c>timeout</c> settings.</summary>
+    public FrontendTimeouts Timeouts { get; init; } = new();
+
     /// <summary><c>tcp-request</c> rules, in order.</summary>
     public IReadOnlyList<TcpRule> TcpRequest { get; init; } = [];
 

@@ -194,6 +194,7 @@ public sealed class HaproxyPair : IAsyncLifetime
             defaults
               mode http
               timeout client 5s
+              timeout http-request 1s
               timeout server 5s
               timeout connect 5s
             backend origin
@@ -223,6 +224,7 @@ public sealed class HaproxyPair : IAsyncLifetime
         foreach (var @case in HaproxyParityCases.All)
         {
             config.Append($"  frontends.{FrontendName(@case)} {{\n    bind = \"127.0.0.1:{_ports[@case.Name].ActorProxyPort}\"\n");
+            config.Append("    timeout { client = 5s, http-request = 1s }\n");
             foreach (var group in @case.Lines.Select(Split).GroupBy(l => l.Directive))
             {
                 string key = group.Key switch { "use_backend" => "use-backend", var other => other };

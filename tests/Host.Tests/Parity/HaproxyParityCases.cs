@@ -117,6 +117,11 @@ public static class HaproxyParityCases
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
         new("chunk size that overflows, at a Lua service: 400", ["http-request use-service lua.hello"],
             Raw: "POST /x HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        // timeout http-request: a head that does not come whole in time gets HAProxy's 408.
+        new("request head cut short: 408 once timeout http-request is over", [],
+            Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\n", Expect: "408 Request Time-out"),
+        new("connection with no request at all: 408 once timeout http-request is over", [],
+            Raw: "", Expect: "408 Request Time-out"),
         new("well-formed chunked body, as bytes: forwarded", [],
             Raw: "POST /up HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Expect: "200"),
         // Lua faults (doc/lua-api: an action or fetch that fails is logged, a service answers 500)
