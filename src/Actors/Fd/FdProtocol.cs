@@ -13,11 +13,21 @@ public sealed record FdOwner(string Kind, string Proxy, string Peer);
 /// <param name="Tgid">The thread group of the worker that owns it.</param>
 /// <param name="ThreadMask">That worker's bit in its group.</param>
 /// <param name="Close">Closes the connection.</param>
-public sealed record RegisterConnection(int Fd, FdOwner Owner, int Tgid, ulong ThreadMask, Action Close);
+public sealed record RegisterConnection(int Fd, FdOwner Owner, int Tgid, ulong ThreadMask, Action Close)
+{
+    private static long s_next;
+
+    /// <summary>This connection among all that have had <see cref="Fd"/>: the system gives a
+    /// closed descriptor's number to the next socket at once, possibly before the closed one's
+    /// <see cref="ConnectionClosed"/> has arrived.</summary>
+    public long Connection { get; } = Interlocked.Increment(ref s_next);
+}
 
 /// <summary>The connection's socket is closed: its entry is cleaned once no lease is held.</summary>
 /// <param name="Fd">The OS socket handle.</param>
-public sealed record ConnectionClosed(int Fd);
+/// <param name="Connection">The <see cref="RegisterConnection.Connection"/> it was registered with;
+/// a later connection on the same fd is not touched.</param>
+public sealed record ConnectionClosed(int Fd, long Connection);
 
 /// <summary>Asks for a lease on <paramref name="Fd"/>: a reference on its tgid, held until
 /// <see cref="ReleaseLease"/> or until the asker dies. Answered with <see cref="LeaseGranted"/>

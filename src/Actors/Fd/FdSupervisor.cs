@@ -22,6 +22,7 @@ public sealed class FdSupervisor : ReceiveActor
     private readonly Dictionary<IActorRef, int> _connectionOfChild = [];
     private readonly HashSet<int> _closing = [];
     private readonly Dictionary<IActorRef, List<int>> _leases = [];
+    private readonly Dictionary<int, long> _registrations = [];
 
     /// <summary>Creates the supervisor; use <see cref="Props"/>.</summary>
     public FdSupervisor(FdTable table, ILogger logger)
@@ -32,8 +33,12 @@ public sealed class FdSupervisor : ReceiveActor
         Receive<RegisterConnection>(Register);
         Receive<ConnectionClosed>(message =>
         {
-            _closing.Add(message.Fd);
-            CleanIfFree(message.Fd);
+            // A close that comes after its fd went to a newer connection is that older one's: done already.
+            if (_registrations.TryGetValue(message.Fd, out long current) && current == message.Connection)
+            {
+                _closing.Add(message.Fd);
+                CleanIfFree(message.Fd);
+            }
         });
         Receive<RequestLease>(Grant);
         Receive<ReleaseLease>(message => Release(Sender, message.Fd));
@@ -65,6 +70,13 @@ public sealed class FdSupervisor : ReceiveActor
 
     private void Register(RegisterConnection message)
     {
+        if (_registrations.ContainsKey(message.Fd))
+        {
+            // The system reuses only a closed descriptor: the entry's connection is gone, its own
+            // close still on its way. Its leases end with it (a shutdown session holding one is
+            // then refused, rather than acting on this new connection).
+            Retire(message.Fd);
+        }
         try
         {
             _table.Insert(message.Fd, message.Owner, message.Owner.Kind, message.Tgid, message.ThreadMask);
@@ -75,6 +87,7 @@ public sealed class FdSupervisor : ReceiveActor
             return;
         }
         _closing.Remove(message.Fd);
+        _registrations[message.Fd] = message.Connection;
         var child = Context.ActorOf(ConnectionActor.Props(message.Close));
         Context.Watch(child);
         _connections[message.Fd] = child;
@@ -152,6 +165,36 @@ public sealed class FdSupervisor : ReceiveActor
         }
     }
 
+    // The entry of a connection whose fd the system gave to a new one: cleaned now, whatever
+    // leases it had, and its actor stopped without closing anything (its socket is closed already).
+    private void Retire(int fd)
+    {
+        foreach (var (holder, held) in _leases.ToArray())
+        {
+            while (held.Remove(fd))
+            {
+                _table.Drop(fd);
+            }
+            if (held.Count == 0)
+            {
+                _leases.Remove(holder);
+                Context.Unwatch(holder);
+            }
+        }
+        if (_connections.Remove(fd, out var child))
+        {
+            _connectionOfChild.Remove(child);
+            Context.Unwatch(child);
+            Context.Stop(child);
+        }
+        if (_table[fd].Owner is not null)
+        {
+            _table.Delete(fd);
+        }
+        _closing.Remove(fd);
+        _registrations.Remove(fd);
+    }
+
     // A closed connection's entry is cleaned (fd_delete) once its last lease is gone.
     private void CleanIfFree(int fd)
     {
@@ -161,6 +204,7 @@ public sealed class FdSupervisor : ReceiveActor
         }
         _table.Delete(fd);
         _closing.Remove(fd);
+        _registrations.Remove(fd);
         if (_connections.Remove(fd, out var child))
         {
             _connectionOfChild.Remove(child);

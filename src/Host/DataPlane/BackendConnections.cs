@@ -26,8 +26,9 @@ internal sealed class BackendConnections(ProxyNode node)
         }
         int fd = (int)socket.Handle;
         var owner = new FdOwner("backend", backend, Peer(socket) ?? $"{host}:{port}");
-        node.FdSupervisor.Tell(new RegisterConnection(fd, owner, tgid, threadMask, socket.Dispose));
-        return new TrackedNetworkStream(socket, () => node.FdSupervisor.Tell(new ConnectionClosed(fd)));
+        var registration = new RegisterConnection(fd, owner, tgid, threadMask, socket.Dispose);
+        node.FdSupervisor.Tell(registration);
+        return new TrackedNetworkStream(socket, () => node.FdSupervisor.Tell(new ConnectionClosed(fd, registration.Connection)));
     }
 
     // A dual-mode socket reports IPv4 peers as ::ffff:a.b.c.d; show them as IPv4.

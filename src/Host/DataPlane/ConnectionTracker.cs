@@ -37,14 +37,15 @@ internal sealed class ConnectionTracker(ProxyNode node)
         }
         int fd = (int)socket.Handle;
         var owner = new FdOwner("frontend", frontend.Name, connection.RemoteEndPoint?.ToString() ?? "");
-        node.FdSupervisor.Tell(new RegisterConnection(fd, owner, node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), connection.Abort));
+        var registration = new RegisterConnection(fd, owner, node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), connection.Abort);
+        node.FdSupervisor.Tell(registration);
         try
         {
             await next(connection);
         }
         finally
         {
-            node.FdSupervisor.Tell(new ConnectionClosed(fd));
+            node.FdSupervisor.Tell(new ConnectionClosed(fd, registration.Connection));
         }
     }
 }
