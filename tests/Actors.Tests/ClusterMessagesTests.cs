@@ -109,6 +109,26 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().Manifest(new RunHttpRequest(null!, exchange, new TaskCompletionSource())));
     }
 
+    [Fact]
+    public void PayloadForAkkasJsonSerializer_IsRefused_WhateverTypeItNames()
+    {
+        byte[] payload = System.Text.Encoding.UTF8.GetBytes("{\"$type\":\"System.IO.FileInfo, System.Private.CoreLib\",\"OriginalPath\":\"/etc/passwd\"}");
+
+        var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() =>
+            Sys.Serialization.Deserialize(payload, 1, "System.IO.FileInfo, System.Private.CoreLib"));
+
+        Assert.Contains("Akka's JSON serializer", refused.Message);
+    }
+
+    [Fact]
+    public void TypeWithoutASerializerOfItsOwn_DoesNotLeaveItsNode()
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(new Uri("http://example.org/"));
+
+        Assert.IsType<RefusedSerializer>(serializer);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.ToBinary(new Uri("http://example.org/")));
+    }
+
     private ClusterMessageSerializer Serializer() => (ClusterMessageSerializer)Sys.Serialization.FindSerializerForType(typeof(IClusterMessage));
 
     private T RoundTrip<T>(T message) where T : notnull
