@@ -396,6 +396,7 @@ public sealed unsafe class LuaContext : IDisposable
         State = LuaContextState.Stopped;
         bool kept = Renew(message);
         ErrorMessage = message;
+        _state.CollectAfterFailure();
         return kept ? LuaExecResult.ErrorMessage : LuaExecResult.Error;
     }
 

@@ -70,6 +70,9 @@ public sealed unsafe class LuaState : IDisposable
     /// <summary>Where this state's messages go.</summary>
     public ILogger Logger { get; }
 
+    // What the state held right after its last full collection (CollectAfterFailure).
+    private long _heldAfterCollection;
+
     /// <summary>Bytes this state holds, as Lua counts them (<c>collectgarbage("count")</c>).</summary>
     public long MemoryBytes => lua_gc(Main, LUA_GCCOUNT) * 1024L + lua_gc(Main, LUA_GCCOUNTB);
 
@@ -317,7 +320,24 @@ public sealed unsafe class LuaState : IDisposable
     public LuaContext CreateContext(TimeSpan timeout) => new(this, timeout);
 
     /// <summary>Runs a full garbage collection cycle.</summary>
-    public void CollectGarbage() => lua_gc(Main, LUA_GCCOLLECT);
+    public void CollectGarbage()
+    {
+        lua_gc(Main, LUA_GCCOLLECT);
+        _heldAfterCollection = MemoryBytes;
+    }
+
+    /// <summary>A call of this state failed, leaving what it built as garbage (a failed huge
+    /// allocation, a table half filled): when the state holds more than twice what it held after
+    /// its last full collection, and a megabyte more, it is collected now, rather than when later
+    /// calls happen to allocate enough to drive Lua's incremental collector. <c>show lua</c> then
+    /// sees the memory given back.</summary>
+    public void CollectAfterFailure()
+    {
+        if (MemoryBytes > 2 * _heldAfterCollection + (1 << 20))
+        {
+            CollectGarbage();
+        }
+    }
 
     /// <summary>Closes the state: runs pending finalizers and gives all its memory back.
     /// Contexts made from it must not be used afterwards.</summary>

@@ -289,6 +289,27 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task ActionThatFailsAfterBuildingGarbage_ItsStateGivesTheMemoryBack_AsShowLuaSees()
+    {
+        var node = await StartAsync(_scripts.Config(threads: 1,
+            perThread: [_scripts.Write("hog.lua", """
+                core.register_action("hog", { "http-req" }, function(txn)
+                  local t = {}
+                  for i = 1, 200000 do t[i] = string.rep("x", 100) .. i end
+                  error("gave up")
+                end)
+                """)]));
+        long before = (await node.GetLuaStatusAsync().WaitAsync(Wait)).Single(s => s.StateId == 1).MemoryBytes;
+        var run = new RunHttpRequest(Frontend("lua.hog"), new HttpExchange("web", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+
+        node.Workers.Single().Tell(run);
+        await run.Completion.Task.WaitAsync(Wait);
+
+        long after = (await node.GetLuaStatusAsync().WaitAsync(Wait)).Single(s => s.StateId == 1).MemoryBytes;
+        Assert.True(after < before + (4 << 20), $"state 1 held {before} bytes before the failed action and {after} after");
+    }
+
+    [Fact]
     public async Task SharedStateFetch_HoldsItsRule_NotTheWorker_AndTheRuleSeesEachSampleOnce()
     {
         var node = await StartAsync(_scripts.Config(threads: 1,

@@ -44,6 +44,28 @@ public class LuaContextTests
     }
 
     [Fact]
+    public void FailedCall_ThatBuiltMuchGarbage_GivesTheMemoryBack()
+    {
+        using var lua = new LuaTestState();
+        int hog = lua.Function("""
+            function hog()
+              local t = {}
+              for i = 1, 200000 do t[i] = string.rep("x", 100) .. i end
+              error("gave up")
+            end
+            """, "hog");
+        using var context = lua.State.CreateContext(NoTimeout);
+        lua.State.CollectGarbage();
+        long before = lua.State.MemoryBytes;
+
+        context.Start(hog);
+
+        Assert.NotEqual(LuaExecResult.Ok, context.Resume(yieldAllowed: false));
+        Assert.Contains("gave up", context.ErrorMessage);
+        Assert.True(lua.State.MemoryBytes < before + (1 << 20), $"the state holds {lua.State.MemoryBytes - before} bytes more than before the call");
+    }
+
+    [Fact]
     public void Resume_YieldWhereNotAllowed_FailsWithYieldNotAllowed()
     {
         using var lua = new LuaTestState();
