@@ -12,6 +12,12 @@ public static partial class HoconConfigReader
     private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel"];
+    // HAProxy timeouts a backend may not have here, each with why.
+    private static readonly Dictionary<string, string> RefusedTimeouts = new()
+    {
+        // HAProxy's queue holds requests waiting for a server at its maxconn.
+        ["queue"] = "ActorProxy queues no request for a server (servers have no maxconn): timeout queue would never apply; remove it.",
+    };
     private static readonly HashSet<string> FrontendTimeoutKeys = ["client", "http-request", "http-keep-alive"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
 
@@ -73,7 +79,7 @@ public static partial class HoconConfigReader
         {
             string path = $"{Root}.backends.{name}";
             CheckKeys(path, BackendKeys);
-            CheckKeys($"{path}.timeout", TimeoutKeys);
+            CheckKeys($"{path}.timeout", TimeoutKeys, RefusedTimeouts);
             CheckKeys($"{path}.health-check", HealthCheckKeys);
             return new BackendSettings
             {
@@ -93,7 +99,7 @@ public static partial class HoconConfigReader
             };
         }
 
-        private void CheckKeys(string path, IReadOnlySet<string> known)
+        private void CheckKeys(string path, IReadOnlySet<string> known, IReadOnlyDictionary<string, string>? refused = null)
         {
             var value = config.GetValue(path);
             if (value is null || !value.IsObject())
@@ -102,7 +108,7 @@ public static partial class HoconConfigReader
             }
             foreach (string key in value.GetObject().Items.Keys.Where(k => !known.Contains(k)))
             {
-                Error($"{path}.{key}", $"unknown key; expected one of {string.Join(", ", known.Order())}.");
+                Error($"{path}.{key}", refused?.GetValueOrDefault(key) ?? $"unknown key; expected one of {string.Join(", ", known.Order())}.");
             }
         }
 

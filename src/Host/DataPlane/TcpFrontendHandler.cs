@@ -217,11 +217,16 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 return await connections.ConnectAsync(backend.Name, server.Host, server.Port,
                     node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
             }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // The client left while its server was being reached: nothing is wrong with the server.
+                return null;
+            }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
                 servers.Refused(cluster, destination);
                 logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
-                    backend.Name, server.Name, server.Host, server.Port, e.Message);
+                    backend.Name, server.Name, server.Host, server.Port, e is OperationCanceledException ? $"no connection within timeout connect ({backend.ConnectTimeout.TotalMilliseconds:0} ms)" : e.Message);
             }
         }
         logger.LogWarning("backend {Backend}: no server available", backend.Name);

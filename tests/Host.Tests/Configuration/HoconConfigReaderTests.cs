@@ -70,6 +70,8 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("actorproxy.global.tune.lua.forced-yield = 0", "actorproxy.global.tune.lua.forced-yield", "must be at least 1 instruction")]
     [InlineData("actorproxy.global.tune.lua.task-timeout = forever", "actorproxy.global.tune.lua.task-timeout", "expected a duration")]
     [InlineData("actorproxy.global.tune.lua.maxmem = big", "actorproxy.global.tune.lua.maxmem", "expected a size in bytes")]
+    [InlineData("actorproxy.backends.app { servers { a = \"127.0.0.1:1\" }\n timeout { queue = 5s } }", "actorproxy.backends.app.timeout.queue", "ActorProxy queues no request for a server")]
+    [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\"\n timeout { tunnel = 5s } }", "actorproxy.frontends.web.timeout.tunnel", "unknown key; expected one of client, http-keep-alive, http-request")]
     [InlineData("actorproxy.global.maxconn = -1", "actorproxy.global.maxconn", "must be 0 (derived from the file descriptor limit) or a number of connections, not -1")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", maxconn = -5 }", "actorproxy.frontends.web.maxconn", "must be 0 (the global maxconn) or a number of connections, not -5")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", backlog = many }", "actorproxy.frontends.web.backlog", "expected an integer, got 'many'")]
