@@ -46,6 +46,12 @@ public static partial class HoconConfigReader
                 TaskTimeout = reader.Duration(Global + ".tune.lua.task-timeout"),
                 ServiceTimeout = reader.Duration(Global + ".tune.lua.service-timeout"),
             },
+            Http = new HttpTune
+            {
+                BufSize = reader.Integer(Global + ".tune.bufsize"),
+                MaxRewrite = reader.Integer(Global + ".tune.maxrewrite"),
+                MaxHeaders = reader.Integer(Global + ".tune.http.maxhdr"),
+            },
         };
         var config = new ProxyConfig(file, global)
         {

@@ -32,12 +32,14 @@ internal sealed class FrontendPipeline
     private readonly Runtime.Pools.Pool<HttpExchange> _transactions;
 
     private readonly ILogger _logger;
+    private readonly HttpTune _http;
 
-    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters,
+    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, HttpTune http, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters,
         Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
     {
         _countRequest = countRequest;
         _logger = logger;
+        _http = http;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
         _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, HttpFrontend.Of);
@@ -78,7 +80,7 @@ internal sealed class FrontendPipeline
     /// closed.</summary>
     public async Task RefuseMalformedAsync(HttpContext context, Func<Task> next)
     {
-        string? refusal = RequestStrictness.Refusal(context.Request);
+        string? refusal = RequestStrictness.Refusal(context.Request, _http);
         int status = 400;
         if (refusal is null && HttpMethods.IsConnect(context.Request.Method))
         {

@@ -46,6 +46,11 @@ internal static class ProxyWebHost
             kestrel.AddServerHeader = false;
             // HAProxy sets no limit on a body: it streams through (Kestrel's default is 30 MB).
             kestrel.Limits.MaxRequestBodySize = null;
+            // Above HAProxy's limits, so that RequestStrictness sees what passes them and answers
+            // HAProxy's 400 (Kestrel answers 431 past its own).
+            kestrel.Limits.MaxRequestHeaderCount = Math.Max(2 * config.Global.Http.MaxHeaders, 200);
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(4 * config.Global.Http.BufSize, 64 * 1024);
+            kestrel.Limits.MaxRequestLineSize = Math.Max(4 * config.Global.Http.BufSize, 64 * 1024);
             // Each frontend's timeout http-request and http-keep-alive are its own (HttpRequestTimer);
             // Kestrel's are one per server and tick by the second. It takes no "never" (an infinite
             // span expires at once), so they are put beyond any connection's life.
@@ -70,7 +75,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools,
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, config.Global.Http, node.Workers, services.GetRequiredService<IProxyStateLookup>(), node.CountRequest, node.Pools,
             loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))

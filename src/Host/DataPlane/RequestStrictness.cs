@@ -1,17 +1,40 @@
+using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorProxy.Host.DataPlane;
 
 /// <summary>
-/// What HAProxy 2.6's HTTP/1 parser answers with 400 that Kestrel lets through: a header name
-/// that is not an RFC 9110 token (a control character in it), and a Content-Length that is not
-/// digits (Kestrel reads <c>+5</c> as 5). Checked on every request before its rules.
+/// What HAProxy 2.6 answers with 400 that Kestrel lets through or answers otherwise: a header name
+/// that is not an RFC 9110 token (a control character in it), a Content-Length that is not digits,
+/// more header fields than <c>tune.http.maxhdr</c> (the first line counted), a head larger than
+/// <c>tune.bufsize - tune.maxrewrite</c> (Kestrel's own limits, which answer 431, are set above
+/// these). Checked on every request before its rules.
 /// </summary>
 internal static class RequestStrictness
 {
     /// <summary>Why HAProxy would refuse <paramref name="request"/>, or null.</summary>
-    public static string? Refusal(HttpRequest request)
+    public static string? Refusal(HttpRequest request, HttpTune tune)
     {
+        // The head as it came: its first line, each field with ": " and CRLF, the empty line.
+        long head = request.Method.Length + 1 + (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget?.Length ?? 0) +
+            1 + request.Protocol.Length + 2 + 2;
+        int fields = 1;
+        foreach (var (name, values) in request.Headers)
+        {
+            fields += values.Count;
+            foreach (string? value in values)
+            {
+                head += name.Length + 2 + (value?.Length ?? 0) + 2;
+            }
+        }
+        if (fields > tune.MaxHeaders)
+        {
+            return $"{fields - 1} header fields and the first line are more than tune.http.maxhdr ({tune.MaxHeaders})";
+        }
+        if (head > tune.MaxRequestHead)
+        {
+            return $"a request head of {head} bytes does not fit tune.bufsize - tune.maxrewrite ({tune.MaxRequestHead})";
+        }
         foreach (var (name, values) in request.Headers)
         {
             if (!IsToken(name))

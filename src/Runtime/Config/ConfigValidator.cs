@@ -124,6 +124,18 @@ public static class ConfigValidator
         {
             Error("maxsock", $"must be at least 64, not {global.MaxSock}.");
         }
+        if (global.Http.MaxHeaders is < 1 or > 32767)
+        {
+            Error("tune.http.maxhdr", $"must be between 1 and 32767, as in HAProxy, not {global.Http.MaxHeaders}.");
+        }
+        if (global.Http.BufSize < 1024)
+        {
+            Error("tune.bufsize", $"must be at least 1024 bytes, not {global.Http.BufSize}.");
+        }
+        if (global.Http.MaxRewrite < 0)
+        {
+            Error("tune.maxrewrite", $"must be 0 or more bytes, not {global.Http.MaxRewrite}.");
+        }
         if (global.MaxConn < 0)
         {
             Error("maxconn", $"must be 0 (derived from the file descriptor limit) or a number of connections, not {global.MaxConn}.");

@@ -30,4 +30,7 @@ public sealed record GlobalSettings
 
     /// <summary>The <c>tune.lua.*</c> settings.</summary>
     public LuaTune Tune { get; init; } = new();
+
+    /// <summary>The <c>tune.bufsize</c>, <c>tune.maxrewrite</c> and <c>tune.http.maxhdr</c> settings.</summary>
+    public HttpTune Http { get; init; } = new();
 }

@@ -72,6 +72,8 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("actorproxy.global.tune.lua.maxmem = big", "actorproxy.global.tune.lua.maxmem", "expected a size in bytes")]
     [InlineData("actorproxy.backends.app { servers { a = \"127.0.0.1:1\" }\n timeout { queue = 5s } }", "actorproxy.backends.app.timeout.queue", "ActorProxy queues no request for a server")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\"\n timeout { tunnel = 5s } }", "actorproxy.frontends.web.timeout.tunnel", "unknown key; expected one of client, http-keep-alive, http-request")]
+    [InlineData("actorproxy.global.tune.http.maxhdr = 0", "actorproxy.global.tune.http.maxhdr", "must be between 1 and 32767, as in HAProxy, not 0")]
+    [InlineData("actorproxy.global.tune.bufsize = 512", "actorproxy.global.tune.bufsize", "must be at least 1024 bytes, not 512")]
     [InlineData("actorproxy.global.maxconn = -1", "actorproxy.global.maxconn", "must be 0 (derived from the file descriptor limit) or a number of connections, not -1")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", maxconn = -5 }", "actorproxy.frontends.web.maxconn", "must be 0 (the global maxconn) or a number of connections, not -5")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\", backlog = many }", "actorproxy.frontends.web.backlog", "expected an integer, got 'many'")]
@@ -127,6 +129,7 @@ public sealed class HoconConfigReaderTests : IDisposable
             """);
 
         Assert.Equal(300, config.Global.MaxConn);
+        Assert.Equal(new Runtime.Config.HttpTune(), config.Global.Http);
         var web = config.Frontends.Single(f => f.Name == "web");
         var api = config.Frontends.Single(f => f.Name == "api");
         Assert.Equal((20, 64), (web.MaxConn, web.Backlog));

@@ -117,6 +117,15 @@ public static class HaproxyParityCases
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
         new("chunk size that overflows, at a Lua service: 400", ["http-request use-service lua.hello"],
             Raw: "POST /x HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        // tune.http.maxhdr (101, the first line counted) and tune.bufsize - tune.maxrewrite (15360).
+        new("120 header fields: 400, more than tune.http.maxhdr", [],
+            Headers: [.. Enumerable.Range(1, 120).Select(i => ($"x-h{i}", "v"))], Expect: "400 Bad request"),
+        new("90 header fields: forwarded", [],
+            Headers: [.. Enumerable.Range(1, 90).Select(i => ($"x-h{i}", "v"))], Expect: "x-h90: v"),
+        new("a 20 kB header field: 400, the head does not fit tune.bufsize - tune.maxrewrite", [],
+            Headers: [("x-big", new string('a', 20_000))], Expect: "400 Bad request"),
+        new("a 10 kB header field: forwarded", [],
+            Headers: [("x-big", new string('b', 10_000))], Expect: "x-big: bbbb"),
         // timeout http-request: a head that does not come whole in time gets HAProxy's 408.
         new("request head cut short: 408 once timeout http-request is over", [],
             Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\n", Expect: "408 Request Time-out"),

@@ -26,3 +26,15 @@ public class ConnectionLimitTests
         Assert.True(limit > ConnectionLimit.OpenFiles(), $"limit {limit}");
     }
 }
+
+public class HttpTuneTests
+{
+    [Theory]
+    [InlineData(16384, 1024, 15360)]
+    // HAProxy readjusts a maxrewrite larger than half the buffer to half.
+    [InlineData(4096, 3000, 2048)]
+    public void MaxRequestHead_IsBufsizeLessMaxrewrite(int bufsize, int maxrewrite, int expected)
+    {
+        Assert.Equal(expected, new HttpTune { BufSize = bufsize, MaxRewrite = maxrewrite }.MaxRequestHead);
+    }
+}
