@@ -16,7 +16,7 @@ internal static class HoconText
     /// <exception cref="ConfigException">The text, or a file it includes, is cut short, malformed or missing.</exception>
     public static Config Parse(string text, string file)
     {
-        CheckWhole(text, file);
+        text = CheckWhole(text, file);
         try
         {
             return ConfigurationFactory.ParseString(text, name => Include(name, file));
@@ -43,7 +43,7 @@ internal static class HoconText
         {
             throw new ConfigException([new ConfigError(from, "", $"include \"{name}\": cannot read {path}: {e.Message}")]);
         }
-        CheckWhole(text, path);
+        text = CheckWhole(text, path);
         try
         {
             return Parser.Parse(text, inner => Include(inner, path));
@@ -60,10 +60,15 @@ internal static class HoconText
 
     /// <summary>Refuses a text whose brackets, braces or strings do not close, as HOCON's
     /// lexer sees them: comments (<c>#</c>, <c>//</c>) and strings hide what they hold, and a
-    /// substitution's <c>${…}</c> is one token.</summary>
-    private static void CheckWhole(string text, string file)
+    /// substitution's <c>${…}</c> is one token. Returns the text with each comma that follows an
+    /// object's closing brace made a newline: HOCON allows either between fields
+    /// (<c>timeout { client = 1s }, bind = …</c>), Akka's parser only the newline; same length, so
+    /// its positions stay right.</summary>
+    private static string CheckWhole(string text, string file)
     {
         var open = new Stack<(char Opener, int Line, int Column)>();
+        List<int>? separators = null;
+        char previous = '\0';
         int line = 1, column = 0;
         for (int i = 0; i < text.Length; i++)
         {
@@ -90,6 +95,7 @@ internal static class HoconText
                         ? "this \"\"\" string is never closed: the file ends first (is it cut short?)"
                         : "this string is not closed on its line (is the file cut short?)");
                 }
+                previous = '"';
                 continue;
             }
             if (c == '$' && At(text, i, "${"))
@@ -101,7 +107,16 @@ internal static class HoconText
                 }
                 column += end - i;
                 i = end;
+                previous = '$';
                 continue;
+            }
+            if (c == ',' && previous == '}')
+            {
+                (separators ??= []).Add(i);
+            }
+            if (!char.IsWhiteSpace(c))
+            {
+                previous = c;
             }
             if (c is '{' or '[')
             {
@@ -126,6 +141,16 @@ internal static class HoconText
             var (opener, openLine, openColumn) = open.Peek();
             throw Refused(file, openLine, openColumn, $"this '{opener}' is never closed: the file ends first (is it cut short?)");
         }
+        if (separators is null)
+        {
+            return text;
+        }
+        char[] separated = text.ToCharArray();
+        foreach (int comma in separators)
+        {
+            separated[comma] = '\n';
+        }
+        return new string(separated);
     }
 
     private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;

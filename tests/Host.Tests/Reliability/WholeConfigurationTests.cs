@@ -45,6 +45,19 @@ public sealed class WholeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task CommaAfterAnObject_SeparatesFields_AsHoconAllows()
+    {
+        string config = Write("commas.conf", $$"""
+            actorproxy.frontends.web { timeout { client = 1s }, bind = "127.0.0.1:{{FreePort()}}", default-backend = b }
+            actorproxy.backends.b { servers { s = "127.0.0.1:1" }, timeout { connect = 1s } }
+            """);
+
+        var (code, _, stderr) = await ActorProxyProcess.RunAsync("check", "-f", config);
+
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
     public async Task ClosingWhatWasNotOpened_IsRefusedAtItsPlace()
     {
         string config = Write("extra.conf", "actorproxy {\n  frontends.web { bind = \"127.0.0.1:1\" ]\n}\n");
