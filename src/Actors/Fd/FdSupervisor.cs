@@ -139,18 +139,7 @@ public sealed class FdSupervisor : ReceiveActor
         {
             // The connection failed or was stopped: its socket goes, its entry too, whatever leases say.
             _connections.Remove(fd);
-            foreach (var (holder, held) in _leases.ToArray())
-            {
-                while (held.Remove(fd))
-                {
-                    _table.Drop(fd);
-                }
-                if (held.Count == 0)
-                {
-                    _leases.Remove(holder);
-                    Context.Unwatch(holder);
-                }
-            }
+            RevokeLeases(fd);
             _closing.Add(fd);
             CleanIfFree(fd);
             return;
@@ -165,9 +154,8 @@ public sealed class FdSupervisor : ReceiveActor
         }
     }
 
-    // The entry of a connection whose fd the system gave to a new one: cleaned now, whatever
-    // leases it had, and its actor stopped without closing anything (its socket is closed already).
-    private void Retire(int fd)
+    // Every lease on the fd ends, whoever holds it: its connection is gone.
+    private void RevokeLeases(int fd)
     {
         foreach (var (holder, held) in _leases.ToArray())
         {
@@ -181,6 +169,13 @@ public sealed class FdSupervisor : ReceiveActor
                 Context.Unwatch(holder);
             }
         }
+    }
+
+    // The entry of a connection whose fd the system gave to a new one: cleaned now, whatever
+    // leases it had, and its actor stopped without closing anything (its socket is closed already).
+    private void Retire(int fd)
+    {
+        RevokeLeases(fd);
         if (_connections.Remove(fd, out var child))
         {
             _connectionOfChild.Remove(child);

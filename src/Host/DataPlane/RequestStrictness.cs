@@ -1,3 +1,4 @@
+using System.Buffers;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Http;
 
@@ -19,12 +20,22 @@ internal static class RequestStrictness
         long head = request.Method.Length + 1 + (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget?.Length ?? 0) +
             1 + request.Protocol.Length + 2 + 2;
         int fields = 1;
+        // One pass over the fields: this runs on every request.
         foreach (var (name, values) in request.Headers)
         {
+            if (!IsToken(name))
+            {
+                return $"header name '{Printable(name)}' is not a token";
+            }
+            bool contentLength = name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase);
             fields += values.Count;
             foreach (string? value in values)
             {
                 head += name.Length + 2 + (value?.Length ?? 0) + 2;
+                if (contentLength && !IsDigits((value ?? "").AsSpan().Trim(" \t")))
+                {
+                    return $"Content-Length '{Printable(value ?? "")}' is not a number";
+                }
             }
         }
         if (fields > tune.MaxHeaders)
@@ -35,40 +46,16 @@ internal static class RequestStrictness
         {
             return $"a request head of {head} bytes does not fit tune.bufsize - tune.maxrewrite ({tune.MaxRequestHead})";
         }
-        foreach (var (name, values) in request.Headers)
-        {
-            if (!IsToken(name))
-            {
-                return $"header name '{Printable(name)}' is not a token";
-            }
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (string? value in values)
-                {
-                    if (!IsDigits((value ?? "").AsSpan().Trim(" \t")))
-                    {
-                        return $"Content-Length '{Printable(value ?? "")}' is not a number";
-                    }
-                }
-            }
-        }
         return null;
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
 
     // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-    private static bool IsToken(string name)
-    {
-        foreach (char c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal)))
-            {
-                return false;
-            }
-        }
-        return name.Length > 0;
-    }
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static bool IsToken(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
 
     // For the log: control characters as \xNN.
     private static string Printable(string text) =>

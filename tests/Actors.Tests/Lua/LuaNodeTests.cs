@@ -275,8 +275,8 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
                 core.register_action("fast", { "http-req" }, function(txn) txn.http:req_set_header("x-fast", "done") end)
                 """)]));
         var worker = node.Workers.Single();
-        var slow = new RunHttpRequest(Frontend("lua.slow"), new HttpExchange("slow", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
-        var fast = new RunHttpRequest(Frontend("lua.fast"), new HttpExchange("fast", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+        var slow = Transaction("lua.slow", "slow");
+        var fast = Transaction("lua.fast", "fast");
 
         worker.Tell(slow);
         worker.Tell(fast);
@@ -300,7 +300,7 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
                 end)
                 """)]));
         long before = (await node.GetLuaStatusAsync().WaitAsync(Wait)).Single(s => s.StateId == 1).MemoryBytes;
-        var run = new RunHttpRequest(Frontend("lua.hog"), new HttpExchange("web", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+        var run = Transaction("lua.hog", "web");
 
         node.Workers.Single().Tell(run);
         await run.Completion.Task.WaitAsync(Wait);
@@ -326,8 +326,8 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
                 core.register_action("fast", { "http-req" }, function(txn) txn.http:req_set_header("x-fast", "done") end)
                 """)]));
         var worker = node.Workers.Single();
-        var slow = new RunHttpRequest(Frontend("set-header x-slow %[lua.calls]-%[lua.slow]-%[lua.calls]"), new HttpExchange("slow", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
-        var fast = new RunHttpRequest(Frontend("lua.fast"), new HttpExchange("fast", "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
+        var slow = Transaction("set-header x-slow %[lua.calls]-%[lua.slow]-%[lua.calls]", "slow");
+        var fast = Transaction("lua.fast", "fast");
 
         worker.Tell(slow);
         worker.Tell(fast);
@@ -360,6 +360,10 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
         await AwaitAssertAsync(async () => Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, TimeSpan.FromSeconds(1))).Sample), Wait);
         Assert.Equal("1/2", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);
     }
+
+    // A transaction of frontend "web" (its name in the exchange tells transactions apart) running one rule.
+    private static RunHttpRequest Transaction(string rule, string name) =>
+        new(Frontend(rule), new HttpExchange(name, "GET", "/", null, "HTTP/1.1"), new TaskCompletionSource());
 
     private static Runtime.Config.FrontendSettings Frontend(string rule) => new()
     {
