@@ -14,7 +14,7 @@ source bench/common.sh
 node_conf() {
   cat <<CFG
 akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = $1 }
-akka.cluster.seed-nodes = [ "akka.tcp://actorproxy@127.0.0.1:$2" ]
+akka.cluster.seed-nodes = [ "akka.ssl.tcp://actorproxy@127.0.0.1:$2" ]
 actorproxy {
   global { threads = 2, lua-load = [ "$LUA" ] }
   frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }

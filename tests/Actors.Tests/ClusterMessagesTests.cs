@@ -166,7 +166,8 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             new TcpServiceEnded(7, "runtime error: x"),
             new TcpServiceInput(7, [1, 2], End: true),
             new TcpServiceClosed(7),
-            new AdminCommand("show info"),
+            new AdminCommand("show info", "a key"),
+            DescribeNode.Instance,
             new AdminReply(true, "Name: ActorProxy\n"),
         ];
         return messages.ToDictionary(m => m.GetType().Name);

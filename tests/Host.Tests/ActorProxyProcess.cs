@@ -8,26 +8,37 @@ internal sealed class ActorProxyProcess : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
+    /// <summary>The XDG_CONFIG_HOME of every process of this test run: the nodes make their user's
+    /// remoting credentials there (not in the machine's ~/.config) and admin tools find them.</summary>
+    public static string ConfigHome { get; } = Directory.CreateTempSubdirectory("actorproxy-user").FullName;
+
+    /// <summary>The credentials folder that nodes and tools of this run share by default.</summary>
+    public static string DefaultCredentials => Path.Combine(ConfigHome, "actorproxy", "remote");
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
     private ActorProxyProcess(string[] arguments, int? fileLimit = null)
+        : this(fileLimit is { } limit
+            // ulimit -n sets the soft and hard limits; exec keeps the pid, so signals reach actorproxy.
+            ? ["/bin/sh", "-c", $"ulimit -n {limit} && exec \"$0\" \"$@\"", Executable]
+            : [Executable], arguments)
     {
-        string executable = Path.Combine(AppContext.BaseDirectory, "actorproxy");
-        var start = new ProcessStartInfo(fileLimit is null ? executable : "/bin/sh")
+    }
+
+    private ActorProxyProcess(string[] command, string[] arguments)
+    {
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
+            Environment = { ["XDG_CONFIG_HOME"] = ConfigHome },
         };
-        if (fileLimit is { } limit)
+        foreach (string word in command.Skip(1))
         {
-            // ulimit -n sets the soft and hard limits; exec keeps the pid, so signals reach actorproxy.
-            foreach (string word in new[] { "-c", $"ulimit -n {limit} && exec \"$0\" \"$@\"", executable })
-            {
-                start.ArgumentList.Add(word);
-            }
+            start.ArgumentList.Add(word);
         }
         foreach (string argument in arguments)
         {
@@ -65,6 +76,39 @@ internal sealed class ActorProxyProcess : IDisposable
     public string Stderr => Read(_stderr);
 
     public static ActorProxyProcess Start(params string[] arguments) => new(arguments);
+
+    private static string Executable => Path.Combine(AppContext.BaseDirectory, "actorproxy");
+
+    /// <summary>Runs actorproxy to the end as the system user <paramref name="user"/> (through
+    /// runuser as root, else sudo), from a copy of the build that user may read, with this
+    /// run's XDG_CONFIG_HOME, and returns the exit code.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsUserAsync(string user, params string[] arguments)
+    {
+        string[] asUser = Environment.UserName == "root" ? ["runuser", "-u", user, "--"] : ["sudo", "-n", "-u", user, "--"];
+        using var process = new ActorProxyProcess([.. asUser, Path.Combine(s_sharedBuild.Value, "actorproxy")], arguments);
+        int code = await process.WaitForExitAsync();
+        return (code, process.Stdout, process.Stderr);
+    }
+
+    // The build, copied where every user may read and run it (the checkout may be in a home folder).
+    private static readonly Lazy<string> s_sharedBuild = new(() =>
+    {
+        const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        var copy = Directory.CreateTempSubdirectory("actorproxy-build");
+        File.SetUnixFileMode(copy.FullName, Everyone);
+        foreach (string folder in Directory.EnumerateDirectories(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(copy.FullName, Path.GetRelativePath(AppContext.BaseDirectory, folder)), Everyone);
+        }
+        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy.FullName, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, Everyone);
+        }
+        return copy.FullName;
+    });
 
     /// <summary>Starts actorproxy with at most <paramref name="fileLimit"/> file descriptors (ulimit -n).</summary>
     public static ActorProxyProcess StartWithFileLimit(int fileLimit, params string[] arguments) => new(arguments, fileLimit);

@@ -3,13 +3,16 @@ using System.Text;
 using ActorProxy.Actors.Fd;
 using ActorProxy.Actors.Node;
 using Akka.Actor;
+using Microsoft.Extensions.Logging;
 
 namespace ActorProxy.Actors.Admin;
 
 /// <summary>
 /// The admin channel of a node (HAProxy's CLI): answers <see cref="AdminCommand"/>s from admin
 /// tools, local or remote. Each command reads from the actors that own the data: the fd
-/// supervisor, the Lua states, the pools.
+/// supervisor, the Lua states, the pools. Each command has HAProxy's level (<see cref="AdminLevel"/>):
+/// a command from another process runs only when its key grants that level, one from inside the
+/// node's process always runs.
 /// </summary>
 public sealed class AdminActor : ReceiveActor
 {
@@ -25,21 +28,31 @@ public sealed class AdminActor : ReceiveActor
     private static readonly TimeSpan MemberTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ProxyNode _node;
+    private readonly AdminKeys _keys;
+    private readonly ILogger _log;
     private readonly DateTimeOffset _started;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public AdminActor(ProxyNode node, TimeProvider time)
+    public AdminActor(ProxyNode node, AdminKeys keys, TimeProvider time, ILogger log)
     {
         _node = node;
+        _keys = keys;
+        _log = log;
         _started = time.GetUtcNow();
         var clock = time;
         ReceiveAsync<AdminCommand>(async command =>
         {
             var replyTo = Sender;
+            string[] words = command.Line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (Refusal(command, words, replyTo) is { } refused)
+            {
+                replyTo.Tell(refused);
+                return;
+            }
             AdminReply reply;
             try
             {
-                reply = await RunAsync(command.Line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), clock);
+                reply = await RunAsync(words, clock);
             }
             catch (Exception e) when (e is AskTimeoutException or TimeoutException)
             {
@@ -47,16 +60,54 @@ public sealed class AdminActor : ReceiveActor
             }
             replyTo.Tell(reply);
         });
+        ReceiveAsync<DescribeNode>(async _ =>
+        {
+            var replyTo = Sender;
+            replyTo.Tell(await ShowNodeAsync());
+        });
     }
 
-    /// <summary>Props for the admin actor of <paramref name="node"/>.</summary>
-    public static Props Props(ProxyNode node, TimeProvider time) => Akka.Actor.Props.Create(() => new AdminActor(node, time));
+    /// <summary>Props for the admin actor of <paramref name="node"/>, which runs a command from
+    /// another process when one of <paramref name="keys"/> grants its level.</summary>
+    public static Props Props(ProxyNode node, AdminKeys keys, TimeProvider time, ILogger log) =>
+        Akka.Actor.Props.Create(() => new AdminActor(node, keys, time, log));
+
+    // HAProxy's level of each command: show fd is an operator's (as show sess), what changes the
+    // node an admin's, the rest (Lua commands too, as HAProxy registers them) a user's.
+    private static AdminLevel RequiredLevel(string[] words) => words switch
+    {
+        ["show", "fd", ..] => AdminLevel.Operator,
+        ["set", ..] or ["flush", ..] or ["shutdown", ..] => AdminLevel.Admin,
+        _ => AdminLevel.User,
+    };
+
+    // Null when the command may run: it comes from this process, or its key grants its level.
+    // A refusal answers HAProxy's "Permission denied" and is logged with who asked.
+    private AdminReply? Refusal(AdminCommand command, string[] words, IActorRef sender)
+    {
+        if (sender.Path.Address.HasLocalScope)
+        {
+            return null;
+        }
+        var required = RequiredLevel(words);
+        var granted = _keys.LevelOf(command.Key);
+        if (granted >= required)
+        {
+            return null;
+        }
+        string why = granted is { } level
+            ? $"'{command.Line}' needs level {LevelName(required)}, the key sent has level {LevelName(level)}"
+            : command.Key is null ? "no admin key was sent" : "the admin key sent is not one of this node's";
+        _log.LogWarning("admin: refused '{Command}' from {Sender}: {Reason}", command.Line, sender.Path.Address, why);
+        return new AdminReply(false, $"Permission denied: {why}\n");
+    }
+
+    private static string LevelName(AdminLevel level) => level.ToString().ToLowerInvariant();
 
     private Task<AdminReply> RunAsync(string[] words, TimeProvider time) => words switch
     {
         ["show", "info"] => ShowInfoAsync(time),
         ["show", "cluster"] => ShowClusterAsync(),
-        ["show", "node"] => ShowNodeAsync(),
         ["show", "members"] => Task.FromResult(new AdminReply(true, string.Concat(
             Akka.Cluster.Cluster.Get(_node.System).State.Members.Select(m => m.Address + "\n")))),
         ["show", "fd"] => ShowFdAsync(),
@@ -161,7 +212,7 @@ public sealed class AdminActor : ReceiveActor
                 var answer = member == cluster.SelfMember
                     ? await ShowNodeAsync()
                     : await _node.System.ActorSelection(new RootActorPath(member.Address) / "user" / Name)
-                        .Ask<AdminReply>(new AdminCommand("show node"), MemberTimeout);
+                        .Ask<AdminReply>(DescribeNode.Instance, MemberTimeout);
                 detail = answer.Text.TrimEnd('\n');
             }
             catch (Exception e) when (e is AskTimeoutException or TimeoutException or ActorNotFoundException)
@@ -179,7 +230,7 @@ public sealed class AdminActor : ReceiveActor
         return new AdminReply(true, text.ToString());
     }
 
-    // show node: this node's frontends and its current connections, for show cluster.
+    // This node's part of show cluster: its frontends and their connections.
     private async Task<AdminReply> ShowNodeAsync()
     {
         var fds = await Fds();

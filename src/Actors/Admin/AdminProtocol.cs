@@ -5,9 +5,20 @@ namespace ActorProxy.Actors.Admin;
 /// <summary>One admin command in its text form, as on HAProxy's CLI (<c>show info</c>,
 /// <c>show fd</c>…). Plain data: admin tools send it from another process.</summary>
 /// <param name="Line">The command line.</param>
-public sealed record AdminCommand(string Line) : IClusterMessage;
+/// <param name="Key">From another process, the admin key that grants the command's
+/// <see cref="AdminLevel"/>; a command sent from inside the node's process needs none.</param>
+public sealed record AdminCommand(string Line, string? Key = null) : IClusterMessage;
 
 /// <summary>The answer to an <see cref="AdminCommand"/>.</summary>
-/// <param name="Success">False when the command was refused (unknown, bad arguments) or failed.</param>
+/// <param name="Success">False when the command was refused (unknown, bad arguments, not allowed) or failed.</param>
 /// <param name="Text">What to print.</param>
 public sealed record AdminReply(bool Success, string Text) : IClusterMessage;
+
+/// <summary>Asks a member's admin actor for its part of <c>show cluster</c> (its frontends and
+/// their connections); answered with an <see cref="AdminReply"/>. Members send it to each other,
+/// so it needs no key: only members and tools with the cluster's certificate reach a node.</summary>
+public sealed record DescribeNode : IClusterMessage
+{
+    /// <summary>The one instance.</summary>
+    public static DescribeNode Instance { get; } = new();
+}

@@ -1,3 +1,4 @@
+using ActorProxy.Actors.Admin;
 using ActorProxy.Actors.Lua;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Fd;
@@ -95,10 +96,12 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <param name="config">What to run.</param>
     /// <param name="loggers">Where the node and its Lua states log.</param>
     /// <param name="startTasks">False to boot only, as <c>actorproxy check</c> does: Lua tasks do not start.</param>
+    /// <param name="adminKeys">The keys that let admin tools of other processes run commands, each
+    /// up to its level; none (the default) lets only this process's own actors in.</param>
     /// <param name="cancel">Abandons the start.</param>
     /// <exception cref="LuaBootException">The Lua boot failed; every error is listed.</exception>
     /// <exception cref="NodeStartException">The node could not join its cluster, or a boot step did not answer in time.</exception>
-    public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, CancellationToken cancel = default)
+    public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, AdminKeys? adminKeys = null, CancellationToken cancel = default)
     {
         var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers);
         // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
@@ -141,7 +144,7 @@ public sealed class ProxyNode : IAsyncDisposable
 
             var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
             var node = new ProxyNode(system, engine, config, layout, workers, shared, fds);
-            node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, TimeProvider.System), Actors.Admin.AdminActor.Name);
+            node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, adminKeys ?? AdminKeys.None, TimeProvider.System, loggers.CreateLogger<Actors.Admin.AdminActor>()), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             boot.Complete();
             return node;

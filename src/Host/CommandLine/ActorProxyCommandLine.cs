@@ -1,10 +1,11 @@
 using System.CommandLine;
+using ActorProxy.Actors.Admin;
 
 namespace ActorProxy.Host.CommandLine;
 
 /// <summary>
 /// The <c>actorproxy</c> command line: <c>[run] [-f FILE]</c>, <c>check -f FILE</c> and
-/// <c>admin [--node ADDRESS] COMMAND…</c>.
+/// <c>admin [--node ADDRESS] [--credentials DIR] [--level LEVEL] COMMAND…</c>.
 /// </summary>
 public static class ActorProxyCommandLine
 {
@@ -35,8 +36,17 @@ public static class ActorProxyCommandLine
         {
             Description = "Send the command to every member of the node's cluster and print each answer under its address.",
         };
-        var admin = new Command("admin", "Send one admin command to a running node and print the answer.") { node, all, words };
-        admin.SetAction((result, _) => AdminCommandLine.ExecuteAsync(result.GetValue(node)!, result.GetValue(words)!, result.GetValue(all)));
+        var credentials = new Option<string>("--credentials")
+        {
+            Description = "The folder of the tool's certificate and admin keys (default: the running user's own, as the node's: ~/.config/actorproxy/remote).",
+        };
+        var level = new Option<AdminLevel?>("--level")
+        {
+            Description = "Send the key of this level: user, operator or admin (default: the highest the folder holds).",
+        };
+        var admin = new Command("admin", "Send one admin command to a running node and print the answer.") { node, credentials, level, all, words };
+        admin.SetAction((result, _) => AdminCommandLine.ExecuteAsync(
+            result.GetValue(node)!, result.GetValue(words)!, result.GetValue(credentials), result.GetValue(level), result.GetValue(all)));
 
         var root = new RootCommand("ActorProxy: a reverse proxy scripted in Lua the way HAProxy is, built on Akka.NET.")
         {

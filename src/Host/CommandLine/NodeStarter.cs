@@ -1,7 +1,10 @@
+using ActorProxy.Actors.Admin;
 using ActorProxy.Actors.Node;
+using ActorProxy.Host.Remoting;
 using ActorProxy.Host.Configuration;
 using ActorProxy.Runtime.Config;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +16,8 @@ internal static class NodeStarter
     // check boots alone: no remoting, no cluster, so it binds no port (and a running node's ports
     // do not make it fail).
     private static readonly Config Alone = ConfigurationFactory.ParseString("akka.actor.provider = local");
+
+    private const string CredentialsKey = "actorproxy.remote.credentials";
 
     /// <summary>Reads <paramref name="path"/>, starts the actor system its <c>akka</c> section
     /// configures, and boots a node: a cluster node that starts its Lua tasks to run, or with
@@ -30,26 +35,87 @@ internal static class NodeStarter
         {
             throw new ConfigException([new ConfigError(path, "", $"cannot read the configuration: {e.Message}")]);
         }
-        var config = HoconConfigReader.Read(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var config = HoconConfigReader.Read(text, path, directory);
         var akka = HoconText.Parse(text, path).WithFallback(ProxyNode.DefaultAkkaConfig);
+        SeedNodes.Check(akka, path);
         if (check)
         {
-            akka = Alone.WithFallback(akka);
+            // check reads the credentials a start would use, and makes none.
+            string folder = CredentialsFolder(akka, directory, out bool configured);
+            if (configured || Directory.Exists(folder))
+            {
+                LoadCredentials(folder, path).Dispose();
+            }
+            var alone = CreateSystem(ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(Alone.WithFallback(akka))));
+            return await ProxyNode.StartAsync(alone, config, loggers, startTasks: false, cancel: cancel);
         }
-        else
-        {
-            RemotingPort.EnsureFree(akka, path);
-        }
+        RemotingPort.EnsureFree(akka, path);
+        var credentials = Credentials(akka, directory, path);
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("actorproxy", akka);
+            system = CreateSystem(BootstrapSetup.Create()
+                .WithConfig(RemotingTls.Config.WithFallback(akka))
+                .And(RemotingTls.Setup(credentials)));
+        }
+        catch
+        {
+            credentials.Dispose();
+            throw;
+        }
+        _ = system.WhenTerminated.ContinueWith(_ => credentials.Dispose(), TaskScheduler.Default);
+        return await ProxyNode.StartAsync(system, config, loggers, startTasks: true, new AdminKeys(credentials.Keys), cancel);
+    }
+
+    private static ActorSystem CreateSystem(ActorSystemSetup setup)
+    {
+        try
+        {
+            return ActorSystem.Create("actorproxy", setup);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new NodeStartException($"the actor system did not start: {Innermost(e).Message}", e);
         }
-        return await ProxyNode.StartAsync(system, config, loggers, startTasks: !check, cancel);
+    }
+
+    // The folder actorproxy.remote.credentials names (relative to the configuration file), else
+    // the running user's own.
+    private static string CredentialsFolder(Config akka, string directory, out bool configured)
+    {
+        string named = akka.GetString(CredentialsKey, "");
+        configured = named.Length > 0;
+        return configured ? Path.GetFullPath(named, directory) : RemotingCredentials.DefaultFolder();
+    }
+
+    private static RemotingCredentials Credentials(Config akka, string directory, string path)
+    {
+        string folder = CredentialsFolder(akka, directory, out bool configured);
+        if (!configured)
+        {
+            try
+            {
+                LocalCredentials.EnsureExist(folder);
+            }
+            catch (CredentialsException e)
+            {
+                throw new ConfigException([new ConfigError(path, CredentialsKey, e.Message)]);
+            }
+        }
+        return LoadCredentials(folder, path);
+    }
+
+    private static RemotingCredentials LoadCredentials(string folder, string path)
+    {
+        try
+        {
+            return RemotingCredentials.Load(folder);
+        }
+        catch (CredentialsException e)
+        {
+            throw new ConfigException([new ConfigError(path, CredentialsKey, e.Message)]);
+        }
     }
 
     // Akka wraps a transport's failure in layers of AggregateException; the innermost says why.

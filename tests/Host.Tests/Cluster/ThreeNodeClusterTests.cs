@@ -4,7 +4,7 @@ namespace ActorProxy.Host.Tests.Cluster;
 
 /// <summary>Three real actorproxy processes on 127.0.0.1 forming one cluster: the first is the
 /// seed, the other two join it; every node boots and serves, and the shared Lua state is one for
-/// all of them.</summary>
+/// all of them. Their credentials come from scripts/cluster-certs.sh, as a cluster's do.</summary>
 public sealed class ThreeNodeClusterTests : IAsyncLifetime
 {
     private const int Nodes = 3;
@@ -24,11 +24,11 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
 
             Assert.Equal($"node {node + 1} worker 1\n", answer);
         }
-        var (code, all, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--all", "show", "info");
+        var (code, all, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--credentials", Credentials("ops"), "--all", "show", "info");
         Assert.True(code == 0, error);
         foreach (int port in _remotePorts)
         {
-            Assert.Contains($"== akka.tcp://actorproxy@127.0.0.1:{port}\nName: ActorProxy\n", all);
+            Assert.Contains($"== akka.ssl.tcp://actorproxy@127.0.0.1:{port}\nName: ActorProxy\n", all);
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         string answer = await reader.ReadToEndAsync(timeout.Token);
 
-        var (code, cli, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[2]}", "shared", "hello", "bob");
+        var (code, cli, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[2]}", "--credentials", Credentials("ops"), "shared", "hello", "bob");
 
         Assert.Equal("shared state says hi\n", answer);
         Assert.True(code == 0, error);
@@ -140,7 +140,13 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
               applet:send(body)
             end)
             """);
-        string seed = $"akka.tcp://actorproxy@127.0.0.1:{_remotePorts[0]}";
+        using (var script = System.Diagnostics.Process.Start("bash", [Path.Combine(AppContext.BaseDirectory, "cluster-certs.sh"),
+            Path.Combine(_directory.FullName, "certs"), "node1", "node2", "node3", "ops:user"]))
+        {
+            await script.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+            Assert.Equal(0, script.ExitCode);
+        }
+        string seed = $"akka.ssl.tcp://actorproxy@127.0.0.1:{_remotePorts[0]}";
         for (int node = 0; node < Nodes; node++)
         {
             File.WriteAllText(Path.Combine(_directory.FullName, $"worker{node + 1}.lua"), $$"""
@@ -157,6 +163,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                 akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{_remotePorts[node]}} }
                 akka.cluster.seed-nodes = [ "{{seed}}" ]
                 actorproxy {
+                  remote.credentials = "certs/node{{node + 1}}"
                   global { threads = 1, lua-load = [ "shared.lua" ], lua-load-per-thread = [ "worker{{node + 1}}.lua" ], tune.lua.service-timeout = 1s }
                   frontends.web {
                     bind = "127.0.0.1:{{_httpPorts[node]}}"
@@ -170,6 +177,8 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
             await process.WaitForOutputAsync("ActorProxy running");
         }
     }
+
+    private string Credentials(string name) => Path.Combine(_directory.FullName, "certs", name);
 
     public async Task DisposeAsync()
     {

@@ -53,7 +53,7 @@ public sealed class CommandLineTests : IDisposable
         int seed = DataPlane.TestBackend.FreePort();
         string config = Write("lonely.conf", $$"""
             akka.cluster {
-              seed-nodes = [ "akka.tcp://actorproxy@127.0.0.1:{{seed}}" ]
+              seed-nodes = [ "akka.ssl.tcp://actorproxy@127.0.0.1:{{seed}}" ]
               shutdown-after-unsuccessful-join-seed-nodes = 3s
             }
             actorproxy.frontends.web { bind = "127.0.0.1:{{DataPlane.TestBackend.FreePort()}}", http-request = [ "return status 200" ] }
@@ -63,7 +63,23 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.DoesNotContain("ActorProxy running", stdout);
-        Assert.Contains($"[ALERT] could not join the cluster through akka.cluster.seed-nodes (akka.tcp://actorproxy@127.0.0.1:{seed}) within 3 s", stderr);
+        Assert.Contains($"[ALERT] could not join the cluster through akka.cluster.seed-nodes (akka.ssl.tcp://actorproxy@127.0.0.1:{seed}) within 3 s", stderr);
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("run")]
+    public async Task ASeedNodeOnAkkasPlainScheme_FailsNamingIt(string command)
+    {
+        string config = Write($"plain-seed-{command}.conf", """
+            akka.cluster.seed-nodes = [ "akka.tcp://actorproxy@127.0.0.1:9101" ]
+            """);
+
+        var (code, stdout, stderr) = await ActorProxyProcess.RunAsync(command, "-f", config);
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("ActorProxy running", stdout);
+        Assert.Contains($"{config}: akka.cluster.seed-nodes: 'akka.tcp://actorproxy@127.0.0.1:9101' is not a member's address: members speak TLS, so a seed is akka.ssl.tcp://actorproxy@HOST:PORT", stderr);
     }
 
     [Fact]
