@@ -169,6 +169,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             new AdminCommand("show info", "a key"),
             DescribeNode.Instance,
             new AdminReply(true, "Name: ActorProxy\n"),
+            new AdminReplyPart("    3 : tgid=1\n"),
         ];
         return messages.ToDictionary(m => m.GetType().Name);
     }

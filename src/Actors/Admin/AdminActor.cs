@@ -58,7 +58,7 @@ public sealed class AdminActor : ReceiveActor
             {
                 reply = new AdminReply(false, $"'{command.Line}': no answer from the node's actors in time");
             }
-            replyTo.Tell(reply);
+            Answer(replyTo, reply);
         });
         ReceiveAsync<DescribeNode>(async _ =>
         {
@@ -71,6 +71,29 @@ public sealed class AdminActor : ReceiveActor
     /// another process when one of <paramref name="keys"/> grants its level.</summary>
     public static Props Props(ProxyNode node, AdminKeys keys, TimeProvider time, ILogger log) =>
         Akka.Actor.Props.Create(() => new AdminActor(node, keys, time, log));
+
+    // The longest piece of an answer to another process: even with every character escaped in
+    // JSON (six bytes at worst), far under akka.remote's 128,000-byte frame.
+    private const int PartLength = 16_000;
+
+    // A long answer to another process goes in pieces (AdminReplyPart), cut after a line where
+    // it can be, then the reply with the rest; inside the process, whole.
+    private static void Answer(IActorRef replyTo, AdminReply reply)
+    {
+        string text = reply.Text;
+        int start = 0;
+        if (!replyTo.Path.Address.HasLocalScope)
+        {
+            while (text.Length - start > PartLength)
+            {
+                int line = text.LastIndexOf('\n', start + PartLength - 1, PartLength);
+                int end = line >= start ? line + 1 : start + PartLength;
+                replyTo.Tell(new AdminReplyPart(text[start..end]));
+                start = end;
+            }
+        }
+        replyTo.Tell(start == 0 ? reply : reply with { Text = text[start..] });
+    }
 
     // HAProxy's level of each command: show fd is an operator's (as show sess), what changes the
     // node an admin's, the rest (Lua commands too, as HAProxy registers them) a user's.

@@ -22,3 +22,9 @@ public sealed record DescribeNode : IClusterMessage
     /// <summary>The one instance.</summary>
     public static DescribeNode Instance { get; } = new();
 }
+
+/// <summary>A piece of a long answer, sent to a tool in another process before the
+/// <see cref="AdminReply"/> that ends it, so that no message nears akka.remote's frame limit
+/// however many connections <c>show fd</c> lists. The pieces and the reply, in order, are the answer.</summary>
+/// <param name="Text">This piece, whole lines where the answer has lines.</param>
+public sealed record AdminReplyPart(string Text) : IClusterMessage;

@@ -106,7 +106,7 @@ internal static class AdminCommandLine
     }
 
     private static Task<AdminReply> AskAsync(ActorSystem system, string address, string line, string key) =>
-        system.ActorSelection($"{address}/user/{AdminActor.Name}").Ask<AdminReply>(new AdminCommand(line, key), AnswerTimeout);
+        AdminClient.AskAsync(system, system.ActorSelection($"{address}/user/{AdminActor.Name}"), new AdminCommand(line, key), AnswerTimeout);
 
     private static async Task<AdminReply?> TryAskAsync(ActorSystem system, string address, string line, string key)
     {

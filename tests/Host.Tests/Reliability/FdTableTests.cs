@@ -62,6 +62,52 @@ public sealed class FdTableTests : IDisposable
         await node.StopAsync();
     }
 
+    [Fact]
+    public async Task TenThousandConnections_ShowFdListsEachOne_InPiecesUnderTheFrameLimit()
+    {
+        const int Connections = 10_000;
+        long limit = Runtime.Config.ConnectionLimit.FileDescriptorLimit();
+        Assert.True(limit > Connections + 500, $"this test holds {Connections} connections in this process and in the node: it needs ulimit -n above {Connections + 500}, not {limit}");
+        int port = DataPlane.TestBackend.FreePort(), admin = DataPlane.TestBackend.FreePort();
+        string config = Path.Combine(_directory.FullName, "many.conf");
+        File.WriteAllText(config, $$"""
+            akka.remote.dot-netty.tcp.port = {{admin}}
+            actorproxy.global { threads = 2, maxconn = {{Connections + 100}} }
+            actorproxy.frontends.web { bind = "127.0.0.1:{{port}}", http-request = [ "return status 200 content-type text/plain string ok" ] }
+            """);
+        using var node = ActorProxyProcess.Start("run", "-f", config);
+        await node.WaitForOutputAsync("ActorProxy running");
+        var held = new List<TcpClient>(Connections);
+        try
+        {
+            // Idle connections, opened 100 at a time.
+            for (int i = 0; i < Connections; i += 100)
+            {
+                held.AddRange(await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+                {
+                    var client = new TcpClient(AddressFamily.InterNetwork) { LingerState = new LingerOption(true, 0) };
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    return client;
+                })));
+            }
+            var peers = held.Select(c => c.Client.LocalEndPoint!.ToString()!).ToHashSet();
+
+            List<(int Fd, string Peer)> entries = [];
+            await EventuallyAsync(async () =>
+            {
+                entries = await FrontendFdsAsync(admin);
+                return entries.Count == Connections && entries.Select(e => e.Peer).ToHashSet().SetEquals(peers);
+            }, () => $"show fd lists the {Connections} connections; it lists {entries.Count}");
+
+            Assert.All(entries, e => Assert.True(IsSocketOf(node.Id, e.Fd), $"fd {e.Fd} is no socket of the node"));
+        }
+        finally
+        {
+            held.ForEach(client => client.Dispose());
+        }
+        await node.StopAsync();
+    }
+
     // A connection that has had one answer and stays open.
     private static async Task<TcpClient> RequestAsync(int port)
     {
