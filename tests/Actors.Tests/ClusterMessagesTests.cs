@@ -156,7 +156,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             StartLuaTasks.Instance,
             GetLuaStateStatus.Instance,
             new LuaStateStatus(0, 1, 42, 1024, 2, 1, 3, 100, 4),
-            new CallSharedLua(LuaFunctionKind.Converter, "shout", snapshot, "in", ["arg"]),
+            new CallSharedLua(LuaFunctionKind.Converter, "shout", snapshot, "in", ["arg"], TestActor),
             new SharedLuaResult(snapshot, 42L, reply),
             LocateSharedLua.Instance,
             new SharedLuaLocated(TestActor),
@@ -170,6 +170,11 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             DescribeNode.Instance,
             new AdminReply(true, "Name: ActorProxy\n"),
             new AdminReplyPart("    3 : tgid=1\n"),
+            new ReadServiceBody(4096),
+            new ServiceBodyRead([1, 2], false),
+            new StartServiceResponse(reply),
+            new WriteServiceBody([3, 4]),
+            new ServiceStreamDone(true),
         ];
         return messages.ToDictionary(m => m.GetType().Name);
     }

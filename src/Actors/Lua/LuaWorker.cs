@@ -99,7 +99,7 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _state = new OwnedLuaState(_engine, _thread, _threadGroup, _global.LuaLoadPerThread, "lua-load-per-thread", Context, Timers, _logger);
-        _actions = new WorkerLuaActions(_engine.Registry, () => _state.Loaded.Http, () => _sharedLua, _global.Tune);
+        _actions = new WorkerLuaActions(_engine.Registry, () => _state.Loaded.Http, () => _sharedLua, _global.Tune, Context.System);
         UseSharedLuaProxy();
     }
 
@@ -126,7 +126,7 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
             else
             {
                 _waiting.Add(run);
-                _state.Scheduler.Resume(run.Run.Exchange.Suspension!.Wait, run);
+                _state.Scheduler.Resume(run.Run.Waiting!.Wait, run);
             }
         }
         catch (Exception e)

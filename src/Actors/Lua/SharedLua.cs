@@ -98,6 +98,7 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     {
         var http = _state.Loaded.Http;
         var exchange = call.Exchange.ToExchange();
+        exchange.ServiceStream = call.ServiceStream is { } relay ? new RelayedServiceStream(relay) : null;
         IWaitingCall? waiting = null;
         switch (call.Kind)
         {

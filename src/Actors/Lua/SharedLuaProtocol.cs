@@ -14,7 +14,10 @@ namespace ActorProxy.Actors.Lua;
 /// <param name="Exchange">What Lua may read of the transaction.</param>
 /// <param name="Input">A converter's input; null otherwise.</param>
 /// <param name="Arguments">Its arguments.</param>
-public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, string[] Arguments) : IClusterMessage;
+/// <param name="ServiceStream">For a service, the <see cref="ServiceStreamRelay"/> of its client's
+/// connection, through which it reads the body and answers as it runs.</param>
+public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, string[] Arguments,
+    IActorRef? ServiceStream = null) : IClusterMessage;
 
 /// <summary>The answer to <see cref="CallSharedLua"/>.</summary>
 /// <param name="Exchange">The transaction as Lua left it.</param>

@@ -18,7 +18,9 @@ namespace ActorProxy.Actors.Lua;
 /// <param name="localState">The worker's own state, once loaded.</param>
 /// <param name="shared">Where calls into the shared state go now: the singleton's actor, or its proxy.</param>
 /// <param name="tune">The timeouts.</param>
-internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHttpApi> localState, Func<IActorRef> shared, LuaTune tune) : ILuaActions
+/// <param name="actors">Where a shared-state service's <see cref="ServiceStreamRelay"/> is made.</param>
+internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHttpApi> localState, Func<IActorRef> shared, LuaTune tune,
+    IActorRefFactory actors) : ILuaActions
 {
     // The singleton's own timeout applies first; this margin only covers the message hops.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
@@ -55,15 +57,31 @@ internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHtt
         return sample;
     }
 
-    public IWaitingCall? RunService(string name, HttpExchange exchange) =>
-        LuaFunctionPlace.InSharedState(registry, LuaFunctionKind.Service, name)
-            ? StartShared(LuaFunctionKind.Service, name, exchange, [], tune.ServiceTimeout)
-            : localState().RunService(name, exchange);
+    public IWaitingCall? RunService(string name, HttpExchange exchange)
+    {
+        if (!LuaFunctionPlace.InSharedState(registry, LuaFunctionKind.Service, name))
+        {
+            return localState().RunService(name, exchange);
+        }
+        if (exchange.ServiceStream is not { } stream)
+        {
+            return StartShared(LuaFunctionKind.Service, name, exchange, [], tune.ServiceTimeout);
+        }
+        // The service streams through a relay of the connection, which gets its answer: its run
+        // time is bounded by the singleton (tune.lua.service-timeout counts its Lua time, not
+        // its waits), its life by the singleton's and the client's.
+        var answer = new TaskCompletionSource<SharedLuaResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var target = shared();
+        var relay = actors.ActorOf(ServiceStreamRelay.Props(stream, answer, target));
+        target.Tell(new CallSharedLua(LuaFunctionKind.Service, name, HttpExchangeSnapshot.Of(exchange), null, [], relay), relay);
+        return new SharedLuaCall(LuaFunctionKind.Service, exchange, answer.Task);
+    }
 
     // An action or a service may wait: the transaction waits for the answer, not the worker,
     // which serves other transactions meanwhile (as a yielding action does).
     private SharedLuaCall StartShared(LuaFunctionKind kind, string name, HttpExchange exchange, IReadOnlyList<string> arguments, TimeSpan timeout) =>
-        new(kind, exchange, AskShared(kind, name, exchange, null, arguments, timeout));
+        new(kind, exchange, AskShared(kind, name, exchange, null, arguments, timeout)
+            .ContinueWith(ask => ask.IsCompletedSuccessfully ? ask.Result : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
 
     private Task<SharedLuaResult> AskShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout) =>
         shared().Ask<SharedLuaResult>(new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray()), timeout + Margin);

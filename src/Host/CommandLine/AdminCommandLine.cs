@@ -96,7 +96,11 @@ internal static class AdminCommandLine
         }
         catch (AskTimeoutException)
         {
-            await Console.Error.WriteLineAsync($"actorproxy admin: node {node} did not answer within {AnswerTimeout.TotalSeconds:0} s (is it running with akka.remote on that address, with credentials from the same authority as {folder}? A node logs the peers it refuses)");
+            // Akka.Remote stops a system whose outbound TLS handshake failed: that says why.
+            bool tls = CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name.StartsWith("TlsHandshake", StringComparison.Ordinal) == true;
+            await Console.Error.WriteLineAsync(tls
+                ? $"actorproxy admin: the TLS handshake with node {node} failed: its certificate and this tool's ({folder}) are not from the same authority (a node logs the peers it refuses)"
+                : $"actorproxy admin: node {node} did not answer within {AnswerTimeout.TotalSeconds:0} s (is it running with akka.remote on that address, with credentials from the same authority as {folder}? A node logs the peers it refuses)");
             return 1;
         }
         finally

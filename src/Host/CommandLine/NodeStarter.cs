@@ -1,5 +1,6 @@
 using ActorProxy.Actors.Admin;
 using ActorProxy.Actors.Node;
+using ActorProxy.Host.Logging;
 using ActorProxy.Host.Remoting;
 using ActorProxy.Host.Configuration;
 using ActorProxy.Runtime.Config;
@@ -18,6 +19,9 @@ internal static class NodeStarter
     private static readonly Config Alone = ConfigurationFactory.ParseString("akka.actor.provider = local");
 
     private const string CredentialsKey = "actorproxy.remote.credentials";
+
+    // Akka's log events go through the node's loggers, one line each (AkkaLogBridge).
+    private static readonly Config AkkaLogging = ConfigurationFactory.ParseString($"akka.loggers = [\"{AkkaLogBridge.TypeName}\"]");
 
     /// <summary>Reads <paramref name="path"/>, starts the actor system its <c>akka</c> section
     /// configures, and boots a node: a cluster node that starts its Lua tasks to run, or with
@@ -47,7 +51,8 @@ internal static class NodeStarter
             {
                 LoadCredentials(folder, path).Dispose();
             }
-            var alone = CreateSystem(ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(Alone.WithFallback(akka))));
+            var alone = CreateSystem(BootstrapSetup.Create().WithConfig(Alone.WithFallback(AkkaLogging).WithFallback(akka))
+                .And(new AkkaLoggingSetup(loggers)));
             return await ProxyNode.StartAsync(alone, config, loggers, startTasks: false, cancel: cancel);
         }
         RemotingPort.EnsureFree(akka, path);
@@ -56,8 +61,9 @@ internal static class NodeStarter
         try
         {
             system = CreateSystem(BootstrapSetup.Create()
-                .WithConfig(RemotingTls.Config.WithFallback(akka))
-                .And(RemotingTls.Setup(credentials)));
+                .WithConfig(RemotingTls.Config.WithFallback(AkkaLogging).WithFallback(akka))
+                .And(RemotingTls.Setup(credentials))
+                .And(new AkkaLoggingSetup(loggers)));
         }
         catch
         {

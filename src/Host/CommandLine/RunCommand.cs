@@ -48,6 +48,16 @@ internal static class RunCommand
                     path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count,
                     string.Join(", ", node.Config.Frontends.Select(f => $"{f.Name} http://{f.Bind}").DefaultIfEmpty("nothing")));
                 await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
+                var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
+                if (node.System.WhenTerminated.IsCompleted && !stopRequested.Task.IsCompleted && reason is not Akka.Actor.CoordinatedShutdown.ClrExitReason)
+                {
+                    // The actor system stopped on its own, not for a signal (Akka's own hook runs
+                    // on SIGINT and SIGTERM too): its coordinated shutdown says why (downed by
+                    // the cluster, a TLS handshake that failed towards a peer…).
+                    logger.LogCritical("ActorProxy stopping: its actor system stopped ({Reason})", reason?.ToString() ?? "no reason given");
+                    await listeners.StopAsync(CancellationToken.None);
+                    return 1;
+                }
                 logger.LogInformation("ActorProxy stopping");
                 await listeners.StopAsync(CancellationToken.None);
             }

@@ -42,7 +42,7 @@ internal sealed class FrontendPipeline
         _http = http;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
-        _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, HttpFrontend.Of);
+        _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
         _workers = workers;
         _clusters = clusters;
@@ -126,7 +126,7 @@ internal sealed class FrontendPipeline
         {
             try
             {
-                await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.ReadsBody, workerNumber - 1);
+                await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.BodyLimit, workerNumber - 1);
             }
             catch (Exception e) when (e is BadHttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
             {
@@ -138,6 +138,8 @@ internal sealed class FrontendPipeline
                 return;
             }
             exchange.Variables.UseSession(SessionVariables(context));
+            var stream = http.StreamsServices ? new HttpServiceStream(context, head => StreamedHeadAsync(http, exchange, worker, context, head)) : null;
+            exchange.ServiceStream = stream;
             await RunRulesAsync(http, exchange, worker, response: false);
 
             if (exchange.CloseWithoutReply)
@@ -145,8 +147,29 @@ internal sealed class FrontendPipeline
                 CloseUnanswered(context);
                 return;
             }
+            if (stream is { Stopped: true, BadBody: { } bad } && !context.Response.HasStarted)
+            {
+                _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend.Name,
+                    context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, bad.Message);
+                context.Response.Headers.Connection = "close";
+                await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(400), context);
+                return;
+            }
+            if (exchange.ServiceStreamed || stream is { Stopped: true })
+            {
+                // The service answered as it ran, or was stopped: its client is gone, or a
+                // response rule answered in its place.
+                return;
+            }
             if (exchange.Reply is { } reply)
             {
+                if (context.Response.HasStarted)
+                {
+                    // A shared-state service that streamed and then was lost with its node: its
+                    // answer is cut, as HAProxy aborts a stream whose applet fails midway.
+                    context.Abort();
+                    return;
+                }
                 if (exchange.AnsweredByService && http.HasResponseRules)
                 {
                     reply = await RunServiceResponseRulesAsync(http, exchange, worker, reply);
@@ -246,6 +269,23 @@ internal sealed class FrontendPipeline
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
+    // The head a worker's service starts, through the http-response rules; null when a rule
+    // answered in its place (that answer is written here).
+    private static async Task<HttpReply?> StreamedHeadAsync(HttpFrontend http, HttpExchange exchange, IActorRef worker, HttpContext context, HttpReply head)
+    {
+        if (!http.HasResponseRules)
+        {
+            return head;
+        }
+        var sent = await RunServiceResponseRulesAsync(http, exchange, worker, head);
+        if (ReferenceEquals(sent, head))
+        {
+            return head;
+        }
+        await HttpExchangeMapper.WriteReplyAsync(sent, context);
+        return null;
+    }
+
     // A Lua service's answer through the http-response rules, as HAProxy's applet responses go
     // through them; a rule that answers itself (deny, return) replaces it.
     private static async Task<HttpReply> RunServiceResponseRulesAsync(HttpFrontend http, HttpExchange exchange, IActorRef worker, HttpReply serviceReply)
@@ -343,16 +383,20 @@ internal sealed class FrontendPipeline
     private sealed record Transaction(HttpFrontend Frontend, HttpExchange Exchange, IActorRef Worker);
 
     // What the pipeline needs to know of a frontend for each request, worked out once.
-    private sealed record HttpFrontend(FrontendSettings Settings, bool ReadsBody, bool Ruleless, bool HasResponseRules,
+    private sealed record HttpFrontend(FrontendSettings Settings, int BodyLimit, bool StreamsServices, bool Ruleless, bool HasResponseRules,
         bool RequestUsesLua, bool ResponseUsesLua)
     {
-        public static HttpFrontend Of(FrontendSettings frontend) => new(
-            frontend,
-            ReadsBody: frontend.ReadsBody,
-            // No rule reads or changes the transaction: requests go straight to the default backend.
-            Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
-            HasResponseRules: frontend.HttpResponse.Count > 0,
-            RequestUsesLua: frontend.RequestUsesLua,
-            ResponseUsesLua: frontend.ResponseUsesLua);
+        public static HttpFrontend Of(FrontendSettings frontend, HttpTune http)
+        {
+            return new HttpFrontend(frontend,
+                // What the rules see of a body is what HAProxy's buffer holds of it (http-buffer-request).
+                BodyLimit: frontend.ReadsBody ? http.BufSize - http.MaxRewrite : 0,
+                StreamsServices: frontend.HttpRequest.OfType<UseServiceRule>().Any(),
+                // No rule reads or changes the transaction: requests go straight to the default backend.
+                Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
+                HasResponseRules: frontend.HttpResponse.Count > 0,
+                RequestUsesLua: frontend.RequestUsesLua,
+                ResponseUsesLua: frontend.ResponseUsesLua);
+        }
     }
 }

@@ -9,13 +9,11 @@ namespace ActorProxy.Host.DataPlane;
 /// <see cref="HttpExchange"/> that rules and Lua work on, and writes ActorProxy's own replies.</summary>
 internal static class HttpExchangeMapper
 {
-    /// <summary>The largest request body read for a Lua service (HAProxy's buffer holds one message too).</summary>
-    public const int MaxServiceBody = 1 << 20;
-
-    /// <summary>Makes <paramref name="exchange"/> the request's transaction; with
-    /// <paramref name="readBody"/>, its body (up to <see cref="MaxServiceBody"/>) is read and kept
-    /// rewindable for forwarding.</summary>
-    public static async Task FillFromRequestAsync(HttpExchange exchange, HttpContext context, string frontend, bool readBody, int thread)
+    /// <summary>Makes <paramref name="exchange"/> the request's transaction. With a
+    /// <paramref name="bodyLimit"/>, the first bytes of its body, up to that many, are read into
+    /// the transaction's <see cref="HttpExchange.RequestBody"/> (<c>req.body</c>), and the request's
+    /// body becomes those bytes then the rest, for forwarding or a service.</summary>
+    public static async Task FillFromRequestAsync(HttpExchange exchange, HttpContext context, string frontend, int bodyLimit, int thread)
     {
         var request = context.Request;
         exchange.Reset(frontend, request.Method, request.Path.Value ?? "/",
@@ -41,13 +39,27 @@ internal static class HttpExchangeMapper
             }
         }
         exchange.RequestHeaders.AcceptChanges();
-        if (readBody && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
+        bool hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (hasBody && bodyLimit == 0)
         {
-            request.EnableBuffering(MaxServiceBody);
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, context.RequestAborted);
-            request.Body.Position = 0;
-            exchange.RequestBody = body.ToArray();
+            // What of the body came with the head is parsed now, as HAProxy parses a message as
+            // it arrives: a chunk size that overflows is a 400 before any rule or service runs
+            // (BadHttpRequestException), whether or not anything reads the body. Nothing is taken.
+            if (request.BodyReader.TryRead(out var arrived))
+            {
+                request.BodyReader.AdvanceTo(arrived.Buffer.Start);
+            }
+        }
+        if (bodyLimit > 0 && hasBody)
+        {
+            byte[] prefix = new byte[(int)Math.Min(bodyLimit, request.ContentLength ?? bodyLimit)];
+            int read = 0;
+            while (read < prefix.Length && await request.Body.ReadAsync(prefix.AsMemory(read), context.RequestAborted) is > 0 and var more)
+            {
+                read += more;
+            }
+            exchange.RequestBody = read == prefix.Length ? prefix : prefix[..read];
+            request.Body = new PrefixedBodyStream(exchange.RequestBody, request.Body);
         }
     }
 
@@ -117,6 +129,17 @@ internal static class HttpExchangeMapper
         {
             reply.Headers.Add(name, value);
         }
+    }
+
+    /// <summary>Sets the status line and headers of a response a service streams; the body follows
+    /// as it is sent (chunked unless the service gave a content-length, as HAProxy's applets).</summary>
+    public static void WriteHead(HttpReply head, HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = head.Status;
+        SetReason(context, head.Reason ?? HttpReasons.Of(head.Status));
+        CopyHeaders(head.Headers, response.Headers);
+        response.Headers.Remove("transfer-encoding");
     }
 
     /// <summary>Writes an ActorProxy reply (<c>return</c>, <c>deny</c>, a service, an error).</summary>

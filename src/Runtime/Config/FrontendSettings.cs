@@ -58,10 +58,10 @@ public sealed record FrontendSettings
             .Concat(TcpRequest.Where(rule => rule.Service is not null).Select(rule => ("tcp-request", rule.Text,
                 rule.Action == TcpRuleAction.LuaAction ? Lua.LuaFunctionKind.TcpRequestAction : Lua.LuaFunctionKind.Service, rule.Service!)));
 
-    /// <summary>True when a request's body must be read before its rules run: a Lua service may
-    /// read it, or a rule reads <c>req.body</c> and the like.</summary>
+    /// <summary>True when the first part of a request's body must be read before its rules run:
+    /// <c>option http-buffer-request</c>, or a rule reads <c>req.body</c> and the like.</summary>
     public bool ReadsBody =>
-        BufferRequest || HttpRequest.OfType<UseServiceRule>().Any() ||
+        BufferRequest ||
         HttpRequest.SelectMany(rule => rule.SampleExpressions())
             .Concat(UseBackend.SelectMany(use => use.Condition?.Acls.Select(acl => acl.Sample) ?? []))
             .Any(sample => sample.Fetch.BuiltInFetch?.NeedsBody == true);

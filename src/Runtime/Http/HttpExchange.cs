@@ -30,6 +30,8 @@ public sealed class HttpExchange
         RequestHeaders.Clear();
         ResponseHeaders.Clear();
         RequestBody = [];
+        ServiceStream = null;
+        ServiceStreamed = false;
         ClientAddress = "";
         ClientPort = 0;
         UrlPrefix = "";
@@ -75,6 +77,14 @@ public sealed class HttpExchange
 
     /// <summary>The request body, when the frontend read it (services), else empty.</summary>
     public byte[] RequestBody { get; set; } = [];
+
+    /// <summary>The client's connection, through which a Lua service answers the transaction as a
+    /// stream (a service of the shared state through a relay of its own); null outside a frontend.</summary>
+    public IHttpServiceStream? ServiceStream { get; set; }
+
+    /// <summary>True once a service sent its answer through <see cref="ServiceStream"/>: there is
+    /// nothing left to write but the end of the response.</summary>
+    public bool ServiceStreamed { get; set; }
 
     /// <summary>The client's address (<c>src</c>).</summary>
     public string ClientAddress { get; set; } = "";

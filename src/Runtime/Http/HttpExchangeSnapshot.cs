@@ -23,13 +23,15 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="Verdict">What the last action asked for (<see cref="Rules.ActionVerdict"/>).</param>
 /// <param name="CloseWithoutReply">True when <c>txn:done()</c> closed the transaction with no reply.</param>
 /// <param name="InResponse">True once the response is processed (<c>res.*</c> variables).</param>
+/// <param name="ServiceStreamed">True once a service sent its answer through the client's stream.</param>
 public sealed record HttpExchangeSnapshot(
     long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
     IReadOnlyDictionary<string, object> Variables, byte[] RequestBody,
-    HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply, bool InResponse)
+    HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply, bool InResponse,
+    bool ServiceStreamed = false)
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
@@ -38,7 +40,8 @@ public sealed record HttpExchangeSnapshot(
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
         exchange.Variables.Local.ToDictionary(v => v.Key, v => AddressSample.ToPlain(v.Value)), exchange.RequestBody,
         new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix),
-        exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse);
+        exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse,
+        exchange.ServiceStreamed);
 
     /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
     public HttpExchange ToExchange()
@@ -69,6 +72,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.Reason = Reason;
         exchange.Verdict = (Rules.ActionVerdict)Verdict;
         exchange.CloseWithoutReply = CloseWithoutReply;
+        exchange.ServiceStreamed = ServiceStreamed;
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
         exchange.Variables.Replace(Variables.Select(v => KeyValuePair.Create(v.Key, AddressSample.FromPlain(v.Value))), InResponse);

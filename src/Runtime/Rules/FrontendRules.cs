@@ -34,15 +34,18 @@ public sealed class FrontendRules : IRuleRun
     public HttpExchange Exchange { get; }
 
     /// <inheritdoc/>
+    public IWaitingCall? Waiting { get; private set; }
+
+    /// <inheritdoc/>
     public bool Continue(ILuaActions lua)
     {
-        if (Exchange.Suspension is { } waiting)
+        if (Waiting is { } waiting)
         {
             if (!waiting.Resume())
             {
                 return false;
             }
-            Exchange.Suspension = null;
+            Waiting = null;
             if (_sampleWaits)
             {
                 // The answer is in the replay: the rule (or the backend choice) runs again.
@@ -69,6 +72,9 @@ public sealed class FrontendRules : IRuleRun
                 Exchange.Replay.Clear();
                 if (outcome == RuleOutcome.Suspended)
                 {
+                    // The rule left its wait on the transaction; the run keeps it.
+                    Waiting = Exchange.Suspension;
+                    Exchange.Suspension = null;
                     return false;
                 }
                 if (outcome == RuleOutcome.Stop)
@@ -85,7 +91,7 @@ public sealed class FrontendRules : IRuleRun
         }
         catch (SampleMustWaitException e)
         {
-            Exchange.Suspension = e.Wait;
+            Waiting = e.Wait;
             _sampleWaits = true;
             return false;
         }

@@ -120,6 +120,7 @@ public sealed class LuaActionRule(bool response, string name, IReadOnlyList<stri
 /// <summary><c>use-service lua.NAME</c></summary>
 public sealed class UseServiceRule(string name) : HttpRule
 {
+
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {

@@ -9,9 +9,12 @@ namespace ActorProxy.Runtime.Rules;
 /// </summary>
 public interface IRuleRun
 {
-    /// <summary>The transaction, or the connection for TCP rules; <see cref="HttpExchange.Suspension"/>
-    /// says what a stopped run waits for.</summary>
+    /// <summary>The transaction, or the connection for TCP rules.</summary>
     HttpExchange Exchange { get; }
+
+    /// <summary>What a stopped run waits for: the run's own, as a transaction may have two runs
+    /// at once (its request's, in a service that streams, and its response's).</summary>
+    IWaitingCall? Waiting { get; }
 
     /// <summary>Runs from where the run stopped. True when it is over; false when a Lua call waits.</summary>
     bool Continue(ILuaActions lua);

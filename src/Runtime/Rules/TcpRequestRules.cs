@@ -36,6 +36,9 @@ public sealed class TcpRequestRules : IRuleRun
     /// <inheritdoc/>
     public HttpExchange Exchange { get; }
 
+    /// <inheritdoc/>
+    public IWaitingCall? Waiting { get; private set; }
+
     /// <summary>What the frontend does with the connection, once the run is over.</summary>
     public TcpRequestOutcome Outcome { get; private set; }
 
@@ -47,13 +50,13 @@ public sealed class TcpRequestRules : IRuleRun
     public bool Continue(ILuaActions lua)
     {
         var rules = _frontend.TcpRequest;
-        if (Exchange.Suspension is { } waiting)
+        if (Waiting is { } waiting)
         {
             if (!waiting.Resume())
             {
                 return false;
             }
-            Exchange.Suspension = null;
+            Waiting = null;
             if (EndsAfterAction())
             {
                 return true;
@@ -72,7 +75,7 @@ public sealed class TcpRequestRules : IRuleRun
                 case TcpRuleAction.LuaAction:
                     if (lua.RunAction(Lua.LuaFunctionKind.TcpRequestAction, rule.Service!, Exchange, rule.Arguments) is { } yielded)
                     {
-                        Exchange.Suspension = yielded;
+                        Waiting = yielded;
                         return false;
                     }
                     if (EndsAfterAction())

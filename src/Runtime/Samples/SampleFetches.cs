@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using ActorProxy.Runtime.Http;
@@ -91,10 +92,11 @@ public static class SampleFetches
         Add("hdr", SampleType.Str, HeaderArgs, SampleDirection.Http,
             (x, a) => Occurrence(current(x), a, split: true), (x, a) => Each(current(x), a, split: true, v => v));
 
-        // The request body, read whole before the rules when one of these is used.
+        // The start of the request body, read before the rules when one of these is used (what
+        // HAProxy's buffer holds); body_size is the advertised length, as HAProxy's.
         AddBody("req.body", SampleType.Bin, SampleArgSpec.None, (x, _) => x.RequestBody);
         AddBody("req.body_len", SampleType.SInt, SampleArgSpec.None, (x, _) => (long)x.RequestBody.Length);
-        AddBody("req.body_size", SampleType.SInt, SampleArgSpec.None, (x, _) => (long)x.RequestBody.Length);
+        AddBody("req.body_size", SampleType.SInt, SampleArgSpec.None, (x, _) => AdvertisedLength(x) ?? x.RequestBody.Length);
         AddBody("req.body_param", SampleType.Bin, OneName, (x, a) => BodyParameters(x, a).FirstOrDefault(), (x, a) => BodyParameters(x, a));
         // The short names HAProxy keeps for the request ones.
         foreach (string name in new[] { "fhdr", "hdr_cnt", "fhdr_cnt", "hdr_ip", "hdr_val", "cook", "cook_cnt" })
@@ -127,6 +129,9 @@ public static class SampleFetches
     private static void AddBody(string name, SampleType output, SampleArgSpec args, Func<HttpExchange, SampleArgs, object?> fetch,
         Func<HttpExchange, SampleArgs, IEnumerable<object>>? each = null, Func<SampleArgs, string?>? check = null) =>
         s_byName.Add(name, new SampleFetchDefinition(name, output, args, SampleDirection.Request, fetch, each) { Check = check, NeedsBody = true });
+
+    private static long? AdvertisedLength(HttpExchange exchange) =>
+        long.TryParse(exchange.RequestHeaders.GetLast("content-length"), NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : null;
 
     // req.body_param([name]): the body as a form, "a=1&b=2", values not decoded.
     private static IEnumerable<object> BodyParameters(HttpExchange exchange, SampleArgs args) =>

@@ -65,6 +65,23 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SharedService_StreamsToAndFromANodeThatDoesNotHostIt()
+    {
+        using var client = new System.Net.Sockets.TcpClient(System.Net.Sockets.AddressFamily.InterNetwork);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, _httpPorts[2]);
+        var stream = client.GetStream();
+        await stream.WriteAsync("POST /first-line HTTP/1.1\r\nHost: x\r\nContent-Length: 100006\r\n\r\nhello\n"u8.ToArray());
+
+        // The singleton, on node 1, answered the first line while node 3's client has not sent the rest.
+        string head = await SocketReads.ReadUntilAsync(stream, "first hello\n");
+        await stream.WriteAsync(new byte[100000]);
+        await SocketReads.ReadUntilAsync(stream, "rest 100000\n");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", head, StringComparison.Ordinal);
+    }
+
+
+    [Fact]
     public async Task SharedState_AfterItsHostIsKilled_IsReloadedOnASurvivor_AndServesAgain()
     {
         Assert.Equal("count 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count"));
@@ -131,6 +148,12 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
             core.register_cli({ "shared", "hello" }, "greets from the shared state", function(applet, name)
               applet:send("hello " .. name .. " from state " .. core.thread .. "\n")
             end)
+            core.register_service("first_line", "http", function(applet)
+              local line = applet:getline()
+              applet:start_response()
+              applet:send("first " .. line)
+              applet:send("rest " .. #applet:receive() .. "\n")
+            end)
             core.register_service("count", "http", function(applet)
               count = count + 1
               local body = "count " .. count .. "\n"
@@ -167,7 +190,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                   global { threads = 1, lua-load = [ "shared.lua" ], lua-load-per-thread = [ "worker{{node + 1}}.lua" ], tune.lua.service-timeout = 1s }
                   frontends.web {
                     bind = "127.0.0.1:{{_httpPorts[node]}}"
-                    http-request = [ "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }" ]
+                    http-request = [ "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
                   }
                   frontends.tcp { bind = "127.0.0.1:{{_tcpPorts[node]}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_hello" ] }
                 }

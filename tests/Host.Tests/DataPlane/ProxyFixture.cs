@@ -81,6 +81,7 @@ public sealed class ProxyFixture : IAsyncLifetime
               local status = s:receive("*l")
               s:close()
               applet:set_status(200)
+              applet:start_response()
               applet:send("backend said: " .. status)
             end)
             core.register_action("greet", { "tcp-req" }, function(txn, word)

@@ -338,6 +338,8 @@ public static class HaproxyParityCases
         // 7.3.6 the request body (HAProxy with option http-buffer-request)
         new("req.body", ["option http-buffer-request", "http-request set-header x-v %[req.body]"], Method: "POST", Body: "a=1&b=two"),
         new("req.body_len", ["option http-buffer-request", "http-request set-header x-v %[req.body_len]"], Method: "POST", Body: "a=1&b=two"),
+        new("req.body_size is the advertised length of a body larger than the buffer", ["option http-buffer-request", "http-request set-header x-v %[req.body_size]"],
+            Method: "POST", Body: new string('a', 20000)),
         new("req.body_param", ["option http-buffer-request", "http-request set-header x-v %[req.body_param(b)]"], Method: "POST", Body: "a=1&b=two"),
         new("req.body_param in an ACL tries each", ["option http-buffer-request", "http-request deny if { req.body_param -m str 1 }"], Method: "POST", Body: "a=5&b=1"),
         new("hdr in a response reads the response", ["http-response set-header x-v %[hdr(content-type)]"]),

@@ -28,41 +28,18 @@ public sealed class StreamedBodyTests : IDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         // Warm: the first request's one-time allocations are not the body's.
         await http.PostAsync($"http://127.0.0.1:{port}/", new ByteArrayContent(new byte[1024]));
-        long before = PeakResidentKb(node.Id);
+        long before = NodeMemory.PeakResidentKb(node.Id);
 
         using var response = await http.PostAsync($"http://127.0.0.1:{port}/", new ZeroContent(BodySize));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"got {BodySize}", await response.Content.ReadAsStringAsync());
-        long grown = PeakResidentKb(node.Id) - before;
+        long grown = NodeMemory.PeakResidentKb(node.Id) - before;
         Assert.True(grown < 64 * 1024, $"peak resident memory grew by {grown} kB for a {BodySize >> 20} MB body");
         await node.StopAsync();
     }
 
-    private static long PeakResidentKb(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-
     public void Dispose() => _directory.Delete(recursive: true);
-
-    // A body of zeros made as it is sent, so the test holds none of it either.
-    private sealed class ZeroContent(long size) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            byte[] chunk = new byte[64 * 1024];
-            for (long sent = 0; sent < size; sent += chunk.Length)
-            {
-                await stream.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, size - sent)));
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = size;
-            return true;
-        }
-    }
 
     // An origin that reads a request's body to its end and answers with how many bytes came.
     private sealed class CountingOrigin : IDisposable

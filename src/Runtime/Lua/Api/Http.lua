@@ -159,10 +159,24 @@ local Applet = {}
 Applet.__index = Applet
 function Applet:set_status(status, reason) internal.set_status(status, reason) end
 function Applet:add_header(name, value) internal.header("add", true, name, value) end
-function Applet:start_response() internal.start_response() end
-function Applet:send(data) internal.send(data) end
-function Applet:receive(size) return internal.receive(size) end
-function Applet:getline() return internal.getline() end
+-- Each wait for the connection (the head sent, the data taken, more body arrived) yields until
+-- the state's owner resumes the service.
+function Applet:start_response() if internal.start_response() then yield() end end
+function Applet:send(data) if internal.send(data) then yield() end end
+function Applet:receive(size)
+  while true do
+    local data = internal.receive(size)
+    if data ~= nil then return data end
+    yield()
+  end
+end
+function Applet:getline()
+  while true do
+    local line = internal.getline()
+    if line ~= nil then return line end
+    yield()
+  end
+end
 function Applet:get_var(name) return internal.get_var(name) end
 function Applet:set_var(name, value, ifexist) return internal.set_var(name, value, ifexist) end
 function Applet:unset_var(name) return internal.set_var(name, nil) end

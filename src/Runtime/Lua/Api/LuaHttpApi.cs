@@ -24,7 +24,7 @@ public sealed class LuaHttpApi : ILuaActions
     private readonly LuaState _state;
     private readonly LuaFunctionRegistry _registry;
     private LuaContext _session;
-    private LuaContext _service;
+    private LuaContext _serviceContext;
     private int _actionEntry;
     private int _fetchEntry;
     private int _converterEntry;
@@ -32,10 +32,9 @@ public sealed class LuaHttpApi : ILuaActions
     private int _releaseEntry;
     private readonly HashSet<long> _privateValues = [];
 
-    // The transaction being run, and for a service the response it builds.
+    // The transaction being run, and for a service its side of it.
     private HttpExchange? _exchange;
-    private HttpReply? _reply;
-    private int _bodyOffset;
+    private LuaServiceIo? _service;
     private bool _done;
 
     private LuaHttpApi(LuaState state, LuaFunctionRegistry registry)
@@ -43,7 +42,7 @@ public sealed class LuaHttpApi : ILuaActions
         _state = state;
         _registry = registry;
         _session = state.CreateContext(state.Tune.SessionTimeout);
-        _service = state.CreateContext(state.Tune.ServiceTimeout);
+        _serviceContext = state.CreateContext(state.Tune.ServiceTimeout);
     }
 
     /// <summary>Calls run so far in this state, and how many failed.</summary>
@@ -167,24 +166,22 @@ public sealed class LuaHttpApi : ILuaActions
     /// <inheritdoc/>
     public IWaitingCall? RunService(string name, HttpExchange exchange)
     {
-        _reply = new HttpReply(200);
-        _bodyOffset = 0;
+        _service = new LuaServiceIo(exchange);
         try
         {
-            var (error, _, suspended) = Call(_service, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, []);
+            var (error, _, suspended) = Call(_serviceContext, LuaFunctionKind.Service, name, _serviceEntry, exchange, null, []);
             if (suspended is not null)
             {
-                suspended.Reply = _reply;
-                suspended.BodyOffset = _bodyOffset;
-                _service = _state.RentContext(_state.Tune.ServiceTimeout);
+                suspended.Service = _service;
+                _serviceContext = _state.RentContext(_state.Tune.ServiceTimeout);
                 return suspended;
             }
-            exchange.Reply = ServiceReply(name, error, exchange);
+            EndService(name, error, exchange, _service);
             return null;
         }
         finally
         {
-            _reply = null;
+            _service = null;
         }
     }
 
@@ -236,22 +233,31 @@ public sealed class LuaHttpApi : ILuaActions
     /// <summary>Runs a suspended call on; see <see cref="LuaSuspendedCall.Resume"/>.</summary>
     internal bool Resume(LuaSuspendedCall call)
     {
+        if (call.Service?.Stream?.Stopped == true)
+        {
+            // HAProxy releases the applet of a stream that is gone: the service is not run on.
+            call.Context.Abort();
+            _state.Logger.LogInformation("Lua service 'lua.{Name}' (state {StateId}) stopped: the transaction of {Client}:{Port} is over (its client gone, its body broken, or a response rule answered)",
+                call.Name, _state.Id, call.Exchange.ClientAddress, call.Exchange.ClientPort);
+            call.Exchange.ServiceStreamed = call.Service.HeadSent;
+            call.Exchange.Reply = null;
+            call.Dispose();
+            return true;
+        }
         _exchange = call.Exchange;
-        _reply = call.Reply;
-        _bodyOffset = call.BodyOffset;
+        _service = call.Service;
         try
         {
             var outcome = Drive(call.Context, mayWait: true);
             if (WaitOf(call.Context, outcome) is { } wait)
             {
                 call.Wait = wait;
-                call.BodyOffset = _bodyOffset;
                 return false;
             }
             string? error = ErrorOf(call.Context, outcome);
             if (call.Kind == LuaFunctionKind.Service)
             {
-                call.Exchange.Reply = ServiceReply(call.Name, error, call.Exchange);
+                EndService(call.Name, error, call.Exchange, call.Service!);
             }
             else
             {
@@ -264,7 +270,7 @@ public sealed class LuaHttpApi : ILuaActions
         finally
         {
             _exchange = null;
-            _reply = null;
+            _service = null;
         }
     }
 
@@ -314,14 +320,23 @@ public sealed class LuaHttpApi : ILuaActions
         return context.ErrorMessage ?? "unknown error";
     }
 
-    private HttpReply ServiceReply(string name, string? error, HttpExchange exchange)
+    // What a service's end leaves to write: nothing more once it streamed (a failure then cuts
+    // the connection, as HAProxy aborts the stream), else its whole answer, or HAProxy's 500 for a
+    // failure or an answer never started.
+    private void EndService(string name, string? error, HttpExchange exchange, LuaServiceIo service)
     {
-        if (error is null)
+        if (error is not null)
         {
-            return _reply!;
+            Log(LuaFunctionKind.Service, name, error, exchange);
         }
-        Log(LuaFunctionKind.Service, name, error, exchange);
-        return HttpReply.ErrorPage(500);
+        if (service.Streamed)
+        {
+            exchange.ServiceStreamed = true;
+            exchange.Reply = null;
+            exchange.CloseWithoutReply = error is not null;
+            return;
+        }
+        exchange.Reply = error is null && service.HeadSent ? service.Reply : HttpReply.ErrorPage(500);
     }
 
     // A failed call is logged at error, or at the level txn:set_loglevel gave its transaction:
@@ -345,7 +360,7 @@ public sealed class LuaHttpApi : ILuaActions
     {
         var exchange = Current(call);
         bool response = call.GetBoolean(2);
-        var headers = response ? _reply?.Headers ?? exchange.ResponseHeaders : exchange.RequestHeaders;
+        var headers = response ? _service?.Reply.Headers ?? exchange.ResponseHeaders : exchange.RequestHeaders;
         string name = call.GetString(3);
         switch (call.GetString(1))
         {
@@ -419,10 +434,10 @@ public sealed class LuaHttpApi : ILuaActions
         {
             return call.Fail($"{call.Name}: invalid status {status}");
         }
-        if (_reply is not null)
+        if (_service is not null)
         {
-            _reply.Status = (int)status;
-            _reply.Reason = call.IsNoneOrNil(2) ? null : call.GetString(2);
+            _service.Reply.Status = (int)status;
+            _service.Reply.Reason = call.IsNoneOrNil(2) ? null : call.GetString(2);
         }
         else
         {
@@ -547,43 +562,64 @@ public sealed class LuaHttpApi : ILuaActions
     }
 
     // request() → method, version, path, qs, length: the fields of a new AppletHTTP.
+    // The length is the request's Content-Length when it has one (its body may not have arrived
+    // yet), else what was read of it.
     private int Request(LuaCall call)
     {
         var exchange = Current(call);
+        long length = long.TryParse(exchange.RequestHeaders.GetValues("content-length").FirstOrDefault(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out long declared) ? declared : exchange.RequestBody.Length;
         return call.Return(exchange.Method) + call.Return(exchange.Version.Replace("HTTP/", "", StringComparison.Ordinal)) +
-            call.Return(exchange.Path) + call.Return(exchange.Query ?? "") + call.Return((long)exchange.RequestBody.Length);
+            call.Return(exchange.Path) + call.Return(exchange.Query ?? "") + call.Return(length);
     }
 
-    private int StartResponse(LuaCall call)
-    {
-        Current(call);
-        return call.Return();
-    }
+    // start_response() → true when Lua must yield until the head is sent.
+    private int StartResponse(LuaCall call) => Await(call, Applet(call).StartResponse());
 
+    // send(data) → true when Lua must yield until the connection took it; HAProxy's error before start_response.
     private int Send(LuaCall call)
     {
-        Current(call);
-        (_reply ?? throw new LuaArgumentException($"{call.Name}: only a service can send")).Body.Write(call.GetBytes(1));
-        return call.Return();
+        var service = Applet(call);
+        if (!service.HeadSent)
+        {
+            return call.Fail("Lua: 'send' you must call start_response() before sending data.");
+        }
+        return Await(call, service.Send(call.GetBytes(1)));
     }
 
+    // receive([size]) → the data, or nothing when Lua must yield until more arrived.
     private int Receive(LuaCall call)
     {
-        var body = Current(call).RequestBody;
-        int size = call.IsNoneOrNil(1) ? body.Length - _bodyOffset : (int)Math.Clamp(call.GetInteger(1), 0, body.Length - _bodyOffset);
-        var chunk = body.AsSpan(_bodyOffset, size);
-        _bodyOffset += size;
-        return call.Return(chunk);
+        long? size = call.IsNoneOrNil(1) ? null : Math.Max(0, call.GetInteger(1));
+        return Applet(call).Take(size, out var reading) is { } data ? call.Return(data) : WaitFor(call, reading!);
     }
 
-    private int GetLine(LuaCall call)
+    // getline() → the line, or nothing when Lua must yield until more arrived.
+    private int GetLine(LuaCall call) =>
+        Applet(call).TakeLine(out var reading) is { } line ? call.Return(line) : WaitFor(call, reading!);
+
+    private LuaServiceIo Applet(LuaCall call)
     {
-        var body = Current(call).RequestBody;
-        int end = Array.IndexOf(body, (byte)'\n', _bodyOffset);
-        int size = (end < 0 ? body.Length : end + 1) - _bodyOffset;
-        var line = body.AsSpan(_bodyOffset, size);
-        _bodyOffset += size;
-        return call.Return(line);
+        Current(call);
+        return _service ?? throw new LuaArgumentException($"{call.Name}: only a service has an applet");
+    }
+
+    // Makes the running service wait for operation (true to Lua: yield now), or returns false.
+    private static int Await(LuaCall call, Task? operation)
+    {
+        if (operation is null)
+        {
+            return call.Return(false);
+        }
+        call.State.Running!.AwaitOperation(operation);
+        return call.Return(true);
+    }
+
+    // Makes the running service wait for operation; nothing to Lua, which yields.
+    private static int WaitFor(LuaCall call, Task operation)
+    {
+        call.State.Running!.AwaitOperation(operation);
+        return call.Return();
     }
 
     private static string[] Arguments(LuaCall call, int first)

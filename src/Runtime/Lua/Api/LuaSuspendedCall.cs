@@ -37,10 +37,8 @@ public sealed class LuaSuspendedCall : Rules.IWaitingCall, IDisposable
 
     internal LuaContext Context { get; }
 
-    // A service's response under construction and how far it read the request body.
-    internal HttpReply? Reply { get; set; }
-
-    internal int BodyOffset { get; set; }
+    // A service's side of its transaction.
+    internal LuaServiceIo? Service { get; set; }
 
     /// <summary>Runs the call on. True when it is over: finished, or failed and logged; a
     /// service's response is then on <see cref="Exchange"/>. False when it waits again.</summary>

@@ -184,6 +184,7 @@ public sealed class LuaHttpApiTests : IDisposable
         var lua = Load("""
             core.register_service("slow_hello", "http", function(applet)
               applet:set_status(200)
+              applet:start_response()
               applet:send("a")
               core.yield()
               applet:send("b")
@@ -209,6 +210,137 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     public void Dispose() => _lua.Dispose();
+
+    [Theory]
+    [InlineData("applet:send('a')", "Lua: 'send' you must call start_response() before sending data.")]
+    [InlineData("applet:set_status(201)", null)]
+    public void ServiceThatDoesNotStartItsResponse_Gets500_AsHaproxy(string body, string? error)
+    {
+        var lua = Load($"core.register_service('unstarted', 'http', function(applet) {body} end)");
+        var exchange = Request("/");
+
+        Assert.Null(lua.Http.RunService("unstarted", exchange));
+
+        Assert.Equal(500, exchange.Reply!.Status);
+        if (error is not null)
+        {
+            Assert.Contains(_log.Entries, e => e.Message.Contains(error, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void StreamingService_ReadsTheBodyAsItArrives_AndWritesThroughTheStream()
+    {
+        var lua = Load("""
+            core.register_service("upper", "http", function(applet)
+              applet:set_status(201)
+              applet:add_header("x-a", "1")
+              applet:start_response()
+              local line = applet:getline()
+              applet:send(line:upper())
+              applet:send(applet:receive(4) .. "|" .. applet:receive())
+            end)
+            """);
+        var stream = new FakeServiceStream();
+        var exchange = Request("/");
+        exchange.ServiceStream = stream;
+
+        var waiting = lua.Http.RunService("upper", exchange)!;
+        Assert.Equal(201, stream.Head!.Status);
+        Assert.Equal("1", stream.Head.Headers.GetLast("x-a"));
+        Assert.Equal(LuaTaskStepKind.WaitOperation, waiting.Wait.Kind);
+        Assert.False(waiting.Wait.Operation!.IsCompleted);
+
+        stream.Arrive("hel");
+        Assert.False(waiting.Resume());
+        stream.Arrive("lo\nab");
+        Assert.False(waiting.Resume());
+        Assert.Equal("HELLO\n", stream.Written);
+        stream.Arrive("cdef");
+        Assert.False(waiting.Resume());
+        stream.Arrive("");
+        Assert.True(waiting.Resume());
+
+        Assert.Equal("HELLO\nabcd|ef", stream.Written);
+        Assert.True(exchange.ServiceStreamed);
+        Assert.Null(exchange.Reply);
+    }
+
+    [Fact]
+    public void StreamingService_WhoseClientIsGone_IsStoppedAtItsNextYield_AndLoggedOnce()
+    {
+        var lua = Load("""
+            core.register_service("forever", "http", function(applet)
+              applet:start_response()
+              while true do
+                applet:send("tick\n")
+                core.yield()
+              end
+            end)
+            """);
+        var stream = new FakeServiceStream();
+        var exchange = Request("/");
+        exchange.ServiceStream = stream;
+        var waiting = lua.Http.RunService("forever", exchange)!;
+        Assert.False(waiting.Resume());
+
+        stream.Stopped = true;
+
+        Assert.True(waiting.Resume());
+        Assert.Equal("tick\ntick\n", stream.Written);
+        Assert.Single(_log.Entries, e => e.Message.Contains("Lua service 'lua.forever' (state 1) stopped", StringComparison.Ordinal));
+        Assert.True(exchange.ServiceStreamed);
+    }
+
+    // The connection side of a streaming service: body bytes arrive when the test says, writes
+    // are taken at once.
+    private sealed class FakeServiceStream : IHttpServiceStream
+    {
+        private readonly System.Text.StringBuilder _written = new();
+        private TaskCompletionSource<byte[]>? _read;
+        private readonly Queue<byte[]> _arrived = new();
+
+        public bool Stopped { get; set; }
+
+        public CancellationToken ClientGone => CancellationToken.None;
+
+        public HttpReply? Head { get; private set; }
+
+        public string Written => _written.ToString();
+
+        public void Arrive(string data)
+        {
+            byte[] bytes = System.Text.Encoding.ASCII.GetBytes(data);
+            if (_read is { } waiting)
+            {
+                _read = null;
+                waiting.SetResult(bytes);
+            }
+            else
+            {
+                _arrived.Enqueue(bytes);
+            }
+        }
+
+        public async ValueTask<int> ReadBodyAsync(Memory<byte> into)
+        {
+            byte[] data = _arrived.Count > 0 ? _arrived.Dequeue() : await (_read = new TaskCompletionSource<byte[]>()).Task;
+            data.CopyTo(into);
+            return data.Length;
+        }
+
+        public Task StartResponseAsync(HttpReply head)
+        {
+            Head = head;
+            return Task.CompletedTask;
+        }
+
+        public Task WriteAsync(ReadOnlyMemory<byte> data)
+        {
+            _written.Append(System.Text.Encoding.ASCII.GetString(data.Span));
+            return Task.CompletedTask;
+        }
+    }
 
     private LoadedLuaState Load(string source) => _lua.Load(source);
 
