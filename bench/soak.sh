@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A soak: MINUTES of mixed load on one ActorProxy node (plain proxy, per-thread Lua action, Lua
 # service, TCP relay, four wrk clients at once against one origin), printing each minute the
-# node's resident memory, open descriptors, requests served and errors; at the end the growth of
-# memory after the first minute (the warm-up). Not part of CI; a 10-minute run is recorded in
+# node's resident memory, its managed heap and Lua states' memory (show info), open descriptors,
+# requests served and errors; at the end the growth of resident memory from the first minute and
+# from the middle of the run (after the warm-up). Not part of CI; a 10-minute run is recorded in
 # docs/benchmarks.md.
 # Usage: bench/soak.sh MINUTES
 set -euo pipefail
@@ -12,16 +13,20 @@ source bench/common.sh
 
 prepare
 origin_cfg > "$WORK/origin.cfg"
-actorproxy_conf lua-load-per-thread 18701 18702 18703 18704 > "$WORK/soak.conf"
+# A fixed remoting port, so that each minute's line can ask the node where its memory is.
+{ echo "akka.remote.dot-netty.tcp.port = 18799"; actorproxy_conf lua-load-per-thread 18701 18702 18703 18704; } > "$WORK/soak.conf"
 start haproxy -db -f "$WORK/origin.cfg"
 start "$AP" run -f "$WORK/soak.conf"; AP_PID=$!
 for port in 18000 18701 18702 18703 18704; do wait_port "$port"; done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$AP_PID/status"; }
 fds() { ls "/proc/$AP_PID/fd" | wc -l; }
+# show info's managed heap (after the last GC) and Lua states' memory, in kB.
+info_kb() { "$AP" admin --node 127.0.0.1:18799 show info | awk -v f="$1" -F': ' '$1 == f {printf "%d", $2 / 1024}'; }
 
-printf '%-6s %-12s %-8s %-12s %-8s\n' minute rss_kb fds requests errors
+printf '%-6s %-12s %-10s %-10s %-8s %-12s %-8s\n' minute rss_kb heap_kb lua_kb fds requests errors
 first_rss=""
+middle_rss=""
 total_errors=0
 for minute in $(seq 1 "$MINUTES"); do
   for port in 18701 18702 18703 18704; do
@@ -38,6 +43,8 @@ for minute in $(seq 1 "$MINUTES"); do
   total_errors=$((total_errors + errors))
   rss=$(rss_kb)
   [ "$minute" = 1 ] && first_rss=$rss
-  printf '%-6s %-12s %-8s %-12s %-8s\n' "$minute" "$rss" "$(fds)" "$requests" "$errors"
+  [ "$minute" = "$(( (MINUTES + 1) / 2 ))" ] && middle_rss=$rss
+  printf '%-6s %-12s %-10s %-10s %-8s %-12s %-8s\n' "$minute" "$rss" "$(info_kb Heap_bytes)" "$(info_kb Lua_memory_bytes)" "$(fds)" "$requests" "$errors"
 done
-awk -v a="$first_rss" -v b="$(rss_kb)" -v e="$total_errors" 'BEGIN {printf "after warm-up (minute 1): resident memory %+.1f%%, errors %d\n", (b - a) * 100 / a, e}'
+awk -v a="$first_rss" -v m="$middle_rss" -v b="$(rss_kb)" -v e="$total_errors" -v half="$(( (MINUTES + 1) / 2 ))" \
+  'BEGIN {printf "resident memory %+.1f%% from minute 1, %+.1f%% from minute %d; errors %d\n", (b - a) * 100 / a, (b - m) * 100 / m, half, e}'

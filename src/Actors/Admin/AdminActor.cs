@@ -211,6 +211,10 @@ public sealed class AdminActor : ReceiveActor
             // The managed heap's side of HAProxy's pool counters: what the request path allocates.
             .Append(CultureInfo.InvariantCulture, $"Allocated_bytes: {GC.GetTotalAllocatedBytes(precise: true)}\n")
             .Append(CultureInfo.InvariantCulture, $"Gc_collections: {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n")
+            // Where resident memory goes: the managed heap after the last collection, and all Lua
+            // states together (the allocator tune.lua.maxmem bounds).
+            .Append(CultureInfo.InvariantCulture, $"Heap_bytes: {GC.GetGCMemoryInfo().HeapSizeBytes}\n")
+            .Append(CultureInfo.InvariantCulture, $"Lua_memory_bytes: {_node.Engine.Allocator.AllocatedBytes}\n")
             .Append(CultureInfo.InvariantCulture, $"Node: {((ExtendedActorSystem)_node.System).Provider.DefaultAddress}\n");
         return new AdminReply(true, text.ToString());
     }

@@ -44,8 +44,22 @@ public class AdminActorTests : Akka.TestKit.Xunit2.TestKit
         GC.KeepAlive(kept);
     }
 
-    private static long AllocatedBytes(string info) =>
-        long.Parse(info.Split('\n').Single(line => line.StartsWith("Allocated_bytes: ", StringComparison.Ordinal))["Allocated_bytes: ".Length..],
+    [Fact]
+    public async Task ShowInfo_SaysWhatTheLuaStatesAndTheManagedHeapHold()
+    {
+        var node = await ProxyNode.StartAsync(Sys, _scripts.Config(threads: 1, perThread: [_scripts.Write("big.lua", "big = string.rep('x', 4 * 1024 * 1024)")]),
+            NullLoggerFactory.Instance);
+
+        string info = Ask(node, "show info").Text;
+
+        Assert.True(Field(info, "Lua_memory_bytes") >= 4 << 20, info);
+        Assert.True(Field(info, "Heap_bytes") > 0, info);
+    }
+
+    private static long AllocatedBytes(string info) => Field(info, "Allocated_bytes");
+
+    private static long Field(string info, string name) =>
+        long.Parse(info.Split('\n').Single(line => line.StartsWith(name + ": ", StringComparison.Ordinal))[(name.Length + 2)..],
             System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]

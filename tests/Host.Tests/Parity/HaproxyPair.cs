@@ -227,6 +227,12 @@ public sealed class HaproxyPair : IAsyncLifetime
             config.Append("    timeout { client = 5s, http-request = 1s }\n");
             foreach (var group in @case.Lines.Select(Split).GroupBy(l => l.Directive))
             {
+                if (group.Key == "timeout")
+                {
+                    // "timeout http-keep-alive 300ms": a key of the frontend's timeout object, merged with the above.
+                    config.Append($"    timeout {{ {string.Join(", ", group.Select(l => l.Text.Replace(' ', '=')))} }}\n");
+                    continue;
+                }
                 string key = group.Key switch { "use_backend" => "use-backend", var other => other };
                 config.Append($"    {key} = [ {string.Join(", ", group.Select(l => Quote(l.Text)))} ]\n");
             }

@@ -115,6 +115,17 @@ public static class HaproxyParityCases
             Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\nX-A\u0001b: 1\r\nConnection: close\r\n\r\n", Expect: "400 Bad request"),
         new("chunked body whose chunk size overflows: 400", [],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        // Timeouts on a connection left idle or a request left unfinished; each answer is read to
+        // the connection's close, so both proxies closed it.
+        new("keep-alive connection left idle: answered, then closed at timeout http-keep-alive",
+            ["timeout http-keep-alive 200ms", "http-request return status 200 content-type text/plain string ok"],
+            Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\n\r\n", Expect: "200"),
+        new("second request's head cut short: 408 at timeout http-request",
+            ["timeout http-keep-alive 5s", "timeout http-request 300ms", "http-request return status 200 content-type text/plain string ok"],
+            Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\n\r\nGET /second HTTP/1.1\r\nHost: pa", Expect: "200"),
+        new("body cut short with timeout client: what HAProxy answers",
+            ["timeout client 300ms", "timeout http-request 5s", "http-request return status 200 content-type text/plain string ok"],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: 10\r\n\r\nhello"),
         new("chunk size that overflows, at a Lua service: 400", ["http-request use-service lua.hello"],
             Raw: "POST /x HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
         // tune.http.maxhdr (101, the first line counted) and tune.bufsize - tune.maxrewrite (15360).

@@ -46,7 +46,7 @@ internal static class ClientTimeout
     {
         try
         {
-            await output.WriteAsync(HttpReplyBytes.Of(HttpReply.ErrorPage(408)));
+            await output.WriteAsync(RequestTimeoutPage.Bytes);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
