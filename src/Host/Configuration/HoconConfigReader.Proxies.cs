@@ -10,7 +10,11 @@ namespace ActorProxy.Host.Configuration;
 public static partial class HoconConfigReader
 {
     private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
-    private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check"];
+    // The option flags a frontend and a backend carry out, beside forwardfor.
+    private static readonly HashSet<string> FrontendFlags = ["http-buffer-request"];
+    private static readonly HashSet<string> BackendFlags = [];
+
+    private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel"];
     // HAProxy timeouts a backend may not have here, each with why.
     private static readonly Dictionary<string, string> RefusedTimeouts = new()
@@ -31,6 +35,7 @@ public static partial class HoconConfigReader
             CheckKeys($"{path}.timeout", FrontendTimeoutKeys);
             var mode = Mode($"{path}.mode");
             var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
+            var options = Options($"{path}.option", FrontendFlags);
             return new FrontendSettings
             {
                 Name = name,
@@ -49,30 +54,41 @@ public static partial class HoconConfigReader
                 HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
                 UseBackend = BackendSwitches($"{path}.use-backend", context),
                 DefaultBackend = OptionalString($"{path}.default-backend"),
-                BufferRequest = Options($"{path}.option").Contains("http-buffer-request"),
+                BufferRequest = options.Flags.Contains("http-buffer-request"),
+                ForwardFor = options.ForwardFor,
             };
         }
 
-        // option = [ "http-buffer-request" ]: HAProxy's "option" lines of a frontend; one
-        // ActorProxy does not carry out is refused.
-        private HashSet<string> Options(string key)
+        // option = [ "http-buffer-request", "forwardfor except 10.0.0.0/8" ]: HAProxy's "option"
+        // lines of a proxy, each what follows "option"; one ActorProxy does not carry out (there)
+        // is refused.
+        private (HashSet<string> Flags, ForwardFor? ForwardFor) Options(string key, IReadOnlySet<string> flags)
         {
             var options = new HashSet<string>(StringComparer.Ordinal);
+            ForwardFor? forwardFor = null;
             int index = 0;
             foreach (var item in List(key))
             {
                 string text = item.IsString() ? item.GetString() : "";
-                if (text == "http-buffer-request")
+                if (flags.Contains(text))
                 {
                     options.Add(text);
                 }
+                else if (text == "forwardfor" || text.StartsWith("forwardfor ", StringComparison.Ordinal))
+                {
+                    forwardFor = ForwardFor.Parse(text, out string? error);
+                    if (error is not null)
+                    {
+                        Error($"{key}[{index}]", error);
+                    }
+                }
                 else
                 {
-                    Error($"{key}[{index}]", $"'option {text}' is not supported by ActorProxy; the options it carries out are: http-buffer-request.");
+                    Error($"{key}[{index}]", $"'option {text}' is not supported by ActorProxy here; the options it carries out here are: {string.Join(", ", flags.Append("forwardfor"))}.");
                 }
                 index++;
             }
-            return options;
+            return (options, forwardFor);
         }
 
         public BackendSettings Backend(string name)
@@ -96,6 +112,7 @@ public static partial class HoconConfigReader
                         OptionalDuration($"{path}.health-check.interval") ?? TimeSpan.FromSeconds(2),
                         OptionalDuration($"{path}.health-check.timeout") ?? TimeSpan.FromSeconds(1))
                     : null,
+                ForwardFor = Options($"{path}.option", BackendFlags).ForwardFor,
             };
         }
 

@@ -34,8 +34,10 @@ internal sealed class FrontendPipeline
     private readonly ILogger _logger;
     private readonly HttpTune _http;
 
-    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, HttpTune http, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters,
-        Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
+    private readonly Dictionary<string, ForwardFor?> _backendForwardFor;
+
+    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IEnumerable<BackendSettings> backends, HttpTune http, IReadOnlyList<IActorRef> workers,
+        IProxyStateLookup clusters, Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
     {
         _countRequest = countRequest;
         _logger = logger;
@@ -44,6 +46,7 @@ internal sealed class FrontendPipeline
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
         _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
+        _backendForwardFor = backends.ToDictionary(b => b.Name, b => b.ForwardFor);
         _workers = workers;
         _clusters = clusters;
     }
@@ -114,6 +117,7 @@ internal sealed class FrontendPipeline
                 await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
                 return;
             }
+            AddForwardFor(http, frontend.DefaultBackend, context);
             context.ReassignProxyRequest(direct);
             await next();
             return;
@@ -183,6 +187,7 @@ internal sealed class FrontendPipeline
                 return;
             }
             HttpExchangeMapper.ApplyRequest(exchange, context);
+            AddForwardFor(http, exchange.Backend, context);
             context.ReassignProxyRequest(cluster);
             if (http.HasResponseRules)
             {
@@ -299,6 +304,16 @@ internal sealed class FrontendPipeline
         }
         HttpExchangeMapper.ApplyResponse(exchange, serviceReply);
         return serviceReply;
+    }
+
+    // option forwardfor of the frontend or of its backend, once the rules are over, as HAProxy adds it.
+    private void AddForwardFor(HttpFrontend http, string backend, HttpContext context)
+    {
+        if (context.Connection.RemoteIpAddress is { } client &&
+            ForwardFor.FieldFor(http.Settings.ForwardFor, _backendForwardFor.GetValueOrDefault(backend), client, context.Request.Headers.ContainsKey) is var (name, value))
+        {
+            context.Request.Headers.Append(name, value);
+        }
     }
 
     // The connection's sess.* variables, which its transactions share (HAProxy's sess->vars).

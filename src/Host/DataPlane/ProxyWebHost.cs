@@ -75,7 +75,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, config.Global.Http, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
+        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, config.Backends, config.Global.Http, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
             node.CountRequest, node.Pools,
             loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()

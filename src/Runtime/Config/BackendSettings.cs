@@ -39,4 +39,7 @@ public sealed record BackendSettings
 
     /// <summary>Active health checks, or null for none (passive checks are always on).</summary>
     public HealthCheckSettings? HealthCheck { get; init; }
+
+    /// <summary><c>option forwardfor</c>, or null.</summary>
+    public ForwardFor? ForwardFor { get; init; }
 }

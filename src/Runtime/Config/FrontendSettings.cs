@@ -46,6 +46,9 @@ public sealed record FrontendSettings
     /// <summary><c>option http-buffer-request</c>: the request's body is read whole before the rules run.</summary>
     public bool BufferRequest { get; init; }
 
+    /// <summary><c>option forwardfor</c>, or null.</summary>
+    public ForwardFor? ForwardFor { get; init; }
+
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 

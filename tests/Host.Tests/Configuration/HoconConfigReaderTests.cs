@@ -90,7 +90,9 @@ public sealed class HoconConfigReaderTests : IDisposable
     [Theory]
     [InlineData("acl = [ \"bad/name path /x\" ]", "acl[0]", "'bad/name path /x': 'bad/name' is not a valid ACL name")]
     [InlineData("acl = [ \"a src_beg 10\" ]", "acl[0]", "unknown sample fetch 'src_beg'")]
-    [InlineData("option = [ \"forwardfor\" ]", "option[0]", "'option forwardfor' is not supported by ActorProxy")]
+    [InlineData("option = [ \"forwardfor except nowhere\" ]", "option[0]", "'option forwardfor except' expects <address>[/mask] as argument.")]
+    [InlineData("option = [ \"forwardfor always\" ]", "option[0]", "'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.")]
+    [InlineData("option = [ \"httpclose\" ]", "option[0]", "'option httpclose' is not supported by ActorProxy here; the options it carries out here are: http-buffer-request, forwardfor.")]
     [InlineData("http-request = [ \"deny if blocked\" ]", "http-request[0]", "'deny if blocked': no such ACL : 'blocked'")]
     [InlineData("http-request = [ \"tarpit\" ]", "http-request[0]", "'tarpit' is not an http-request action ActorProxy supports")]
     [InlineData("http-request = [ \"set-header x %[hdr(host,x)]\" ]", "http-request[0]", "'hdr': argument 2 'x' is not an integer")]
@@ -156,6 +158,21 @@ public sealed class HoconConfigReaderTests : IDisposable
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public void Read_ForwardFor_OnAFrontendAndABackend()
+    {
+        var config = Read("""
+            actorproxy.frontends.web { bind = "127.0.0.1:8080", option = [ "forwardfor except 10.0.0.0/8 if-none" ], default-backend = app }
+            actorproxy.backends.app { option = [ "forwardfor header X-Client" ], servers { s1 = "127.0.0.1:9000" } }
+            """);
+
+        var frontend = config.Frontends.Single().ForwardFor!;
+        Assert.True(frontend.IfNone);
+        Assert.Equal("X-Forwarded-For", frontend.Header);
+        Assert.True(frontend.Except!.Contains(System.Net.IPAddress.Parse("10.1.2.3")));
+        Assert.Equal("X-Client", config.Backends.Single().ForwardFor!.Header);
+    }
 
     private ProxyConfig Read(string text) => HoconConfigReader.Read(text, "test.conf", _directory.FullName);
 }

@@ -115,6 +115,13 @@ public static class HaproxyParityCases
             Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\nX-A\u0001b: 1\r\nConnection: close\r\n\r\n", Expect: "400 Bad request"),
         new("chunked body whose chunk size overflows: 400", [],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
+        // option forwardfor, after the rules (so a rule does not see the field).
+        new("option forwardfor", ["option forwardfor"]),
+        new("option forwardfor header", ["option forwardfor header X-Client"]),
+        new("option forwardfor except the client's network", ["option forwardfor except 127.0.0.0/8"]),
+        new("option forwardfor if-none, the field present", ["option forwardfor if-none"], Headers: [("X-Forwarded-For", "192.0.2.1")]),
+        new("option forwardfor if-none, the field absent", ["option forwardfor if-none"]),
+        new("option forwardfor: the rules run before it", ["option forwardfor", "http-request set-header x-saw %[req.hdr_cnt(x-forwarded-for)]"]),
         // Timeouts on a connection left idle or a request left unfinished; each answer is read to
         // the connection's close, so both proxies closed it.
         new("keep-alive connection left idle: answered, then closed at timeout http-keep-alive",
