@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A soak: MINUTES of mixed load on one ActorProxy node (plain proxy, per-thread Lua action, Lua
 # service, TCP relay, four wrk clients at once against one origin), printing each minute the
-# node's resident memory, its managed heap and Lua states' memory (show info), open descriptors,
-# requests served and errors; at the end the growth of resident memory from the first minute and
-# from the middle of the run (after the warm-up). Not part of CI; a 10-minute run is recorded in
+# node's resident memory, its managed heap, the GC's committed memory and Lua states' memory (show
+# info), threads, open descriptors, requests served and errors; at the end the growth of resident
+# memory from the first minute and from the middle of the run (after the warm-up). Not part of CI; a 10-minute run is recorded in
 # docs/benchmarks.md.
 # Usage: bench/soak.sh MINUTES
 set -euo pipefail
@@ -21,10 +21,11 @@ for port in 18000 18701 18702 18703 18704; do wait_port "$port"; done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$AP_PID/status"; }
 fds() { ls "/proc/$AP_PID/fd" | wc -l; }
+threads() { awk '/^Threads:/ {print $2}' "/proc/$AP_PID/status"; }
 # show info's managed heap (after the last GC) and Lua states' memory, in kB.
 info_kb() { "$AP" admin --node 127.0.0.1:18799 show info | awk -v f="$1" -F': ' '$1 == f {printf "%d", $2 / 1024}'; }
 
-printf '%-6s %-12s %-10s %-10s %-8s %-12s %-8s\n' minute rss_kb heap_kb lua_kb fds requests errors
+printf '%-6s %-12s %-10s %-12s %-10s %-8s %-8s %-12s %-8s\n' minute rss_kb heap_kb committed_kb lua_kb threads fds requests errors
 first_rss=""
 middle_rss=""
 total_errors=0
@@ -44,7 +45,7 @@ for minute in $(seq 1 "$MINUTES"); do
   rss=$(rss_kb)
   [ "$minute" = 1 ] && first_rss=$rss
   [ "$minute" = "$(( (MINUTES + 1) / 2 ))" ] && middle_rss=$rss
-  printf '%-6s %-12s %-10s %-10s %-8s %-12s %-8s\n' "$minute" "$rss" "$(info_kb Heap_bytes)" "$(info_kb Lua_memory_bytes)" "$(fds)" "$requests" "$errors"
+  printf '%-6s %-12s %-10s %-12s %-10s %-8s %-8s %-12s %-8s\n' "$minute" "$rss" "$(info_kb Heap_bytes)" "$(info_kb Gc_committed_bytes)" "$(info_kb Lua_memory_bytes)" "$(threads)" "$(fds)" "$requests" "$errors"
 done
 awk -v a="$first_rss" -v m="$middle_rss" -v b="$(rss_kb)" -v e="$total_errors" -v half="$(( (MINUTES + 1) / 2 ))" \
   'BEGIN {printf "resident memory %+.1f%% from minute 1, %+.1f%% from minute %d; errors %d\n", (b - a) * 100 / a, (b - m) * 100 / m, half, e}'

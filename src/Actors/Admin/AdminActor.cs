@@ -214,6 +214,8 @@ public sealed class AdminActor : ReceiveActor
             // Where resident memory goes: the managed heap after the last collection, and all Lua
             // states together (the allocator tune.lua.maxmem bounds).
             .Append(CultureInfo.InvariantCulture, $"Heap_bytes: {GC.GetGCMemoryInfo().HeapSizeBytes}\n")
+            // What the GC holds from the system, free space and budgets included: more than the heap.
+            .Append(CultureInfo.InvariantCulture, $"Gc_committed_bytes: {GC.GetGCMemoryInfo().TotalCommittedBytes}\n")
             .Append(CultureInfo.InvariantCulture, $"Lua_memory_bytes: {_node.Engine.Allocator.AllocatedBytes}\n")
             .Append(CultureInfo.InvariantCulture, $"Node: {((ExtendedActorSystem)_node.System).Provider.DefaultAddress}\n");
         return new AdminReply(true, text.ToString());

@@ -54,6 +54,7 @@ public class AdminActorTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.True(Field(info, "Lua_memory_bytes") >= 4 << 20, info);
         Assert.True(Field(info, "Heap_bytes") > 0, info);
+        Assert.True(Field(info, "Gc_committed_bytes") >= Field(info, "Heap_bytes") / 2, info);
     }
 
     private static long AllocatedBytes(string info) => Field(info, "Allocated_bytes");
