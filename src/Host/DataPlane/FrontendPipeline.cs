@@ -46,7 +46,7 @@ internal sealed class FrontendPipeline
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
         _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
-        _backendForwardFor = backends.ToDictionary(b => b.Name, b => b.ForwardFor);
+        _backendForwardFor = backends.Where(b => b.ForwardFor is not null).ToDictionary(b => b.Name, b => b.ForwardFor);
         _workers = workers;
         _clusters = clusters;
     }
@@ -131,14 +131,14 @@ internal sealed class FrontendPipeline
             try
             {
                 await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.BodyLimit, workerNumber - 1);
+                if (http.StreamsServices)
+                {
+                    HttpServiceStream.CheckArrivedBody(context.Request);
+                }
             }
             catch (Exception e) when (e is BadHttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
             {
-                // A body that breaks HTTP/1's framing (a chunk size that overflows, say): HAProxy's 400.
-                _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend.Name,
-                    context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, e.Message);
-                context.Response.Headers.Connection = "close";
-                await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(400), context);
+                await RefuseBrokenBodyAsync(context, frontend.Name, e);
                 return;
             }
             exchange.Variables.UseSession(SessionVariables(context));
@@ -153,10 +153,7 @@ internal sealed class FrontendPipeline
             }
             if (stream is { Stopped: true, BadBody: { } bad } && !context.Response.HasStarted)
             {
-                _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend.Name,
-                    context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, bad.Message);
-                context.Response.Headers.Connection = "close";
-                await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(400), context);
+                await RefuseBrokenBodyAsync(context, frontend.Name, bad);
                 return;
             }
             if (exchange.ServiceStreamed || stream is { Stopped: true })
@@ -274,6 +271,15 @@ internal sealed class FrontendPipeline
         HttpExchangeMapper.ApplyResponse(exchange, transform.HttpContext);
     }
 
+    // A body that breaks HTTP/1's framing (a chunk size that overflows, say): HAProxy's 400, one log line.
+    private async Task RefuseBrokenBodyAsync(HttpContext context, string frontend, Exception reason)
+    {
+        _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend,
+            context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, reason.Message);
+        context.Response.Headers.Connection = "close";
+        await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(400), context);
+    }
+
     // The head a worker's service starts, through the http-response rules; null when a rule
     // answered in its place (that answer is written here).
     private static async Task<HttpReply?> StreamedHeadAsync(HttpFrontend http, HttpExchange exchange, IActorRef worker, HttpContext context, HttpReply head)
@@ -309,6 +315,10 @@ internal sealed class FrontendPipeline
     // option forwardfor of the frontend or of its backend, once the rules are over, as HAProxy adds it.
     private void AddForwardFor(HttpFrontend http, string backend, HttpContext context)
     {
+        if (http.Settings.ForwardFor is null && _backendForwardFor.Count == 0)
+        {
+            return;
+        }
         if (context.Connection.RemoteIpAddress is { } client &&
             ForwardFor.FieldFor(http.Settings.ForwardFor, _backendForwardFor.GetValueOrDefault(backend), client, context.Request.Headers.ContainsKey) is var (name, value))
         {

@@ -39,18 +39,7 @@ internal static class HttpExchangeMapper
             }
         }
         exchange.RequestHeaders.AcceptChanges();
-        bool hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (hasBody && bodyLimit == 0)
-        {
-            // What of the body came with the head is parsed now, as HAProxy parses a message as
-            // it arrives: a chunk size that overflows is a 400 before any rule or service runs
-            // (BadHttpRequestException), whether or not anything reads the body. Nothing is taken.
-            if (request.BodyReader.TryRead(out var arrived))
-            {
-                request.BodyReader.AdvanceTo(arrived.Buffer.Start);
-            }
-        }
-        if (bodyLimit > 0 && hasBody)
+        if (bodyLimit > 0 && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
         {
             byte[] prefix = new byte[(int)Math.Min(bodyLimit, request.ContentLength ?? bodyLimit)];
             int read = 0;

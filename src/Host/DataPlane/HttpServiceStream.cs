@@ -26,6 +26,18 @@ internal sealed class HttpServiceStream(HttpContext context, Func<HttpReply, Tas
     /// broke: HAProxy's 400), or null.</summary>
     public Exception? BadBody { get; private set; }
 
+    /// <summary>Parses what of the body came with the head, as HAProxy parses a message as it
+    /// arrives: a chunk size that overflows is a 400 before any rule or service runs, whether or
+    /// not the service reads the body. Nothing is taken.</summary>
+    /// <exception cref="BadHttpRequestException">The body's framing broke.</exception>
+    public static void CheckArrivedBody(HttpRequest request)
+    {
+        if ((request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0) && request.BodyReader.TryRead(out var arrived))
+        {
+            request.BodyReader.AdvanceTo(arrived.Buffer.Start);
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask<int> ReadBodyAsync(Memory<byte> into)
     {

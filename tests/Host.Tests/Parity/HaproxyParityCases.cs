@@ -74,6 +74,13 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send("up")
             end)
+            core.register_service("unstarted", "http", function(applet) applet:set_status(201) end)
+            core.register_service("early_send", "http", function(applet) applet:send("too soon") end)
+            core.register_service("unsized", "http", function(applet)
+              applet:start_response()
+              applet:send("no content-length: ")
+              applet:send("chunked")
+            end)
             core.register_service("helpers", "http", function(applet)
               local out = {}
               local function add(v) out[#out + 1] = tostring(v) end
@@ -133,6 +140,10 @@ public static class HaproxyParityCases
         new("body cut short with timeout client: what HAProxy answers",
             ["timeout client 300ms", "timeout http-request 5s", "http-request return status 200 content-type text/plain string ok"],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: 10\r\n\r\nhello"),
+        // A service's response, as HAProxy's applets make it.
+        new("service that never starts its response: 500", ["http-request use-service lua.unstarted"], Expect: "500"),
+        new("service that sends before start_response: 500", ["http-request use-service lua.early_send"], Expect: "500"),
+        new("service without a content-length: its sends, in order", ["http-request use-service lua.unsized"], Expect: "no content-length: chunked"),
         new("chunk size that overflows, at a Lua service: 400", ["http-request use-service lua.hello"],
             Raw: "POST /x HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
         // tune.http.maxhdr (101, the first line counted) and tune.bufsize - tune.maxrewrite (15360).
