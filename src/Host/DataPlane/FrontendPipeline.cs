@@ -83,7 +83,9 @@ internal sealed class FrontendPipeline
     /// closed.</summary>
     public async Task RefuseMalformedAsync(HttpContext context, Func<Task> next)
     {
-        string? refusal = RequestStrictness.Refusal(context.Request, _http);
+        var connection = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        string? refusal = (connection is null ? null : RawRequestHeads.RefusalOfNextRequest(connection)) ??
+            RequestStrictness.Refusal(context.Request, _http);
         int status = 400;
         if (refusal is null && HttpMethods.IsConnect(context.Request.Method))
         {

@@ -69,6 +69,10 @@ internal static class ProxyWebHost
                     {
                         listen.Run(connection => tcp.HandleAsync(frontend, connection));
                     }
+                    else
+                    {
+                        listen.Use(next => connection => RawRequestHeads.GuardAsync(connection, next));
+                    }
                 });
             }
         });

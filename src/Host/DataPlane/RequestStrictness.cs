@@ -6,10 +6,10 @@ namespace ActorProxy.Host.DataPlane;
 
 /// <summary>
 /// What HAProxy 2.6 answers with 400 that Kestrel lets through or answers otherwise: a header name
-/// that is not an RFC 9110 token (a control character in it), a Content-Length that is not digits,
-/// more header fields than <c>tune.http.maxhdr</c> (the first line counted), a head larger than
+/// that is not an RFC 9110 token (a control character in it), more header fields than <c>tune.http.maxhdr</c> (the first line counted), a head larger than
 /// <c>tune.bufsize - tune.maxrewrite</c> (Kestrel's own limits, which answer 431, are set above
-/// these). Checked on every request before its rules.
+/// these). Checked on every request before its rules; a head's raw bytes, which Kestrel has
+/// normalised by then, are <see cref="RawRequestHeads"/>'s.
 /// </summary>
 internal static class RequestStrictness
 {
@@ -27,15 +27,10 @@ internal static class RequestStrictness
             {
                 return $"header name '{Printable(name)}' is not a token";
             }
-            bool contentLength = name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase);
             fields += values.Count;
             foreach (string? value in values)
             {
                 head += name.Length + 2 + (value?.Length ?? 0) + 2;
-                if (contentLength && !IsDigits((value ?? "").AsSpan().Trim(" \t")))
-                {
-                    return $"Content-Length '{Printable(value ?? "")}' is not a number";
-                }
             }
         }
         if (fields > tune.MaxHeaders)
@@ -48,8 +43,6 @@ internal static class RequestStrictness
         }
         return null;
     }
-
-    private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
 
     // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
     private static readonly SearchValues<char> TokenChars =

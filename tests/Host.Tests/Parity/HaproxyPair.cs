@@ -152,23 +152,65 @@ public sealed class HaproxyPair : IAsyncLifetime
             // Reset after the answer: what came is compared.
         }
         string text = Encoding.Latin1.GetString(received.ToArray());
-        int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0)
+        if (text.Length == 0)
         {
-            return text.Length == 0 ? "(connection closed with no answer)" : $"(not an HTTP answer: {text})";
+            return "(connection closed with no answer)";
         }
-        string[] head = text[..end].Split("\r\n");
-        string[] status = head[0].Split(' ', 3);
-        var answer = new StringBuilder().Append(status[1]).Append(' ').Append(status.Length > 2 ? status[2] : "").Append('\n');
-        var fields = head[1..].Select(line => (Name: line[..line.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant(), Value: line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
-            .Where(f => !Ignored.Contains(f.Name))
-            .GroupBy(f => f.Name)
-            .OrderBy(g => g.Key, StringComparer.Ordinal);
-        foreach (var field in fields)
+        // Each answer on the connection in turn, its body unframed (chunk sizes are not compared).
+        var answers = new List<string>();
+        while (text.Length > 0)
         {
-            answer.Append(field.Key).Append(": ").Append(string.Join(" | ", field.Select(f => f.Value))).Append('\n');
+            int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0 || !text.StartsWith("HTTP/", StringComparison.Ordinal))
+            {
+                answers.Add($"(not an HTTP answer: {text})");
+                break;
+            }
+            string[] head = text[..end].Split("\r\n");
+            string[] status = head[0].Split(' ', 3);
+            var answer = new StringBuilder().Append(status[1]).Append(' ').Append(status.Length > 2 ? status[2] : "").Append('\n');
+            var fields = head[1..].Select(line => (Name: line[..line.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant(), Value: line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
+                .ToList();
+            foreach (var field in fields.Where(f => !Ignored.Contains(f.Name)).GroupBy(f => f.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                answer.Append(field.Key).Append(": ").Append(string.Join(" | ", field.Select(f => f.Value))).Append('\n');
+            }
+            (string body, text) = SplitBody(text[(end + 4)..], fields);
+            answers.Add(answer.Append('\n').Append(OriginFieldsSorted(body)).ToString());
         }
-        return answer.Append('\n').Append(OriginFieldsSorted(text[(end + 4)..])).ToString();
+        return string.Join("\n---\n", answers);
+    }
+
+    // An answer's body by its framing (Content-Length, chunked, or to the end), and what follows it.
+    private static (string Body, string After) SplitBody(string text, List<(string Name, string Value)> fields)
+    {
+        if (fields.Any(f => f.Name == "transfer-encoding" && f.Value.Contains("chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            var body = new StringBuilder();
+            int at = 0;
+            while (true)
+            {
+                int line = text.IndexOf("\r\n", at, StringComparison.Ordinal);
+                if (line < 0)
+                {
+                    return (body.Append(text[at..]).ToString(), "");
+                }
+                int size = Convert.ToInt32(text[at..line].Split(';')[0].Trim(), 16);
+                if (size == 0)
+                {
+                    int trailersEnd = text.IndexOf("\r\n\r\n", line, StringComparison.Ordinal);
+                    return (body.ToString(), trailersEnd < 0 ? "" : text[(trailersEnd + 4)..]);
+                }
+                int data = line + 2;
+                body.Append(text.AsSpan(data, Math.Min(size, text.Length - data)));
+                at = Math.Min(text.Length, data + size + 2);
+            }
+        }
+        if (fields.FirstOrDefault(f => f.Name == "content-length").Value is { } length && int.TryParse(length, out int count) && count <= text.Length)
+        {
+            return (text[..count], text[count..]);
+        }
+        return (text, "");
     }
 
     // The origin's echo lists the fields it received; the order between fields of different

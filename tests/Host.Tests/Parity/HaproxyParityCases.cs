@@ -120,6 +120,16 @@ public static class HaproxyParityCases
         // The HTTP/1 parser's refusals (issue #12, point 7), as bytes on the wire.
         new("request with a control character in a header name: 400", [],
             Raw: "GET / HTTP/1.1\r\nHost: parity.test\r\nX-A\u0001b: 1\r\nConnection: close\r\n\r\n", Expect: "400 Bad request"),
+        new("Content-Length with a plus sign: 400", [],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: +5\r\nConnection: close\r\n\r\nhello", Expect: "400 Bad request"),
+        new("Content-Length -0: 400", [],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: -0\r\nConnection: close\r\n\r\n", Expect: "400 Bad request"),
+        new("Content-Length with leading zeros and spaces: a length, the next request after it", ["http-request return status 200 content-type text/plain lf-string %[path]"],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length:  05 \r\n\r\nhello" +
+                "GET /second HTTP/1.1\r\nHost: parity.test\r\nConnection: close\r\n\r\n", Expect: "/second"),
+        new("second request of a connection with a signed Content-Length: the first answered, then 400", [],
+            Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: 25\r\n\r\nX\r\nContent-Length: +5\r\n\r\n" +
+                "POST /second HTTP/1.1\r\nHost: parity.test\r\nContent-Length: +1\r\n\r\nx", Expect: "400 Bad request"),
         new("chunked body whose chunk size overflows: 400", [],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n", Expect: "400 Bad request"),
         // option forwardfor, after the rules (so a rule does not see the field).

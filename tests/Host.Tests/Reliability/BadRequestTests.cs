@@ -65,6 +65,19 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.DoesNotContain("Exception", log);
     }
 
+    [Theory]
+    [InlineData("+5")]
+    [InlineData("-0")]
+    public async Task SignedContentLength_Gets400_AndOneLineNamingIt(string length)
+    {
+        string answer = await SendAsync(_web, $"POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\nhello");
+
+        Assert.StartsWith("HTTP/1.1 400 Bad request\r\n", answer);
+        string line = $"Content-Length '{length}' is not a number";
+        string log = await _node.OutputOnceItHoldsAsync(line);
+        Assert.Single(log.Split('\n'), l => l.Contains(line, StringComparison.Ordinal) && l.Contains("frontend web: 400 for 127.0.0.1:", StringComparison.Ordinal));
+    }
+
     // Sends the bytes and reads the answer until the server closes the connection (bounded).
     private static async Task<string> SendAsync(int port, string raw)
     {
