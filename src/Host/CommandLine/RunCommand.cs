@@ -46,7 +46,7 @@ internal static class RunCommand
                 logger.LogInformation(
                     "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s), listening on {Binds}. Ctrl+C stops it.",
                     path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count,
-                    string.Join(", ", node.Config.Frontends.Select(f => $"{f.Name} http://{f.Bind}").DefaultIfEmpty("nothing")));
+                    string.Join(", ", node.Config.Frontends.Select(Listening).DefaultIfEmpty("nothing")));
                 await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
                 var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
                 if (node.System.WhenTerminated.IsCompleted && !stopRequested.Task.IsCompleted && reason is not Akka.Actor.CoordinatedShutdown.ClrExitReason)
@@ -71,4 +71,9 @@ internal static class RunCommand
             stopRequested.TrySetResult();
         }
     }
+
+    // "web http://127.0.0.1:8080", "site https://… (2 certificates: a.test, *.b.test)".
+    private static string Listening(Runtime.Config.FrontendSettings frontend) => frontend.Ssl is { } ssl
+        ? $"{frontend.Name} https://{frontend.Bind} ({ssl.Certificates.All.Count} certificate(s): {string.Join(", ", ssl.Certificates.All.Select(c => c.Names.Count > 0 ? c.Names[0] : Path.GetFileName(c.File)))})"
+        : $"{frontend.Name} http://{frontend.Bind}";
 }

@@ -40,6 +40,7 @@ public static partial class HoconConfigReader
             {
                 Name = name,
                 Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
+                Ssl = Ssl($"{path}.bind"),
                 Mode = mode,
                 MaxConn = OptionalInteger($"{path}.maxconn") ?? 0,
                 Backlog = OptionalInteger($"{path}.backlog") ?? 0,
@@ -145,6 +146,7 @@ public static partial class HoconConfigReader
             var other => Refuse(key, $"balance must be roundrobin, leastconn, random or first, not '{other}'.", BalanceAlgorithm.RoundRobin),
         };
 
+        // bind = "ADDRESS:PORT [options…]", HAProxy's bind line: the address first.
         private IPEndPoint? EndPoint(string key)
         {
             string? text = OptionalString(key);
@@ -152,10 +154,31 @@ public static partial class HoconConfigReader
             {
                 return Refuse<IPEndPoint?>(key, "missing; a frontend needs bind = \"address:port\".", null);
             }
-            return IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port != 0
+            string address = BindWords(text)[0];
+            return IPEndPoint.TryParse(address, out var endPoint) && endPoint.Port != 0
                 ? endPoint
-                : Refuse<IPEndPoint?>(key, $"expected address:port such as 127.0.0.1:8080, got '{text}'.", null);
+                : Refuse<IPEndPoint?>(key, $"expected address:port such as 127.0.0.1:8080, got '{address}'.", null);
         }
+
+        // The options after the bind line's address: ssl, crt, alpn.
+        private BindSsl? Ssl(string key)
+        {
+            if (OptionalString(key) is not { } text)
+            {
+                return null;
+            }
+            try
+            {
+                return BindSsl.Parse(BindWords(text)[1..], baseDirectory);
+            }
+            catch (Exception e) when (e is FormatException or Runtime.Tls.CertificateLoadException)
+            {
+                return Refuse<BindSsl?>(key, $"{e.Message}.", null);
+            }
+        }
+
+        private static string[] BindWords(string text) =>
+            text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words : [""];
 
         private IReadOnlyList<ServerSettings> Servers(string key)
         {

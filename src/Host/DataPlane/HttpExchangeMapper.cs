@@ -22,6 +22,7 @@ internal static class HttpExchangeMapper
         exchange.ClientPort = context.Connection.RemotePort;
         exchange.LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? "";
         exchange.LocalPort = context.Connection.LocalPort;
+        exchange.Tls = TlsTermination.SessionOf(context.Features);
         exchange.Thread = thread;
         // An absolute URI on the request line (a proxy request) keeps its scheme and authority
         // in url, as HAProxy's url gives the URI as received.

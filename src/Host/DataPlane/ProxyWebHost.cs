@@ -65,6 +65,10 @@ internal static class ProxyWebHost
                     {
                         listen.Use(next => connection => ClientTimeout.GuardAsync(frontend, connection, next));
                     }
+                    if (frontend.Ssl is { } ssl)
+                    {
+                        TlsTermination.Use(listen, ssl);
+                    }
                     if (frontend.Mode == ProxyMode.Tcp)
                     {
                         listen.Run(connection => tcp.HandleAsync(frontend, connection));

@@ -10,6 +10,8 @@ using ActorProxy.Runtime.Lua;
 using ActorProxy.Runtime.Rules;
 using Akka.Actor;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace ActorProxy.Host.DataPlane;
@@ -44,6 +46,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             ClientPort = client?.Port ?? 0,
             LocalAddress = (connection.LocalEndPoint as IPEndPoint)?.Address.ToString() ?? "",
             LocalPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0,
+            Tls = TlsTermination.SessionOf(connection.Features),
         };
         // The connection's worker: its Lua actions and its service run there.
         int thread = ConnectionTracker.WorkerOf(connection.Items);
@@ -162,7 +165,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         using var serverIdle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         serverIdle.CancelAfter(serverTimeout);
         var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
-        var toClient = CopyToClientAsync(stream, connection.Transport.Output, buffer, serverIdle, serverTimeout);
+        var toClient = CopyToClientAsync(stream, connection, buffer, serverIdle, serverTimeout);
         try
         {
             if (await Task.WhenAny(toServer, toClient) == toClient && !toClient.IsCompletedSuccessfully)
@@ -188,8 +191,9 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyToClientAsync(NetworkStream server, PipeWriter client, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
+    private static async Task CopyToClientAsync(NetworkStream server, ConnectionContext connection, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
     {
+        var client = connection.Transport.Output;
         int read;
         while ((read = await server.ReadAsync(buffer, idle.Token)) > 0)
         {
@@ -197,6 +201,13 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             await client.WriteAsync(buffer.AsMemory(0, read));
         }
         await client.CompleteAsync();
+        // The server's end passed on: over TLS, completing the pipe sends nothing, so its
+        // close_notify and the socket's FIN are sent here (in clear text the transport sends the FIN).
+        if (connection.Features.Get<ISslStreamFeature>() is { } tls)
+        {
+            await tls.SslStream.ShutdownAsync();
+            connection.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(SocketShutdown.Send);
+        }
     }
 
     // The backend's servers as YARP would pick them for HTTP (balance, health, admin state); one

@@ -17,6 +17,9 @@ public sealed record FrontendSettings
     /// <summary><c>bind</c>: the address and port to listen on.</summary>
     public required IPEndPoint Bind { get; init; }
 
+    /// <summary>The TLS of <c>bind … ssl crt …</c>, or null for clear text.</summary>
+    public BindSsl? Ssl { get; init; }
+
     /// <summary><c>mode</c>.</summary>
     public ProxyMode Mode { get; init; } = ProxyMode.Http;
 

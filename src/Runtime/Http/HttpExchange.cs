@@ -37,6 +37,7 @@ public sealed class HttpExchange
         UrlPrefix = "";
         LocalAddress = "";
         LocalPort = 0;
+        Tls = null;
         Thread = 0;
         Status = 0;
         Reason = null;
@@ -97,6 +98,9 @@ public sealed class HttpExchange
 
     /// <summary>The port the client connected to (<c>dst_port</c>).</summary>
     public int LocalPort { get; set; }
+
+    /// <summary>The TLS of the client's connection, or null for clear text (<c>ssl_fc</c>).</summary>
+    public TlsSession? Tls { get; set; }
 
     /// <summary>The worker thread the connection belongs to, from 0 (HAProxy's <c>thread</c>).</summary>
     public int Thread { get; set; }

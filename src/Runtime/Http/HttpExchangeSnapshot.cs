@@ -39,7 +39,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.ClientAddress, exchange.ClientPort,
         exchange.RequestHeaders.Fields.ToArray(), exchange.Status, exchange.ResponseHeaders.Fields.ToArray(),
         exchange.Variables.Local.ToDictionary(v => v.Key, v => AddressSample.ToPlain(v.Value)), exchange.RequestBody,
-        new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix),
+        new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix, exchange.Tls),
         exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse,
         exchange.ServiceStreamed);
 
@@ -57,6 +57,7 @@ public sealed record HttpExchangeSnapshot(
             LocalPort = Connection.LocalPort,
             Thread = Connection.Thread,
             UrlPrefix = Connection.UrlPrefix,
+            Tls = Connection.Tls,
         };
         ApplyTo(exchange);
         return exchange;
@@ -113,7 +114,8 @@ public sealed record AddressSample(string Text)
 /// <param name="LocalPort">The port the client connected to.</param>
 /// <param name="Thread">The worker thread of the connection, from 0.</param>
 /// <param name="UrlPrefix">The scheme and authority of an absolute request URI, or empty.</param>
-public sealed record HttpConnectionSnapshot(string LocalAddress, int LocalPort, int Thread, string UrlPrefix);
+/// <param name="Tls">The connection's TLS, or null for clear text.</param>
+public sealed record HttpConnectionSnapshot(string LocalAddress, int LocalPort, int Thread, string UrlPrefix, TlsSession? Tls = null);
 
 /// <summary>A service's response as plain data, to come back from the shared state.</summary>
 /// <param name="Status">The status.</param>

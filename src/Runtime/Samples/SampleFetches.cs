@@ -46,7 +46,11 @@ public static class SampleFetches
         Add("fe_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Frontend);
         // HAProxy refuses the backend's name in a frontend's request rules: none is chosen yet.
         Add("be_name", SampleType.Str, SampleArgSpec.None, SampleDirection.Response, (x, _) => x.Backend);
-        Add("ssl_fc", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (_, _) => false);
+        // SSL/TLS of the client's connection (7.3.4): ssl_fc is false in clear text, the others have no sample.
+        Add("ssl_fc", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls is not null);
+        Add("ssl_fc_protocol", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.Protocol);
+        Add("ssl_fc_sni", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ServerName);
+        Add("ssl_fc_alpn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ApplicationProtocol);
         // Whether the stream is HTTP: always, where HTTP rules run; TCP rules cannot use it yet.
         Add("req.proto_http", SampleType.Bool, SampleArgSpec.None, SampleDirection.Http, (_, _) => true);
 

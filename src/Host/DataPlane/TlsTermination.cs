@@ -1,0 +1,56 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace ActorProxy.Host.DataPlane;
+
+/// <summary>
+/// A frontend's <c>bind … ssl crt …</c> on Kestrel: each handshake presents the certificate
+/// <see cref="Runtime.Tls.ServerCertificates"/> chooses for the client's SNI, with its chain, and
+/// offers the bind's <c>alpn</c> protocols; HTTP/2 is spoken when ALPN may choose it.
+/// </summary>
+internal static class TlsTermination
+{
+    /// <summary>Puts TLS on <paramref name="listen"/>; call it after the middleware that must see
+    /// the encrypted bytes (timeouts, the fd table) and before the one that reads requests.</summary>
+    public static void Use(ListenOptions listen, BindSsl ssl)
+    {
+        List<SslApplicationProtocol>? protocols = ssl.Alpn.Count == 0 ? null : [.. ssl.Alpn.Select(p => new SslApplicationProtocol(p))];
+        // Made once: a handshake only picks one.
+        var options = ssl.Certificates.All.ToDictionary(c => c, c => new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = SslStreamCertificateContext.Create(c.Leaf, c.Chain, offline: true),
+            ApplicationProtocols = protocols,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        });
+        listen.Protocols = (ssl.Alpn.Contains("h2"), ssl.Alpn.Any(p => p.StartsWith("http/1", StringComparison.Ordinal))) switch
+        {
+            (true, true) => HttpProtocols.Http1AndHttp2,
+            (true, false) => HttpProtocols.Http2,
+            _ => HttpProtocols.Http1,
+        };
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = context => ValueTask.FromResult(options[ssl.Certificates.Choose(context.ClientHelloInfo.ServerName)]),
+        });
+    }
+
+    /// <summary>The TLS of the connection whose features are <paramref name="features"/>, or null for clear text.</summary>
+    public static TlsSession? SessionOf(IFeatureCollection features)
+    {
+        if (features.Get<ITlsHandshakeFeature>() is not { } handshake)
+        {
+            return null;
+        }
+        var alpn = features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol ?? default;
+        return new TlsSession(TlsSession.NameOf(handshake.Protocol), string.IsNullOrEmpty(handshake.HostName) ? null : handshake.HostName,
+            alpn.IsEmpty ? null : System.Text.Encoding.ASCII.GetString(alpn.Span));
+    }
+}

@@ -1,0 +1,74 @@
+using ActorProxy.Host.Configuration;
+using ActorProxy.Host.Tests.Tls;
+using ActorProxy.Runtime.Config;
+
+namespace ActorProxy.Host.Tests.Configuration;
+
+/// <summary>Issue #13, point 1: a bind's <c>ssl crt … alpn …</c> read, and every certificate
+/// that cannot serve refused at check with the file named.</summary>
+public sealed class BindSslConfigTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-bindssl");
+    private readonly TestCertificates _authority = new();
+
+    [Fact]
+    public void Read_SslBind_LoadsFilesAndFolders_InOrder_WithAlpn()
+    {
+        _authority.WriteServer(Path.Combine(_directory.FullName, "a.pem"), false, "a.test");
+        Directory.CreateDirectory(Path.Combine(_directory.FullName, "more"));
+        _authority.WriteServer(Path.Combine(_directory.FullName, "more", "c.pem"), true, "c.test");
+        _authority.WriteServer(Path.Combine(_directory.FullName, "more", "b.pem"), false, "b.test", "*.b.test");
+
+        var ssl = Bind("127.0.0.1:8443 ssl crt a.pem crt more alpn h2,http/1.1").Ssl;
+
+        Assert.NotNull(ssl);
+        Assert.Equal(["a.test", "b.test", "c.test"], ssl.Certificates.All.Select(c => c.Names[0]));
+        Assert.Equal(["h2", "http/1.1"], ssl.Alpn);
+        Assert.All(ssl.Certificates.All, c => Assert.True(c.Leaf.HasPrivateKey));
+        Assert.Single(ssl.Certificates.All[0].Chain);
+    }
+
+    [Fact]
+    public void Read_PlainBind_HasNoSsl() => Assert.Null(Bind("127.0.0.1:8080").Ssl);
+
+    [Theory]
+    [InlineData("ssl", "'ssl' needs a certificate")]
+    [InlineData("crt a.pem", "'crt' and 'alpn' need 'ssl'")]
+    [InlineData("ssl crt", "'crt' expects an argument")]
+    [InlineData("ssl crt a.pem verify none", "bind option 'verify' is not supported by ActorProxy")]
+    [InlineData("ssl crt a.pem alpn h3", "alpn: 'h3' is not a protocol ActorProxy speaks")]
+    [InlineData("ssl crt missing.pem", "missing.pem' does not exist")]
+    [InlineData("ssl crt empty", "empty' is a folder with no certificate in it")]
+    [InlineData("ssl crt nokey.pem", "nokey.pem' holds no private key, and there is no nokey.pem.key beside it")]
+    [InlineData("ssl crt garbage.pem", "garbage.pem' holds no PEM certificate")]
+    [InlineData("ssl crt wrongkey.pem", "wrongkey.pem' has a private key that cannot be used with its certificate")]
+    public void Read_SslBindThatCannotServe_IsRefusedNamingTheFile(string options, string reason)
+    {
+        _authority.WriteServer(Path.Combine(_directory.FullName, "a.pem"), false, "a.test");
+        Directory.CreateDirectory(Path.Combine(_directory.FullName, "empty"));
+        _authority.WriteServer(Path.Combine(_directory.FullName, "nokey.pem"), true, "n.test");
+        File.Delete(Path.Combine(_directory.FullName, "nokey.pem.key"));
+        File.WriteAllText(Path.Combine(_directory.FullName, "garbage.pem"), "not a certificate\n");
+        // A certificate with the key of another.
+        _authority.WriteServer(Path.Combine(_directory.FullName, "w1.pem"), true, "w1.test");
+        _authority.WriteServer(Path.Combine(_directory.FullName, "w2.pem"), true, "w2.test");
+        File.WriteAllText(Path.Combine(_directory.FullName, "wrongkey.pem"),
+            File.ReadAllText(Path.Combine(_directory.FullName, "w1.pem")) + File.ReadAllText(Path.Combine(_directory.FullName, "w2.pem.key")));
+
+        var failure = Assert.Throws<ConfigException>(() => Bind($"127.0.0.1:8443 {options}"));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal("actorproxy.frontends.web.bind", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    private FrontendSettings Bind(string bind) => HoconConfigReader.Read($$"""
+        actorproxy.frontends.web { bind = "{{bind}}", http-request = [ "return status 200" ] }
+        """, "test.conf", _directory.FullName).Frontends.Single();
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _directory.Delete(recursive: true);
+    }
+}
