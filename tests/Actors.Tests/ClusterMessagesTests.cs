@@ -62,6 +62,16 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void ClientTls_ReachesTheSharedStateOnAnotherNode()
+    {
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1") { Tls = new TlsSession("TLSv1.3", "a.test", "h2") };
+
+        var back = RoundTrip(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 1L, null)).Exchange.ToExchange();
+
+        Assert.Equal(new TlsSession("TLSv1.3", "a.test", "h2"), back.Tls);
+    }
+
+    [Fact]
     public void ActorReference_ArrivesAsTheSameActor()
     {
         var back = RoundTrip(new SharedLuaLocated(TestActor));
