@@ -1,14 +1,21 @@
 using System.Net.Http;
+using System.Net.Security;
 using ActorProxy.Runtime.Config;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ActorProxy.Host.DataPlane;
 
-/// <summary>YARP's client factory with each backend's <c>timeout connect</c>, and connections
-/// registered in the fd table.</summary>
+/// <summary>YARP's client factory with each backend's <c>timeout connect</c>, connections
+/// registered in the fd table, and TLS to the servers that have <c>ssl</c>: the handshake is made
+/// here, on the connection, so that the SNI sent and the checks are the server line's (HAProxy's),
+/// not those .NET derives from the request's Host; the handler then speaks HTTP over it.</summary>
 internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends, BackendConnections connections) : ForwarderHttpClientFactory
 {
     private readonly Dictionary<string, TimeSpan> _connectTimeouts = backends.ToDictionary(b => b.Name, b => b.ConnectTimeout);
+    private readonly Dictionary<(string Backend, string Host, int Port), ServerSsl> _ssl = backends
+        .SelectMany(b => b.Servers.Where(s => s.Ssl is not null).Select(s => (Key: (b.Name, s.Host, s.Port), s.Ssl)))
+        .DistinctBy(s => s.Key)
+        .ToDictionary(s => s.Key, s => s.Ssl!);
 
     /// <inheritdoc/>
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
@@ -20,6 +27,23 @@ internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> ba
         }
         string backend = context.ClusterId;
         handler.ConnectCallback = async (connect, cancel) =>
-            await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
+        {
+            var stream = await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
+            if (!_ssl.TryGetValue((backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port), out var ssl))
+            {
+                return stream;
+            }
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(ssl.ClientOptions(), cancel);
+            }
+            catch
+            {
+                await tls.DisposeAsync();
+                throw;
+            }
+            return tls;
+        };
     }
 }

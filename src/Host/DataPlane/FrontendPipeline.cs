@@ -220,29 +220,36 @@ internal sealed class FrontendPipeline
         {
             await next();
             var error = context.GetForwarderErrorFeature();
-            if (error is null || context.Response.HasStarted || !IsRefused(error) || proxy.ProxiedDestination is null ||
-                context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            if (error is null)
             {
-                if (error is not null)
+                return;
+            }
+            if (!context.Response.HasStarted && IsRefused(error) && proxy.ProxiedDestination is not null &&
+                context.Request.ContentLength is null or 0 && context.Request.Headers.TransferEncoding.Count == 0)
+            {
+                candidates ??= [.. available];
+                candidates.Remove(proxy.ProxiedDestination);
+                if (candidates.Count > 0)
                 {
-                    LogForwarderError(context, error);
-                    if (!context.Response.HasStarted && HttpReply.HasErrorPage(context.Response.StatusCode))
-                    {
-                        // YARP chose the status; the page is HAProxy's for it.
-                        await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(context.Response.StatusCode), context);
-                    }
+                    proxy.AvailableDestinations = candidates.ToArray();
+                    context.Features.Set<IForwarderErrorFeature>(null);
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    continue;
                 }
-                return;
             }
-            candidates ??= [.. available];
-            candidates.Remove(proxy.ProxiedDestination);
-            if (candidates.Count == 0)
+            if (!context.Response.HasStarted && NotConnected(error))
             {
-                return;
+                // HAProxy answers 503 when no connection to a server could be made (refused,
+                // timed out, a TLS handshake that failed); YARP says 502.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             }
-            proxy.AvailableDestinations = candidates.ToArray();
-            context.Features.Set<IForwarderErrorFeature>(null);
-            context.Response.StatusCode = StatusCodes.Status200OK;
+            LogForwarderError(context, error);
+            if (!context.Response.HasStarted && HttpReply.HasErrorPage(context.Response.StatusCode))
+            {
+                // YARP chose the status; the page is HAProxy's for it.
+                await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(context.Response.StatusCode), context);
+            }
+            return;
         }
     }
 
@@ -400,6 +407,10 @@ internal sealed class FrontendPipeline
             _byPort[context.Connection.LocalPort].Settings.Name, error.Error, context.Connection.RemoteIpAddress, context.Connection.RemotePort,
             context.Request.Method, context.Request.Path, context.Response.StatusCode, reason?.Message ?? "no detail");
     }
+
+    private static bool NotConnected(IForwarderErrorFeature error) =>
+        error.Error == ForwarderError.Request &&
+        error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError };
 
     private static bool IsRefused(IForwarderErrorFeature error) =>
         error.Error == ForwarderError.Request &&

@@ -4,7 +4,8 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="Name">The server's name.</param>
 /// <param name="Host">Its host or address.</param>
 /// <param name="Port">Its port.</param>
-public sealed record ServerSettings(string Name, string Host, int Port);
+/// <param name="Ssl">Its TLS (<c>ssl …</c> after the address), or null for clear text.</param>
+public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null);
 
 /// <summary><c>option httpchk</c>: active health checks.</summary>
 /// <param name="Path">The path requested.</param>

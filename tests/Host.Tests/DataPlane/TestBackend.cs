@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +14,8 @@ namespace ActorProxy.Host.Tests.DataPlane;
 /// the method and URL on the first line, then one "name: value" line per header.</summary>
 internal sealed class TestBackend : IAsyncDisposable
 {
+    private static readonly object SniKey = new();
+
     private readonly WebApplication _app;
 
     private TestBackend(WebApplication app, int port)
@@ -22,13 +27,28 @@ internal sealed class TestBackend : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts a backend; an unhealthy one answers its health checks (/health) with 500
-    /// but still serves; every answer names the backend in an x-backend line.</summary>
-    public static async Task<TestBackend> StartAsync(string name = "main", bool healthy = true)
+    /// but still serves; every answer names the backend in an x-backend line. With a
+    /// <paramref name="tls"/> it speaks TLS, and each answer also says the name the client asked
+    /// for in a tls-sni line (- for none).</summary>
+    public static async Task<TestBackend> StartAsync(string name = "main", bool healthy = true, SslStreamCertificateContext? tls = null)
     {
         int port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (tls is not null)
+            {
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = hello =>
+                    {
+                        hello.Connection.Items[SniKey] = hello.ClientHelloInfo.ServerName;
+                        return ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = tls });
+                    },
+                });
+            }
+        }));
         var app = builder.Build();
         app.Run(async context =>
         {
@@ -38,6 +58,11 @@ internal sealed class TestBackend : IAsyncDisposable
                 return;
             }
             var lines = new List<string> { $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", $"x-backend: {name}" };
+            if (tls is not null)
+            {
+                string? sni = context.Features.Get<IConnectionItemsFeature>()?.Items[SniKey] as string;
+                lines.Add($"tls-sni: {(string.IsNullOrEmpty(sni) ? "-" : sni)}");
+            }
             lines.AddRange(context.Request.Headers.Select(h => $"{h.Key.ToLowerInvariant()}: {h.Value}"));
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync(string.Join('\n', lines) + "\n");

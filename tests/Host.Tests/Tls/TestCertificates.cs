@@ -63,6 +63,27 @@ public sealed class TestCertificates : IDisposable
         File.WriteAllText(file, pem.ToString());
     }
 
+    /// <summary>Writes the root's certificate, a <c>ca-file</c>, to <paramref name="file"/>.</summary>
+    public void WriteRoot(string file) => File.WriteAllText(file, Root.ExportCertificatePem() + "\n");
+
+    /// <summary>A certificate for <paramref name="names"/> with its key and chain, for a server to present.</summary>
+    public System.Net.Security.SslStreamCertificateContext Serving(params string[] names)
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            WriteServer(file, false, names);
+            using var pem = X509Certificate2.CreateFromPemFile(file);
+            // Exported and loaded again: an ephemeral key does not serve on every platform.
+            var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return System.Net.Security.SslStreamCertificateContext.Create(certificate, [X509CertificateLoader.LoadCertificate(_intermediate.RawData)], offline: true);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>True when <paramref name="certificate"/>, with what the server sent beside it,
     /// chains to <see cref="Root"/> (so the server sent the intermediate: the client has no other copy).</summary>
     public bool Chains(X509Certificate2 certificate, X509Chain? sent)

@@ -4,11 +4,12 @@ using ActorProxy.Runtime.Config;
 
 namespace ActorProxy.Host.Tests.Configuration;
 
-/// <summary>Issue #13, point 1: a bind's <c>ssl crt … alpn …</c> read, and every certificate
-/// that cannot serve refused at check with the file named.</summary>
-public sealed class BindSslConfigTests : IDisposable
+/// <summary>Issue #13, point 1: a bind's <c>ssl crt … alpn …</c> and a server's <c>ssl verify …
+/// ca-file … sni …</c> read, and every certificate that cannot serve and every option not carried
+/// out refused at check, the file named.</summary>
+public sealed class TlsConfigTests : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-bindssl");
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-tlsconfig");
     private readonly TestCertificates _authority = new();
 
     [Fact]
@@ -61,6 +62,52 @@ public sealed class BindSslConfigTests : IDisposable
         Assert.Equal("actorproxy.frontends.web.bind", error.Key);
         Assert.Contains(reason, error.Reason);
     }
+
+    [Fact]
+    public void Read_SslServer_TakesItsOptions()
+    {
+        _authority.WriteRoot(Path.Combine(_directory.FullName, "ca.pem"));
+
+        var ssl = Server("127.0.0.1:8443 ssl verify required ca-file ca.pem sni str(app.test) verifyhost other.test").Ssl;
+
+        Assert.NotNull(ssl);
+        Assert.True(ssl.Verify);
+        Assert.Equal(_authority.Root.Thumbprint, Assert.Single(ssl.Authorities).Thumbprint);
+        Assert.Equal(("app.test", "other.test"), (ssl.ServerName, ssl.VerifyHost));
+        Assert.Null(Server("127.0.0.1:8080").Ssl);
+        Assert.False(Server("127.0.0.1:8443 ssl verify none").Ssl!.Verify);
+    }
+
+    [Theory]
+    [InlineData("ssl", "verify is enabled by default but no CA file specified")]
+    [InlineData("ssl verify required", "verify is enabled by default but no CA file specified")]
+    [InlineData("verify none", "need 'ssl' on the same server")]
+    [InlineData("ssl verify sometimes", "verify: expected 'none' or 'required', not 'sometimes'")]
+    [InlineData("ssl verify none sni req.hdr(host)", "sni 'req.hdr(host)': ActorProxy pools a server's connections by its address")]
+    [InlineData("ssl verify required ca-file none.pem", "none.pem' does not exist")]
+    [InlineData("ssl verify none check", "server option 'check' is not supported by ActorProxy")]
+    public void Read_SslServerThatCannotBeHonoured_IsRefusedNamingTheServer(string options, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Server($"127.0.0.1:8443 {options}"));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal("actorproxy.backends.app.servers.s1", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Fact]
+    public void Read_SslServerOfATcpBackend_IsRefused()
+    {
+        var failure = Assert.Throws<ConfigException>(() => HoconConfigReader.Read("""
+            actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:8443 ssl verify none" } }
+            """, "test.conf", _directory.FullName));
+
+        Assert.Contains("'ssl' on a server of a mode tcp backend is not carried out", Assert.Single(failure.Errors).Reason);
+    }
+
+    private ServerSettings Server(string line) => HoconConfigReader.Read($$"""
+        actorproxy.backends.app { servers { s1 = "{{line}}" } }
+        """, "test.conf", _directory.FullName).Backends.Single().Servers.Single();
 
     private FrontendSettings Bind(string bind) => HoconConfigReader.Read($$"""
         actorproxy.frontends.web { bind = "{{bind}}", http-request = [ "return status 200" ] }
