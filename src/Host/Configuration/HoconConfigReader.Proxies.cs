@@ -36,11 +36,17 @@ public static partial class HoconConfigReader
             var mode = Mode($"{path}.mode");
             var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
             var options = Options($"{path}.option", FrontendFlags);
+            var bind = BindOptions($"{path}.bind");
+            if (bind is { Http2: true } && mode == ProxyMode.Tcp)
+            {
+                Error($"{path}.bind", "'proto h2' needs mode http: a mode tcp frontend relays bytes.");
+            }
             return new FrontendSettings
             {
                 Name = name,
                 Bind = EndPoint($"{path}.bind") ?? new IPEndPoint(IPAddress.Loopback, 0),
-                Ssl = Ssl($"{path}.bind"),
+                Ssl = bind?.Ssl,
+                Http2 = bind?.Http2 ?? false,
                 Mode = mode,
                 MaxConn = OptionalInteger($"{path}.maxconn") ?? 0,
                 Backlog = OptionalInteger($"{path}.backlog") ?? 0,
@@ -100,9 +106,14 @@ public static partial class HoconConfigReader
             CheckKeys($"{path}.health-check", HealthCheckKeys);
             var mode = Mode($"{path}.mode");
             var servers = Servers($"{path}.servers");
-            foreach (var server in servers.Where(s => s.Ssl is not null && mode == ProxyMode.Tcp))
+            foreach (var server in servers.Where(s => (s.Ssl is not null || s.Http2) && mode == ProxyMode.Tcp))
             {
-                Error($"{path}.servers.{server.Name}", "'ssl' on a server of a mode tcp backend is not carried out by ActorProxy yet (its TCP relay speaks clear text to servers); remove it, or use mode http.");
+                Error($"{path}.servers.{server.Name}", "'ssl' and 'proto h2' on a server of a mode tcp backend are not carried out by ActorProxy (its TCP relay speaks clear bytes to servers); remove them, or use mode http.");
+            }
+            if (servers.Any(s => s.Http2) && servers.Any(s => !s.Http2))
+            {
+                // YARP sets the HTTP version a request is forwarded with per cluster.
+                Error($"{path}.servers", "'proto h2' is on some servers of the backend but not all: ActorProxy speaks one HTTP version to a backend's servers; put it on each or on none.");
             }
             return new BackendSettings
             {
@@ -166,8 +177,8 @@ public static partial class HoconConfigReader
                 : Refuse<IPEndPoint?>(key, $"expected address:port such as 127.0.0.1:8080, got '{address}'.", null);
         }
 
-        // The options after the bind line's address: ssl, crt, alpn.
-        private BindSsl? Ssl(string key)
+        // The options after the bind line's address.
+        private BindLine? BindOptions(string key)
         {
             if (OptionalString(key) is not { } text)
             {
@@ -175,11 +186,11 @@ public static partial class HoconConfigReader
             }
             try
             {
-                return BindSsl.Parse(BindWords(text)[1..], baseDirectory);
+                return BindLine.Parse(BindWords(text)[1..], baseDirectory);
             }
             catch (Exception e) when (e is FormatException or Runtime.Tls.CertificateLoadException)
             {
-                return Refuse<BindSsl?>(key, $"{e.Message}.", null);
+                return Refuse<BindLine?>(key, $"{e.Message}.", null);
             }
         }
 
@@ -209,16 +220,16 @@ public static partial class HoconConfigReader
                     Error($"{key}.{name}", $"expected host:port such as 127.0.0.1:9000, got '{text}'.");
                     continue;
                 }
-                ServerSsl? ssl = null;
+                ServerLine? options = null;
                 try
                 {
-                    ssl = ServerSsl.Parse(words[1..], baseDirectory);
+                    options = ServerLine.Parse(words[1..], baseDirectory);
                 }
                 catch (Exception e) when (e is FormatException or Runtime.Tls.CertificateLoadException)
                 {
                     Error($"{key}.{name}", $"{e.Message}.");
                 }
-                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, ssl));
+                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, options?.Ssl, options?.Http2 ?? false));
             }
             return servers;
         }

@@ -40,7 +40,12 @@ internal static class BackendClusters
         Destinations = backend.Servers.ToDictionary(
             server => server.Name,
             server => new DestinationConfig { Address = $"http://{server.Host}:{server.Port}" }),
-        HttpRequest = new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout },
+        // HTTP/1.1 to servers (the version a request came with does not pass on, as in HAProxy),
+        // HTTP/2 to those of proto h2: with prior knowledge, as the handler sees clear text even
+        // where BackendHttpClientFactory made TLS below it.
+        HttpRequest = backend.Servers.Count > 0 && backend.Servers.All(s => s.Http2)
+            ? new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout, Version = System.Net.HttpVersion.Version20, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact }
+            : new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout, Version = System.Net.HttpVersion.Version11, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionOrLower },
         HealthCheck = new HealthCheckConfig
         {
             AvailableDestinationsPolicy = ServerStateRegistry.PolicyName,

@@ -12,10 +12,10 @@ namespace ActorProxy.Host.DataPlane;
 internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends, BackendConnections connections) : ForwarderHttpClientFactory
 {
     private readonly Dictionary<string, TimeSpan> _connectTimeouts = backends.ToDictionary(b => b.Name, b => b.ConnectTimeout);
-    private readonly Dictionary<(string Backend, string Host, int Port), ServerSsl> _ssl = backends
-        .SelectMany(b => b.Servers.Where(s => s.Ssl is not null).Select(s => (Key: (b.Name, s.Host, s.Port), s.Ssl)))
+    private readonly Dictionary<(string Backend, string Host, int Port), ServerSettings> _ssl = backends
+        .SelectMany(b => b.Servers.Where(s => s.Ssl is not null).Select(s => (Key: (b.Name, s.Host, s.Port), Server: s)))
         .DistinctBy(s => s.Key)
-        .ToDictionary(s => s.Key, s => s.Ssl!);
+        .ToDictionary(s => s.Key, s => s.Server);
 
     /// <inheritdoc/>
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
@@ -29,14 +29,14 @@ internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> ba
         handler.ConnectCallback = async (connect, cancel) =>
         {
             var stream = await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
-            if (!_ssl.TryGetValue((backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port), out var ssl))
+            if (!_ssl.TryGetValue((backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port), out var server))
             {
                 return stream;
             }
             var tls = new SslStream(stream, leaveInnerStreamOpen: false);
             try
             {
-                await tls.AuthenticateAsClientAsync(ssl.ClientOptions(), cancel);
+                await tls.AuthenticateAsClientAsync(server.Ssl!.ClientOptions(server.Http2), cancel);
             }
             catch
             {

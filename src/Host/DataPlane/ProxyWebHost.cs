@@ -4,6 +4,7 @@ using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,15 +66,22 @@ internal static class ProxyWebHost
                     {
                         listen.Use(next => connection => ClientTimeout.GuardAsync(frontend, connection, next));
                     }
+                    // Clear text speaks HTTP/1 unless proto h2 (Kestrel cannot tell the two apart
+                    // without ALPN); over TLS, ALPN chooses unless proto h2.
+                    listen.Protocols = HttpProtocols.Http1;
                     if (frontend.Ssl is { } ssl)
                     {
                         TlsTermination.Use(listen, ssl);
+                    }
+                    if (frontend.Http2)
+                    {
+                        listen.Protocols = HttpProtocols.Http2;
                     }
                     if (frontend.Mode == ProxyMode.Tcp)
                     {
                         listen.Run(connection => tcp.HandleAsync(frontend, connection));
                     }
-                    else
+                    else if (!frontend.Http2)
                     {
                         listen.Use(next => connection => RawRequestHeads.GuardAsync(connection, next));
                     }

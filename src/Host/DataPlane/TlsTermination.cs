@@ -17,8 +17,9 @@ namespace ActorProxy.Host.DataPlane;
 /// </summary>
 internal static class TlsTermination
 {
-    /// <summary>Puts TLS on <paramref name="listen"/>; call it after the middleware that must see
-    /// the encrypted bytes (timeouts, the fd table) and before the one that reads requests.</summary>
+    /// <summary>Puts TLS on <paramref name="listen"/>, and the protocols ALPN may choose; call it
+    /// after the middleware that must see the encrypted bytes (timeouts, the fd table) and before
+    /// the one that reads requests.</summary>
     public static void Use(ListenOptions listen, BindSsl ssl)
     {
         List<SslApplicationProtocol>? protocols = ssl.Alpn.Count == 0 ? null : [.. ssl.Alpn.Select(p => new SslApplicationProtocol(p))];

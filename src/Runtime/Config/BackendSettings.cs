@@ -5,7 +5,8 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="Host">Its host or address.</param>
 /// <param name="Port">Its port.</param>
 /// <param name="Ssl">Its TLS (<c>ssl …</c> after the address), or null for clear text.</param>
-public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null);
+/// <param name="Http2">True for <c>proto h2</c>.</param>
+public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null, bool Http2 = false);
 
 /// <summary><c>option httpchk</c>: active health checks.</summary>
 /// <param name="Path">The path requested.</param>

@@ -20,6 +20,9 @@ public sealed record FrontendSettings
     /// <summary>The TLS of <c>bind … ssl crt …</c>, or null for clear text.</summary>
     public BindSsl? Ssl { get; init; }
 
+    /// <summary><c>bind … proto h2</c>: the bind speaks HTTP/2 only (in clear text, with prior knowledge).</summary>
+    public bool Http2 { get; init; }
+
     /// <summary><c>mode</c>.</summary>
     public ProxyMode Mode { get; init; } = ProxyMode.Http;
 

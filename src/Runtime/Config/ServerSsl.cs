@@ -1,7 +1,5 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using ActorProxy.Runtime.Tls;
 
 namespace ActorProxy.Runtime.Config;
 
@@ -17,57 +15,6 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="VerifyHost">The name of <c>verifyhost</c>, or null.</param>
 public sealed record ServerSsl(bool Verify, X509Certificate2Collection Authorities, string? ServerName, string? VerifyHost)
 {
-    /// <summary>The options after a server's address; null with no <c>ssl</c>. Relative paths
-    /// are from <paramref name="baseDirectory"/>. Throws <see cref="FormatException"/> for an
-    /// option ActorProxy does not carry out or a misuse, with HAProxy's reason where it has one,
-    /// and <see cref="CertificateLoadException"/> for a <c>ca-file</c> that cannot serve.</summary>
-    public static ServerSsl? Parse(IReadOnlyList<string> options, string baseDirectory)
-    {
-        bool ssl = false;
-        bool? verify = null;
-        string? caFile = null, serverName = null, verifyHost = null;
-        for (int i = 0; i < options.Count; i++)
-        {
-            switch (options[i])
-            {
-                case "ssl":
-                    ssl = true;
-                    break;
-                case "verify":
-                    verify = Argument(options, ref i) switch
-                    {
-                        "none" => false,
-                        "required" => true,
-                        var other => throw new FormatException($"verify: expected 'none' or 'required', not '{other}'"),
-                    };
-                    break;
-                case "ca-file":
-                    caFile = Path.GetFullPath(Argument(options, ref i), baseDirectory);
-                    break;
-                case "sni":
-                    serverName = ConstantName(Argument(options, ref i));
-                    break;
-                case "verifyhost":
-                    verifyHost = Argument(options, ref i);
-                    break;
-                default:
-                    throw new FormatException($"server option '{options[i]}' is not supported by ActorProxy; it carries out: ssl, verify none|required, ca-file FILE, sni str(NAME), verifyhost NAME");
-            }
-        }
-        if (!ssl)
-        {
-            return verify is not null || caFile is not null || serverName is not null || verifyHost is not null
-                ? throw new FormatException("'verify', 'ca-file', 'sni' and 'verifyhost' need 'ssl' on the same server")
-                : null;
-        }
-        if (verify != false && caFile is null)
-        {
-            // HAProxy 2.6's own refusal (ssl-server-verify required is its default).
-            throw new FormatException("verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line");
-        }
-        return new ServerSsl(verify != false, caFile is null ? [] : LoadAuthorities(caFile), serverName, verifyHost);
-    }
-
     /// <summary>True when the server's <paramref name="certificate"/>, with the chain it sent,
     /// passes this server's verification.</summary>
     public bool Accepts(X509Certificate2 certificate, X509Chain? sent)
@@ -96,11 +43,13 @@ public sealed record ServerSsl(bool Verify, X509Certificate2Collection Authoriti
         return name is null || certificate.MatchesHostname(name);
     }
 
-    /// <summary>The options of an <see cref="SslStream"/> handshake with the server.</summary>
-    public SslClientAuthenticationOptions ClientOptions() => new()
+    /// <summary>The options of an <see cref="SslStream"/> handshake with the server; with
+    /// <paramref name="http2"/> (the server's <c>proto h2</c>) ALPN offers h2.</summary>
+    public SslClientAuthenticationOptions ClientOptions(bool http2) => new()
     {
         // An empty target host sends no SNI.
         TargetHost = ServerName ?? "",
+        ApplicationProtocols = http2 ? [SslApplicationProtocol.Http2] : null,
         RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
         {
             if (certificate is null)
@@ -112,32 +61,4 @@ public sealed record ServerSsl(bool Verify, X509Certificate2Collection Authoriti
         },
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
-
-    // HAProxy's sni takes a sample expression evaluated per request; connections to a server are
-    // pooled by its address here, so only a constant name is carried out.
-    private static string ConstantName(string expression) =>
-        expression.StartsWith("str(", StringComparison.Ordinal) && expression.EndsWith(')') && expression.Length > 5
-            ? expression[4..^1]
-            : throw new FormatException($"sni '{expression}': ActorProxy pools a server's connections by its address, so it sends one name per server: write sni str(NAME)");
-
-    private static X509Certificate2Collection LoadAuthorities(string file)
-    {
-        if (!File.Exists(file))
-        {
-            throw new CertificateLoadException(file, "does not exist");
-        }
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(file);
-        }
-        catch (CryptographicException e)
-        {
-            throw new CertificateLoadException(file, $"holds a certificate that cannot be read: {e.Message}");
-        }
-        return authorities.Count > 0 ? authorities : throw new CertificateLoadException(file, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-    }
-
-    private static string Argument(IReadOnlyList<string> options, ref int i) =>
-        ++i < options.Count ? options[i] : throw new FormatException($"'{options[i - 1]}' expects an argument");
 }

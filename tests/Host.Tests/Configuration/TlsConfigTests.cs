@@ -32,6 +32,28 @@ public sealed class TlsConfigTests : IDisposable
     [Fact]
     public void Read_PlainBind_HasNoSsl() => Assert.Null(Bind("127.0.0.1:8080").Ssl);
 
+    [Fact]
+    public void Read_ProtoH2_OnABindAndOnServers()
+    {
+        Assert.True(Bind("127.0.0.1:8080 proto h2").Http2);
+        Assert.False(Bind("127.0.0.1:8080").Http2);
+        Assert.True(Server("127.0.0.1:9000 proto h2").Http2);
+    }
+
+    [Theory]
+    [InlineData("frontends.web { bind = \"127.0.0.1:8080 proto h3\" }", "frontends.web.bind", "proto: 'h3' is not a protocol ActorProxy speaks on a bind")]
+    [InlineData("frontends.web { bind = \"127.0.0.1:8080 proto h2\", mode = tcp, default-backend = t }, backends.t { mode = tcp }", "frontends.web.bind", "'proto h2' needs mode http")]
+    [InlineData("backends.app.servers { s1 = \"127.0.0.1:9000 proto h2\", s2 = \"127.0.0.1:9001\" }", "backends.app.servers", "'proto h2' is on some servers of the backend but not all")]
+    [InlineData("backends.app.servers { s1 = \"127.0.0.1:9000 proto h1\" }", "backends.app.servers.s1", "proto: 'h1' is not a protocol ActorProxy speaks to a server")]
+    public void Read_ProtoThatCannotBeHonoured_IsRefused(string section, string key, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => HoconConfigReader.Read($"actorproxy {{ {section} }}", "test.conf", _directory.FullName));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal($"actorproxy.{key}", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
     [Theory]
     [InlineData("ssl", "'ssl' needs a certificate")]
     [InlineData("crt a.pem", "'crt' and 'alpn' need 'ssl'")]
@@ -102,7 +124,7 @@ public sealed class TlsConfigTests : IDisposable
             actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:8443 ssl verify none" } }
             """, "test.conf", _directory.FullName));
 
-        Assert.Contains("'ssl' on a server of a mode tcp backend is not carried out", Assert.Single(failure.Errors).Reason);
+        Assert.Contains("'ssl' and 'proto h2' on a server of a mode tcp backend are not carried out", Assert.Single(failure.Errors).Reason);
     }
 
     private ServerSettings Server(string line) => HoconConfigReader.Read($$"""

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorProxy.Host.Tests.DataPlane;
@@ -29,7 +28,7 @@ public sealed class ServerTlsTests : IAsyncLifetime
     private readonly TestCertificates _stranger = new();
     private readonly Dictionary<string, (int Haproxy, int ActorProxy)> _ports = [];
     private TestBackend _origin = null!;
-    private Process _haproxy = null!;
+    private Parity.HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
 
     public async Task InitializeAsync()
@@ -75,17 +74,9 @@ public sealed class ServerTlsTests : IAsyncLifetime
         }
         await File.WriteAllTextAsync(Path.Combine(dir, "haproxy.cfg"), haproxy.ToString());
         await File.WriteAllTextAsync(Path.Combine(dir, "actorproxy.conf"), actorProxy.ToString());
-        _haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", Path.Combine(dir, "haproxy.cfg")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("haproxy did not start; scripts/test.sh installs it.");
         _actorProxy = ActorProxyProcess.Start("run", "-f", Path.Combine(dir, "actorproxy.conf"));
         await _actorProxy.WaitForOutputAsync("ActorProxy running");
-        foreach (var (port, _) in _ports.Values)
-        {
-            await WaitForListenerAsync(port);
-        }
+        _haproxy = await Parity.HaproxyProcess.StartAsync(Path.Combine(dir, "haproxy.cfg"), [.. _ports.Values.Select(p => p.Haproxy)]);
     }
 
     [Theory]
@@ -113,36 +104,10 @@ public sealed class ServerTlsTests : IAsyncLifetime
             : $"{(int)response.StatusCode}";
     }
 
-    private async Task WaitForListenerAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            if (_haproxy.HasExited)
-            {
-                throw new InvalidOperationException($"haproxy exited: {await _haproxy.StandardError.ReadToEndAsync()}");
-            }
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
 
     public async Task DisposeAsync()
     {
-        if (!_haproxy.HasExited)
-        {
-            _haproxy.Kill();
-        }
-        await _haproxy.WaitForExitAsync();
-        _haproxy.Dispose();
+        await _haproxy.DisposeAsync();
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
         _authority.Dispose();

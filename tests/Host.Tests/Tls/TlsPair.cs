@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorProxy.Host.Tests.DataPlane;
@@ -16,7 +15,7 @@ public sealed class TlsPair : IAsyncLifetime
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-tls");
     private TestBackend _origin = null!;
-    private Process _haproxy = null!;
+    private Parity.HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
 
     /// <summary>The authority of every certificate.</summary>
@@ -80,53 +79,19 @@ public sealed class TlsPair : IAsyncLifetime
               backends.origin { mode = tcp, servers { o = "127.0.0.1:{{_origin.Port}}" } }
             }
             """);
-        _haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", haproxyConfig])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("haproxy did not start; scripts/test.sh installs it.");
         _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxyConfig);
         // The start names each TLS frontend's certificates, in the order loaded.
         await _actorProxy.WaitForOutputAsync($"tls https://127.0.0.1:{Tls.ActorProxy} (3 certificate(s): a.test, b.test, c.test)");
-        foreach (int port in new[] { Tls.Haproxy, Plain.Haproxy, Tcp.Haproxy })
-        {
-            await WaitForListenerAsync(port);
-        }
+        _haproxy = await Parity.HaproxyProcess.StartAsync(haproxyConfig, Tls.Haproxy, Plain.Haproxy, Tcp.Haproxy);
     }
 
     public async Task DisposeAsync()
     {
-        if (!_haproxy.HasExited)
-        {
-            _haproxy.Kill();
-        }
-        await _haproxy.WaitForExitAsync();
-        _haproxy.Dispose();
+        await _haproxy.DisposeAsync();
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
         Authority.Dispose();
         _directory.Delete(recursive: true);
     }
 
-    private async Task WaitForListenerAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            if (_haproxy.HasExited)
-            {
-                throw new InvalidOperationException($"haproxy exited: {await _haproxy.StandardError.ReadToEndAsync()}");
-            }
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
 }
