@@ -23,12 +23,30 @@ internal static class BackendClusters
     public static ClusterConfig[] Clusters(IEnumerable<BackendSettings> backends) =>
     [
         new ClusterConfig { ClusterId = Unassigned },
-        .. backends.Select(Cluster),
+        .. backends.Select(b => Cluster(b, b.Name, b.ServerTimeout)),
+        .. backends.Where(b => b.Mode == ProxyMode.Http && b.TunnelTimeout is not null)
+            .Select(b => Cluster(b, TunnelOf(b.Name), b.TunnelTimeout!.Value)),
     ];
 
-    private static ClusterConfig Cluster(BackendSettings backend) => new()
+    /// <summary>The twin cluster of an HTTP backend with <c>timeout tunnel</c>, which upgrade
+    /// requests (WebSocket) go to: YARP's activity timeout, which is the server side's, is one per
+    /// cluster, and once a connection is a tunnel HAProxy's <c>timeout tunnel</c> replaces
+    /// <c>timeout server</c>.</summary>
+    public static string TunnelOf(string backend) => backend + TunnelSuffix;
+
+    /// <summary>The backend a cluster serves: its own, or the one it is the tunnel twin of.</summary>
+    public static string BackendOf(string clusterId) =>
+        clusterId.EndsWith(TunnelSuffix, StringComparison.Ordinal) ? clusterId[..^TunnelSuffix.Length] : clusterId;
+
+    /// <summary>True for a tunnel twin (<see cref="TunnelOf"/>).</summary>
+    public static bool IsTunnel(string clusterId) => clusterId.EndsWith(TunnelSuffix, StringComparison.Ordinal);
+
+    // A backend name read from HOCON keys cannot hold '~' unquoted; a quoted one is refused at check.
+    private const string TunnelSuffix = "~tunnel";
+
+    private static ClusterConfig Cluster(BackendSettings backend, string id, TimeSpan activityTimeout) => new()
     {
-        ClusterId = backend.Name,
+        ClusterId = id,
         LoadBalancingPolicy = backend.Balance switch
         {
             BalanceAlgorithm.LeastConn => LoadBalancingPolicies.LeastRequests,
@@ -44,8 +62,8 @@ internal static class BackendClusters
         // HTTP/2 to those of proto h2: with prior knowledge, as the handler sees clear text even
         // where BackendHttpClientFactory made TLS below it.
         HttpRequest = backend.Servers.Count > 0 && backend.Servers.All(s => s.Http2)
-            ? new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout, Version = System.Net.HttpVersion.Version20, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact }
-            : new ForwarderRequestConfig { ActivityTimeout = backend.ServerTimeout, Version = System.Net.HttpVersion.Version11, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionOrLower },
+            ? new ForwarderRequestConfig { ActivityTimeout = activityTimeout, Version = System.Net.HttpVersion.Version20, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact }
+            : new ForwarderRequestConfig { ActivityTimeout = activityTimeout, Version = System.Net.HttpVersion.Version11, VersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionOrLower },
         HealthCheck = new HealthCheckConfig
         {
             AvailableDestinationsPolicy = ServerStateRegistry.PolicyName,

@@ -35,10 +35,12 @@ internal sealed class FrontendPipeline
     private readonly HttpTune _http;
 
     private readonly Dictionary<string, ForwardFor?> _backendForwardFor;
+    private readonly UpgradeTunnels _tunnels;
 
     public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IEnumerable<BackendSettings> backends, HttpTune http, IReadOnlyList<IActorRef> workers,
-        IProxyStateLookup clusters, Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
+        IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
     {
+        _tunnels = tunnels;
         _countRequest = countRequest;
         _logger = logger;
         _http = http;
@@ -114,7 +116,7 @@ internal sealed class FrontendPipeline
         if (http.Ruleless)
         {
             // No rule reads or changes the transaction: nothing for a worker to do.
-            if (frontend.DefaultBackend is null || !_clusters.TryGetCluster(frontend.DefaultBackend, out var direct))
+            if (frontend.DefaultBackend is null || !_clusters.TryGetCluster(_tunnels.ClusterOf(frontend.DefaultBackend, context.Request), out var direct))
             {
                 await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
                 return;
@@ -180,7 +182,7 @@ internal sealed class FrontendPipeline
                 await HttpExchangeMapper.WriteReplyAsync(reply, context);
                 return;
             }
-            if (exchange.Backend is null || !_clusters.TryGetCluster(exchange.Backend, out var cluster))
+            if (exchange.Backend is null || !_clusters.TryGetCluster(_tunnels.ClusterOf(exchange.Backend, context.Request), out var cluster))
             {
                 await HttpExchangeMapper.WriteReplyAsync(NoServer(), context);
                 return;

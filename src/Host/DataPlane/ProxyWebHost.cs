@@ -91,8 +91,9 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
+        var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, config.Backends, config.Global.Http, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
-            node.CountRequest, node.Pools,
+            tunnels, node.CountRequest, node.Pools,
             loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
@@ -106,6 +107,10 @@ internal static class ProxyWebHost
                 if (pipeline.HasResponseRules)
                 {
                     transforms.AddResponseTransform(pipeline.RunResponseRulesAsync);
+                }
+                if (tunnels.Any)
+                {
+                    transforms.AddResponseTransform(tunnels.EnterAsync);
                 }
             });
 

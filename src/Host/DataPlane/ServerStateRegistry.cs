@@ -27,11 +27,11 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
     public string Name => PolicyName;
 
     public IReadOnlyList<DestinationState> GetAvailalableDestinations(ClusterConfig config, IReadOnlyList<DestinationState> allDestinations) =>
-        allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((config.ClusterId, d.DestinationId)) == ServerAdminState.Ready).ToArray();
+        allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((BackendClusters.BackendOf(config.ClusterId), d.DestinationId)) == ServerAdminState.Ready).ToArray();
 
     public IReadOnlyList<ServerState> List() =>
         Clusters.GetClusters()
-            .Where(c => c.ClusterId != BackendClusters.Unassigned)
+            .Where(c => c.ClusterId != BackendClusters.Unassigned && !BackendClusters.IsTunnel(c.ClusterId))
             .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
                 c.ClusterId, d.DestinationId, d.Model.Config.Address,
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
@@ -42,7 +42,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
 
     public string? Set(string backend, string server, ServerAdminState state)
     {
-        if (!Clusters.TryGetCluster(backend, out var cluster) || backend == BackendClusters.Unassigned)
+        if (!Clusters.TryGetCluster(backend, out var cluster) || backend == BackendClusters.Unassigned || BackendClusters.IsTunnel(backend))
         {
             return $"no backend '{backend}'";
         }
@@ -51,7 +51,12 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             return $"backend '{backend}' has no server '{server}'";
         }
         _admin[(backend, server)] = state;
-        services.GetRequiredService<IClusterDestinationsUpdater>().UpdateAvailableDestinations(cluster);
+        var updater = services.GetRequiredService<IClusterDestinationsUpdater>();
+        updater.UpdateAvailableDestinations(cluster);
+        if (Clusters.TryGetCluster(BackendClusters.TunnelOf(backend), out var tunnel))
+        {
+            updater.UpdateAvailableDestinations(tunnel);
+        }
         return null;
     }
 

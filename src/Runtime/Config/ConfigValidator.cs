@@ -39,6 +39,14 @@ public static class ConfigValidator
 
     private static void ValidateProxies(ProxyConfig config, List<ConfigError> errors)
     {
+        foreach (var (section, name) in config.Frontends.Select(f => ("frontends", f.Name)).Concat(config.Backends.Select(b => ("backends", b.Name))))
+        {
+            // HAProxy's invalid_char(): a proxy's name is letters, digits, '.', ':', '_' and '-'.
+            if (name.FirstOrDefault(c => !char.IsAsciiLetterOrDigit(c) && c is not ('.' or ':' or '_' or '-')) is var bad and not '\0')
+            {
+                errors.Add(new ConfigError(config.File, $"actorproxy.{section}.{name}", $"character '{bad}' is not permitted in a proxy name '{name}': use letters, digits, '.', ':', '_' and '-', as HAProxy."));
+            }
+        }
         var backends = config.Backends.ToDictionary(b => b.Name);
         // Frontends are told apart by the local port of a connection.
         var ports = new Dictionary<int, string>();

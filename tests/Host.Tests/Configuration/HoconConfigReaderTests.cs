@@ -111,6 +111,18 @@ public sealed class HoconConfigReaderTests : IDisposable
         Assert.Contains(reason, error.Reason);
     }
 
+    [Theory]
+    [InlineData("frontends.\"my site\" { bind = \"127.0.0.1:8080\" }", "actorproxy.frontends.my site", "character ' ' is not permitted in a proxy name 'my site'")]
+    [InlineData("backends.\"app~tunnel\" { servers { s1 = \"127.0.0.1:9000\" } }", "actorproxy.backends.app~tunnel", "character '~' is not permitted")]
+    public void Read_ProxyNameHaproxyRefuses_IsRefused(string section, string key, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read($"actorproxy {{ {section} }}"));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal(key, error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
     [Fact]
     public void Read_SeveralMistakes_ReportsThemAll()
     {

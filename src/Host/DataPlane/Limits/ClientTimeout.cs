@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace ActorProxy.Host.DataPlane.Limits;
 
 /// <summary>The connection middleware of a frontend's timeouts: <see cref="ClientInactivity"/>
-/// (<c>timeout client</c>, which a TCP relay's backend may replace by its <c>timeout tunnel</c>)
+/// (<c>timeout client</c>, which a backend's <c>timeout tunnel</c> replaces once a TCP relay
+/// starts or an HTTP connection is upgraded)
 /// and, on an HTTP frontend, the <see cref="HttpRequestTimer"/> (<c>timeout http-request</c>,
 /// <c>http-keep-alive</c>).</summary>
 internal static class ClientTimeout
@@ -17,7 +18,7 @@ internal static class ClientTimeout
     public static bool Applies(FrontendSettings frontend, IReadOnlyList<BackendSettings> backends) =>
         frontend.Timeouts.Client is not null ||
         (frontend.Mode == ProxyMode.Http && (frontend.Timeouts.RequestHead ?? frontend.Timeouts.NextRequest) is not null) ||
-        (frontend.Mode == ProxyMode.Tcp && backends.Any(b => b.TunnelTimeout is not null));
+        backends.Any(b => b.TunnelTimeout is not null);
 
     public static async Task GuardAsync(FrontendSettings frontend, ConnectionContext connection, ConnectionDelegate next)
     {
