@@ -2,7 +2,8 @@
 # Runs every test of the solution. Installs what the tests need that the .NET SDK does not
 # bring, from Debian's packages: HAProxy 2.6 with Lua (the parity tests run it beside ActorProxy),
 # ss, openssl (scripts/cluster-certs.sh makes the cluster tests' certificates) and runuser (an
-# admin test runs the tool as the user nobody; the tests run as root, or with sudo rights).
+# admin test runs the tool as the user nobody; the tests run as root, or with sudo rights), and
+# socat (the stats socket is tested with it, as operators use it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} (Debian packages) for the tests"
   sudo_cmd=""

@@ -104,22 +104,24 @@ public sealed class AdminActor : ReceiveActor
         _ => AdminLevel.User,
     };
 
-    // Null when the command may run: it comes from this process, or its key grants its level.
-    // A refusal answers HAProxy's "Permission denied" and is logged with who asked.
+    // Null when the command may run: it comes from this process with no level or one high
+    // enough (a stats socket's), or its key grants its level. A refusal answers HAProxy's
+    // "Permission denied" and is logged with who asked.
     private AdminReply? Refusal(AdminCommand command, string[] words, IActorRef sender)
     {
-        if (sender.Path.Address.HasLocalScope)
+        bool local = sender.Path.Address.HasLocalScope;
+        if (local && command.Level is null)
         {
             return null;
         }
         var required = RequiredLevel(words);
-        var granted = _keys.LevelOf(command.Key);
+        var granted = local ? command.Level : _keys.LevelOf(command.Key);
         if (granted >= required)
         {
             return null;
         }
         string why = granted is { } level
-            ? $"'{command.Line}' needs level {LevelName(required)}, the key sent has level {LevelName(level)}"
+            ? $"'{command.Line}' needs level {LevelName(required)}, {(local ? "the stats socket" : "the key sent")} has level {LevelName(level)}"
             : command.Key is null ? "no admin key was sent" : "the admin key sent is not one of this node's";
         _log.LogWarning("admin: refused '{Command}' from {Sender}: {Reason}", command.Line, sender.Path.Address, why);
         return new AdminReply(false, $"Permission denied: {why}\n");

@@ -7,7 +7,9 @@ namespace ActorProxy.Actors.Admin;
 /// <param name="Line">The command line.</param>
 /// <param name="Key">From another process, the admin key that grants the command's
 /// <see cref="AdminLevel"/>; a command sent from inside the node's process needs none.</param>
-public sealed record AdminCommand(string Line, string? Key = null) : IClusterMessage;
+/// <param name="Level">From inside the node's process, the level its sender grants (a stats
+/// socket's <c>level</c>), or null for every level; ignored from another process, whose key decides.</param>
+public sealed record AdminCommand(string Line, string? Key = null, AdminLevel? Level = null) : IClusterMessage;
 
 /// <summary>The answer to an <see cref="AdminCommand"/>.</summary>
 /// <param name="Success">False when the command was refused (unknown, bad arguments, not allowed) or failed.</param>

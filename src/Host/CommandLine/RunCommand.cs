@@ -42,6 +42,20 @@ internal static class RunCommand
             }
             await using (listeners)
             {
+                StatsSocket.StatsSocketListener? statsSocket = null;
+                if (node.Config.Global.StatsSocket is { } socket)
+                {
+                    try
+                    {
+                        statsSocket = StatsSocket.StatsSocketListener.Start(socket, path, node.Admin, loggers.CreateLogger("ActorProxy.StatsSocket"));
+                    }
+                    catch (ConfigException e)
+                    {
+                        await listeners.StopAsync(CancellationToken.None);
+                        return BootReport.Fail(e);
+                    }
+                }
+                await using var stats = statsSocket;
                 var global = node.Config.Global;
                 logger.LogInformation(
                     "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s), listening on {Binds}. Ctrl+C stops it.",

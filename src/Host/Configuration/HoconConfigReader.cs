@@ -46,6 +46,7 @@ public static partial class HoconConfigReader
                 TaskTimeout = reader.Duration(Global + ".tune.lua.task-timeout"),
                 ServiceTimeout = reader.Duration(Global + ".tune.lua.service-timeout"),
             },
+            StatsSocket = reader.StatsSocket(Global + ".stats-socket"),
             Http = new HttpTune
             {
                 BufSize = reader.Integer(Global + ".tune.bufsize"),
@@ -117,6 +118,24 @@ public static partial class HoconConfigReader
         public List<ConfigError> Errors { get; } = [];
 
         public void Error(string key, string reason) => Errors.Add(new ConfigError(file, key, reason));
+
+        public StatsSocketSettings? StatsSocket(string key)
+        {
+            string? text = Scalar(key);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+            try
+            {
+                return StatsSocketSettings.Parse(text, baseDirectory);
+            }
+            catch (FormatException e)
+            {
+                Error(key, $"{e.Message}.");
+                return null;
+            }
+        }
 
         public int Integer(string key)
         {

@@ -33,4 +33,7 @@ public sealed record GlobalSettings
 
     /// <summary>The <c>tune.bufsize</c>, <c>tune.maxrewrite</c> and <c>tune.http.maxhdr</c> settings.</summary>
     public HttpTune Http { get; init; } = new();
+
+    /// <summary><c>stats socket</c>, or null for none.</summary>
+    public StatsSocketSettings? StatsSocket { get; init; }
 }
