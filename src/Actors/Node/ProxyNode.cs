@@ -22,6 +22,8 @@ public sealed class ProxyNode : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly LuaEngine _engine;
     private bool _stopped;
+    // Gives the C heap's free memory back while the node runs (NativeHeapTrimmer).
+    private NativeHeapTrimmer? _trimmer;
 
     private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, ThreadLayout layout, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds)
     {
@@ -147,6 +149,7 @@ public sealed class ProxyNode : IAsyncDisposable
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, adminKeys ?? AdminKeys.None, TimeProvider.System, loggers.CreateLogger<Actors.Admin.AdminActor>()), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             boot.Complete();
+            node._trimmer = new NativeHeapTrimmer(TimeProvider.System, NativeHeapTrimmer.DefaultInterval, NativeHeap.Trim);
             return node;
         }
         catch (Exception e) when (e is AskTimeoutException || (e is OperationCanceledException && deadline.IsCancellationRequested && !outer.IsCancellationRequested))
@@ -185,6 +188,7 @@ public sealed class ProxyNode : IAsyncDisposable
         _stopped = true;
         await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await _system.WhenTerminated;
+        _trimmer?.Dispose();
         _engine.Dispose();
     }
 

@@ -80,6 +80,8 @@ public sealed class PoolRegistry
         {
             Volatile.Write(ref _collecting, 0);
         }
+        // HAProxy's pool_gc ends with trim_all_pools: what the pools freed goes back to the system.
+        NativeHeap.Trim();
     }
 
     /// <summary>One user of <paramref name="pool"/> is done with it; with no user left the pool
@@ -100,13 +102,14 @@ public sealed class PoolRegistry
         }
     }
 
-    /// <summary>Frees every free object of every pool (<c>flush pools</c>).</summary>
+    /// <summary>Frees every free object of every pool (<c>flush pools</c>), then the C heap's free memory.</summary>
     public void FlushAll()
     {
         foreach (var pool in Pools)
         {
             pool.Flush();
         }
+        NativeHeap.Trim();
     }
 
     /// <summary>The <c>show pools</c> text, in seed 003's format: one line per pool, then the total.</summary>
