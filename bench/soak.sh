@@ -45,12 +45,13 @@ for minute in $(seq 1 "$MINUTES"); do
     errors=$((errors + $(awk '/Non-2xx/ {s += $NF} END {print s + 0}' "$WORK/wrk.$port")))
   done
   total_errors=$((total_errors + errors))
-  rss=$(rss_kb); anon=$(status_kb RssAnon)
+  rss=$(rss_kb); anon=$(status_kb RssAnon); last_rss=$rss; last_anon=$anon
   [ "$minute" = 1 ] && { first_rss=$rss; first_anon=$anon; }
   [ "$minute" = "$(( (MINUTES + 1) / 2 ))" ] && { middle_rss=$rss; middle_anon=$anon; }
   printf '%-6s %-10s %-10s %-10s %-10s %-12s %-8s %-8s %-6s %-10s %-8s\n' "$minute" "$rss" "$anon" "$(status_kb RssFile)" "$(info_kb Heap_bytes)" "$(info_kb Gc_committed_bytes)" "$(info_kb Lua_memory_bytes)" "$(threads)" "$(fds)" "$requests" "$errors"
 done
-awk -v a="$first_rss" -v m="$middle_rss" -v b="$(rss_kb)" -v aa="$first_anon" -v ma="$middle_anon" -v ba="$(status_kb RssAnon)" \
+# From the minutes' own lines: a reading taken now would follow the last line's admin commands.
+awk -v a="$first_rss" -v m="$middle_rss" -v b="$last_rss" -v aa="$first_anon" -v ma="$middle_anon" -v ba="$last_anon" \
   -v e="$total_errors" -v half="$(( (MINUTES + 1) / 2 ))" \
   'BEGIN {printf "resident memory %+.1f%% from minute 1, %+.1f%% from minute %d (anonymous %+.1f%%, %+.1f%%); errors %d\n",
     (b - a) * 100 / a, (b - m) * 100 / m, half, (ba - aa) * 100 / aa, (ba - ma) * 100 / ma, e}'
