@@ -13,6 +13,12 @@ public class RuleRefusalTests
     // Rules and actions
     [InlineData("", "empty rule")]
     [InlineData("tarpit", "'tarpit' is not an http-request action ActorProxy supports")]
+    [InlineData("set-header X %zz", "no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'")]
+    [InlineData("set-header X %Tt", "format variable '%Tt' is not supported by ActorProxy yet")]
+    [InlineData("set-header X %{+X}ci", "format flag '+X' of '%ci' is not supported by ActorProxy")]
+    [InlineData("set-header X %{+Q", "missing '}' after '%{'")]
+    [InlineData("set-header X 100%", "truncated line after '%'")]
+    [InlineData("redirect location /a%20b", "unexpected variable name near '2' at position 3 line : '/a%20b'. Maybe you want to write a single '%', use the syntax '%%'")]
     [InlineData("set-header X", "set-header: missing a value")]
     [InlineData("set-header X a b", "unexpected 'b'")]
     [InlineData("set-var(x) path", "scope.name")]
