@@ -265,6 +265,7 @@ internal sealed class FrontendPipeline
         }
         var exchange = transaction.Exchange;
         HttpExchangeMapper.ReadResponse(transform.HttpContext, exchange);
+        exchange.Server = transform.HttpContext.GetReverseProxyFeature().ProxiedDestination?.DestinationId;
         await RunRulesAsync(transaction.Frontend, exchange, transaction.Worker, response: true);
         if (exchange.CloseWithoutReply)
         {

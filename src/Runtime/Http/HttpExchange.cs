@@ -44,6 +44,7 @@ public sealed class HttpExchange
         Variables.Reset();
         LogLevel = null;
         Backend = null;
+        Server = null;
         Reply = null;
         AnsweredByService = false;
         Verdict = Rules.ActionVerdict.Continue;
@@ -119,6 +120,9 @@ public sealed class HttpExchange
 
     /// <summary>The variables the transaction sees, by HAProxy's scopes.</summary>
     public TransactionVariables Variables { get; } = new();
+
+    /// <summary>The server the request was forwarded to (<c>%s</c> in a response rule's format), or null before one is chosen.</summary>
+    public string? Server { get; set; }
 
     /// <summary>The log level set with <c>txn:set_loglevel</c> (syslog numbering), or null for the default.</summary>
     public int? LogLevel { get; set; }

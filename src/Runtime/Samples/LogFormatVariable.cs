@@ -23,8 +23,8 @@ public sealed class LogFormatVariable
         ["ft"] = x => x.Tls is null ? x.Frontend : x.Frontend + "~",
         // Before use-backend the frontend is the backend, as HAProxy's s->be.
         ["b"] = x => x.Backend ?? x.Frontend,
-        // The server is chosen after every rule has run.
-        ["s"] = _ => "<NOSRV>",
+        // The server is chosen after the request's rules; the response's see it.
+        ["s"] = x => x.Server ?? "<NOSRV>",
         ["HM"] = x => x.Method,
         ["HP"] = x => x.UrlPrefix + x.Path,
         ["HPO"] = x => x.Path,

@@ -276,6 +276,7 @@ public static class HaproxyParityCases
             ["http-request return status 200 content-type text/plain lf-string \"ci=%ci q=%{+Q}ci fi=%fi f=%f ft=%ft b=%b s=%s HM=%HM HP=%HP HPO=%HPO HQ=%HQ HU=%HU HV=%HV pct=%% ID=%ID sslv=%sslv\""],
             "/a/b?q=1&r=2", Expect: "ci=127.0.0.1 q=\"127.0.0.1\""),
         new("log-format variables in set-header", ["http-request set-header x-v %ci|%{+Q}HM|%HQ|%%"], "/p?x=1"),
+        new("log-format server and backend in a response rule", ["http-response set-header x-s %s|%b|%f"], Expect: "x-s: s1|origin|"),
         new("return with lf-string and hdr", ["http-request return status 200 content-type text/plain lf-string \"hello %[path]\" hdr x-a b"], "/w"),
         new("return without a payload", ["http-request return status 204"]),
         new("redirect location with a code", ["http-request redirect location /new code 301"]),
