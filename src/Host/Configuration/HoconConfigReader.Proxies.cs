@@ -106,9 +106,9 @@ public static partial class HoconConfigReader
             CheckKeys($"{path}.health-check", HealthCheckKeys);
             var mode = Mode($"{path}.mode");
             var servers = Servers($"{path}.servers");
-            foreach (var server in servers.Where(s => (s.Ssl is not null || s.Http2) && mode == ProxyMode.Tcp))
+            foreach (var server in servers.Where(s => s.Http2 && mode == ProxyMode.Tcp))
             {
-                Error($"{path}.servers.{server.Name}", "'ssl' and 'proto h2' on a server of a mode tcp backend are not carried out by ActorProxy (its TCP relay speaks clear bytes to servers); remove them, or use mode http.");
+                Error($"{path}.servers.{server.Name}", "'proto h2' on a server of a mode tcp backend means nothing: a TCP relay passes bytes; remove it, or use mode http.");
             }
             if (servers.Any(s => s.Http2) && servers.Any(s => !s.Http2))
             {

@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using ActorProxy.Actors.Lua;
@@ -142,11 +144,12 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
 
     private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection)
     {
-        await using var stream = await ConnectAsync(backend, thread, connection.ConnectionClosed);
-        if (stream is null)
+        await using var server = await ConnectAsync(backend, thread, connection.ConnectionClosed);
+        if (server is null)
         {
             return;
         }
+        var stream = server.Stream;
         // The buffer first: with none, nothing has been relayed when the connection closes.
         var buffer = _buffers.Rent();
         if (buffer is null)
@@ -164,7 +167,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         var serverTimeout = backend.TunnelTimeout ?? backend.ServerTimeout;
         using var serverIdle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         serverIdle.CancelAfter(serverTimeout);
-        var toServer = CopyToServerAsync(connection.Transport.Input, stream, stream.Socket);
+        var toServer = CopyToServerAsync(connection.Transport.Input, stream, server.Socket);
         var toClient = CopyToClientAsync(stream, connection, buffer, serverIdle, serverTimeout);
         try
         {
@@ -185,13 +188,18 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private static async Task CopyToServerAsync(PipeReader client, NetworkStream server, Socket socket)
+    private static async Task CopyToServerAsync(PipeReader client, Stream server, Socket socket)
     {
         await client.CopyToAsync(server);
+        // The client's end passed on: over TLS its close_notify first.
+        if (server is SslStream tls)
+        {
+            await tls.ShutdownAsync();
+        }
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyToClientAsync(NetworkStream server, ConnectionContext connection, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
+    private static async Task CopyToClientAsync(Stream server, ConnectionContext connection, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
     {
         var client = connection.Transport.Output;
         int read;
@@ -213,7 +221,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     // The backend's servers as YARP would pick them for HTTP (balance, health, admin state); one
     // that refuses or times out is marked down and the next is tried. The connection belongs to
     // the client connection's worker, in the fd table too.
-    private async Task<NetworkStream?> ConnectAsync(BackendSettings backend, int thread, CancellationToken cancel)
+    private async Task<ServerConnection?> ConnectAsync(BackendSettings backend, int thread, CancellationToken cancel)
     {
         var servers = Servers ?? throw new InvalidOperationException("The TCP frontends have no server choice yet.");
         var tried = new List<Yarp.ReverseProxy.Model.DestinationState>();
@@ -225,8 +233,29 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             timeout.CancelAfter(backend.ConnectTimeout);
             try
             {
-                return await connections.ConnectAsync(backend.Name, server.Host, server.Port,
+                var stream = await connections.ConnectAsync(backend.Name, server.Host, server.Port,
                     node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
+                if (server.Ssl is not { } ssl)
+                {
+                    return new ServerConnection(stream, stream.Socket);
+                }
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(ssl.ClientOptions(http2: false), timeout.Token);
+                }
+                catch
+                {
+                    await tls.DisposeAsync();
+                    throw;
+                }
+                return new ServerConnection(tls, stream.Socket);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException && !cancel.IsCancellationRequested)
+            {
+                servers.Refused(cluster, destination);
+                logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) refused: TLS handshake failed: {Reason}",
+                    backend.Name, server.Name, server.Host, server.Port, e.Message);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -242,5 +271,12 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
         logger.LogWarning("backend {Backend}: no server available", backend.Name);
         return null;
+    }
+
+    // A relay's connection to its server: the stream it speaks (TLS over the socket for a
+    // server with ssl) and the socket, whose send side closes when the client's does.
+    private sealed record ServerConnection(Stream Stream, Socket Socket) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Stream.DisposeAsync();
     }
 }

@@ -118,13 +118,13 @@ public sealed class TlsConfigTests : IDisposable
     }
 
     [Fact]
-    public void Read_SslServerOfATcpBackend_IsRefused()
+    public void Read_ProtoH2OnAServerOfATcpBackend_IsRefused()
     {
         var failure = Assert.Throws<ConfigException>(() => HoconConfigReader.Read("""
-            actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:8443 ssl verify none" } }
+            actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:8443 ssl verify none proto h2" } }
             """, "test.conf", _directory.FullName));
 
-        Assert.Contains("'ssl' and 'proto h2' on a server of a mode tcp backend are not carried out", Assert.Single(failure.Errors).Reason);
+        Assert.Contains("'proto h2' on a server of a mode tcp backend means nothing", Assert.Single(failure.Errors).Reason);
     }
 
     private ServerSettings Server(string line) => HoconConfigReader.Read($$"""

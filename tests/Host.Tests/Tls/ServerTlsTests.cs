@@ -23,6 +23,12 @@ public sealed class ServerTlsTests : IAsyncLifetime
         { "$TLS ssl ca-file root.pem", "tls-sni: -" },
     };
 
+    private static readonly (string Name, string Options)[] TcpCases =
+    [
+        ("tcp_trusted", "ssl verify required ca-file root.pem sni str(b.test)"),
+        ("tcp_stranger", "ssl verify required ca-file stranger.pem sni str(b.test)"),
+    ];
+
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-servertls");
     private readonly TestCertificates _authority = new();
     private readonly TestCertificates _stranger = new();
@@ -72,6 +78,28 @@ public sealed class ServerTlsTests : IAsyncLifetime
                 """);
             index++;
         }
+        // TCP relays to the TLS origin: one whose server line passes, one whose authority does not.
+        foreach (var (name, options) in TcpCases)
+        {
+            var ports = (TestBackend.FreePort(), TestBackend.FreePort());
+            _ports[name] = ports;
+            string line = $"127.0.0.1:{_origin.Port} {options}";
+            haproxy.Append($"""
+                frontend {name}
+                  mode tcp
+                  bind 127.0.0.1:{ports.Item1}
+                  default_backend {name}_b
+                backend {name}_b
+                  mode tcp
+                  server o {line.Replace("root.pem", Path.Combine(dir, "root.pem"), StringComparison.Ordinal).Replace("stranger.pem", Path.Combine(dir, "stranger.pem"), StringComparison.Ordinal)}
+
+                """);
+            actorProxy.Append($$"""
+                actorproxy.frontends.{{name}} { bind = "127.0.0.1:{{ports.Item2}}", mode = tcp, default-backend = {{name}}_b }
+                actorproxy.backends.{{name}}_b { mode = tcp, servers { o = "{{line}}" } }
+
+                """);
+        }
         await File.WriteAllTextAsync(Path.Combine(dir, "haproxy.cfg"), haproxy.ToString());
         await File.WriteAllTextAsync(Path.Combine(dir, "actorproxy.conf"), actorProxy.ToString());
         _actorProxy = ActorProxyProcess.Start("run", "-f", Path.Combine(dir, "actorproxy.conf"));
@@ -90,6 +118,43 @@ public sealed class ServerTlsTests : IAsyncLifetime
 
         Assert.Equal(haproxy, actorProxy);
         Assert.Contains(expect, haproxy, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tcp_trusted", "tls-sni: b.test")]
+    [InlineData("tcp_stranger", "(closed with no answer)")]
+    public async Task TcpRelay_ToATlsServer_AsHaproxy(string frontend, string expect)
+    {
+        var (haproxyPort, actorProxyPort) = _ports[frontend];
+
+        string haproxy = await RelayAsync(haproxyPort);
+        string actorProxy = await RelayAsync(actorProxyPort);
+
+        Assert.Equal(haproxy, actorProxy);
+        Assert.Contains(expect, haproxy, StringComparison.Ordinal);
+    }
+
+    // A clear-text HTTP/1.1 request through a TCP relay; the origin's status line and tls-sni line.
+    private static async Task<string> RelayAsync(int port)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET /relayed HTTP/1.1\r\nHost: b.test\r\nConnection: close\r\n\r\n"u8.ToArray());
+        using var received = new MemoryStream();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await stream.CopyToAsync(received, limit.Token);
+        }
+        catch (IOException)
+        {
+            // Reset: what came is compared.
+        }
+        string text = System.Text.Encoding.ASCII.GetString(received.ToArray());
+        return text.Length == 0
+            ? "(closed with no answer)"
+            : string.Join('\n', text.Split("\r\n")[0], text.Split('\n').FirstOrDefault(l => l.StartsWith("tls-sni: ", StringComparison.Ordinal)) ?? "(no tls-sni)");
     }
 
     // The status and, for a 200, the origin's lines but the headers the two proxies send
