@@ -89,7 +89,9 @@ internal sealed class FrontendPipeline
         string? refusal = (connection is null ? null : RawRequestHeads.RefusalOfNextRequest(connection)) ??
             RequestStrictness.Refusal(context.Request, _http);
         int status = 400;
-        if (refusal is null && HttpMethods.IsConnect(context.Request.Method))
+        // An HTTP/2 extended CONNECT (RFC 8441: a WebSocket over HTTP/2) is an upgrade, forwarded.
+        if (refusal is null && HttpMethods.IsConnect(context.Request.Method) &&
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.IsExtendedConnect != true)
         {
             (refusal, status) = ("CONNECT is not forwarded by ActorProxy", 501);
         }

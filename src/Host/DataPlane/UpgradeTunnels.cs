@@ -43,8 +43,10 @@ internal sealed class UpgradeTunnels(IEnumerable<BackendSettings> backends)
         return ValueTask.CompletedTask;
     }
 
-    // An HTTP/1.1 upgrade: Connection names upgrade and Upgrade says to what.
+    // An HTTP/1.1 upgrade (Connection names upgrade and Upgrade says to what), or HTTP/2's
+    // extended CONNECT (RFC 8441).
     private static bool IsUpgrade(HttpRequest request) =>
-        request.Headers.Upgrade.Count > 0 &&
-        request.Headers.Connection.Any(value => value is not null && value.Contains("upgrade", StringComparison.OrdinalIgnoreCase));
+        (request.Headers.Upgrade.Count > 0 &&
+         request.Headers.Connection.Any(value => value is not null && value.Contains("upgrade", StringComparison.OrdinalIgnoreCase))) ||
+        request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
 }

@@ -12,6 +12,7 @@ public sealed class WebSocketTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-ws");
     private readonly (int Haproxy, int ActorProxy) _port = (TestBackend.FreePort(), TestBackend.FreePort());
+    private readonly (int Haproxy, int ActorProxy) _h2 = (TestBackend.FreePort(), TestBackend.FreePort());
     private WebSocketOrigin _origin = null!;
     private Parity.HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
@@ -29,6 +30,9 @@ public sealed class WebSocketTests : IAsyncLifetime
             frontend ws
               bind 127.0.0.1:{{_port.Haproxy}}
               default_backend ws
+            frontend ws_h2
+              bind 127.0.0.1:{{_h2.Haproxy}} proto h2
+              default_backend ws
             backend ws
               timeout tunnel 500ms
               server o 127.0.0.1:{{_origin.Port}}
@@ -38,19 +42,22 @@ public sealed class WebSocketTests : IAsyncLifetime
             akka.remote.dot-netty.tcp.port = {{TestBackend.FreePort()}}
             actorproxy {
               frontends.ws { bind = "127.0.0.1:{{_port.ActorProxy}}", timeout.client = 1h, default-backend = ws }
+              frontends.ws_h2 { bind = "127.0.0.1:{{_h2.ActorProxy}} proto h2", timeout.client = 1h, default-backend = ws }
               backends.ws { timeout { server = 1h, tunnel = 500ms }, servers { o = "127.0.0.1:{{_origin.Port}}" } }
             }
             """);
         _actorProxy = ActorProxyProcess.Start("run", "-f", Path.Combine(dir, "actorproxy.conf"));
         await _actorProxy.WaitForOutputAsync("ActorProxy running");
-        _haproxy = await Parity.HaproxyProcess.StartAsync(Path.Combine(dir, "haproxy.cfg"), _port.Haproxy);
+        _haproxy = await Parity.HaproxyProcess.StartAsync(Path.Combine(dir, "haproxy.cfg"), _port.Haproxy, _h2.Haproxy);
     }
 
-    [Fact]
-    public async Task Messages_PassBothWays_ThenTheClientCloses_AsHaproxy()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_PassBothWays_ThenTheClientCloses_AsHaproxy(bool http2)
     {
-        string haproxy = await ConverseAsync(_port.Haproxy);
-        string actorProxy = await ConverseAsync(_port.ActorProxy);
+        string haproxy = await ConverseAsync(http2 ? _h2.Haproxy : _port.Haproxy, http2);
+        string actorProxy = await ConverseAsync(http2 ? _h2.ActorProxy : _port.ActorProxy, http2);
 
         Assert.Equal("hello from the server | echo: one | echo: two | closed NormalClosure bye", haproxy);
         Assert.Equal(haproxy, actorProxy);
@@ -66,11 +73,18 @@ public sealed class WebSocketTests : IAsyncLifetime
         Assert.Equal(haproxy, actorProxy);
     }
 
-    private static async Task<string> ConverseAsync(int port)
+    // With http2, a WebSocket over HTTP/2 with prior knowledge (RFC 8441's extended CONNECT).
+    private static async Task<string> ConverseAsync(int port, bool http2)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), limit.Token);
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        if (http2)
+        {
+            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), invoker, limit.Token);
         var transcript = new List<string> { await ReceiveAsync(socket, limit.Token) };
         foreach (string text in new[] { "one", "two" })
         {
