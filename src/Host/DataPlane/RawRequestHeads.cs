@@ -79,9 +79,26 @@ internal sealed class RawRequestHeads : IDuplexPipe
         private long _start;
         private ReadOnlySequence<byte> _last;
 
-        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
-            var result = await inner.ReadAsync(cancellationToken);
+            // Once blind, or when the bytes are there, no state machine: this runs on every read.
+            if (heads._framing.Blind)
+            {
+                return inner.ReadAsync(cancellationToken);
+            }
+            var read = inner.ReadAsync(cancellationToken);
+            if (read.IsCompletedSuccessfully)
+            {
+                var result = read.Result;
+                Look(result.Buffer);
+                return new ValueTask<ReadResult>(result);
+            }
+            return LookWhenReadAsync(read);
+        }
+
+        private async ValueTask<ReadResult> LookWhenReadAsync(ValueTask<ReadResult> read)
+        {
+            var result = await read;
             Look(result.Buffer);
             return result;
         }
@@ -126,7 +143,7 @@ internal sealed class RawRequestHeads : IDuplexPipe
         {
             if (!heads._framing.Blind)
             {
-                _start += _last.Slice(_last.Start, consumed).Length;
+                _start += _last.GetOffset(consumed) - _last.GetOffset(_last.Start);
             }
         }
     }
