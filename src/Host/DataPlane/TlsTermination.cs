@@ -28,7 +28,8 @@ internal static class TlsTermination
         {
             ServerCertificateContext = SslStreamCertificateContext.Create(c.Leaf, c.Chain, offline: true),
             ApplicationProtocols = protocols,
-            ClientCertificateRequired = false,
+            ClientCertificateRequired = ssl.ClientVerify != ClientVerify.None,
+            RemoteCertificateValidationCallback = ssl.ClientVerify == ClientVerify.None ? null : (_, certificate, chain, _) => ClientAccepted(ssl, certificate, chain),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         });
         listen.Protocols = (ssl.Alpn.Contains("h2"), ssl.Alpn.Any(p => p.StartsWith("http/1", StringComparison.Ordinal))) switch
@@ -43,6 +44,30 @@ internal static class TlsTermination
         });
     }
 
+    // HAProxy's check of a client certificate: none is fine only with verify optional; one sent
+    // must chain to the ca-file's authorities, whatever verify says.
+    private static bool ClientAccepted(BindSsl ssl, X509Certificate? certificate, X509Chain? sent)
+    {
+        if (certificate is null)
+        {
+            return ssl.ClientVerify == ClientVerify.Optional;
+        }
+        using var presented = new X509Certificate2(certificate);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(ssl.ClientAuthorities!);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (sent is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
+            foreach (var element in sent.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+        return chain.Build(presented);
+    }
+
     /// <summary>The TLS of the connection whose features are <paramref name="features"/>, or null for clear text.</summary>
     public static TlsSession? SessionOf(IFeatureCollection features)
     {
@@ -51,7 +76,9 @@ internal static class TlsTermination
             return null;
         }
         var alpn = features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol ?? default;
+        var client = features.Get<ITlsConnectionFeature>()?.ClientCertificate;
         return new TlsSession(TlsSession.NameOf(handshake.Protocol), string.IsNullOrEmpty(handshake.HostName) ? null : handshake.HostName,
-            alpn.IsEmpty ? null : System.Text.Encoding.ASCII.GetString(alpn.Span));
+            alpn.IsEmpty ? null : System.Text.Encoding.ASCII.GetString(alpn.Span),
+            client is null ? null : TlsSession.OneLine(client.SubjectName), client is null ? null : TlsSession.OneLine(client.IssuerName));
     }
 }

@@ -20,6 +20,8 @@ public sealed record BindLine(BindSsl? Ssl, bool Http2)
     public static BindLine Parse(IReadOnlyList<string> options, string baseDirectory)
     {
         bool ssl = false, http2 = false;
+        var verify = ClientVerify.None;
+        string? caFile = null;
         var certificates = new List<string>();
         IReadOnlyList<string> alpn = [];
         for (int i = 0; i < options.Count; i++)
@@ -39,6 +41,18 @@ public sealed record BindLine(BindSsl? Ssl, bool Http2)
                         throw new FormatException($"alpn: '{unknown}' is not a protocol ActorProxy speaks ({string.Join(", ", KnownProtocols)})");
                     }
                     break;
+                case "verify":
+                    verify = Argument(options, ref i) switch
+                    {
+                        "none" => ClientVerify.None,
+                        "optional" => ClientVerify.Optional,
+                        "required" => ClientVerify.Required,
+                        var other => throw new FormatException($"verify: expected none, optional or required, not '{other}'"),
+                    };
+                    break;
+                case "ca-file":
+                    caFile = Path.GetFullPath(Argument(options, ref i), baseDirectory);
+                    break;
                 case "proto":
                     string proto = Argument(options, ref i);
                     http2 = proto == "h2"
@@ -46,21 +60,26 @@ public sealed record BindLine(BindSsl? Ssl, bool Http2)
                         : throw new FormatException($"proto: '{proto}' is not a protocol ActorProxy speaks on a bind (h2)");
                     break;
                 default:
-                    throw new FormatException($"bind option '{options[i]}' is not supported by ActorProxy; it carries out: ssl, crt FILE|FOLDER, alpn LIST, proto h2");
+                    throw new FormatException($"bind option '{options[i]}' is not supported by ActorProxy; it carries out: ssl, crt FILE|FOLDER, alpn LIST, verify none|optional|required, ca-file FILE, proto h2");
             }
         }
         if (!ssl)
         {
-            return certificates.Count > 0 || alpn.Count > 0
-                ? throw new FormatException("'crt' and 'alpn' need 'ssl' on the same bind")
+            return certificates.Count > 0 || alpn.Count > 0 || caFile is not null || verify != ClientVerify.None
+                ? throw new FormatException("'crt', 'alpn', 'verify' and 'ca-file' need 'ssl' on the same bind")
                 : new BindLine(null, http2);
+        }
+        if (verify != ClientVerify.None && caFile is null)
+        {
+            throw new FormatException($"'verify {verify.ToString().ToLowerInvariant()}' needs a 'ca-file' the client certificates must chain to");
         }
         if (certificates.Count == 0)
         {
             // HAProxy: "No certificate specified for SSL bind".
             throw new FormatException("'ssl' needs a certificate: add 'crt FILE' (a PEM with the certificate, its chain and its key) or 'crt FOLDER'");
         }
-        return new BindLine(new BindSsl(ServerCertificates.Load(certificates), alpn), http2);
+        return new BindLine(new BindSsl(ServerCertificates.Load(certificates), alpn, verify,
+            caFile is null ? null : ServerLine.LoadAuthorities(caFile)), http2);
     }
 
     private static string Argument(IReadOnlyList<string> options, ref int i) =>

@@ -77,7 +77,9 @@ public sealed record ServerLine(ServerSsl? Ssl, bool Http2)
             ? expression[4..^1]
             : throw new FormatException($"sni '{expression}': ActorProxy pools a server's connections by its address, so it sends one name per server: write sni str(NAME)");
 
-    private static X509Certificate2Collection LoadAuthorities(string file)
+    /// <summary>The certificates of a <c>ca-file</c>; throws <see cref="CertificateLoadException"/>
+    /// for one that is missing, unreadable or holds none.</summary>
+    internal static X509Certificate2Collection LoadAuthorities(string file)
     {
         if (!File.Exists(file))
         {

@@ -51,6 +51,12 @@ public static class SampleFetches
         Add("ssl_fc_protocol", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.Protocol);
         Add("ssl_fc_sni", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ServerName);
         Add("ssl_fc_alpn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ApplicationProtocol);
+        // The client's certificate: a handshake whose certificate fails its check is aborted, so
+        // one that got this far was verified (ssl_c_verify 0, X509_V_OK).
+        Add("ssl_c_used", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ClientSubject is not null);
+        Add("ssl_c_verify", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls is null ? null : 0L);
+        Add("ssl_c_s_dn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ClientSubject);
+        Add("ssl_c_i_dn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ClientIssuer);
         // Whether the stream is HTTP: always, where HTTP rules run; TCP rules cannot use it yet.
         Add("req.proto_http", SampleType.Bool, SampleArgSpec.None, SampleDirection.Http, (_, _) => true);
 

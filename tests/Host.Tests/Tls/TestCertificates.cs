@@ -63,6 +63,21 @@ public sealed class TestCertificates : IDisposable
         File.WriteAllText(file, pem.ToString());
     }
 
+    /// <summary>A client certificate for <paramref name="name"/> (its common name) with its key and
+    /// the intermediate, for a client to present.</summary>
+    public System.Net.Security.SslStreamCertificateContext Client(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var now = DateTimeOffset.UtcNow;
+        using var signed = request.Create(_intermediate, now.AddDays(-1), now.AddDays(28), RandomNumberGenerator.GetBytes(8));
+        using var withKey = signed.CopyWithPrivateKey(key);
+        var certificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return System.Net.Security.SslStreamCertificateContext.Create(certificate, [X509CertificateLoader.LoadCertificate(_intermediate.RawData)], offline: true);
+    }
+
     /// <summary>Writes the root's certificate, a <c>ca-file</c>, to <paramref name="file"/>.</summary>
     public void WriteRoot(string file) => File.WriteAllText(file, Root.ExportCertificatePem() + "\n");
 

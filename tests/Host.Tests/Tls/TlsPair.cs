@@ -12,6 +12,7 @@ namespace ActorProxy.Host.Tests.Tls;
 public sealed class TlsPair : IAsyncLifetime
 {
     private const string Fetches = "ssl=%[ssl_fc] sni=%[ssl_fc_sni] proto=%[ssl_fc_protocol] alpn=%[ssl_fc_alpn]";
+    private const string ClientFetches = "used=%[ssl_c_used] verify=%[ssl_c_verify] s=%[ssl_c_s_dn] i=%[ssl_c_i_dn]";
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-tls");
     private TestBackend _origin = null!;
@@ -21,11 +22,20 @@ public sealed class TlsPair : IAsyncLifetime
     /// <summary>The authority of every certificate.</summary>
     public TestCertificates Authority { get; } = new();
 
+    /// <summary>An authority no frontend trusts.</summary>
+    public TestCertificates Stranger { get; } = new();
+
     /// <summary>The ports of each frontend, HAProxy's then ActorProxy's.</summary>
     public (int Haproxy, int ActorProxy) Tls { get; } = (TestBackend.FreePort(), TestBackend.FreePort());
 
     /// <inheritdoc cref="Tls"/>
     public (int Haproxy, int ActorProxy) Plain { get; } = (TestBackend.FreePort(), TestBackend.FreePort());
+
+    /// <summary>Frontends asking for client certificates of the authority: verify optional, verify required.</summary>
+    public (int Haproxy, int ActorProxy) ClientOptional { get; } = (TestBackend.FreePort(), TestBackend.FreePort());
+
+    /// <inheritdoc cref="ClientOptional"/>
+    public (int Haproxy, int ActorProxy) ClientRequired { get; } = (TestBackend.FreePort(), TestBackend.FreePort());
 
     /// <inheritdoc cref="Tls"/>
     public (int Haproxy, int ActorProxy) Tcp { get; } = (TestBackend.FreePort(), TestBackend.FreePort());
@@ -38,6 +48,7 @@ public sealed class TlsPair : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(dir, "more"));
         Authority.WriteServer(Path.Combine(dir, "more", "b.pem"), false, "b.test", "alt.b.test");
         Authority.WriteServer(Path.Combine(dir, "more", "c.pem"), true, "c.test", "*.wild.test");
+        Authority.WriteRoot(Path.Combine(dir, "root.pem"));
 
         string haproxyConfig = Path.Combine(dir, "haproxy.cfg");
         await File.WriteAllTextAsync(haproxyConfig, $$"""
@@ -49,6 +60,14 @@ public sealed class TlsPair : IAsyncLifetime
               mode http
               bind 127.0.0.1:{{Tls.Haproxy}} ssl crt {{dir}}/a.pem crt {{dir}}/more alpn h2,http/1.1
               http-request return status 200 content-type text/plain lf-string "{{Fetches}}"
+            frontend client_optional
+              mode http
+              bind 127.0.0.1:{{ClientOptional.Haproxy}} ssl crt {{dir}}/a.pem ca-file {{dir}}/root.pem verify optional
+              http-request return status 200 content-type text/plain lf-string "{{ClientFetches}}"
+            frontend client_required
+              mode http
+              bind 127.0.0.1:{{ClientRequired.Haproxy}} ssl crt {{dir}}/a.pem ca-file {{dir}}/root.pem verify required
+              http-request return status 200 content-type text/plain lf-string "{{ClientFetches}}"
             frontend plain
               mode http
               bind 127.0.0.1:{{Plain.Haproxy}}
@@ -71,6 +90,14 @@ public sealed class TlsPair : IAsyncLifetime
                 bind = "127.0.0.1:{{Tls.ActorProxy}} ssl crt a.pem crt more alpn h2,http/1.1"
                 http-request = [ "return status 200 content-type text/plain lf-string \"{{Fetches}}\"" ]
               }
+              frontends.client_optional {
+                bind = "127.0.0.1:{{ClientOptional.ActorProxy}} ssl crt a.pem ca-file root.pem verify optional"
+                http-request = [ "return status 200 content-type text/plain lf-string \"{{ClientFetches}}\"" ]
+              }
+              frontends.client_required {
+                bind = "127.0.0.1:{{ClientRequired.ActorProxy}} ssl crt a.pem ca-file root.pem verify required"
+                http-request = [ "return status 200 content-type text/plain lf-string \"{{ClientFetches}}\"" ]
+              }
               frontends.plain {
                 bind = "127.0.0.1:{{Plain.ActorProxy}}"
                 http-request = [ "redirect scheme https unless { ssl_fc }", "return status 200 content-type text/plain string secure" ]
@@ -82,7 +109,7 @@ public sealed class TlsPair : IAsyncLifetime
         _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxyConfig);
         // The start names each TLS frontend's certificates, in the order loaded.
         await _actorProxy.WaitForOutputAsync($"tls https://127.0.0.1:{Tls.ActorProxy} (3 certificate(s): a.test, b.test, c.test)");
-        _haproxy = await Parity.HaproxyProcess.StartAsync(haproxyConfig, Tls.Haproxy, Plain.Haproxy, Tcp.Haproxy);
+        _haproxy = await Parity.HaproxyProcess.StartAsync(haproxyConfig, Tls.Haproxy, Plain.Haproxy, Tcp.Haproxy, ClientOptional.Haproxy, ClientRequired.Haproxy);
     }
 
     public async Task DisposeAsync()
@@ -91,6 +118,7 @@ public sealed class TlsPair : IAsyncLifetime
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
         Authority.Dispose();
+        Stranger.Dispose();
         _directory.Delete(recursive: true);
     }
 

@@ -79,6 +79,61 @@ public sealed class TlsTerminationTests(TlsPair pair) : IClassFixture<TlsPair>
         Assert.Equal(haproxy.Body, actorProxy.Body);
     }
 
+    [Theory]
+    [InlineData(false, null, "used=0 verify=0 s= i=")]
+    [InlineData(false, "authority", "used=1 verify=0 s=/CN=client.test i=/CN=ActorProxy Test Intermediate")]
+    [InlineData(false, "stranger", "(refused)")]
+    [InlineData(true, null, "(refused)")]
+    [InlineData(true, "authority", "used=1 verify=0 s=/CN=client.test i=/CN=ActorProxy Test Intermediate")]
+    [InlineData(true, "stranger", "(refused)")]
+    public async Task ClientCertificate_IsAskedForAndChecked_AsHaproxy(bool required, string? issuer, string expect)
+    {
+        var ports = required ? pair.ClientRequired : pair.ClientOptional;
+        var context = issuer switch
+        {
+            "authority" => pair.Authority.Client("client.test"),
+            "stranger" => pair.Stranger.Client("client.test"),
+            _ => null,
+        };
+
+        string haproxy = await GetWithClientCertificateAsync(ports.Haproxy, context);
+        string actorProxy = await GetWithClientCertificateAsync(ports.ActorProxy, context);
+
+        Assert.Equal(expect, haproxy);
+        Assert.Equal(haproxy, actorProxy);
+    }
+
+    // A handshake presenting context's certificate (none when null), then one request; the body,
+    // or (refused) when the handshake or the first read fails (TLS 1.3 reports a refused client
+    // certificate after the client's side of the handshake is over).
+    private static async Task<string> GetWithClientCertificateAsync(int port, SslStreamCertificateContext? context)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await using var tls = new SslStream(client.GetStream());
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "a.test",
+                ClientCertificateContext = context,
+                // The server's certificate is checked by the other tests; here the client's is.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
+            }, limit.Token);
+            await tls.WriteAsync(Encoding.ASCII.GetBytes("GET /x HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n"), limit.Token);
+            using var received = new MemoryStream();
+            await tls.CopyToAsync(received, limit.Token);
+            string text = Encoding.ASCII.GetString(received.ToArray());
+            int body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            return body < 0 ? "(refused)" : text[(body + 4)..];
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            return "(refused)";
+        }
+    }
+
     private sealed record TlsAnswer(string Certificate, bool Chains, string? Alpn, string Body);
 
     // A TLS handshake asking for serverName (none when null), then, unless ALPN chose h2, one
