@@ -103,7 +103,7 @@ internal sealed class StatsSocketListener : IAsyncDisposable
             while (true)
             {
                 var client = await _socket.AcceptAsync(_stop.Token);
-                sessions.Add(new StatsSocketSession(client, admin, level, logger).RunAsync(_stop.Token));
+                sessions.Add(new StatsSocketSession(client, admin, level, logger, TimeProvider.System).RunAsync(_stop.Token));
                 sessions.RemoveAll(s => s.IsCompleted);
             }
         }
