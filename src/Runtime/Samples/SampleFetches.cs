@@ -50,6 +50,7 @@ public static class SampleFetches
         Add("ssl_fc", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls is not null);
         Add("ssl_fc_protocol", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.Protocol);
         Add("ssl_fc_sni", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ServerName);
+        Add("ssl_fc_has_sni", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ServerName is not null);
         Add("ssl_fc_alpn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => x.Tls?.ApplicationProtocol);
         // The client's certificate: a handshake whose certificate fails its check is aborted, so
         // one that got this far was verified (ssl_c_verify 0, X509_V_OK).
