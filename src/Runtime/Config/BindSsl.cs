@@ -14,18 +14,3 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="ClientAuthorities">The certificates of <c>ca-file</c>, which a client's must chain to.</param>
 public sealed record BindSsl(ServerCertificates Certificates, IReadOnlyList<string> Alpn,
     ClientVerify ClientVerify = ClientVerify.None, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? ClientAuthorities = null);
-
-/// <summary>A bind's <c>verify</c>, as HAProxy: none asks for no client certificate (the
-/// default); optional asks and takes a connection without one; required aborts the handshake
-/// without one. A certificate sent is always checked against <c>ca-file</c>.</summary>
-public enum ClientVerify
-{
-    /// <summary>No client certificate is asked for.</summary>
-    None,
-
-    /// <summary>Asked for; a connection without one goes on.</summary>
-    Optional,
-
-    /// <summary>Asked for; a connection without one is refused.</summary>
-    Required,
-}

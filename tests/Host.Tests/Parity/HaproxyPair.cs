@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using ActorProxy.Host.Tests.DataPlane;
@@ -25,7 +24,7 @@ public sealed class HaproxyPair : IAsyncLifetime
     };
     private readonly Dictionary<string, (int HaproxyPort, int ActorProxyPort)> _ports = [];
     private TestBackend _origin = null!;
-    private Process _haproxy = null!;
+    private HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
 
     /// <summary>The folder of the configurations, where pattern files go too.</summary>
@@ -47,32 +46,14 @@ public sealed class HaproxyPair : IAsyncLifetime
         string actorProxyConfig = Path.Combine(Directory, "actorproxy.conf");
         await File.WriteAllTextAsync(actorProxyConfig, ActorProxyConfig());
 
-        _haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", haproxyConfig])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Directory,
-        }) ?? throw new InvalidOperationException("haproxy did not start; scripts/test.sh installs it.");
         _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxyConfig);
         await _actorProxy.WaitForOutputAsync("ActorProxy running");
-        foreach (var (haproxyPort, _) in _ports.Values)
-        {
-            if (_haproxy.HasExited)
-            {
-                throw new InvalidOperationException($"haproxy exited: {await _haproxy.StandardError.ReadToEndAsync()}");
-            }
-            await WaitForListenerAsync(haproxyPort);
-        }
+        _haproxy = await HaproxyProcess.StartAsync(haproxyConfig, [.. _ports.Values.Select(p => p.HaproxyPort)]);
     }
 
     public async Task DisposeAsync()
     {
-        if (!_haproxy.HasExited)
-        {
-            _haproxy.Kill();
-        }
-        await _haproxy.WaitForExitAsync();
-        _haproxy.Dispose();
+        await _haproxy.DisposeAsync();
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
         _client.Dispose();
@@ -293,26 +274,4 @@ public sealed class HaproxyPair : IAsyncLifetime
 
     // A HOCON string holding exactly the text.
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static async Task WaitForListenerAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            try
-            {
-                using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                throw new InvalidOperationException($"haproxy does not listen on port {port}", e);
-            }
-        }
-    }
 }
