@@ -64,11 +64,20 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void ClientTls_ReachesTheSharedStateOnAnotherNode()
     {
-        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1") { Tls = new TlsSession("TLSv1.3", "a.test", "h2") };
+        var tls = new TlsSession("TLSv1.3", "a.test", "h2", "/CN=client", "/CN=Intermediate");
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1") { Tls = tls };
 
         var back = RoundTrip(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 1L, null)).Exchange.ToExchange();
 
-        Assert.Equal(new TlsSession("TLSv1.3", "a.test", "h2"), back.Tls);
+        Assert.Equal(tls, back.Tls);
+    }
+
+    [Fact]
+    public void AdminCommand_KeepsItsKeyAndLevel_AcrossNodes()
+    {
+        var back = RoundTrip(new AdminCommand("show fd", "key", AdminLevel.Operator));
+
+        Assert.Equal(new AdminCommand("show fd", "key", AdminLevel.Operator), back);
     }
 
     [Fact]

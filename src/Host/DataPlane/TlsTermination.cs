@@ -42,7 +42,16 @@ internal static class TlsTermination
         {
             OnConnection = context => ValueTask.FromResult(options[ssl.Certificates.Choose(context.ClientHelloInfo.ServerName)]),
         });
+        // The session's fetches are the connection's: made once, when the handshake is over and
+        // before any request (so every stream of an HTTP/2 connection only reads it).
+        listen.Use(next => connection =>
+        {
+            connection.Items[SessionKey] = Describe(connection.Features);
+            return next(connection);
+        });
     }
+
+    private static readonly object SessionKey = new();
 
     // HAProxy's check of a client certificate: none is fine only with verify optional; one sent
     // must chain to the ca-file's authorities, whatever verify says.
@@ -53,23 +62,15 @@ internal static class TlsTermination
             return ssl.ClientVerify == ClientVerify.Optional;
         }
         using var presented = new X509Certificate2(certificate);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(ssl.ClientAuthorities!);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (sent is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
-            foreach (var element in sent.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-        return chain.Build(presented);
+        return Runtime.Tls.CertificateChain.ChainsTo(presented, sent, ssl.ClientAuthorities!);
     }
 
-    /// <summary>The TLS of the connection whose features are <paramref name="features"/>, or null for clear text.</summary>
-    public static TlsSession? SessionOf(IFeatureCollection features)
+    /// <summary>The TLS of the connection whose features are <paramref name="features"/> (a
+    /// connection's or a request's), or null for clear text.</summary>
+    public static TlsSession? SessionOf(IFeatureCollection features) =>
+        features.Get<IConnectionItemsFeature>()?.Items is { } items && items.TryGetValue(SessionKey, out var session) ? session as TlsSession : null;
+
+    private static TlsSession? Describe(IFeatureCollection features)
     {
         if (features.Get<ITlsHandshakeFeature>() is not { } handshake)
         {

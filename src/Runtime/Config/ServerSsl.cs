@@ -23,19 +23,7 @@ public sealed record ServerSsl(bool Verify, X509Certificate2Collection Authoriti
         {
             return true;
         }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (sent is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
-            foreach (var element in sent.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-        if (!chain.Build(certificate))
+        if (!Tls.CertificateChain.ChainsTo(certificate, sent, Authorities))
         {
             return false;
         }

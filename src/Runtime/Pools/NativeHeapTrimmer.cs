@@ -3,8 +3,7 @@ namespace ActorProxy.Runtime.Pools;
 /// <summary>
 /// Runs <see cref="NativeHeap.Trim"/> at a fixed interval on the thread pool, so that a node
 /// under steady load keeps a flat resident size: what glibc's arenas hold after a burst is given
-/// back within one interval (bench/soak.sh measured 21 MB of 52 returned by one trim after five
-/// minutes of load). HAProxy trims in pool_gc, on memory pressure; a .NET process has no such
+/// back within one interval (docs/benchmarks.md, "Found: glibc's arenas"). HAProxy trims in pool_gc, on memory pressure; a .NET process has no such
 /// moment, as its managed heap never fails for lack of native memory.
 /// </summary>
 public sealed class NativeHeapTrimmer : IDisposable

@@ -2,8 +2,4 @@ namespace ActorProxy.Runtime.Tls;
 
 /// <summary>A <c>crt</c> file that cannot serve: it names the file and what is wrong.</summary>
 public sealed class CertificateLoadException(string file, string reason)
-    : Exception($"certificate file '{file}' {reason}")
-{
-    /// <summary>The file at fault.</summary>
-    public string File { get; } = file;
-}
+    : Exception($"certificate file '{file}' {reason}");

@@ -273,7 +273,7 @@ public static class HaproxyParityCases
         new("deny with deny_status", ["http-request deny deny_status 429"]),
         new("deny with a body and a header", ["http-request deny status 400 content-type text/plain string nope hdr x-why test"]),
         new("log-format variables in a return's lf-string",
-            ["http-request return status 200 content-type text/plain lf-string \"ci=%ci q=%{+Q}ci fi=%fi f=%f ft=%ft b=%b s=%s HM=%HM HP=%HP HPO=%HPO HQ=%HQ HU=%HU HV=%HV pct=%% ID=%ID sslv=%sslv\""],
+            ["http-request return status 200 content-type text/plain lf-string \"ci=%ci q=%{+Q}ci fi=%fi f=%f ft=%ft b=%b s=%s HM=%HM HP=%HP HPO=%HPO HQ=%HQ HU=%HU HV=%HV pct=%% ID=%ID sslv=%sslv H=%H\""],
             "/a/b?q=1&r=2", Expect: "ci=127.0.0.1 q=\"127.0.0.1\""),
         new("log-format variables in set-header", ["http-request set-header x-v %ci|%{+Q}HM|%HQ|%%"], "/p?x=1"),
         new("log-format server and backend in a response rule", ["http-response set-header x-s %s|%b|%f"], Expect: "x-s: s1|origin|"),

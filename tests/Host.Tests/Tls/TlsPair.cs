@@ -11,7 +11,7 @@ namespace ActorProxy.Host.Tests.Tls;
 /// an origin.</summary>
 public sealed class TlsPair : IAsyncLifetime
 {
-    private const string Fetches = "ssl=%[ssl_fc] sni=%[ssl_fc_sni] has_sni=%[ssl_fc_has_sni] proto=%[ssl_fc_protocol] alpn=%[ssl_fc_alpn]";
+    private const string Fetches = "ssl=%[ssl_fc] sni=%[ssl_fc_sni] has_sni=%[ssl_fc_has_sni] proto=%[ssl_fc_protocol] alpn=%[ssl_fc_alpn] sslv=%sslv ft=%ft";
     private const string ClientFetches = "used=%[ssl_c_used] verify=%[ssl_c_verify] s=%[ssl_c_s_dn] i=%[ssl_c_i_dn]";
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-tls");

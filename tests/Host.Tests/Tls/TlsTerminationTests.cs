@@ -55,7 +55,7 @@ public sealed class TlsTerminationTests(TlsPair pair) : IClassFixture<TlsPair>
         string haproxy = await GetHttp2Async(pair.Tls.Haproxy);
         string actorProxy = await GetHttp2Async(pair.Tls.ActorProxy);
 
-        Assert.Equal("2.0 ssl=1 sni=a.test has_sni=1 proto=TLSv1.3 alpn=h2", haproxy);
+        Assert.Equal("2.0 ssl=1 sni=a.test has_sni=1 proto=TLSv1.3 alpn=h2 sslv=TLSv1.3 ft=tls~", haproxy);
         Assert.Equal(haproxy, actorProxy);
     }
 
