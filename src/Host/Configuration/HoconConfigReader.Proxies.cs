@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Logging;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Samples;
 using Akka.Configuration.Hocon;
@@ -9,9 +10,9 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend", "log", "log-format", "capture"];
     // The option flags a frontend and a backend carry out, beside forwardfor.
-    private static readonly HashSet<string> FrontendFlags = ["http-buffer-request"];
+    private static readonly HashSet<string> FrontendFlags = ["http-buffer-request", "httplog", "httplog clf", "tcplog", "dontlognull", "log-separate-errors", "dontlog-normal"];
     private static readonly HashSet<string> BackendFlags = [];
 
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option"];
@@ -28,6 +29,8 @@ public static partial class HoconConfigReader
     // The frontend and backend sections: each a map entry with its own keys.
     private sealed partial class Reader
     {
+        private IReadOnlyList<LogTarget>? _globalLogTargets;
+
         public FrontendSettings Frontend(string name)
         {
             string path = $"{Root}.frontends.{name}";
@@ -37,6 +40,7 @@ public static partial class HoconConfigReader
             var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
             var options = Options($"{path}.option", FrontendFlags);
             var bind = BindOptions($"{path}.bind");
+            var captures = Captures($"{path}.capture");
             if (bind is { Http2: true } && mode == ProxyMode.Tcp)
             {
                 Error($"{path}.bind", "'proto h2' needs mode http: a mode tcp frontend relays bytes.");
@@ -63,7 +67,105 @@ public static partial class HoconConfigReader
                 DefaultBackend = OptionalString($"{path}.default-backend"),
                 BufferRequest = options.Flags.Contains("http-buffer-request"),
                 ForwardFor = options.ForwardFor,
+                Log = AccessLog(path, mode, options.Flags),
+                RequestCaptures = captures.Where(c => c.Request).Select(c => c.Capture).ToArray(),
+                ResponseCaptures = captures.Where(c => !c.Request).Select(c => c.Capture).ToArray(),
             };
+        }
+
+        // log = [ "global" | "TARGET …" ], log-format, option httplog|tcplog…: the frontend's access
+        // log, or null without a log line (HAProxy then logs nothing for it, whatever its format).
+        private AccessLogSettings? AccessLog(string path, ProxyMode mode, IReadOnlySet<string> flags)
+        {
+            var targets = LogTargets($"{path}.log", global: false);
+            string? text = OptionalString($"{path}.log-format");
+            LogFormat? format = null;
+            if (text is null)
+            {
+                // As HAProxy, option httplog in a mode tcp frontend falls back to tcplog.
+                text = flags.Contains("tcplog") || (mode == ProxyMode.Tcp && (flags.Contains("httplog") || flags.Contains("httplog clf"))) ? LogFormat.TcpLog
+                    : flags.Contains("httplog clf") ? LogFormat.HttpLogClf
+                    : flags.Contains("httplog") ? LogFormat.HttpLog
+                    : null;
+            }
+            if (text is not null)
+            {
+                try
+                {
+                    format = LogFormat.ParseAccessLog(text);
+                }
+                catch (SampleSyntaxException e)
+                {
+                    Error(config.HasPath($"{path}.log-format") ? $"{path}.log-format" : $"{path}.option", $"failed to parse log-format: {e.Message}.");
+                }
+            }
+            if (targets.Count == 0)
+            {
+                return null;
+            }
+            return new AccessLogSettings(targets, format)
+            {
+                DontLogNull = flags.Contains("dontlognull"),
+                SeparateErrors = flags.Contains("log-separate-errors"),
+                DontLogNormal = flags.Contains("dontlog-normal"),
+            };
+        }
+
+        /// <summary>The global <c>log</c> list, read once.</summary>
+        public IReadOnlyList<LogTarget> GlobalLogTargets() => _globalLogTargets ??= LogTargets($"{Global}.log", global: true);
+
+        // A log list: each entry what follows "log" in HAProxy; in a frontend, "global" stands
+        // for the global ones.
+        private IReadOnlyList<LogTarget> LogTargets(string key, bool global)
+        {
+            var targets = new List<LogTarget>();
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString().Trim() : "";
+                if (text == "global" && !global)
+                {
+                    targets.AddRange(GlobalLogTargets());
+                }
+                else if (text == "global")
+                {
+                    Error($"{key}[{index}]", "'global' is not supported for a global syslog server.");
+                }
+                else
+                {
+                    try
+                    {
+                        targets.Add(LogTarget.Parse(text, baseDirectory));
+                    }
+                    catch (FormatException e)
+                    {
+                        Error($"{key}[{index}]", $"'log {text}': {e.Message}.");
+                    }
+                }
+                index++;
+            }
+            return targets;
+        }
+
+        // capture = [ "request header NAME len N", "response header NAME len N" ].
+        private List<(bool Request, HeaderCapture Capture)> Captures(string key)
+        {
+            var captures = new List<(bool, HeaderCapture)>();
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                try
+                {
+                    captures.Add(HeaderCapture.Parse(text));
+                }
+                catch (FormatException e)
+                {
+                    Error($"{key}[{index}]", $"'capture {text}': {e.Message}.");
+                }
+                index++;
+            }
+            return captures;
         }
 
         // option = [ "http-buffer-request", "forwardfor except 10.0.0.0/8" ]: HAProxy's "option"

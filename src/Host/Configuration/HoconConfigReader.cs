@@ -47,6 +47,8 @@ public static partial class HoconConfigReader
                 ServiceTimeout = reader.Duration(Global + ".tune.lua.service-timeout"),
             },
             StatsSocket = reader.StatsSocket(Global + ".stats-socket"),
+            Log = reader.GlobalLogTargets(),
+            LogTag = reader.Scalar(Global + ".log-tag") ?? "actorproxy",
             Http = new HttpTune
             {
                 BufSize = reader.Integer(Global + ".tune.bufsize"),
@@ -274,7 +276,7 @@ public static partial class HoconConfigReader
             return [];
         }
 
-        private string? Scalar(string key)
+        public string? Scalar(string key)
         {
             var value = config.GetValue(key);
             if (value is null || !value.IsString())

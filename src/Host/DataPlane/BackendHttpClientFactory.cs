@@ -28,15 +28,18 @@ internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> ba
         string backend = context.ClusterId;
         handler.ConnectCallback = async (connect, cancel) =>
         {
+            long started = TimeProvider.System.GetTimestamp();
             var stream = await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
             if (!_ssl.TryGetValue((backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port), out var server))
             {
+                AccessLog.HttpAccessLog.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
                 return stream;
             }
             var tls = new SslStream(stream, leaveInnerStreamOpen: false);
             try
             {
                 await tls.AuthenticateAsClientAsync(server.Ssl!.ClientOptions(server.Http2), cancel);
+                AccessLog.HttpAccessLog.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
             }
             catch
             {

@@ -37,18 +37,19 @@ internal sealed class FrontendPipeline
     private readonly Dictionary<string, ForwardFor?> _backendForwardFor;
     private readonly UpgradeTunnels _tunnels;
 
-    public FrontendPipeline(IEnumerable<FrontendSettings> frontends, IEnumerable<BackendSettings> backends, HttpTune http, IReadOnlyList<IActorRef> workers,
-        IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest, Runtime.Pools.PoolRegistry pools, ILogger logger)
+    public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest,
+        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Limits.NodeConnectionLimits limits, ILogger logger)
     {
         _tunnels = tunnels;
         _countRequest = countRequest;
         _logger = logger;
-        _http = http;
+        _http = config.Global.Http;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
         _transactions = pools.Create("http_txn", 512, () => new HttpExchange("", "", "", null, ""));
-        _byPort = frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, http));
+        _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, _http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
-        _backendForwardFor = backends.Where(b => b.ForwardFor is not null).ToDictionary(b => b.Name, b => b.ForwardFor);
+        _backendForwardFor = config.Backends.Where(b => b.ForwardFor is not null).ToDictionary(b => b.Name, b => b.ForwardFor);
+        AccessLog = new AccessLog.HttpAccessLog(config, accessLog, limits, clusters, TimeProvider.System, _transactions.Return);
         _workers = workers;
         _clusters = clusters;
     }
@@ -56,6 +57,9 @@ internal sealed class FrontendPipeline
     /// <summary>True when some frontend has <c>http-response</c> rules, so that responses need
     /// <see cref="RunResponseRulesAsync"/>.</summary>
     public bool HasResponseRules { get; }
+
+    /// <summary>The frontends' access log lines.</summary>
+    public AccessLog.HttpAccessLog AccessLog { get; }
 
     /// <summary>First step of the proxy pipeline: a request head is in, so the frontend's
     /// <c>timeout http-request</c> stops for it, and <c>timeout http-keep-alive</c> starts once its
@@ -102,6 +106,12 @@ internal sealed class FrontendPipeline
         }
         _logger.LogWarning("frontend {Frontend}: {Status} for {Client}:{Port} {Method}: {Reason}", _byPort[context.Connection.LocalPort].Settings.Name,
             status, context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, refusal);
+        if (Host.DataPlane.AccessLog.HttpAccessLog.Of(context) is { } logged)
+        {
+            // HAProxy's parser refused it: no request line to log, the proxy refused (PR).
+            logged.Entry.RequestLine = status == 400 ? null : logged.Entry.RequestLine;
+            logged.Entry.Termination = new Runtime.Logging.Termination('P', 'R');
+        }
         context.Response.Headers.Connection = "close";
         await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(status), context);
         // As HAProxy does after an error page; Kestrel would keep a CONNECT's connection open.
@@ -124,6 +134,7 @@ internal sealed class FrontendPipeline
                 return;
             }
             AddForwardFor(http, frontend.DefaultBackend, context);
+            Host.DataPlane.AccessLog.HttpAccessLog.Of(context)?.Entry.Backend = frontend.DefaultBackend;
             context.ReassignProxyRequest(direct);
             await next();
             return;
@@ -191,6 +202,7 @@ internal sealed class FrontendPipeline
             }
             HttpExchangeMapper.ApplyRequest(exchange, context);
             AddForwardFor(http, exchange.Backend, context);
+            Host.DataPlane.AccessLog.HttpAccessLog.Of(context)?.Entry.Backend = exchange.Backend;
             context.ReassignProxyRequest(cluster);
             if (http.HasResponseRules)
             {
@@ -204,7 +216,8 @@ internal sealed class FrontendPipeline
             {
                 worker.Tell(new EndHttpTransaction(exchange.Id));
             }
-            if (pooled is not null)
+            // A line whose format has samples reads the transaction: it goes back to its pool then.
+            if (!AccessLog.TakeTransaction(context, exchange) && pooled is not null)
             {
                 _transactions.Return(pooled);
             }
@@ -235,6 +248,12 @@ internal sealed class FrontendPipeline
                 candidates.Remove(proxy.ProxiedDestination);
                 if (candidates.Count > 0)
                 {
+                    if (Host.DataPlane.AccessLog.HttpAccessLog.Of(context) is { } retried)
+                    {
+                        // HAProxy's redispatch: one more retry, on another server ("+" before %rc).
+                        retried.Entry.Retries++;
+                        retried.Entry.Redispatched = true;
+                    }
                     proxy.AvailableDestinations = candidates.ToArray();
                     context.Features.Set<IForwarderErrorFeature>(null);
                     context.Response.StatusCode = StatusCodes.Status200OK;
@@ -248,6 +267,7 @@ internal sealed class FrontendPipeline
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             }
             LogForwarderError(context, error);
+            Host.DataPlane.AccessLog.HttpAccessLog.Failed(context, error, NotConnected(error));
             if (!context.Response.HasStarted && HttpReply.HasErrorPage(context.Response.StatusCode))
             {
                 // YARP chose the status; the page is HAProxy's for it.
@@ -288,6 +308,7 @@ internal sealed class FrontendPipeline
     // A body that breaks HTTP/1's framing (a chunk size that overflows, say): HAProxy's 400, one log line.
     private async Task RefuseBrokenBodyAsync(HttpContext context, string frontend, Exception reason)
     {
+        Host.DataPlane.AccessLog.HttpAccessLog.Of(context)?.Entry.Termination = new Runtime.Logging.Termination('P', 'D');
         _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend,
             context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, reason.Message);
         context.Response.Headers.Connection = "close";
@@ -435,8 +456,10 @@ internal sealed class FrontendPipeline
                 // What the rules see of a body is what HAProxy's buffer holds of it (http-buffer-request).
                 BodyLimit: frontend.ReadsBody ? http.BufSize - http.MaxRewrite : 0,
                 StreamsServices: frontend.HttpRequest.OfType<UseServiceRule>().Any(),
-                // No rule reads or changes the transaction: requests go straight to the default backend.
-                Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0,
+                // No rule reads or changes the transaction, nor does the access log: requests go
+                // straight to the default backend.
+                Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0 &&
+                    frontend.Log?.Format?.Samples.Any() != true,
                 HasResponseRules: frontend.HttpResponse.Count > 0,
                 RequestUsesLua: frontend.RequestUsesLua,
                 ResponseUsesLua: frontend.ResponseUsesLua);

@@ -1,5 +1,7 @@
 using ActorProxy.Host.Configuration;
+using ActorProxy.Host.DataPlane.AccessLog;
 using ActorProxy.Host.DataPlane.Limits;
+using ActorProxy.Host.Logging;
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
 using Microsoft.AspNetCore.Builder;
@@ -29,8 +31,10 @@ internal static class ProxyWebHost
     {
         var config = node.Config;
         var backends = new BackendConnections(node);
-        var tcp = new TcpFrontendHandler(node, backends, loggers.CreateLogger<TcpFrontendHandler>());
         var tracker = new ConnectionTracker(node);
+        // Made here for the connections' middleware; the web host owns it and ends it after its listeners.
+        var accessLog = new AccessLogSink(config.Global.LogTag, TimeProvider.System, loggers.CreateLogger<AccessLogSink>());
+        var tcp = new TcpFrontendHandler(node, backends, accessLog, loggers.CreateLogger<TcpFrontendHandler>());
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -62,6 +66,11 @@ internal static class ProxyWebHost
                 kestrel.Listen(frontend.Bind, listen =>
                 {
                     listen.Use(next => connection => tracker.TrackAsync(frontend, connection, next));
+                    if (frontend.Log is not null)
+                    {
+                        listen.Use(next => connection => ClientConnectionLog.GuardAsync(frontend, accessLog, TimeProvider.System,
+                            () => listen.ApplicationServices.GetRequiredService<NodeConnectionLimits>().Node.Connections, connection, next));
+                    }
                     if (ClientTimeout.Applies(frontend, config.Backends))
                     {
                         listen.Use(next => connection => ClientTimeout.GuardAsync(frontend, connection, next));
@@ -83,17 +92,19 @@ internal static class ProxyWebHost
                     }
                     else if (!frontend.Http2)
                     {
-                        listen.Use(next => connection => RawRequestHeads.GuardAsync(connection, next));
+                        var timed = frontend.Log?.Format is null ? null : TimeProvider.System;
+                        listen.Use(next => connection => RawRequestHeads.GuardAsync(connection, next, timed));
                     }
                 });
             }
         });
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
+        builder.Services.AddSingleton(_ => accessLog);
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
-        builder.Services.AddSingleton(services => new FrontendPipeline(config.Frontends, config.Backends, config.Global.Http, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
-            tunnels, node.CountRequest, node.Pools,
+        builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
+            tunnels, node.CountRequest, node.Pools, accessLog, services.GetRequiredService<NodeConnectionLimits>(),
             loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
@@ -104,6 +115,12 @@ internal static class ProxyWebHost
                 transforms.UseDefaultForwarders = false;
                 transforms.AddOriginalHost();
                 var pipeline = transforms.Services.GetRequiredService<FrontendPipeline>();
+                if (pipeline.AccessLog.Any)
+                {
+                    // Before the response rules: the server's head is captured as it came.
+                    transforms.AddRequestTransform(pipeline.AccessLog.OnRequestSentAsync);
+                    transforms.AddResponseTransform(pipeline.AccessLog.OnResponseReceivedAsync);
+                }
                 if (pipeline.HasResponseRules)
                 {
                     transforms.AddResponseTransform(pipeline.RunResponseRulesAsync);
@@ -115,12 +132,19 @@ internal static class ProxyWebHost
             });
 
         var app = builder.Build();
+        // Resolved once so that the web host disposes it, whatever happens next.
+        app.Services.GetRequiredService<AccessLogSink>();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
         node.MaxConn = app.Services.GetRequiredService<NodeConnectionLimits>().Node.Limit;
         tcp.Servers = new TcpServerChoice(app.Services);
+        tcp.ConnectionLimits = app.Services.GetRequiredService<NodeConnectionLimits>();
         var pipeline = app.Services.GetRequiredService<FrontendPipeline>();
         app.MapReverseProxy(proxy =>
         {
+            if (pipeline.AccessLog.Any)
+            {
+                proxy.Use(pipeline.AccessLog.BeginAsync);
+            }
             proxy.Use(pipeline.TimeRequestAsync);
             proxy.Use(pipeline.RefuseMalformedAsync);
             proxy.Use(pipeline.RunRequestRulesAsync);

@@ -20,10 +20,15 @@ internal sealed class RawRequestHeads : IDuplexPipe
 
     private readonly Http1RequestFraming _framing = new();
     private readonly ConcurrentQueue<(long Head, string Reason)> _refused = new();
+    private readonly ConcurrentQueue<(long Head, long At)> _lineEnds = new();
+    private readonly TimeProvider? _time;
     private long _requests;
+    private long _timedRequests;
+    private bool _anyByte;
 
-    private RawRequestHeads(IDuplexPipe transport)
+    private RawRequestHeads(IDuplexPipe transport, TimeProvider? time)
     {
+        _time = time;
         Input = new Reader(transport.Input, this);
         Output = transport.Output;
     }
@@ -33,10 +38,13 @@ internal sealed class RawRequestHeads : IDuplexPipe
     public PipeWriter Output { get; }
 
     /// <summary>Runs the connection through <paramref name="next"/> with its input looked at.</summary>
-    public static async Task GuardAsync(ConnectionContext connection, ConnectionDelegate next)
+    /// <param name="connection">The connection.</param>
+    /// <param name="next">The rest of the connection's middleware.</param>
+    /// <param name="time">The clock that times request lines for the access log, or null when the frontend does not log.</param>
+    public static async Task GuardAsync(ConnectionContext connection, ConnectionDelegate next, TimeProvider? time)
     {
         var transport = connection.Transport;
-        var heads = new RawRequestHeads(transport);
+        var heads = new RawRequestHeads(transport, time);
         connection.Items[Key] = heads;
         connection.Transport = heads;
         try
@@ -70,7 +78,48 @@ internal sealed class RawRequestHeads : IDuplexPipe
         return null;
     }
 
+    /// <summary>True when the client of the connection whose items are
+    /// <paramref name="connectionItems"/> sent any byte (HAProxy's dontlognull keeps quiet only
+    /// about connections that sent nothing); false where the bytes were not looked at.</summary>
+    public static bool AnyByteArrived(IDictionary<object, object?> connectionItems) =>
+        connectionItems.TryGetValue(Key, out var value) && value is RawRequestHeads { _anyByte: true };
+
+    /// <summary>When the request line of the connection's next request ended (a
+    /// <see cref="TimeProvider"/> timestamp), or null where it was not seen; called once per
+    /// request, in order.</summary>
+    public static long? RequestLineEndOfNextRequest(IDictionary<object, object?> connectionItems)
+    {
+        if (!connectionItems.TryGetValue(Key, out var value) || value is not RawRequestHeads heads)
+        {
+            return null;
+        }
+        long request = Interlocked.Increment(ref heads._timedRequests);
+        while (heads._lineEnds.TryPeek(out var line) && line.Head <= request)
+        {
+            heads._lineEnds.TryDequeue(out _);
+            if (line.Head == request)
+            {
+                return line.At;
+            }
+        }
+        return null;
+    }
+
     private void Refuse(long head, string reason) => _refused.Enqueue((head, reason));
+
+    // Each head's request line is timed when a read shows it, for the access log's Ti and TR.
+    private void Timed(long fromHead)
+    {
+        if (_time is null)
+        {
+            return;
+        }
+        long now = _time.GetTimestamp();
+        for (long head = fromHead + 1; head <= _framing.Heads; head++)
+        {
+            _lineEnds.Enqueue((head, now));
+        }
+    }
 
     private sealed class Reader(PipeReader inner, RawRequestHeads heads) : PipeReader
     {
@@ -136,7 +185,13 @@ internal sealed class RawRequestHeads : IDuplexPipe
                 return;
             }
             _last = buffer;
+            long before = heads._framing.Heads;
+            heads._anyByte |= !buffer.IsEmpty;
             heads._framing.Scan(buffer, _start, _refuse);
+            if (heads._framing.Heads != before)
+            {
+                heads.Timed(before);
+            }
         }
 
         private void Consumed(SequencePosition consumed)

@@ -23,7 +23,7 @@ namespace ActorProxy.Host.DataPlane;
 /// service (run by the worker, or by the shared state when it registered the service) or a byte
 /// relay to a server of the chosen backend, both ways, each side closing on its own.
 /// </summary>
-internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections connections, ILogger logger)
+internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections connections, Logging.AccessLogSink accessLog, ILogger logger)
 {
     private const int BufferSize = 16384;
 
@@ -38,6 +38,9 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     /// <summary>How servers are chosen; set once the web host (and YARP's cluster state) is built.</summary>
     public TcpServerChoice? Servers { get; set; }
 
+    /// <summary>The connection limits, whose counts the access log writes; set with <see cref="Servers"/>.</summary>
+    public Limits.NodeConnectionLimits? ConnectionLimits { get; set; }
+
     /// <summary>Serves one connection accepted by <paramref name="frontend"/>; returning closes it.</summary>
     public async Task HandleAsync(FrontendSettings frontend, ConnectionContext connection)
     {
@@ -50,6 +53,22 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             LocalPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0,
             Tls = TlsTermination.SessionOf(connection.Features),
         };
+        var log = AccessLog.TcpAccessLog.Start(frontend, connection, accessLog, TimeProvider.System);
+        try
+        {
+            await HandleAsync(frontend, connection, session, log);
+        }
+        finally
+        {
+            if (log is not null && ConnectionLimits is { } limits)
+            {
+                log.End(limits.Node.Connections, limits.Of(frontend).Connections);
+            }
+        }
+    }
+
+    private async Task HandleAsync(FrontendSettings frontend, ConnectionContext connection, HttpExchange session, AccessLog.TcpAccessLog? log)
+    {
         // The connection's worker: its Lua actions and its service run there.
         int thread = ConnectionTracker.WorkerOf(connection.Items);
         var worker = _workers[thread - 1];
@@ -67,15 +86,23 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         switch (rules.Outcome)
         {
             case TcpRequestOutcome.Serve:
-                await ServeAsync(rules.Target!, worker, session, connection);
+                log?.Serving(rules.Target!);
+                await ServeAsync(rules.Target!, worker, session, connection, log);
                 break;
             case TcpRequestOutcome.Relay:
-                await RelayAsync(_backends[rules.Target!], thread, connection);
+                await RelayAsync(_backends[rules.Target!], thread, connection, log);
+                break;
+            case TcpRequestOutcome.Close when rules.RejectedOnConnection:
+                // HAProxy has no session yet at tcp-request connection: nothing is logged.
+                log?.Entry.LevelOverride = -1;
+                break;
+            case TcpRequestOutcome.Close:
+                log?.Rejected();
                 break;
         }
     }
 
-    private async Task ServeAsync(string service, IActorRef worker, HttpExchange session, ConnectionContext connection)
+    private async Task ServeAsync(string service, IActorRef worker, HttpExchange session, ConnectionContext connection, AccessLog.TcpAccessLog? log)
     {
         long id = Interlocked.Increment(ref s_nextSession);
         var actor = node.LuaRunnerOf(LuaFunctionKind.Service, service, worker);
@@ -88,11 +115,12 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         // and HAProxy still sends such a client what the service answers. A client that is gone
         // fails the next write instead.
         using var stop = new CancellationTokenSource();
-        var reading = ForwardInputAsync(connection.Transport.Input, actor, relay, id, stop.Token);
+        var reading = ForwardInputAsync(connection.Transport.Input, actor, relay, id, log, stop.Token);
         try
         {
             await foreach (var chunk in output.Reader.ReadAllAsync(stop.Token))
             {
+                log?.ToClient(chunk.Length);
                 var flushed = await connection.Transport.Output.WriteAsync(chunk, stop.Token);
                 if (flushed.IsCompleted)
                 {
@@ -117,7 +145,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, IActorRef relay, long id, CancellationToken stop)
+    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, IActorRef relay, long id, AccessLog.TcpAccessLog? log, CancellationToken stop)
     {
         try
         {
@@ -126,6 +154,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 var read = await input.ReadAsync(stop);
                 if (!read.Buffer.IsEmpty)
                 {
+                    log?.FromClient((int)read.Buffer.Length);
                     actor.Tell(new TcpServiceInput(id, System.Buffers.BuffersExtensions.ToArray(read.Buffer), false), relay);
                 }
                 input.AdvanceTo(read.Buffer.End);
@@ -142,11 +171,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection)
+    private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection, AccessLog.TcpAccessLog? log)
     {
-        await using var server = await ConnectAsync(backend, thread, connection.ConnectionClosed);
+        log?.Connecting(backend.Name);
+        // Not cancelled by the client's ConnectionClosed, which Kestrel fires at its FIN: a client
+        // that sends and half-closes at once still gets its answer, as from HAProxy.
+        await using var server = await ConnectAsync(backend, thread, log);
         if (server is null)
         {
+            log?.NotConnected();
             return;
         }
         var stream = server.Stream;
@@ -159,16 +192,17 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
         // timeout tunnel, when the backend sets it, is the inactivity allowed on both sides from
         // now on; else the client keeps timeout client and the server gets timeout server. The
-        // server's side also ends when the client's connection does.
+        // server's side also ends when the client's connection breaks (not at its FIN: a
+        // half-closed client still reads the server's answer).
         if (backend.TunnelTimeout is { } tunnel)
         {
             Limits.ClientInactivity.Of(connection.Items)?.UseTimeout(tunnel);
         }
         var serverTimeout = backend.TunnelTimeout ?? backend.ServerTimeout;
-        using var serverIdle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        using var serverIdle = new CancellationTokenSource();
         serverIdle.CancelAfter(serverTimeout);
-        var toServer = CopyToServerAsync(connection.Transport.Input, stream, server.Socket);
-        var toClient = CopyToClientAsync(stream, connection, buffer, serverIdle, serverTimeout);
+        var toServer = CopyToServerAsync(connection.Transport.Input, log is null ? stream : new AccessLog.CountingStream(stream), server.Socket, stream, serverIdle, log);
+        var toClient = CopyToClientAsync(stream, connection, buffer, serverIdle, serverTimeout, log);
         try
         {
             if (await Task.WhenAny(toServer, toClient) == toClient && !toClient.IsCompletedSuccessfully)
@@ -188,9 +222,27 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private static async Task CopyToServerAsync(PipeReader client, Stream server, Socket socket)
+    // Through a counting stream when the connection is logged (written is then the server's own stream).
+    private static async Task CopyToServerAsync(PipeReader client, Stream written, Socket socket, Stream server, CancellationTokenSource serverIdle,
+        AccessLog.TcpAccessLog? log)
     {
-        await client.CopyToAsync(server);
+        try
+        {
+            await client.CopyToAsync(written);
+        }
+        catch
+        {
+            // The client's connection broke: its server's side ends too.
+            await serverIdle.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            if (written is AccessLog.CountingStream counted)
+            {
+                log?.FromClient((int)counted.Count);
+            }
+        }
         // The client's end passed on: over TLS its close_notify first.
         if (server is SslStream tls)
         {
@@ -199,13 +251,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyToClientAsync(Stream server, ConnectionContext connection, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout)
+    private static async Task CopyToClientAsync(Stream server, ConnectionContext connection, byte[] buffer, CancellationTokenSource idle, TimeSpan timeout,
+        AccessLog.TcpAccessLog? log)
     {
         var client = connection.Transport.Output;
         int read;
         while ((read = await server.ReadAsync(buffer, idle.Token)) > 0)
         {
             idle.CancelAfter(timeout);
+            log?.ToClient(read);
             await client.WriteAsync(buffer.AsMemory(0, read));
         }
         await client.CompleteAsync();
@@ -221,7 +275,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     // The backend's servers as YARP would pick them for HTTP (balance, health, admin state); one
     // that refuses or times out is marked down and the next is tried. The connection belongs to
     // the client connection's worker, in the fd table too.
-    private async Task<ServerConnection?> ConnectAsync(BackendSettings backend, int thread, CancellationToken cancel)
+    private async Task<ServerConnection?> ConnectAsync(BackendSettings backend, int thread, AccessLog.TcpAccessLog? log)
     {
         var servers = Servers ?? throw new InvalidOperationException("The TCP frontends have no server choice yet.");
         var tried = new List<Yarp.ReverseProxy.Model.DestinationState>();
@@ -229,14 +283,16 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             tried.Add(destination);
             var server = backend.Servers.Single(s => s.Name == destination.DestinationId);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(backend.ConnectTimeout);
+            // The server tried is the line's, reached or not (HAProxy's "d/s1 … SC").
+            log?.Entry.Server = server.Name;
+            using var timeout = new CancellationTokenSource(backend.ConnectTimeout);
             try
             {
                 var stream = await connections.ConnectAsync(backend.Name, server.Host, server.Port,
                     node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
                 if (server.Ssl is not { } ssl)
                 {
+                    log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
                     return new ServerConnection(stream, stream.Socket);
                 }
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -249,18 +305,14 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                     await tls.DisposeAsync();
                     throw;
                 }
+                log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
                 return new ServerConnection(tls, stream.Socket);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException && !cancel.IsCancellationRequested)
+            catch (Exception e) when (e is AuthenticationException or IOException)
             {
                 servers.Refused(cluster, destination);
                 logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) refused: TLS handshake failed: {Reason}",
                     backend.Name, server.Name, server.Host, server.Port, e.Message);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                // The client left while its server was being reached: nothing is wrong with the server.
-                return null;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {

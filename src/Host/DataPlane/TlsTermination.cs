@@ -47,6 +47,7 @@ internal static class TlsTermination
         listen.Use(next => connection =>
         {
             connection.Items[SessionKey] = Describe(connection.Features);
+            AccessLog.ClientConnectionLog.HandshakeOver(connection.Items);
             return next(connection);
         });
     }

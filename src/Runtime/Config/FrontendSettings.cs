@@ -55,6 +55,15 @@ public sealed record FrontendSettings
     /// <summary><c>option forwardfor</c>, or null.</summary>
     public ForwardFor? ForwardFor { get; init; }
 
+    /// <summary>The access log, or null when the frontend logs nothing (no <c>log</c> line).</summary>
+    public AccessLogSettings? Log { get; init; }
+
+    /// <summary><c>capture request header</c> lines, in order.</summary>
+    public IReadOnlyList<HeaderCapture> RequestCaptures { get; init; } = [];
+
+    /// <summary><c>capture response header</c> lines, in order.</summary>
+    public IReadOnlyList<HeaderCapture> ResponseCaptures { get; init; } = [];
+
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 

@@ -34,6 +34,12 @@ public sealed record GlobalSettings
     /// <summary>The <c>tune.bufsize</c>, <c>tune.maxrewrite</c> and <c>tune.http.maxhdr</c> settings.</summary>
     public HttpTune Http { get; init; } = new();
 
+    /// <summary>The global <c>log</c> targets, which <c>log global</c> in a frontend refers to.</summary>
+    public IReadOnlyList<Logging.LogTarget> Log { get; init; } = [];
+
+    /// <summary><c>log-tag</c>: the program name in a log line's syslog header.</summary>
+    public string LogTag { get; init; } = "actorproxy";
+
     /// <summary><c>stats socket</c>, or null for none.</summary>
     public StatsSocketSettings? StatsSocket { get; init; }
 }

@@ -5,7 +5,7 @@ namespace ActorProxy.Runtime.Http;
 /// response, the transaction's variables, and the decisions rules took. A plain object, so it
 /// can be handed to the worker that owns the connection, or snapshotted for the shared state.
 /// </summary>
-public sealed class HttpExchange
+public sealed class HttpExchange : Samples.ILogSubject
 {
     /// <summary>Creates an exchange for a request received by <paramref name="frontend"/>.</summary>
     public HttpExchange(string frontend, string method, string path, string? query, string version)
@@ -43,6 +43,7 @@ public sealed class HttpExchange
         Reason = null;
         Variables.Reset();
         LogLevel = null;
+        Ended = null;
         Backend = null;
         Server = null;
         Reply = null;
@@ -124,7 +125,13 @@ public sealed class HttpExchange
     /// <summary>The server the request was forwarded to (<c>%s</c> in a response rule's format), or null before one is chosen.</summary>
     public string? Server { get; set; }
 
-    /// <summary>The log level set with <c>txn:set_loglevel</c> (syslog numbering), or null for the default.</summary>
+    /// <summary>How the rules ended the stream, when they did (a deny, a return, a service), for
+    /// the access log's termination state; null when it went on to a server.</summary>
+    public Logging.Termination? Ended { get; set; }
+
+    /// <summary>The log level set with <c>txn:set_loglevel</c> or <c>set-log-level</c>, as HAProxy
+    /// keeps it in s-&gt;logs.level (the access log is at that value minus one; -1 is silent), or null
+    /// for the default.</summary>
     public int? LogLevel { get; set; }
 
     /// <summary>The backend rules chose (<c>use-backend</c>), or null for the frontend's default.</summary>

@@ -24,6 +24,7 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="CloseWithoutReply">True when <c>txn:done()</c> closed the transaction with no reply.</param>
 /// <param name="InResponse">True once the response is processed (<c>res.*</c> variables).</param>
 /// <param name="ServiceStreamed">True once a service sent its answer through the client's stream.</param>
+/// <param name="LogLevel">The log level <c>txn:set_loglevel</c> set, or null.</param>
 public sealed record HttpExchangeSnapshot(
     long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
@@ -31,7 +32,7 @@ public sealed record HttpExchangeSnapshot(
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
     IReadOnlyDictionary<string, object> Variables, byte[] RequestBody,
     HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply, bool InResponse,
-    bool ServiceStreamed = false)
+    bool ServiceStreamed = false, int? LogLevel = null)
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
@@ -41,7 +42,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.Variables.Local.ToDictionary(v => v.Key, v => AddressSample.ToPlain(v.Value)), exchange.RequestBody,
         new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix, exchange.Tls),
         exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse,
-        exchange.ServiceStreamed);
+        exchange.ServiceStreamed, exchange.LogLevel);
 
     /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
     public HttpExchange ToExchange()
@@ -74,6 +75,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.Verdict = (Rules.ActionVerdict)Verdict;
         exchange.CloseWithoutReply = CloseWithoutReply;
         exchange.ServiceStreamed = ServiceStreamed;
+        exchange.LogLevel = LogLevel;
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
         exchange.Variables.Replace(Variables.Select(v => KeyValuePair.Create(v.Key, AddressSample.FromPlain(v.Value))), InResponse);

@@ -89,27 +89,37 @@ public sealed class LuaActionRule(bool response, string name, IReadOnlyList<stri
         {
             case ActionVerdict.Stop:
                 return RuleOutcome.Allow;
+            case ActionVerdict.Done when exchange.Reply is not null || exchange.CloseWithoutReply:
+                exchange.Ended = new Logging.Termination('L', Phase);
+                return RuleOutcome.Stop;
             case ActionVerdict.Done:
-                return exchange.Reply is not null || exchange.CloseWithoutReply ? RuleOutcome.Stop : RuleOutcome.Allow;
+                return RuleOutcome.Allow;
             case ActionVerdict.Error:
                 exchange.Reply = HttpReply.ErrorPage(500);
+                exchange.Ended = new Logging.Termination('I', Phase);
                 return RuleOutcome.Stop;
             case ActionVerdict.Deny:
                 // A response keeps its own status, whose page HAProxy sends (500 when there is none).
                 exchange.Reply = HttpReply.ErrorPage(!response ? 403 : HttpReply.HasErrorPage(exchange.Status) ? exchange.Status : 500);
+                exchange.Ended = new Logging.Termination('P', Phase);
                 return RuleOutcome.Stop;
             case ActionVerdict.Abort when !response:
                 exchange.Reply = HttpReply.ErrorPage(503);
+                exchange.Ended = new Logging.Termination('P', Phase);
                 return RuleOutcome.Stop;
             case ActionVerdict.Abort:
                 return RuleOutcome.Allow;
             case ActionVerdict.Invalid:
                 exchange.Reply = HttpReply.ErrorPage(response ? 502 : 400);
+                exchange.Ended = new Logging.Termination('P', Phase);
                 return RuleOutcome.Stop;
             default:
                 return RuleOutcome.Continue;
         }
     }
+
+    // Where a stream its verdict ends stopped (sess_fin_state): the request, or the response's headers.
+    private char Phase => response ? 'H' : 'R';
 
     private Lua.LuaFunctionKind Kind => response ? Lua.LuaFunctionKind.HttpResponseAction : Lua.LuaFunctionKind.HttpRequestAction;
 
@@ -125,12 +135,27 @@ public sealed class UseServiceRule(string name) : HttpRule
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
         exchange.AnsweredByService = true;
+        // The applet is the stream's target: %s prints its name, and the stream ends "locally".
+        exchange.Server = $"<lua.{name}>";
+        exchange.Ended = new Logging.Termination('L', 'R');
         exchange.Suspension = lua.RunService(name, exchange);
         return exchange.Suspension is null ? RuleOutcome.Stop : RuleOutcome.Suspended;
     }
 
     /// <inheritdoc/>
     protected override IEnumerable<(Lua.LuaFunctionKind, string)> LuaCalls() => [(Lua.LuaFunctionKind.Service, name)];
+}
+
+/// <summary><c>set-log-level LEVEL|silent</c>: the level of the transaction's access log line,
+/// kept as HAProxy keeps it (the level plus one, -1 for silent: no line at all).</summary>
+public sealed class SetLogLevelRule(int level) : HttpRule
+{
+    /// <inheritdoc/>
+    protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
+    {
+        exchange.LogLevel = level;
+        return RuleOutcome.Continue;
+    }
 }
 
 /// <summary><c>set-status N [reason R]</c> (responses)</summary>

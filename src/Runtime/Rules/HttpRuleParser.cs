@@ -79,14 +79,23 @@ public static class HttpRuleParser
             _ when keyword.StartsWith("unset-var(", StringComparison.Ordinal) => a.NoMore(0, VariableRule.Unset(VariableName(keyword), text)),
             "use-service" when !response => ParseService(a, text),
             "set-status" when response => ParseSetStatus(a, text),
+            "set-log-level" => a.NoMore(1, new SetLogLevelRule(LogLevelOf(a)) { Text = text }),
             _ => throw new SampleSyntaxException(
                 $"'{keyword}' is not an {(response ? "http-response" : "http-request")} action ActorProxy supports; it supports " +
                 (response
-                    ? "lua.NAME, allow, deny, return, redirect location, set-header, add-header, del-header, replace-header, replace-value, set-status, set-var, set-var-fmt, unset-var"
-                    : "lua.NAME, allow, deny, return, redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, set-query, set-method, set-uri, replace-path, replace-uri, set-var, set-var-fmt, unset-var, use-service")),
+                    ? "lua.NAME, allow, deny, return, redirect location, set-header, add-header, del-header, replace-header, replace-value, set-status, set-log-level, set-var, set-var-fmt, unset-var"
+                    : "lua.NAME, allow, deny, return, redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, set-query, set-method, set-uri, replace-path, replace-uri, set-log-level, set-var, set-var-fmt, unset-var, use-service")),
         };
         rule.Condition = condition;
         return rule;
+    }
+
+    // stream_parse_set_log_level: -1 for silent, the level plus one otherwise (0 is "not set").
+    private static int LogLevelOf(Arguments a)
+    {
+        string name = a.At(0, "exactly 1 argument (log level name or 'silent')");
+        int level = name == "silent" ? -1 : Logging.SyslogLevel.Parse(name) + 1;
+        return level != 0 ? level : throw new SampleSyntaxException("set-log-level: expects exactly 1 argument (log level name or 'silent')");
     }
 
     // http_parse_http_reply: deny takes the same options as return, and answers with HAProxy's
@@ -164,7 +173,7 @@ public static class HttpRuleParser
         {
             throw new SampleSyntaxException($"No body expected for {status} responses");
         }
-        return new ReplyRule(status, contentType, body, headers, errorPage) { Text = text };
+        return new ReplyRule(status, contentType, body, headers, errorPage, deny) { Text = text };
     }
 
     private static HttpRule ParseRedirect(Arguments a, string text, bool response)

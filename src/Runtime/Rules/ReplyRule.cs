@@ -9,12 +9,14 @@ namespace ActorProxy.Runtime.Rules;
 /// error page for it or a body (<c>string</c>, <c>lf-string</c>) with its content type and
 /// <c>hdr NAME FMT</c> fields. The transaction is answered and its rules stop.
 /// </summary>
-public sealed class ReplyRule(int status, string? contentType, LogFormat? body, IReadOnlyList<(string Name, LogFormat Value)> headers, bool errorPage)
+public sealed class ReplyRule(int status, string? contentType, LogFormat? body, IReadOnlyList<(string Name, LogFormat Value)> headers, bool errorPage, bool deny)
     : HttpRule
 {
     /// <inheritdoc/>
     protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
     {
+        // A deny is the proxy refusing (P), a return the proxy answering (L), as HAProxy logs them.
+        exchange.Ended = new Logging.Termination(deny ? 'P' : 'L', exchange.InResponse ? 'H' : 'R');
         if (errorPage)
         {
             exchange.Reply = HttpReply.ErrorPage(status);
@@ -102,6 +104,7 @@ public sealed class RedirectRule(RedirectKind kind, LogFormat? destination, int 
             reply.Headers.Add("set-cookie", cookie);
         }
         exchange.Reply = reply;
+        exchange.Ended = new Logging.Termination('L', exchange.InResponse ? 'H' : 'R');
         return RuleOutcome.Stop;
     }
 

@@ -42,6 +42,10 @@ public sealed class TcpRequestRules : IRuleRun
     /// <summary>What the frontend does with the connection, once the run is over.</summary>
     public TcpRequestOutcome Outcome { get; private set; }
 
+    /// <summary>True when a <c>tcp-request connection reject</c> closed the connection: HAProxy
+    /// writes no access log line for it.</summary>
+    public bool RejectedOnConnection { get; private set; }
+
     /// <summary>The service (for <see cref="TcpRequestOutcome.Serve"/>) or the backend (for
     /// <see cref="TcpRequestOutcome.Relay"/>).</summary>
     public string? Target { get; private set; }
@@ -84,6 +88,7 @@ public sealed class TcpRequestRules : IRuleRun
                     }
                     continue;
                 case TcpRuleAction.Reject:
+                    RejectedOnConnection = rule.OnConnection;
                     End(TcpRequestOutcome.Close, null);
                     return true;
                 case TcpRuleAction.UseService:

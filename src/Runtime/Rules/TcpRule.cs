@@ -51,6 +51,10 @@ public sealed class TcpRule
     /// <summary>The condition, or null for always.</summary>
     public RuleCondition? Condition { get; }
 
+    /// <summary>True for a <c>tcp-request connection</c> rule, which HAProxy runs before the
+    /// session exists: a connection it rejects is not logged.</summary>
+    public bool OnConnection => Text.TrimStart().StartsWith("connection", StringComparison.Ordinal);
+
     /// <summary>True when the rule applies to a connection from <paramref name="connection"/>.</summary>
     public bool Applies(HttpExchange connection) => Condition is null || Condition.Holds(connection, null);
 

@@ -1,15 +1,21 @@
 using System.Text;
 using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Logging;
 
 namespace ActorProxy.Runtime.Samples;
 
 /// <summary>
 /// A string with embedded samples and variables, as HAProxy's log-format:
-/// <c>id-%[lua.id]-%[hdr(host),lower] from %ci</c>; <c>%%</c> is a '%'. A sample that is not found
-/// prints as nothing, as in HAProxy.
+/// <c>id-%[lua.id]-%[hdr(host),lower] from %ci</c>; <c>%%</c> is a '%'. In a rule, a sample that
+/// is not found prints as nothing; in an access log (<see cref="ParseAccessLog"/>) as <c>-</c>,
+/// and runs of spaces print as one, none where nothing came before (HAProxy's LOG_OPT_MANDATORY
+/// and LOG_OPT_MERGE_SPACES).
 /// </summary>
 public sealed class LogFormat
 {
+    // A run of spaces in an access log's format.
+    private static readonly object Separator = new();
+
     private readonly IReadOnlyList<object> _parts;
 
     private LogFormat(string text, IReadOnlyList<object> parts)
@@ -17,6 +23,15 @@ public sealed class LogFormat
         Text = text;
         _parts = parts;
     }
+
+    /// <summary>HAProxy's <c>option httplog</c> format.</summary>
+    public const string HttpLog = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+
+    /// <summary>HAProxy's <c>option httplog clf</c> format.</summary>
+    public const string HttpLogClf = "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+
+    /// <summary>HAProxy's <c>option tcplog</c> format.</summary>
+    public const string TcpLog = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
     /// <summary>The format as written.</summary>
     public string Text { get; }
@@ -29,7 +44,13 @@ public sealed class LogFormat
 
     /// <summary>Parses a log-format string.</summary>
     /// <exception cref="SampleSyntaxException">A <c>%[</c> is not closed or holds no valid expression.</exception>
-    public static LogFormat Parse(string text)
+    public static LogFormat Parse(string text) => Parse(text, accessLog: false);
+
+    /// <summary>Parses the <c>log-format</c> of an access log.</summary>
+    /// <exception cref="SampleSyntaxException">As <see cref="Parse(string)"/>, and for a variable or a sample an access log cannot print.</exception>
+    public static LogFormat ParseAccessLog(string text) => Parse(text, accessLog: true);
+
+    private static LogFormat Parse(string text, bool accessLog)
     {
         var parts = new List<object>();
         var literal = new StringBuilder();
@@ -49,7 +70,7 @@ public sealed class LogFormat
             }
             if (text[i] == '%' && i + 1 < text.Length && text[i + 1] != '[')
             {
-                i = ParseVariable(text, i + 1, parts, literal);
+                i = ParseVariable(text, i + 1, parts, literal, accessLog);
                 continue;
             }
             if (text[i] == '%' && i + 1 < text.Length && text[i + 1] == '[')
@@ -64,8 +85,32 @@ public sealed class LogFormat
                     parts.Add(literal.ToString());
                     literal.Clear();
                 }
-                parts.Add(SampleExpression.Parse(text[(i + 2)..close]));
+                var sample = SampleExpression.Parse(text[(i + 2)..close]);
+                if (accessLog && sample.LuaNames().Any())
+                {
+                    throw new SampleSyntaxException($"'%[{text[(i + 2)..close]}]': an access log line is written after the transaction, when no Lua runs for it; ActorProxy takes no Lua sample in a log-format");
+                }
+                if (accessLog && sample.Direction != SampleDirection.Any)
+                {
+                    // HAProxy's words: the request and the response are gone when the line is written.
+                    throw new SampleSyntaxException($"sample fetch <{text[(i + 2)..close]}> may not be reliably used here because it needs HTTP request or response data, which is not available when the log line is written");
+                }
+                parts.Add(sample);
                 i = close + 1;
+                continue;
+            }
+            if (accessLog && text[i] == ' ')
+            {
+                if (literal.Length > 0)
+                {
+                    parts.Add(literal.ToString());
+                    literal.Clear();
+                }
+                if (parts.Count == 0 || parts[^1] != Separator)
+                {
+                    parts.Add(Separator);
+                }
+                i++;
                 continue;
             }
             literal.Append(text[i]);
@@ -79,7 +124,7 @@ public sealed class LogFormat
     }
 
     // %var or %{flags}var from start (after the '%'); returns where the text goes on.
-    private static int ParseVariable(string text, int start, List<object> parts, StringBuilder literal)
+    private static int ParseVariable(string text, int start, List<object> parts, StringBuilder literal, bool accessLog)
     {
         string flags = "";
         int i = start;
@@ -94,7 +139,9 @@ public sealed class LogFormat
             i = close + 1;
         }
         int name = i;
-        while (i < text.Length && char.IsAsciiLetter(text[i]))
+        // A name begins with a letter (with flags before it, a digit too), then letters and digits.
+        bool begins = i < text.Length && (char.IsAsciiLetter(text[i]) || (flags.Length > 0 && char.IsAsciiDigit(text[i])));
+        while (begins && i < text.Length && char.IsAsciiLetterOrDigit(text[i]))
         {
             i++;
         }
@@ -114,7 +161,7 @@ public sealed class LogFormat
             parts.Add(literal.ToString());
             literal.Clear();
         }
-        parts.Add(LogFormatVariable.Of(text[name..i], flags));
+        parts.Add(LogFormatVariable.Of(text[name..i], flags, accessLog));
         return i;
     }
 
@@ -142,5 +189,51 @@ public sealed class LogFormat
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>Renders the access log line of <paramref name="entry"/>; its samples read
+    /// <see cref="AccessLogEntry.Transaction"/> (not found without one).</summary>
+    public string Render(AccessLogEntry entry)
+    {
+        var line = new StringBuilder(256);
+        // Nothing printed yet counts as a space: a leading separator prints nothing.
+        bool lastIsSpace = true;
+        foreach (var part in _parts)
+        {
+            string text;
+            if (part == Separator)
+            {
+                if (!lastIsSpace)
+                {
+                    line.Append(' ');
+                    lastIsSpace = true;
+                }
+                continue;
+            }
+            if (part is string literal)
+            {
+                text = literal;
+            }
+            else if (part is LogFormatVariable variable)
+            {
+                text = variable.Render(entry);
+                // Any variable but an absent capture counts as printed, even empty (an empty
+                // %HQ keeps both spaces around it), as sess_build_logline's last_isspace.
+                lastIsSpace &= text.Length == 0 && variable.PrintsNothingWhenEmpty;
+                line.Append(text);
+                continue;
+            }
+            else
+            {
+                var sample = entry.Transaction is { } transaction ? ((SampleExpression)part).Evaluate(transaction, null) : null;
+                text = sample is null ? "-" : SampleValue.AsString(sample) is { Length: > 0 } value ? value : "-";
+            }
+            if (text.Length > 0)
+            {
+                line.Append(text);
+                lastIsSpace = false;
+            }
+        }
+        return line.ToString();
     }
 }

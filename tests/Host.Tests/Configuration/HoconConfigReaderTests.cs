@@ -92,7 +92,7 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("acl = [ \"a src_beg 10\" ]", "acl[0]", "unknown sample fetch 'src_beg'")]
     [InlineData("option = [ \"forwardfor except nowhere\" ]", "option[0]", "'option forwardfor except' expects <address>[/mask] as argument.")]
     [InlineData("option = [ \"forwardfor always\" ]", "option[0]", "'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.")]
-    [InlineData("option = [ \"httpclose\" ]", "option[0]", "'option httpclose' is not supported by ActorProxy here; the options it carries out here are: http-buffer-request, forwardfor.")]
+    [InlineData("option = [ \"httpclose\" ]", "option[0]", "'option httpclose' is not supported by ActorProxy here; the options it carries out here are: http-buffer-request, httplog, httplog clf, tcplog, dontlognull, log-separate-errors, dontlog-normal, forwardfor.")]
     [InlineData("http-request = [ \"deny if blocked\" ]", "http-request[0]", "'deny if blocked': no such ACL : 'blocked'")]
     [InlineData("http-request = [ \"tarpit\" ]", "http-request[0]", "'tarpit' is not an http-request action ActorProxy supports")]
     [InlineData("http-request = [ \"set-header x %[hdr(host,x)]\" ]", "http-request[0]", "'hdr': argument 2 'x' is not an integer")]

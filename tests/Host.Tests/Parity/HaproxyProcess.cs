@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ActorProxy.Host.Tests.Parity;
 
@@ -13,7 +11,9 @@ public sealed class HaproxyProcess : IAsyncDisposable
     private HaproxyProcess(Process process) => _process = process;
 
     /// <summary>Starts haproxy on <paramref name="configFile"/> and waits (bounded) until each of
-    /// <paramref name="ports"/> takes connections; throws with its error output if it exits.</summary>
+    /// <paramref name="ports"/> listens; throws with its error output if it exits. The ports are
+    /// watched in the kernel's socket table, not probed: a probe's connection would be a session
+    /// HAProxy logs.</summary>
     public static async Task<HaproxyProcess> StartAsync(string configFile, params int[] ports)
     {
         var process = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", configFile])
@@ -39,17 +39,34 @@ public sealed class HaproxyProcess : IAsyncDisposable
             {
                 throw new InvalidOperationException($"haproxy exited: {await _process.StandardError.ReadToEndAsync()}");
             }
-            try
+            if (await ListensAsync(port))
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            if (DateTime.UtcNow >= deadline)
             {
-                await Task.Delay(50);
+                throw new TimeoutException($"haproxy did not listen on port {port} within 10 s");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    // A socket in state LISTEN (0A) on the port, in /proc/net/tcp or tcp6.
+    private static async Task<bool> ListensAsync(int port)
+    {
+        string local = $":{port:X4} ";
+        foreach (string table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (string line in await File.ReadAllLinesAsync(table))
+            {
+                string[] columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length > 3 && (columns[1] + " ").EndsWith(local, StringComparison.Ordinal) && columns[3] == "0A")
+                {
+                    return true;
+                }
             }
         }
+        return false;
     }
 
     public async ValueTask DisposeAsync()

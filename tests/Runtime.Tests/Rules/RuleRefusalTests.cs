@@ -14,7 +14,7 @@ public class RuleRefusalTests
     [InlineData("", "empty rule")]
     [InlineData("tarpit", "'tarpit' is not an http-request action ActorProxy supports")]
     [InlineData("set-header X %zz", "no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'")]
-    [InlineData("set-header X %Tt", "format variable '%Tt' is not supported by ActorProxy yet")]
+    [InlineData("set-header X %Tt", "format variable '%Tt' is only known to ActorProxy in a log-format")]
     [InlineData("set-header X %{+X}ci", "format flag '+X' of '%ci' is not supported by ActorProxy")]
     [InlineData("set-header X %{+Q", "missing '}' after '%{'")]
     [InlineData("set-header X 100%", "truncated line after '%'")]

@@ -9,18 +9,30 @@ namespace ActorProxy.Host.DataPlane.Limits;
 internal sealed class AcceptGate(int limit) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(limit, limit);
+    private int _connections;
 
     /// <summary>The limit.</summary>
     public int Limit { get; } = limit;
 
-    /// <summary>Connections holding a slot now.</summary>
-    public int Current => Limit - _slots.CurrentCount;
+    /// <summary>Connections accepted and not closed yet (HAProxy's <c>feconn</c>, or <c>actconn</c>
+    /// for the node's): a listener waiting to accept holds a slot too, but no connection.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Waits for a slot.</summary>
     public Task EnterAsync(CancellationToken cancel) => _slots.WaitAsync(cancel);
 
+    /// <summary>The slot taken is a connection's now.</summary>
+    public void Accepted() => Interlocked.Increment(ref _connections);
+
     /// <summary>Gives a slot back.</summary>
     public void Leave() => _slots.Release();
+
+    /// <summary>Gives the slot of a closed connection back.</summary>
+    public void LeaveClosed()
+    {
+        Interlocked.Decrement(ref _connections);
+        _slots.Release();
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _slots.Dispose();

@@ -48,7 +48,9 @@ internal sealed class LimitedListener(IConnectionListener inner, AcceptGate fron
             Leave();
             return null;
         }
-        return new LimitedConnection(connection, Leave);
+        frontend.Accepted();
+        node.Accepted();
+        return new LimitedConnection(connection, LeaveClosed);
     }
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
@@ -68,5 +70,11 @@ internal sealed class LimitedListener(IConnectionListener inner, AcceptGate fron
     {
         node.Leave();
         frontend.Leave();
+    }
+
+    private void LeaveClosed()
+    {
+        node.LeaveClosed();
+        frontend.LeaveClosed();
     }
 }

@@ -342,7 +342,7 @@ public sealed class LuaHttpApi : ILuaActions
     // A failed call is logged at error, or at the level txn:set_loglevel gave its transaction:
     // HAProxy's "log level of the current request".
     private void Log(LuaFunctionKind kind, string name, string error, HttpExchange exchange) =>
-        _state.Logger.Log(exchange.LogLevel is { } level ? LuaCoreApi.ToLogLevel(level) : LogLevel.Error,
+        _state.Logger.Log(exchange.LogLevel is > 0 and var level ? LuaCoreApi.ToLogLevel(level) : LogLevel.Error,
             "Lua {Kind} 'lua.{Name}' (state {StateId}): {Error}", LuaFunctionRegistry.Describe(kind), name, _state.Id, error);
 
     private HttpExchange Current(LuaCall call) =>

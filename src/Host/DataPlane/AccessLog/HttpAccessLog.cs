@@ -1,0 +1,306 @@
+using System.Net;
+using ActorProxy.Host.DataPlane.Limits;
+using ActorProxy.Host.Logging;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Logging;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace ActorProxy.Host.DataPlane.AccessLog;
+
+/// <summary>
+/// One access log line per HTTP request of a frontend that logs, as HAProxy's <c>strm_log</c>:
+/// the first step of the proxy pipeline starts the request's <see cref="AccessLogEntry"/>, the
+/// pipeline and YARP's transforms fill it in (backend, server, timers, how it ended), and when
+/// the response is over the line is rendered and handed to the <see cref="AccessLogSink"/>,
+/// which sends it off the request path.
+/// </summary>
+internal sealed class HttpAccessLog
+{
+    /// <summary>The key of a forwarded request's <see cref="LoggedRequest"/> in its message's options.</summary>
+    public static readonly HttpRequestOptionsKey<LoggedRequest> RequestKey = new("actorproxy.log");
+
+    // tune.http.logurilen: the request line is cut there.
+    private const int MaxRequestLine = 1023;
+
+    private readonly Dictionary<int, FrontendSettings> _byPort;
+    private readonly Dictionary<(string Backend, string Server), IPEndPoint> _servers;
+    private readonly AccessLogSink _sink;
+    private readonly NodeConnectionLimits _limits;
+    private readonly IProxyStateLookup _clusters;
+    private readonly TimeProvider _time;
+    private readonly Action<HttpExchange> _returnTransaction;
+    private readonly Func<object, Task> _finish;
+
+    public HttpAccessLog(ProxyConfig config, AccessLogSink sink, NodeConnectionLimits limits, IProxyStateLookup clusters, TimeProvider time,
+        Action<HttpExchange> returnTransaction)
+    {
+        _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http && f.Log?.Format is not null).ToDictionary(f => f.Bind.Port);
+        _servers = config.Backends.SelectMany(b => b.Servers.Select(s => (b.Name, s)))
+            .Where(x => IPAddress.TryParse(x.s.Host, out _))
+            .ToDictionary(x => (x.Name, x.s.Name), x => new IPEndPoint(IPAddress.Parse(x.s.Host), x.s.Port));
+        _sink = sink;
+        _limits = limits;
+        _clusters = clusters;
+        _time = time;
+        _returnTransaction = returnTransaction;
+        _finish = Finish;
+    }
+
+    /// <summary>True when some HTTP frontend writes request lines.</summary>
+    public bool Any => _byPort.Count > 0;
+
+    /// <summary>The request's log, when its frontend logs.</summary>
+    public static LoggedRequest? Of(HttpContext context) => context.Features.Get<LoggedRequest>();
+
+    /// <summary>The proxy pipeline's first step: the line's entry, from what the request is.</summary>
+    public Task BeginAsync(HttpContext context, Func<Task> next)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (!_byPort.TryGetValue(context.Connection.LocalPort, out var frontend) || items is null || ClientConnectionLog.Of(items) is not { } connection)
+        {
+            return next();
+        }
+        long now = _time.GetTimestamp();
+        int handshake = connection.BeginRequest();
+        int received = (int)_time.GetElapsedTime(connection.StreamStart, now).TotalMilliseconds;
+        long lineEnd = RawRequestHeads.RequestLineEndOfNextRequest(items) is { } at && at >= connection.StreamStart ? at : now;
+        var request = context.Request;
+        var entry = new AccessLogEntry
+        {
+            ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "",
+            ClientPort = context.Connection.RemotePort,
+            LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? "",
+            LocalPort = context.Connection.LocalPort,
+            Frontend = frontend.Name,
+            Tls = TlsTermination.SessionOf(context.Features),
+            AcceptDate = connection.StreamDate,
+            Handshake = handshake,
+            Idle = Math.Max(0, (int)_time.GetElapsedTime(connection.StreamStart, lineEnd).TotalMilliseconds - handshake),
+            RequestReceived = received,
+            RequestLine = RequestLine(context),
+            RequestCaptures = Captured(frontend.RequestCaptures, request.Headers),
+            ResponseCaptures = new string?[frontend.ResponseCaptures.Count],
+        };
+        var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
+        context.Features.Set<IHttpResponseBodyFeature>(body);
+        var logged = new LoggedRequest(entry, connection.StreamStart, body);
+        if (request.Headers.TransferEncoding.Count > 0)
+        {
+            logged.RequestBody = new CountingStream(request.Body);
+            request.Body = logged.RequestBody;
+        }
+        context.Features.Set(logged);
+        context.Response.OnCompleted(_finish, context);
+        return next();
+    }
+
+    /// <summary>YARP's request transform: the request leaves for the server (HAProxy's t_queue).</summary>
+    public ValueTask OnRequestSentAsync(RequestTransformContext transform)
+    {
+        if (Of(transform.HttpContext) is { } logged)
+        {
+            logged.Entry.Queued = Elapsed(logged);
+            transform.ProxyRequest.Options.Set(RequestKey, logged);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>YARP's response transform: the server's head is in (t_data), its fields captured
+    /// as they came, before any http-response rule.</summary>
+    public ValueTask OnResponseReceivedAsync(ResponseTransformContext transform)
+    {
+        if (Of(transform.HttpContext) is { } logged && transform.ProxyResponse is not null)
+        {
+            var entry = logged.Entry;
+            entry.ResponseReceived = Elapsed(logged);
+            entry.Connected = entry.Queued + logged.ConnectTime;
+            entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
+            logged.ServerChunked = transform.ProxyResponse.Headers.TransferEncodingChunked == true;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Notes the milliseconds a new server connection of <paramref name="message"/>'s request took.</summary>
+    public static void Connected(HttpRequestMessage? message, TimeSpan took)
+    {
+        if (message is not null && message.Options.TryGetValue(RequestKey, out var logged))
+        {
+            logged.ConnectTime = (int)took.TotalMilliseconds;
+        }
+    }
+
+    /// <summary>Notes how a forward failed, as HAProxy's termination state: who ended it (the
+    /// server S, the client C, a timeout s or c) and when (connecting, the response's head, the data).</summary>
+    public static void Failed(HttpContext context, IForwarderErrorFeature error, bool notConnected)
+    {
+        if (Of(context) is not { } logged)
+        {
+            return;
+        }
+        logged.Entry.Termination = error.Error switch
+        {
+            _ when notConnected => new Termination('S', 'C'),
+            ForwarderError.NoAvailableDestinations => new Termination('S', 'C'),
+            ForwarderError.RequestTimedOut => new Termination('s', 'H'),
+            ForwarderError.RequestCanceled => new Termination('C', 'H'),
+            ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or
+                ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyDestination or
+                ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient or
+                ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseDestination => new Termination('C', 'D'),
+            ForwarderError.RequestBodyDestination or ForwarderError.ResponseBodyClient or
+                ForwarderError.UpgradeRequestDestination or ForwarderError.UpgradeResponseClient => new Termination('S', 'D'),
+            ForwarderError.UpgradeActivityTimeout => new Termination('c', 'D'),
+            _ => new Termination('S', 'H'),
+        };
+    }
+
+    /// <summary>Takes what the rules left in <paramref name="exchange"/>; keeps the transaction
+    /// for the line's samples (then returns true: the caller must not give it back to its pool).</summary>
+    public bool TakeTransaction(HttpContext context, HttpExchange exchange)
+    {
+        if (Of(context) is not { } logged)
+        {
+            return false;
+        }
+        var entry = logged.Entry;
+        entry.LevelOverride = exchange.LogLevel ?? 0;
+        if (exchange.Ended is { } ended)
+        {
+            entry.Termination = ended;
+            entry.Server = exchange.AnsweredByService ? exchange.Server : null;
+            if (exchange.AnsweredByService)
+            {
+                // An applet answers at once: HAProxy counts no wait, no connect, no server time.
+                entry.Queued = entry.Connected = entry.ResponseReceived = entry.RequestReceived;
+            }
+        }
+        if (!FrontendOf(context).Log!.Format!.Samples.Any())
+        {
+            return false;
+        }
+        entry.Transaction = exchange;
+        logged.HeldTransaction = exchange;
+        return true;
+    }
+
+    private Task Finish(object state)
+    {
+        var context = (HttpContext)state;
+        if (Of(context) is not { } logged)
+        {
+            return Task.CompletedTask;
+        }
+        var frontend = FrontendOf(context);
+        var settings = frontend.Log!;
+        var entry = logged.Entry;
+        long now = _time.GetTimestamp();
+        entry.Closed = (int)_time.GetElapsedTime(logged.Start, now).TotalMilliseconds;
+        var response = context.Response;
+        entry.Status = response.HasStarted || !context.RequestAborted.IsCancellationRequested ? response.StatusCode : -1;
+        if (entry.Termination == Termination.Normal && context.RequestAborted.IsCancellationRequested)
+        {
+            entry.Termination = new Termination('C', response.HasStarted ? 'D' : 'H');
+        }
+        var proxy = context.Features.Get<IReverseProxyFeature>();
+        var destination = proxy?.ProxiedDestination;
+        if (destination is not null && entry.Backend is { } backend)
+        {
+            entry.Server ??= destination.DestinationId;
+            entry.ServerAddress = _servers.GetValueOrDefault((backend, destination.DestinationId));
+            entry.ServerConnections = destination.ConcurrentRequestCount;
+            entry.BackendConnections = proxy!.Route.Cluster?.Destinations.Values.Sum(d => d.ConcurrentRequestCount) ?? 0;
+        }
+        if (entry.Server is { } service && service.StartsWith("<lua.", StringComparison.Ordinal))
+        {
+            // A service's answer goes through the response analysers, which capture it.
+            entry.ResponseCaptures = Captured(frontend.ResponseCaptures, response.Headers);
+        }
+        var request = context.Request;
+        entry.BytesIn = HtxSize.Of(request.Method, RawTarget(context), Version(request.Protocol), Fields(request.Headers),
+            logged.RequestBody?.Count ?? request.ContentLength ?? 0, logged.RequestBody is not null);
+        entry.BytesOut = response.HasStarted
+            ? HtxSize.Of(Version(request.Protocol), response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase ?? ReasonPhrases.GetReasonPhrase(response.StatusCode),
+                Fields(response.Headers), logged.ResponseBody.Count, logged.ServerChunked)
+            : 0;
+        entry.ActiveConnections = _limits.Node.Connections;
+        entry.FrontendConnections = _limits.Of(frontend).Connections;
+        Send(settings, entry);
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && ClientConnectionLog.Of(items) is { } connection)
+        {
+            connection.EndRequest(now, _time.GetLocalNow());
+        }
+        if (logged.HeldTransaction is { } held)
+        {
+            entry.Transaction = null;
+            _returnTransaction(held);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Send(AccessLogSettings settings, AccessLogEntry entry)
+    {
+        if (AccessLogLevel.Of(settings, entry) is { } level)
+        {
+            _sink.Send(settings.Targets, level, settings.Format!.Render(entry));
+        }
+    }
+
+    private FrontendSettings FrontendOf(HttpContext context) => _byPort[context.Connection.LocalPort];
+
+    private int Elapsed(LoggedRequest logged) => (int)_time.GetElapsedTime(logged.Start).TotalMilliseconds;
+
+    // The request line as the client sent it, cut at HAProxy's tune.http.logurilen.
+    private static string RequestLine(HttpContext context)
+    {
+        string line = $"{context.Request.Method} {RawTarget(context)} {Version(context.Request.Protocol)}";
+        return line.Length <= MaxRequestLine ? line : line[..MaxRequestLine];
+    }
+
+    private static string RawTarget(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
+
+    // HAProxy writes HTTP/2's version with its minor number.
+    private static string Version(string protocol) => protocol == "HTTP/2" ? "HTTP/2.0" : protocol;
+
+    // The fields as HAProxy's HTX holds them: its H1 layer takes Connection out of a message
+    // (into flags) and writes one of its own on the way out.
+    private static IEnumerable<KeyValuePair<string, string>> Fields(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            foreach (string? value in values)
+            {
+                yield return KeyValuePair.Create(name, value ?? "");
+            }
+        }
+    }
+
+    // Each capture's last value of its field, cut at its length (http_capture_headers).
+    private static string?[] Captured(IReadOnlyList<HeaderCapture> captures, IHeaderDictionary headers)
+    {
+        if (captures.Count == 0)
+        {
+            return [];
+        }
+        var values = new string?[captures.Count];
+        for (int i = 0; i < captures.Count; i++)
+        {
+            var found = headers[captures[i].Name];
+            values[i] = found.Count == 0 ? null : captures[i].Cut(found[^1] ?? "");
+        }
+        return values;
+    }
+}

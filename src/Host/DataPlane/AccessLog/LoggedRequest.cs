@@ -1,0 +1,31 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Logging;
+
+namespace ActorProxy.Host.DataPlane.AccessLog;
+
+/// <summary>An HTTP request whose frontend logs, while it runs: its log line's entry, the clock's
+/// timestamp its times count from, and the counters of its bodies.</summary>
+internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingResponseBody responseBody)
+{
+    /// <summary>The line's content, filled in as the request goes.</summary>
+    public AccessLogEntry Entry { get; } = entry;
+
+    /// <summary>Where the stream began (the entry's accept date), as a clock timestamp.</summary>
+    public long Start { get; } = start;
+
+    /// <summary>The response body's counter.</summary>
+    public CountingResponseBody ResponseBody { get; } = responseBody;
+
+    /// <summary>The request body's counter, for a chunked request (a Content-Length says it otherwise).</summary>
+    public CountingStream? RequestBody { get; set; }
+
+    /// <summary>True when the server's body came chunked: HAProxy counts the end of its trailers.</summary>
+    public bool ServerChunked { get; set; }
+
+    /// <summary>The milliseconds a new connection to the server took, 0 when one was reused.</summary>
+    public int ConnectTime { get; set; }
+
+    /// <summary>The transaction kept for the log-format's samples until the line is written, then
+    /// given back to its pool.</summary>
+    public HttpExchange? HeldTransaction { get; set; }
+}

@@ -1,0 +1,144 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using ActorProxy.Runtime.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace ActorProxy.Host.Logging;
+
+/// <summary>
+/// Where access log lines go: a request hands its line over and goes on, and one task sends the
+/// lines to their targets (UDP syslog, a Unix datagram socket, stdout or stderr, a file), off the
+/// request path. As HAProxy, a line that cannot be sent at once is dropped and counted, never
+/// waited for: past <see cref="Capacity"/> lines waiting, new ones are dropped. A target that
+/// fails is reported once, and the others go on.
+/// </summary>
+internal sealed class AccessLogSink : IAsyncDisposable
+{
+    /// <summary>The lines that may wait to be sent.</summary>
+    public const int Capacity = 16384;
+
+    private readonly Channel<Line> _lines = Channel.CreateBounded<Line>(new BoundedChannelOptions(Capacity)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+    private readonly string _tag;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Task _sending;
+    private readonly Dictionary<LogTarget, Destination> _destinations = [];
+    private long _dropped;
+
+    public AccessLogSink(string tag, TimeProvider time, ILogger logger)
+    {
+        _tag = tag;
+        _time = time;
+        _logger = logger;
+        _sending = Task.Run(SendAllAsync);
+    }
+
+    /// <summary>Lines dropped because too many waited (HAProxy's <c>DroppedLogs</c>).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Hands <paramref name="message"/> over for <paramref name="targets"/> at <paramref name="level"/>.</summary>
+    public void Send(IReadOnlyList<LogTarget> targets, int level, string message)
+    {
+        if (!_lines.Writer.TryWrite(new Line(targets, level, message, _time.GetLocalNow())))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Sends what waits, then closes the targets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _lines.Writer.TryComplete();
+        await _sending;
+        foreach (var destination in _destinations.Values)
+        {
+            destination.Dispose();
+        }
+    }
+
+    private async Task SendAllAsync()
+    {
+        int pid = Environment.ProcessId;
+        await foreach (var line in _lines.Reader.ReadAllAsync())
+        {
+            foreach (var target in line.Targets)
+            {
+                if (SyslogMessage.Build(target, line.Level, line.Message, _tag, pid, line.Time) is not { } bytes)
+                {
+                    continue;
+                }
+                if (!_destinations.TryGetValue(target, out var destination))
+                {
+                    destination = new Destination(target);
+                    _destinations.Add(target, destination);
+                }
+                destination.Send(bytes, _logger);
+            }
+        }
+    }
+
+    private sealed record Line(IReadOnlyList<LogTarget> Targets, int Level, string Message, DateTimeOffset Time);
+
+    // One target's socket or stream, opened at its first line, reported once when it fails.
+    private sealed class Destination(LogTarget target) : IDisposable
+    {
+        private Socket? _socket;
+        private Stream? _stream;
+        private bool _failed;
+
+        public void Send(byte[] bytes, ILogger logger)
+        {
+            try
+            {
+                switch (target.Kind)
+                {
+                    case LogTargetKind.Udp:
+                        _socket ??= new Socket(target.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                        _socket.SendTo(bytes, SocketFlags.None, target.EndPoint!);
+                        break;
+                    case LogTargetKind.UnixDatagram:
+                        _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+                        _socket.SendTo(bytes, SocketFlags.None, new UnixDomainSocketEndPoint(target.Path!));
+                        break;
+                    default:
+                        _stream ??= Open();
+                        _stream.Write(bytes);
+                        _stream.Flush();
+                        break;
+                }
+                if (_failed)
+                {
+                    logger.LogWarning("access log target {Target}: sending again", target.Name);
+                    _failed = false;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+            {
+                if (!_failed)
+                {
+                    logger.LogError("access log target {Target}: {Reason}; its lines are dropped until it works again", target.Name, e.Message);
+                    _failed = true;
+                }
+                _stream?.Dispose();
+                _stream = null;
+            }
+        }
+
+        private Stream Open() => target.Kind switch
+        {
+            LogTargetKind.Stdout => Console.OpenStandardOutput(),
+            LogTargetKind.Stderr => Console.OpenStandardError(),
+            _ => new FileStream(target.Path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete),
+        };
+
+        public void Dispose()
+        {
+            _socket?.Dispose();
+            _stream?.Dispose();
+        }
+    }
+}
