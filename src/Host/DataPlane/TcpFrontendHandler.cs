@@ -174,9 +174,18 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection, AccessLog.TcpAccessLog? log)
     {
         log?.Connecting(backend.Name);
-        // Not cancelled by the client's ConnectionClosed, which Kestrel fires at its FIN: a client
-        // that sends and half-closes at once still gets its answer, as from HAProxy.
-        await using var server = await ConnectAsync(backend, thread, log);
+        // Kestrel fires ConnectionClosed at the client's FIN. A client that sent something and
+        // half-closed still gets its answer, as from HAProxy; one that sent nothing and closed (a
+        // port probe) has left, and its attempt is dropped, leaving the server in rotation.
+        ServerConnection? reached;
+        using (var left = new CancellationTokenSource())
+        {
+            using (connection.ConnectionClosed.Register(() => DropIfNothingSent(connection.Transport.Input, left)))
+            {
+                reached = await ConnectAsync(backend, thread, log, left.Token);
+            }
+        }
+        await using var server = reached;
         if (server is null)
         {
             log?.NotConnected();
@@ -275,7 +284,24 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     // The backend's servers as YARP would pick them for HTTP (balance, health, admin state); one
     // that refuses or times out is marked down and the next is tried. The connection belongs to
     // the client connection's worker, in the fd table too.
-    private async Task<ServerConnection?> ConnectAsync(BackendSettings backend, int thread, AccessLog.TcpAccessLog? log)
+    // Runs when the client's side closed while its server is being reached: no one reads its
+    // bytes yet, so a look at them is safe.
+    private static void DropIfNothingSent(PipeReader input, CancellationTokenSource left)
+    {
+        if (!input.TryRead(out var read))
+        {
+            left.Cancel();
+            return;
+        }
+        bool sent = !read.Buffer.IsEmpty;
+        input.AdvanceTo(read.Buffer.Start);
+        if (!sent)
+        {
+            left.Cancel();
+        }
+    }
+
+    private async Task<ServerConnection?> ConnectAsync(BackendSettings backend, int thread, AccessLog.TcpAccessLog? log, CancellationToken left)
     {
         var servers = Servers ?? throw new InvalidOperationException("The TCP frontends have no server choice yet.");
         var tried = new List<Yarp.ReverseProxy.Model.DestinationState>();
@@ -285,7 +311,8 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             var server = backend.Servers.Single(s => s.Name == destination.DestinationId);
             // The server tried is the line's, reached or not (HAProxy's "d/s1 … SC").
             log?.Entry.Server = server.Name;
-            using var timeout = new CancellationTokenSource(backend.ConnectTimeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(left);
+            timeout.CancelAfter(backend.ConnectTimeout);
             try
             {
                 var stream = await connections.ConnectAsync(backend.Name, server.Host, server.Port,
@@ -308,11 +335,16 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
                 return new ServerConnection(tls, stream.Socket);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException)
+            catch (Exception e) when (e is AuthenticationException or IOException && !left.IsCancellationRequested)
             {
                 servers.Refused(cluster, destination);
                 logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) refused: TLS handshake failed: {Reason}",
                     backend.Name, server.Name, server.Host, server.Port, e.Message);
+            }
+            catch (OperationCanceledException) when (left.IsCancellationRequested)
+            {
+                // The client left while its server was being reached: nothing is wrong with the server.
+                return null;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
