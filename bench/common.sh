@@ -50,6 +50,11 @@ frontend rule
   bind 127.0.0.1:$(( $2 + 4 ))
   http-request set-header X-Tag 1
   default_backend origin
+frontend logged
+  bind 127.0.0.1:$(( $2 + 5 ))
+  log 127.0.0.1:18400 local0
+  option httplog
+  default_backend origin
 frontend service
   bind 127.0.0.1:$4
   http-request use-service lua.hello
@@ -69,6 +74,7 @@ actorproxy {
   frontends.action { bind = "127.0.0.1:$3", http-request = [ "lua.tag" ], default-backend = origin }
   frontends.service { bind = "127.0.0.1:$4", http-request = [ "use-service lua.hello" ] }
   frontends.rule { bind = "127.0.0.1:$(( $2 + 4 ))", http-request = [ "set-header X-Tag 1" ], default-backend = origin }
+  frontends.logged { bind = "127.0.0.1:$(( $2 + 5 ))", log = [ "127.0.0.1:18400 local0" ], option = [ httplog ], default-backend = origin }
   frontends.tcp { bind = "127.0.0.1:$5", mode = tcp, default-backend = origin_tcp }
   backends.origin { servers { o = "127.0.0.1:18000" } }
   backends.origin_tcp { mode = tcp, servers { o = "127.0.0.1:18000" } }
@@ -76,13 +82,13 @@ actorproxy {
 CFG
 }
 
-# Installs HAProxy 2.6 and wrk (and with `perf`, linux-perf) from Debian's packages when
+# Installs HAProxy 2.6, wrk and socat (and with `perf`, linux-perf) from Debian's packages when
 # missing, and builds ActorProxy in Release.
 prepare() {
-  if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
+  if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v socat >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
     local sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk ${1:+linux-perf} >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk socat ${1:+linux-perf} >/dev/null
   fi
   dotnet build -c Release --nologo -v q src/Host >/dev/null
 }

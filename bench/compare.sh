@@ -21,6 +21,8 @@ haproxy_cfg lua-load 18111 18112 18113 18114 > "$WORK/haproxy-shared.cfg"
 actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-thread.conf"
 actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
 
+# The syslog server of the "logged" frontends (option httplog over UDP): it reads and drops.
+start socat -u UDP-RECV:18400 /dev/null
 start haproxy -db -f "$WORK/origin.cfg"; ORIGIN_PID=$!
 start haproxy -db -f "$WORK/haproxy-thread.cfg"; HAPROXY_THREAD_PID=$!
 start haproxy -db -f "$WORK/haproxy-shared.cfg"; HAPROXY_SHARED_PID=$!
@@ -40,6 +42,7 @@ CASES=(
   "plain/haproxy 18101 $HAPROXY_THREAD_PID" "plain/yarp 18301 $YARP_PID" "plain/actorproxy 18201 $AP_THREAD_PID"
   "plain/yarp-inline 18302 $YARP_INLINE_PID"
   "header-rule/haproxy 18105 $HAPROXY_THREAD_PID" "header-rule/actorproxy 18205 $AP_THREAD_PID"
+  "logged/haproxy 18106 $HAPROXY_THREAD_PID" "logged/actorproxy 18206 $AP_THREAD_PID"
   "thread-action/haproxy 18102 $HAPROXY_THREAD_PID" "thread-action/actorproxy 18202 $AP_THREAD_PID"
   "shared-action/haproxy 18112 $HAPROXY_SHARED_PID" "shared-action/actorproxy 18212 $AP_SHARED_PID"
   "service/haproxy 18103 $HAPROXY_THREAD_PID" "service/actorproxy 18203 $AP_THREAD_PID"
@@ -81,6 +84,7 @@ done
 to_plain() { awk -v a="$(median "${RPS[$1/$2]}")" -v b="$(median "${RPS[plain/$2]}")" 'BEGIN {printf "%.2f", a/b}'; } # $1 = case, $2 = proxy
 printf '\nper-thread action / plain: haproxy %s, actorproxy %s\n' "$(to_plain thread-action haproxy)" "$(to_plain thread-action actorproxy)"
 printf 'header rule (no Lua) / plain: haproxy %s, actorproxy %s\n' "$(to_plain header-rule haproxy)" "$(to_plain header-rule actorproxy)"
+printf 'access log (option httplog, UDP syslog) / plain: haproxy %s, actorproxy %s\n' "$(to_plain logged haproxy)" "$(to_plain logged actorproxy)"
 printf '\nRSS MiB (idle -> under load):'
 for k in haproxy-thread haproxy-shared actorproxy-thread actorproxy-shared yarp yarp-inline; do printf ' %s %s->%s;' "$k" "${RSS_IDLE[$k]}" "${RSS_LOAD[$k]}"; done
 printf '\n'
