@@ -4,7 +4,7 @@
 # proxy (JIT frames named through DOTNET_PerfMapEnabled), and prints the proxy's CPU time per
 # request and the hottest symbols, self and with callees. Not part of CI.
 # `yarp` profiles the minimal YARP host instead, for the same figures on the peer.
-# Usage: bench/profile.sh [plain|thread-action|shared-action|service|tcp|header-rule|yarp] [SECONDS] [KEEP_PERF_DATA_AS]
+# Usage: bench/profile.sh [plain|thread-action|shared-action|service|tcp|header-rule|logged|yarp] [SECONDS] [KEEP_PERF_DATA_AS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CASE=${1:-thread-action}
@@ -14,8 +14,8 @@ source bench/common.sh
 
 case $CASE in
   plain) port=18201 ;; thread-action) port=18202 ;; shared-action) port=18212 ;;
-  service) port=18203 ;; tcp) port=18204 ;; header-rule) port=18205 ;; yarp) port=18301 ;;
-  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service, tcp, header-rule or yarp" >&2; exit 2 ;;
+  service) port=18203 ;; tcp) port=18204 ;; header-rule) port=18205 ;; logged) port=18206 ;; yarp) port=18301 ;;
+  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service, tcp, header-rule, logged or yarp" >&2; exit 2 ;;
 esac
 directive=lua-load-per-thread
 [ "$CASE" = shared-action ] && directive=lua-load

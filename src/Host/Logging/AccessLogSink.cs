@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using ActorProxy.Runtime.Logging;
@@ -10,12 +11,17 @@ namespace ActorProxy.Host.Logging;
 /// lines to their targets (UDP syslog, a Unix datagram socket, stdout or stderr, a file), off the
 /// request path. As HAProxy, a line that cannot be sent at once is dropped and counted, never
 /// waited for: past <see cref="Capacity"/> lines waiting, new ones are dropped. A target that
-/// fails is reported once, and the others go on.
+/// fails is reported once, and the others go on. The sending task wakes up once per
+/// <see cref="FlushInterval"/> at most, whatever the rate of lines: a wake-up per line would cost
+/// the node a thread switch per request.
 /// </summary>
 internal sealed class AccessLogSink : IAsyncDisposable
 {
     /// <summary>The lines that may wait to be sent.</summary>
     public const int Capacity = 16384;
+
+    /// <summary>The longest a line waits for the sending task once it is awake.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly Channel<Line> _lines = Channel.CreateBounded<Line>(new BoundedChannelOptions(Capacity)
     {
@@ -63,20 +69,29 @@ internal sealed class AccessLogSink : IAsyncDisposable
     private async Task SendAllAsync()
     {
         int pid = Environment.ProcessId;
-        await foreach (var line in _lines.Reader.ReadAllAsync())
+        var reader = _lines.Reader;
+        var message = new SyslogMessage(_tag, pid);
+        while (await reader.WaitToReadAsync())
         {
-            foreach (var target in line.Targets)
+            while (reader.TryRead(out var line))
             {
-                if (SyslogMessage.Build(target, line.Level, line.Message, _tag, pid, line.Time) is not { } bytes)
+                foreach (var target in line.Targets)
                 {
-                    continue;
+                    if (message.Build(target, line.Level, line.Message, line.Time) is not { } bytes)
+                    {
+                        continue;
+                    }
+                    if (!_destinations.TryGetValue(target, out var destination))
+                    {
+                        destination = new Destination(target);
+                        _destinations.Add(target, destination);
+                    }
+                        destination.Send(bytes.Span, _logger);
                 }
-                if (!_destinations.TryGetValue(target, out var destination))
-                {
-                    destination = new Destination(target);
-                    _destinations.Add(target, destination);
-                }
-                destination.Send(bytes, _logger);
+            }
+            if (!reader.Completion.IsCompleted)
+            {
+                await Task.Delay(FlushInterval, _time);
             }
         }
     }
@@ -87,10 +102,12 @@ internal sealed class AccessLogSink : IAsyncDisposable
     private sealed class Destination(LogTarget target) : IDisposable
     {
         private Socket? _socket;
+        // Serialized once: the EndPoint overload of SendTo serializes on every call.
+        private SocketAddress? _address;
         private Stream? _stream;
         private bool _failed;
 
-        public void Send(byte[] bytes, ILogger logger)
+        public void Send(ReadOnlySpan<byte> bytes, ILogger logger)
         {
             try
             {
@@ -98,11 +115,13 @@ internal sealed class AccessLogSink : IAsyncDisposable
                 {
                     case LogTargetKind.Udp:
                         _socket ??= new Socket(target.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                        _socket.SendTo(bytes, SocketFlags.None, target.EndPoint!);
+                        _address ??= target.EndPoint!.Serialize();
+                        _socket.SendTo(bytes, SocketFlags.None, _address);
                         break;
                     case LogTargetKind.UnixDatagram:
                         _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-                        _socket.SendTo(bytes, SocketFlags.None, new UnixDomainSocketEndPoint(target.Path!));
+                        _address ??= new UnixDomainSocketEndPoint(target.Path!).Serialize();
+                        _socket.SendTo(bytes, SocketFlags.None, _address);
                         break;
                     default:
                         _stream ??= Open();

@@ -17,11 +17,15 @@ public static class HtxSize
     /// <paramref name="third"/> (method, URI, version; or version, status, reason).</summary>
     public static long Of(string first, string second, string third, IEnumerable<KeyValuePair<string, string>> fields, long body, bool chunked)
     {
-        long size = StartLineBlock + first.Length + second.Length + third.Length + body + (chunked ? 1 : 0);
+        long fieldsSize = 0;
         foreach (var (name, value) in fields)
         {
-            size += name.Length + value.Length;
+            fieldsSize += name.Length + value.Length;
         }
-        return size;
+        return Of(first.Length + second.Length + third.Length, fieldsSize, body, chunked);
     }
+
+    /// <summary>The size of a message whose start line's three words make <paramref name="words"/>
+    /// characters and whose fields' names and values make <paramref name="fields"/>.</summary>
+    public static long Of(int words, long fields, long body, bool chunked) => StartLineBlock + words + fields + body + (chunked ? 1 : 0);
 }

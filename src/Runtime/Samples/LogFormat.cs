@@ -16,6 +16,9 @@ public sealed class LogFormat
     // A run of spaces in an access log's format.
     private static readonly object Separator = new();
 
+    [ThreadStatic]
+    private static StringBuilder? t_line;
+
     private readonly IReadOnlyList<object> _parts;
 
     private LogFormat(string text, IReadOnlyList<object> parts)
@@ -195,7 +198,9 @@ public sealed class LogFormat
     /// <see cref="AccessLogEntry.Transaction"/> (not found without one).</summary>
     public string Render(AccessLogEntry entry)
     {
-        var line = new StringBuilder(256);
+        // Lines are rendered one after the other on each thread: its builder is reused.
+        var line = t_line ??= new StringBuilder(512);
+        line.Clear();
         // Nothing printed yet counts as a space: a leading separator prints nothing.
         bool lastIsSpace = true;
         foreach (var part in _parts)
@@ -216,11 +221,9 @@ public sealed class LogFormat
             }
             else if (part is LogFormatVariable variable)
             {
-                text = variable.Render(entry);
                 // Any variable but an absent capture counts as printed, even empty (an empty
                 // %HQ keeps both spaces around it), as sess_build_logline's last_isspace.
-                lastIsSpace &= text.Length == 0 && variable.PrintsNothingWhenEmpty;
-                line.Append(text);
+                lastIsSpace &= !variable.AppendTo(line, entry) && variable.PrintsNothingWhenEmpty;
                 continue;
             }
             else

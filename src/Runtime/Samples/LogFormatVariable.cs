@@ -60,44 +60,55 @@ public sealed class LogFormatVariable
         ["HQ"] = e => e.RequestLine is { } line && line.IndexOf('?') is >= 0 and var q ? UrlEncoded(line[q..].Split(' ')[0]) : e.RequestLine is null ? "<BADREQ>" : "",
     };
 
-    // An access log line's own: timers, sizes, counts, how it ended.
+    // An access log line's numbers: timers (t_* differences, -1 where a step did not happen),
+    // sizes, counts; appended as they are, with no string of their own.
+    private static readonly Dictionary<string, Func<AccessLogEntry, long>> s_numbers = new(StringComparer.Ordinal)
+    {
+        ["Ts"] = e => e.AcceptDate.ToUnixTimeSeconds(),
+        ["Th"] = e => e.Handshake,
+        ["Ti"] = e => e.Idle,
+        ["TR"] = e => e.RequestReceived >= 0 ? e.RequestReceived - e.Idle - e.Handshake : -1,
+        ["Tq"] = e => e.RequestReceived,
+        ["Tw"] = e => e.Queued >= 0 ? e.Queued - e.RequestReceived : -1,
+        ["Tc"] = e => e.Connected >= 0 ? e.Connected - e.Queued : -1,
+        ["Tr"] = e => e.ResponseReceived >= 0 ? e.ResponseReceived - e.Connected : -1,
+        ["Td"] = e => e.ResponseReceived >= 0 ? e.Closed - e.ResponseReceived : e.Connected >= 0 && e.RequestLine is null ? e.Closed - e.Connected : -1,
+        ["Ta"] = e => e.Closed - e.Idle - e.Handshake,
+        ["Tt"] = e => e.Closed,
+        ["Tu"] = e => e.Closed - e.Idle,
+        ["ST"] = e => e.Status,
+        ["B"] = e => e.BytesOut,
+        ["U"] = e => e.BytesIn,
+        ["ac"] = e => e.ActiveConnections,
+        ["fc"] = e => e.FrontendConnections,
+        ["bc"] = e => e.BackendConnections,
+        ["sc"] = e => e.ServerConnections,
+        // ActorProxy queues no request (servers have no maxconn).
+        ["sq"] = _ => 0,
+        ["bq"] = _ => 0,
+    };
+
+    // An access log line's dates, written into the line.
+    private static readonly Dictionary<string, Action<AccessLogEntry, StringBuilder>> s_dates = new(StringComparer.Ordinal)
+    {
+        ["t"] = (e, line) => Date(e.AcceptDate, line),
+        ["tr"] = (e, line) => Date(RequestDate(e), line),
+        ["T"] = (e, line) => GmtDate(e.AcceptDate, line),
+        ["trg"] = (e, line) => GmtDate(RequestDate(e), line),
+        ["Tl"] = (e, line) => LocalDate(e.AcceptDate, line),
+        ["trl"] = (e, line) => LocalDate(RequestDate(e), line),
+        ["ms"] = (e, line) => line.Append(CultureInfo.InvariantCulture, $"{e.AcceptDate.Millisecond:000}"),
+    };
+
+    // An access log line's other values: how it ended, cookies, the server's address.
     private static readonly Dictionary<string, Func<AccessLogEntry, string?>> s_log = new(StringComparer.Ordinal)
     {
-        ["t"] = e => Date(e.AcceptDate),
-        ["tr"] = e => Date(RequestDate(e)),
-        ["T"] = e => GmtDate(e.AcceptDate),
-        ["trg"] = e => GmtDate(RequestDate(e)),
-        ["Tl"] = e => LocalDate(e.AcceptDate),
-        ["trl"] = e => LocalDate(RequestDate(e)),
-        ["Ts"] = e => e.AcceptDate.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        ["ms"] = e => e.AcceptDate.Millisecond.ToString("000", CultureInfo.InvariantCulture),
-        ["Th"] = e => Number(e.Handshake),
-        ["Ti"] = e => Number(e.Idle),
-        ["TR"] = e => Number(e.RequestReceived >= 0 ? e.RequestReceived - e.Idle - e.Handshake : -1),
-        ["Tq"] = e => Number(e.RequestReceived),
-        ["Tw"] = e => Number(e.Queued >= 0 ? e.Queued - e.RequestReceived : -1),
-        ["Tc"] = e => Number(e.Connected >= 0 ? e.Connected - e.Queued : -1),
-        ["Tr"] = e => Number(e.ResponseReceived >= 0 ? e.ResponseReceived - e.Connected : -1),
-        ["Td"] = e => Number(e.ResponseReceived >= 0 ? e.Closed - e.ResponseReceived : e.Connected >= 0 && e.RequestLine is null ? e.Closed - e.Connected : -1),
-        ["Ta"] = e => Number(e.Closed - e.Idle - e.Handshake),
-        ["Tt"] = e => Number(e.Closed),
-        ["Tu"] = e => Number(e.Closed - e.Idle),
-        ["ST"] = e => Number(e.Status),
-        ["B"] = e => e.BytesOut.ToString(CultureInfo.InvariantCulture),
-        ["U"] = e => e.BytesIn.ToString(CultureInfo.InvariantCulture),
         // ActorProxy sets no persistence cookie: nothing captured, state "--".
         ["CC"] = _ => null,
         ["CS"] = _ => null,
         ["ts"] = e => e.Termination.ToString(),
         ["tsc"] = e => e.Termination + "--",
-        ["ac"] = e => Number(e.ActiveConnections),
-        ["fc"] = e => Number(e.FrontendConnections),
-        ["bc"] = e => Number(e.BackendConnections),
-        ["sc"] = e => Number(e.ServerConnections),
-        ["rc"] = e => (e.Redispatched ? "+" : "") + Number(e.Retries),
-        // ActorProxy queues no request (servers have no maxconn).
-        ["sq"] = _ => "0",
-        ["bq"] = _ => "0",
+        ["rc"] = e => (e.Redispatched ? "+" : "") + e.Retries.ToString(CultureInfo.InvariantCulture),
         ["si"] = e => e.ServerAddress?.Address.ToString(),
         ["sp"] = e => e.ServerAddress?.Port.ToString(CultureInfo.InvariantCulture),
     };
@@ -127,11 +138,16 @@ public sealed class LogFormatVariable
     private readonly Func<AccessLogEntry, string?>? _log;
     private readonly Func<AccessLogEntry, bool, string>? _captures;
     private readonly Func<AccessLogEntry, string>? _requestLine;
+    private readonly Func<AccessLogEntry, long>? _number;
+    private readonly Action<AccessLogEntry, StringBuilder>? _date;
     private readonly bool _quote;
 
     private LogFormatVariable(string name, bool quote, Func<ILogSubject, string?>? shared, Func<HttpExchange, string>? rule,
-        Func<AccessLogEntry, string?>? log, Func<AccessLogEntry, bool, string>? captures, Func<AccessLogEntry, string>? requestLine)
+        Func<AccessLogEntry, string?>? log, Func<AccessLogEntry, bool, string>? captures, Func<AccessLogEntry, string>? requestLine,
+        Func<AccessLogEntry, long>? number = null, Action<AccessLogEntry, StringBuilder>? date = null)
     {
+        _number = number;
+        _date = date;
         Name = name;
         _quote = quote;
         _shared = shared;
@@ -161,16 +177,18 @@ public sealed class LogFormatVariable
             var log = s_log.GetValueOrDefault(name);
             var captures = s_captures.GetValueOrDefault(name);
             var requestLine = s_requestLine.GetValueOrDefault(name);
-            if (shared is null && log is null && captures is null && requestLine is null)
+            var number = s_numbers.GetValueOrDefault(name);
+            var date = s_dates.GetValueOrDefault(name);
+            if (shared is null && log is null && captures is null && requestLine is null && number is null && date is null)
             {
                 throw Unknown(name);
             }
-            return new LogFormatVariable(name, quote, shared, null, log, captures, requestLine);
+            return new LogFormatVariable(name, quote, shared, null, log, captures, requestLine, number, date);
         }
         var rule = s_rule.GetValueOrDefault(name);
         if (shared is null && rule is null)
         {
-            throw s_log.ContainsKey(name) || s_captures.ContainsKey(name) || s_requestLine.ContainsKey(name)
+            throw s_log.ContainsKey(name) || s_captures.ContainsKey(name) || s_requestLine.ContainsKey(name) || s_numbers.ContainsKey(name) || s_dates.ContainsKey(name)
                 ? new SampleSyntaxException($"format variable '%{name}' is only known to ActorProxy in a log-format (it reads what the whole transaction did)")
                 : Unknown(name);
         }
@@ -184,10 +202,45 @@ public sealed class LogFormatVariable
         return _quote ? $"\"{value}\"" : value;
     }
 
+    /// <summary>Appends the variable's text in the access log line of <paramref name="entry"/>
+    /// to <paramref name="line"/>; false when it printed nothing (an absent capture).</summary>
+    public bool AppendTo(StringBuilder line, AccessLogEntry entry)
+    {
+        if (_number is null && _date is null)
+        {
+            string text = Render(entry);
+            line.Append(text);
+            return text.Length > 0;
+        }
+        if (_quote)
+        {
+            line.Append('"');
+        }
+        if (_number is not null)
+        {
+            line.Append(_number(entry));
+        }
+        else
+        {
+            _date!(entry, line);
+        }
+        if (_quote)
+        {
+            line.Append('"');
+        }
+        return true;
+    }
+
     /// <summary>The variable's text in the access log line of <paramref name="entry"/>: a value
     /// it lacks is <c>-</c> (HAProxy's LOG_OPT_MANDATORY), or <c>""</c> when quoted.</summary>
     public string Render(AccessLogEntry entry)
     {
+        if (_number is not null || _date is not null)
+        {
+            var text = new StringBuilder();
+            AppendTo(text, entry);
+            return text.ToString();
+        }
         if (_captures is not null)
         {
             return _captures(entry, _quote);
@@ -223,28 +276,26 @@ public sealed class LogFormatVariable
         ? $"format variable '%{name}' is not supported by ActorProxy: {why}"
         : $"no such format variable '{name}'. If you wanted to emit the '%' character verbatim, you need to use '%%'");
 
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
     private static DateTimeOffset RequestDate(AccessLogEntry e) => e.AcceptDate.AddMilliseconds(e.Idle + e.Handshake);
 
     // '01/Dec/2026:18:57:41.559' (date2str_log).
-    private static string Date(DateTimeOffset date) =>
-        string.Create(CultureInfo.InvariantCulture, $"{date:dd}/{Months[date.Month - 1]}/{date:yyyy:HH:mm:ss.fff}");
+    private static void Date(DateTimeOffset date, StringBuilder line) =>
+        line.Append(CultureInfo.InvariantCulture, $"{date:dd}/{Months[date.Month - 1]}/{date:yyyy:HH:mm:ss.fff}");
 
     // '01/Dec/2026:18:57:41 +0000' (gmt2str_log).
-    private static string GmtDate(DateTimeOffset date)
+    private static void GmtDate(DateTimeOffset date, StringBuilder line)
     {
         var utc = date.ToUniversalTime();
-        return string.Create(CultureInfo.InvariantCulture, $"{utc:dd}/{Months[utc.Month - 1]}/{utc:yyyy:HH:mm:ss} +0000");
+        line.Append(CultureInfo.InvariantCulture, $"{utc:dd}/{Months[utc.Month - 1]}/{utc:yyyy:HH:mm:ss} +0000");
     }
 
     // '01/Dec/2026:19:57:41 +0100' (localdate2str_log).
-    private static string LocalDate(DateTimeOffset date)
+    private static void LocalDate(DateTimeOffset date, StringBuilder line)
     {
         var offset = date.Offset;
         char sign = offset < TimeSpan.Zero ? '-' : '+';
         offset = offset.Duration();
-        return string.Create(CultureInfo.InvariantCulture, $"{date:dd}/{Months[date.Month - 1]}/{date:yyyy:HH:mm:ss} {sign}{offset.Hours:00}{offset.Minutes:00}");
+        line.Append(CultureInfo.InvariantCulture, $"{date:dd}/{Months[date.Month - 1]}/{date:yyyy:HH:mm:ss} {sign}{offset.Hours:00}{offset.Minutes:00}");
     }
 
     // A word of the request line (method, URI, version), '#'-encoded; <BADREQ> without one.

@@ -10,7 +10,7 @@ public sealed class SyslogMessageTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 5, 9, 123, TimeSpan.Zero);
 
     private static string Sent(string target, int level, string message) =>
-        Encoding.UTF8.GetString(SyslogMessage.Build(LogTarget.Parse(target, "/"), level, message, "actorproxy", 42, Now)!);
+        Encoding.UTF8.GetString(new SyslogMessage("actorproxy", 42).Build(LogTarget.Parse(target, "/"), level, message, Now)!.Value.Span);
 
     [Theory]
     [InlineData("stdout local0", "<134>Dec  1 08:05:09 actorproxy[42]: hello\n")]
@@ -34,8 +34,12 @@ public sealed class SyslogMessageTests
     }
 
     [Fact]
+    public void AMessageCutInsideACharacter_KeepsWholeCharacters() =>
+        Assert.Equal(new string('x', 79) + "\n", Sent("stdout len 80 format raw local0", SyslogLevel.Info, new string('x', 79) + "é"));
+
+    [Fact]
     public void ALevelBelowTheTargets_IsNotSent() =>
-        Assert.Null(SyslogMessage.Build(LogTarget.Parse("stdout local0 notice", "/"), SyslogLevel.Info, "x", "t", 1, Now));
+        Assert.Null(new SyslogMessage("t", 1).Build(LogTarget.Parse("stdout local0 notice", "/"), SyslogLevel.Info, "x", Now));
 
     [Fact]
     public void AMoreSevereLevelThanTheMinimum_IsSentAtTheMinimum() =>

@@ -24,8 +24,10 @@ namespace ActorProxy.Host.DataPlane.AccessLog;
 /// </summary>
 internal sealed class HttpAccessLog
 {
-    /// <summary>The key of a forwarded request's <see cref="LoggedRequest"/> in its message's options.</summary>
-    public static readonly HttpRequestOptionsKey<LoggedRequest> RequestKey = new("actorproxy.log");
+    // The milliseconds new server connections took, by the request that opened them: few (kept
+    // alive, a connection serves many requests), and none left once their requests are logged.
+    // Not in the messages' options, whose dictionary every forwarded request would then allocate.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<HttpRequestMessage, int> s_connects = new();
 
     // tune.http.logurilen: the request line is cut there.
     private const int MaxRequestLine = 1023;
@@ -37,7 +39,6 @@ internal sealed class HttpAccessLog
     private readonly IProxyStateLookup _clusters;
     private readonly TimeProvider _time;
     private readonly Action<HttpExchange> _returnTransaction;
-    private readonly Func<object, Task> _finish;
 
     public HttpAccessLog(ProxyConfig config, AccessLogSink sink, NodeConnectionLimits limits, IProxyStateLookup clusters, TimeProvider time,
         Action<HttpExchange> returnTransaction)
@@ -51,8 +52,11 @@ internal sealed class HttpAccessLog
         _clusters = clusters;
         _time = time;
         _returnTransaction = returnTransaction;
-        _finish = Finish;
+        s_any |= Any;
     }
+
+    // True once some frontend logs: only then are connect times kept.
+    private static bool s_any;
 
     /// <summary>True when some HTTP frontend writes request lines.</summary>
     public bool Any => _byPort.Count > 0;
@@ -60,7 +64,10 @@ internal sealed class HttpAccessLog
     /// <summary>The request's log, when its frontend logs.</summary>
     public static LoggedRequest? Of(HttpContext context) => context.Features.Get<LoggedRequest>();
 
-    /// <summary>The proxy pipeline's first step: the line's entry, from what the request is.</summary>
+    /// <summary>The proxy pipeline's first step: the line's entry, from what the request is,
+    /// then, once the rest of the pipeline has answered, the line. Not an OnCompleted callback:
+    /// with one, the web server waits for each response's last flush before it reads the next
+    /// request, a thread switch per request.</summary>
     public Task BeginAsync(HttpContext context, Func<Task> next)
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
@@ -87,7 +94,7 @@ internal sealed class HttpAccessLog
             RequestReceived = received,
             RequestLine = RequestLine(context),
             RequestCaptures = Captured(frontend.RequestCaptures, request.Headers),
-            ResponseCaptures = new string?[frontend.ResponseCaptures.Count],
+            ResponseCaptures = frontend.ResponseCaptures.Count == 0 ? [] : new string?[frontend.ResponseCaptures.Count],
         };
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
@@ -98,8 +105,25 @@ internal sealed class HttpAccessLog
             request.Body = logged.RequestBody;
         }
         context.Features.Set(logged);
-        context.Response.OnCompleted(_finish, context);
-        return next();
+        var answering = next();
+        if (answering.IsCompletedSuccessfully)
+        {
+            Finish(context, logged);
+            return Task.CompletedTask;
+        }
+        return FinishWhenAnsweredAsync(answering, context, logged);
+    }
+
+    private async Task FinishWhenAnsweredAsync(Task answering, HttpContext context, LoggedRequest logged)
+    {
+        try
+        {
+            await answering;
+        }
+        finally
+        {
+            Finish(context, logged);
+        }
     }
 
     /// <summary>YARP's request transform: the request leaves for the server (HAProxy's t_queue).</summary>
@@ -108,7 +132,7 @@ internal sealed class HttpAccessLog
         if (Of(transform.HttpContext) is { } logged)
         {
             logged.Entry.Queued = Elapsed(logged);
-            transform.ProxyRequest.Options.Set(RequestKey, logged);
+            logged.ProxyRequest = transform.ProxyRequest;
         }
         return ValueTask.CompletedTask;
     }
@@ -121,7 +145,7 @@ internal sealed class HttpAccessLog
         {
             var entry = logged.Entry;
             entry.ResponseReceived = Elapsed(logged);
-            entry.Connected = entry.Queued + logged.ConnectTime;
+            entry.Connected = entry.Queued + (logged.ProxyRequest is { } sent && s_connects.TryRemove(sent, out int connect) ? connect : 0);
             entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
             logged.ServerChunked = transform.ProxyResponse.Headers.TransferEncodingChunked == true;
         }
@@ -131,9 +155,9 @@ internal sealed class HttpAccessLog
     /// <summary>Notes the milliseconds a new server connection of <paramref name="message"/>'s request took.</summary>
     public static void Connected(HttpRequestMessage? message, TimeSpan took)
     {
-        if (message is not null && message.Options.TryGetValue(RequestKey, out var logged))
+        if (message is not null && s_any)
         {
-            logged.ConnectTime = (int)took.TotalMilliseconds;
+            s_connects[message] = (int)took.TotalMilliseconds;
         }
     }
 
@@ -191,16 +215,16 @@ internal sealed class HttpAccessLog
         return true;
     }
 
-    private Task Finish(object state)
+    private void Finish(HttpContext context, LoggedRequest logged)
     {
-        var context = (HttpContext)state;
-        if (Of(context) is not { } logged)
-        {
-            return Task.CompletedTask;
-        }
         var frontend = FrontendOf(context);
         var settings = frontend.Log!;
         var entry = logged.Entry;
+        if (logged.ProxyRequest is { } sent)
+        {
+            // A request that got no response: its connect time, if any, goes.
+            s_connects.TryRemove(sent, out _);
+        }
         long now = _time.GetTimestamp();
         entry.Closed = (int)_time.GetElapsedTime(logged.Start, now).TotalMilliseconds;
         var response = context.Response;
@@ -224,12 +248,13 @@ internal sealed class HttpAccessLog
             entry.ResponseCaptures = Captured(frontend.ResponseCaptures, response.Headers);
         }
         var request = context.Request;
-        entry.BytesIn = HtxSize.Of(request.Method, RawTarget(context), Version(request.Protocol), Fields(request.Headers),
+        int version = Version(request.Protocol).Length;
+        entry.BytesIn = HtxSize.Of(request.Method.Length + RawTarget(context).Length + version, FieldsSize(request.Headers),
             logged.RequestBody?.Count ?? request.ContentLength ?? 0, logged.RequestBody is not null);
+        // The status is three digits.
         entry.BytesOut = response.HasStarted
-            ? HtxSize.Of(Version(request.Protocol), response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase ?? ReasonPhrases.GetReasonPhrase(response.StatusCode),
-                Fields(response.Headers), logged.ResponseBody.Count, logged.ServerChunked)
+            ? HtxSize.Of(version + 3 + (context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase ?? ReasonPhrases.GetReasonPhrase(response.StatusCode)).Length,
+                FieldsSize(response.Headers), logged.ResponseBody.Count, logged.ServerChunked)
             : 0;
         entry.ActiveConnections = _limits.Node.Connections;
         entry.FrontendConnections = _limits.Of(frontend).Connections;
@@ -243,7 +268,6 @@ internal sealed class HttpAccessLog
             entry.Transaction = null;
             _returnTransaction(held);
         }
-        return Task.CompletedTask;
     }
 
     private void Send(AccessLogSettings settings, AccessLogEntry entry)
@@ -271,10 +295,11 @@ internal sealed class HttpAccessLog
     // HAProxy writes HTTP/2's version with its minor number.
     private static string Version(string protocol) => protocol == "HTTP/2" ? "HTTP/2.0" : protocol;
 
-    // The fields as HAProxy's HTX holds them: its H1 layer takes Connection out of a message
-    // (into flags) and writes one of its own on the way out.
-    private static IEnumerable<KeyValuePair<string, string>> Fields(IHeaderDictionary headers)
+    // The fields' names and values as HAProxy's HTX holds them: its H1 layer takes Connection
+    // out of a message (into flags) and writes one of its own on the way out.
+    private static long FieldsSize(IHeaderDictionary headers)
     {
+        long size = 0;
         foreach (var (name, values) in headers)
         {
             if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
@@ -283,9 +308,10 @@ internal sealed class HttpAccessLog
             }
             foreach (string? value in values)
             {
-                yield return KeyValuePair.Create(name, value ?? "");
+                size += name.Length + (value?.Length ?? 0);
             }
         }
+        return size;
     }
 
     // Each capture's last value of its field, cut at its length (http_capture_headers).

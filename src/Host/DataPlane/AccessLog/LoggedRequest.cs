@@ -22,8 +22,8 @@ internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingRe
     /// <summary>True when the server's body came chunked: HAProxy counts the end of its trailers.</summary>
     public bool ServerChunked { get; set; }
 
-    /// <summary>The milliseconds a new connection to the server took, 0 when one was reused.</summary>
-    public int ConnectTime { get; set; }
+    /// <summary>The request sent to the server, once it is.</summary>
+    public HttpRequestMessage? ProxyRequest { get; set; }
 
     /// <summary>The transaction kept for the log-format's samples until the line is written, then
     /// given back to its pool.</summary>
