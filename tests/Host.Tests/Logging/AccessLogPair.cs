@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Logging;
 /// own; a request goes to each in turn and the line each wrote for it is taken.</summary>
 public sealed class AccessLogPair : IAsyncLifetime
 {
-    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead"];
+    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead", "tls", "h2"];
 
     private const string Lua = """
         core.register_service("hello", "http", function(applet)
@@ -36,6 +36,7 @@ public sealed class AccessLogPair : IAsyncLifetime
     public SyslogReceiver ActorProxyLog { get; } = new();
     private readonly Dictionary<string, (int Haproxy, int ActorProxy)> _ports = Frontends.ToDictionary(f => f, _ => (TestBackend.FreePort(), TestBackend.FreePort()));
     private readonly int _deadPort = TestBackend.FreePort();
+    private readonly Tls.TestCertificates _certificates = new();
     private TestBackend _origin = null!;
     private HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
@@ -44,6 +45,7 @@ public sealed class AccessLogPair : IAsyncLifetime
     {
         _origin = await TestBackend.StartAsync("origin");
         await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "log.lua"), Lua);
+        _certificates.WriteServer(Path.Combine(_directory.FullName, "site.pem"), keyApart: false, "localhost");
         string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
         await File.WriteAllTextAsync(haproxy, HaproxyConfig());
         string actorProxy = Path.Combine(_directory.FullName, "actorproxy.conf");
@@ -51,7 +53,7 @@ public sealed class AccessLogPair : IAsyncLifetime
         _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxy);
         await _actorProxy.WaitForOutputAsync("ActorProxy running");
         _haproxy = await HaproxyProcess.StartAsync(haproxy, [.. _ports.Values.Select(p => p.Haproxy)]);
-        // The start-up probes of the listeners wrote lines too: every line up to a marker's goes.
+        // Whatever came before the first request (none expected) is left behind a marker's line.
         foreach (bool side in new[] { true, false })
         {
             await SendAsync(Port("fe", side), "GET /started HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
@@ -67,6 +69,7 @@ public sealed class AccessLogPair : IAsyncLifetime
         await _haproxy.DisposeAsync();
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
+        _certificates.Dispose();
         HaproxyLog.Dispose();
         ActorProxyLog.Dispose();
         _directory.Delete(recursive: true);
@@ -78,13 +81,53 @@ public sealed class AccessLogPair : IAsyncLifetime
     // The request to each proxy in turn, and the line each wrote for it.
     // A proxied answer's chunked body came through HAProxy's H1 parser, whose end of trailers
     // counts in %B; one a proxy made itself did not.
-    public async Task<(Logged Haproxy, Logged ActorProxy)> BothAsync(string frontend, string request, bool proxied = true)
+    public Task<(Logged Haproxy, Logged ActorProxy)> BothAsync(string frontend, string request, bool proxied = true) =>
+        BothAsync(frontend, port => SendAsync(port, request), proxied);
+
+    /// <summary>Sends with <paramref name="send"/> (given the port) to each proxy in turn; the line each wrote.</summary>
+    public async Task<(Logged Haproxy, Logged ActorProxy)> BothAsync(string frontend, Func<int, Task<string>> send, bool proxied = true)
     {
-        string haproxyAnswer = await SendAsync(Port(frontend, haproxy: true), request);
+        string haproxyAnswer = await send(Port(frontend, haproxy: true));
         var haproxy = Logged.Of(Normalise(await HaproxyLog.NextAsync(), frontend), haproxyAnswer, proxied);
-        string actorProxyAnswer = await SendAsync(Port(frontend, haproxy: false), request);
+        string actorProxyAnswer = await send(Port(frontend, haproxy: false));
         var actorProxy = Logged.Of(Normalise(await ActorProxyLog.NextAsync(), frontend), actorProxyAnswer, proxied);
         return (haproxy, actorProxy);
+    }
+
+    /// <summary>Sends the bytes over TLS (the certificate checked against the test's root) and
+    /// reads the answer to the end.</summary>
+    public async Task<string> SendTlsAsync(int port, string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        using var tls = new System.Net.Security.SslStream(client.GetStream(), false,
+            (_, certificate, chain, _) => certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 served && _certificates.Chains(served, chain));
+        await tls.AuthenticateAsClientAsync("localhost");
+        await tls.WriteAsync(Encoding.Latin1.GetBytes(request));
+        using var received = new MemoryStream();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await tls.CopyToAsync(received, limit.Token);
+        }
+        catch (IOException)
+        {
+            // Cut after the answer: what came is what counts.
+        }
+        return Encoding.Latin1.GetString(received.ToArray());
+    }
+
+    /// <summary>Sends GET <paramref name="path"/> over HTTP/2 with prior knowledge; the answer is not measured.</summary>
+    public static async Task<string> SendHttp2Async(int port, string path)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{path}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     // Sends the bytes and reads the answer to the connection's end; the client never half-closes.
@@ -137,7 +180,7 @@ public sealed class AccessLogPair : IAsyncLifetime
         public static Logged Of(string line, string answer, bool parsed)
         {
             var bytes = Regex.Match(line, @"(?<= \d{3} )(\d+)(?= - - )");
-            if (!bytes.Success)
+            if (!bytes.Success || !answer.StartsWith("HTTP/", StringComparison.Ordinal))
             {
                 return new Logged(line, null, null);
             }
@@ -224,6 +267,14 @@ public sealed class AccessLogPair : IAsyncLifetime
           mode tcp
           option tcplog
           default_backend tcpdead
+        frontend tls
+          bind 127.0.0.1:{{_ports["tls"].Haproxy}} ssl crt {{_directory.FullName}}/site.pem
+          log-format "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B - - %tsc %ac/%fc/%bc/%sc/%rc %sslv %{+Q}r"
+          default_backend origin
+        frontend h2
+          bind 127.0.0.1:{{_ports["h2"].Haproxy}} proto h2
+          option httplog
+          default_backend origin
         backend origin
           server s1 127.0.0.1:{{_origin.Port}}
         backend dead
@@ -271,6 +322,13 @@ public sealed class AccessLogPair : IAsyncLifetime
           frontends.plain { bind = "127.0.0.1:{{_ports["plain"].ActorProxy}}", log = [ global ], default-backend = origin }
           frontends.tcp { bind = "127.0.0.1:{{_ports["tcp"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcporigin }
           frontends.tcpdead { bind = "127.0.0.1:{{_ports["tcpdead"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcpdead }
+          frontends.tls {
+            bind = "127.0.0.1:{{_ports["tls"].ActorProxy}} ssl crt site.pem"
+            log = [ global ]
+            log-format = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B - - %tsc %ac/%fc/%bc/%sc/%rc %sslv %{+Q}r"
+            default-backend = origin
+          }
+          frontends.h2 { bind = "127.0.0.1:{{_ports["h2"].ActorProxy}} proto h2", log = [ global ], option = [ httplog ], default-backend = origin }
           backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
           backends.dead { servers { s1 = "127.0.0.1:{{_deadPort}}" } }
           backends.tcporigin { mode = tcp, servers { s1 = "127.0.0.1:{{_origin.Port}}" } }

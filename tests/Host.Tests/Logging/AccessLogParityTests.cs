@@ -83,4 +83,23 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
         Assert.Equal(haproxy.Line, actorProxy.Line);
     }
 
+
+    [Fact]
+    public async Task OverTls_TheFrontendHasItsTilde_AndTheProtocolIsLogged()
+    {
+        var (haproxy, actorProxy) = await pair.BothAsync("tls", port => pair.SendTlsAsync(port, "GET /tls HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+        Assert.Contains(" tls~ origin/s1 ", haproxy.Line);
+        Assert.Contains(" TLSv1.3 ", haproxy.Line);
+        Assert.Equal(haproxy.Line, actorProxy.Line);
+        Assert.Equal(haproxy.MeasuredBytes, haproxy.LoggedBytes);
+        Assert.Equal(actorProxy.MeasuredBytes, actorProxy.LoggedBytes);
+    }
+
+    [Fact]
+    public async Task OverHttp2_TheRequestLineHasTheAbsoluteUri()
+    {
+        var (haproxy, actorProxy) = await pair.BothAsync("h2", port => AccessLogPair.SendHttp2Async(port, "/over-h2?x=1"));
+        Assert.EndsWith("\"GET http://127.0.0.1:FP/over-h2?x=1 HTTP/2.0\"", haproxy.Line);
+        Assert.Equal(haproxy.Line, actorProxy.Line);
+    }
 }

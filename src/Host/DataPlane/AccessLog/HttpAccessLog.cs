@@ -249,12 +249,14 @@ internal sealed class HttpAccessLog
         }
         var request = context.Request;
         int version = Version(request.Protocol).Length;
-        entry.BytesIn = HtxSize.Of(request.Method.Length + RawTarget(context).Length + version, FieldsSize(request.Headers),
+        entry.BytesIn = HtxSize.Of(request.Method.Length + Target(context).Length + version, FieldsSize(request.Headers),
             logged.RequestBody?.Count ?? request.ContentLength ?? 0, logged.RequestBody is not null);
-        // The status is three digits.
+        // The status is three digits. A server's chunked answer keeps its Transfer-Encoding in
+        // HAProxy's HTX even where HTTP/2 sends none to the client.
+        long chunkedField = logged.ServerChunked && response.Headers.TransferEncoding.Count == 0 ? "transfer-encoding".Length + "chunked".Length : 0;
         entry.BytesOut = response.HasStarted
             ? HtxSize.Of(version + 3 + (context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase ?? ReasonPhrases.GetReasonPhrase(response.StatusCode)).Length,
-                FieldsSize(response.Headers), logged.ResponseBody.Count, logged.ServerChunked)
+                FieldsSize(response.Headers) + chunkedField, logged.ResponseBody.Count, logged.ServerChunked)
             : 0;
         entry.ActiveConnections = _limits.Node.Connections;
         entry.FrontendConnections = _limits.Of(frontend).Connections;
@@ -285,12 +287,18 @@ internal sealed class HttpAccessLog
     // The request line as the client sent it, cut at HAProxy's tune.http.logurilen.
     private static string RequestLine(HttpContext context)
     {
-        string line = $"{context.Request.Method} {RawTarget(context)} {Version(context.Request.Protocol)}";
+        string line = $"{context.Request.Method} {Target(context)} {Version(context.Request.Protocol)}";
         return line.Length <= MaxRequestLine ? line : line[..MaxRequestLine];
     }
 
-    private static string RawTarget(HttpContext context) =>
-        context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
+    // The URI as HAProxy has it: as sent in HTTP/1, absolute (from :scheme and :authority) in HTTP/2.
+    private static string Target(HttpContext context)
+    {
+        string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
+        return HttpProtocol.IsHttp2(context.Request.Protocol) && target.StartsWith('/')
+            ? $"{context.Request.Scheme}://{context.Request.Host.Value}{target}"
+            : target;
+    }
 
     // HAProxy writes HTTP/2's version with its minor number.
     private static string Version(string protocol) => protocol == "HTTP/2" ? "HTTP/2.0" : protocol;
