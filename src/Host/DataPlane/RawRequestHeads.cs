@@ -19,8 +19,8 @@ internal sealed class RawRequestHeads : IDuplexPipe
     private static readonly object Key = new();
 
     private readonly Http1RequestFraming _framing = new();
-    private readonly ConcurrentQueue<(long Head, string Reason)> _refused = new();
-    private readonly ConcurrentQueue<(long Head, long At)> _lineEnds = new();
+    private readonly ConcurrentQueue<(long Head, string Value)> _refused = new();
+    private readonly ConcurrentQueue<(long Head, long Value)> _lineEnds = new();
     private readonly TimeProvider? _time;
     private long _requests;
     private long _timedRequests;
@@ -66,16 +66,7 @@ internal sealed class RawRequestHeads : IDuplexPipe
         {
             return null;
         }
-        long request = Interlocked.Increment(ref heads._requests);
-        while (heads._refused.TryPeek(out var refused) && refused.Head <= request)
-        {
-            heads._refused.TryDequeue(out _);
-            if (refused.Head == request)
-            {
-                return refused.Reason;
-            }
-        }
-        return null;
+        return TakeFor(heads._refused, Interlocked.Increment(ref heads._requests), out string? reason) ? reason : null;
     }
 
     /// <summary>True when the client of the connection whose items are
@@ -93,16 +84,24 @@ internal sealed class RawRequestHeads : IDuplexPipe
         {
             return null;
         }
-        long request = Interlocked.Increment(ref heads._timedRequests);
-        while (heads._lineEnds.TryPeek(out var line) && line.Head <= request)
+        return TakeFor(heads._lineEnds, Interlocked.Increment(ref heads._timedRequests), out long at) ? at : null;
+    }
+
+    // What the queue holds for the head of request number `request`: the entries of earlier
+    // heads (whose requests were never handed on) go.
+    private static bool TakeFor<T>(ConcurrentQueue<(long Head, T Value)> queue, long request, out T value)
+    {
+        while (queue.TryPeek(out var entry) && entry.Head <= request)
         {
-            heads._lineEnds.TryDequeue(out _);
-            if (line.Head == request)
+            queue.TryDequeue(out _);
+            if (entry.Head == request)
             {
-                return line.At;
+                value = entry.Value;
+                return true;
             }
         }
-        return null;
+        value = default!;
+        return false;
     }
 
     private void Refuse(long head, string reason) => _refused.Enqueue((head, reason));
