@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Logging;
 /// own; a request goes to each in turn and the line each wrote for it is taken.</summary>
 public sealed class AccessLogPair : IAsyncLifetime
 {
-    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead", "tls", "h2"];
+    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead", "tls", "h2", "rejected", "refused"];
 
     private const string Lua = """
         core.register_service("hello", "http", function(applet)
@@ -267,6 +267,18 @@ public sealed class AccessLogPair : IAsyncLifetime
           mode tcp
           option tcplog
           default_backend tcpdead
+        frontend rejected
+          bind 127.0.0.1:{{_ports["rejected"].Haproxy}}
+          mode tcp
+          option tcplog
+          tcp-request connection reject
+          default_backend tcporigin
+        frontend refused
+          bind 127.0.0.1:{{_ports["refused"].Haproxy}}
+          mode tcp
+          option tcplog
+          tcp-request content reject
+          default_backend tcporigin
         frontend tls
           bind 127.0.0.1:{{_ports["tls"].Haproxy}} ssl crt {{_directory.FullName}}/site.pem
           log-format "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B - - %tsc %ac/%fc/%bc/%sc/%rc %sslv %{+Q}r"
@@ -322,6 +334,8 @@ public sealed class AccessLogPair : IAsyncLifetime
           frontends.plain { bind = "127.0.0.1:{{_ports["plain"].ActorProxy}}", log = [ global ], default-backend = origin }
           frontends.tcp { bind = "127.0.0.1:{{_ports["tcp"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcporigin }
           frontends.tcpdead { bind = "127.0.0.1:{{_ports["tcpdead"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcpdead }
+          frontends.rejected { bind = "127.0.0.1:{{_ports["rejected"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], tcp-request = [ "connection reject" ], default-backend = tcporigin }
+          frontends.refused { bind = "127.0.0.1:{{_ports["refused"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], tcp-request = [ "content reject" ], default-backend = tcporigin }
           frontends.tls {
             bind = "127.0.0.1:{{_ports["tls"].ActorProxy}} ssl crt site.pem"
             log = [ global ]

@@ -102,4 +102,23 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
         Assert.EndsWith("\"GET http://127.0.0.1:FP/over-h2?x=1 HTTP/2.0\"", haproxy.Line);
         Assert.Equal(haproxy.Line, actorProxy.Line);
     }
+
+    [Fact]
+    public async Task TcpContentReject_IsLogged_ButAConnectionRejectIsNot()
+    {
+        foreach (bool side in new[] { true, false })
+        {
+            try
+            {
+                await AccessLogPair.SendAsync(pair.Port("rejected", side), "x");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Rejected as it connected: reset.
+            }
+        }
+        var (haproxy, actorProxy) = await pair.BothAsync("refused", "x");
+        Assert.Contains(" refused refused/<NOSRV> -1/-1/N 0 PR ", haproxy.Line);
+        Assert.Equal(haproxy.Line, actorProxy.Line);
+    }
 }
