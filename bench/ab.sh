@@ -5,7 +5,7 @@
 # CPU time per request of each. Not part of CI.
 # Usage: [A_BIN=…] [B_BIN=…] bench/ab.sh CASE ROUNDS "ENV_A" "ENV_B"
 #   e.g. bench/ab.sh plain 5 "" "DOTNET_gcServer=0"
-# CASE: plain, thread-action, shared-action, service, tcp or header-rule.
+# CASE: plain, thread-action, shared-action, service, tcp, header-rule or logged (option httplog to UDP syslog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CASE=$1; ROUNDS=$2; ENV_A=$3; ENV_B=$4
@@ -13,8 +13,8 @@ DURATION=${DURATION:-5}
 source bench/common.sh
 
 case $CASE in
-  plain) offset=1 ;; thread-action|shared-action) offset=2 ;; service) offset=3 ;; tcp) offset=4 ;; header-rule) offset=5 ;;
-  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service, tcp or header-rule" >&2; exit 2 ;;
+  plain) offset=1 ;; thread-action|shared-action) offset=2 ;; service) offset=3 ;; tcp) offset=4 ;; header-rule) offset=5 ;; logged) offset=6 ;;
+  *) echo "unknown case '$CASE': plain, thread-action, shared-action, service, tcp, header-rule or logged" >&2; exit 2 ;;
 esac
 directive=lua-load-per-thread
 [ "$CASE" = shared-action ] && directive=lua-load
@@ -24,6 +24,8 @@ origin_cfg > "$WORK/origin.cfg"
 actorproxy_conf "$directive" 18401 18402 18403 18404 > "$WORK/a.conf"
 actorproxy_conf "$directive" 18411 18412 18413 18414 > "$WORK/b.conf"
 start haproxy -db -f "$WORK/origin.cfg"
+# The logged frontends' syslog server: it reads and drops.
+[ "$CASE" = logged ] && start socat -u UDP-RECV:18400 /dev/null
 start env $ENV_A "${A_BIN:-$AP}" run -f "$WORK/a.conf"; A_PID=$!
 start env $ENV_B "${B_BIN:-$AP}" run -f "$WORK/b.conf"; B_PID=$!
 A_PORT=$((18400 + offset)); B_PORT=$((18410 + offset))
