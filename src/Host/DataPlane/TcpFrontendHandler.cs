@@ -180,7 +180,9 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         ServerConnection? reached;
         using (var left = new CancellationTokenSource())
         {
-            using (connection.ConnectionClosed.Register(() => DropIfNothingSent(connection.Transport.Input, left)))
+            // The transport's own signal, which fires at the FIN too (the connection's waits for a reset).
+            var transportClosed = connection.Features.Get<IConnectionLifetimeFeature>()?.ConnectionClosed ?? connection.ConnectionClosed;
+            using (transportClosed.Register(() => DropIfNothingSent(connection.Transport.Input, left)))
             {
                 reached = await ConnectAsync(backend, thread, log, left.Token);
             }

@@ -4,11 +4,11 @@ using System.Text;
 
 namespace ActorProxy.Host.Tests.Reliability;
 
-/// <summary>A TCP client that sends its request and half-closes at once (<c>printf … | socat</c>,
-/// <c>nc -N</c>) still gets the server's answer through the relay, as from HAProxy: its FIN ends
-/// its direction only (found by the access log's comparison with HAProxy, where the relay had
-/// dropped the attempt at the FIN).</summary>
-public sealed class TcpHalfCloseTests : IDisposable
+/// <summary>A client that sends its request and half-closes at once (<c>printf … | socat</c>,
+/// <c>nc -N</c>) still gets its answer, as from HAProxy: its FIN ends its direction only. Found by
+/// the access log's comparison with HAProxy: the TCP relay dropped the attempt at the FIN, and an
+/// HTTP frontend (Kestrel, which takes a FIN for a close) aborted the request.</summary>
+public sealed class HalfCloseTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-halfclose");
 
@@ -42,6 +42,36 @@ public sealed class TcpHalfCloseTests : IDisposable
         await stream.CopyToAsync(received, limit.Token);
         Assert.Equal("answer to question\n", Encoding.ASCII.GetString(received.ToArray()));
         await serving;
+        await node.StopAsync();
+    }
+
+    [Fact]
+    public async Task HttpClientThatHalfClosesAfterItsRequest_GetsTheAnswer()
+    {
+        int port = DataPlane.TestBackend.FreePort();
+        string config = Path.Combine(_directory.FullName, "http.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            akka.remote.dot-netty.tcp.port = {{DataPlane.TestBackend.FreePort()}}
+            actorproxy.frontends.web { bind = "127.0.0.1:{{port}}", http-request = [ "return status 200 content-type text/plain string answered" ] }
+            """);
+        using var node = ActorProxyProcess.Start("run", "-f", config);
+        await node.WaitForOutputAsync("ActorProxy running");
+
+        // Several times: before, the answer was lost whenever the FIN was seen before it was sent.
+        for (int i = 0; i < 10; i++)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            using var stream = new NetworkStream(client);
+            await stream.WriteAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            client.Shutdown(SocketShutdown.Send);
+            using var received = new MemoryStream();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await stream.CopyToAsync(received, limit.Token);
+            string answer = Encoding.ASCII.GetString(received.ToArray());
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer);
+            Assert.EndsWith("answered", answer);
+        }
         await node.StopAsync();
     }
 
