@@ -49,9 +49,10 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
         Assert.Contains("\"<BADREQ>\"", haproxyLine);
         Assert.Equal(haproxyLine, actorProxyLine);
         // The quiet frontend's empty connection wrote nothing: its next line is its next request's.
+        // Whether that empty connection is still counted then (%ac/%fc) is a race on both.
         var (haproxy, actorProxy) = await pair.BothAsync("quiet", "GET /after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
         Assert.Contains("/after", haproxy.Line);
-        Assert.Equal(haproxy.Line, actorProxy.Line);
+        Assert.Equal(WithoutConnectionCounts(haproxy.Line), WithoutConnectionCounts(actorProxy.Line));
     }
 
     [Fact]
@@ -121,4 +122,7 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
         Assert.Contains(" refused refused/<NOSRV> -1/-1/N 0 PR ", haproxy.Line);
         Assert.Equal(haproxy.Line, actorProxy.Line);
     }
+
+    private static string WithoutConnectionCounts(string line) =>
+        System.Text.RegularExpressions.Regex.Replace(line, @" \d+/\d+/(\d+/\d+/\+?\d+ \d+/\d+ )", " A/F/$1");
 }
