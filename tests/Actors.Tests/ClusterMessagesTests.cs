@@ -62,6 +62,16 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void TheLogLevelALuaCallSets_ComesBackFromAnotherNode()
+    {
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1") { LogLevel = 4 };
+
+        var back = RoundTrip(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 1L, null)).Exchange.ToExchange();
+
+        Assert.Equal(4, back.LogLevel);
+    }
+
+    [Fact]
     public void ClientTls_ReachesTheSharedStateOnAnotherNode()
     {
         var tls = new TlsSession("TLSv1.3", "a.test", "h2", "/CN=client", "/CN=Intermediate");

@@ -57,6 +57,7 @@ public sealed class LogFormat
     {
         var parts = new List<object>();
         var literal = new StringBuilder();
+        bool quoteByDefault = false;
         int i = 0;
         while (i < text.Length)
         {
@@ -73,7 +74,7 @@ public sealed class LogFormat
             }
             if (text[i] == '%' && i + 1 < text.Length && text[i + 1] != '[')
             {
-                i = ParseVariable(text, i + 1, parts, literal, accessLog);
+                i = ParseVariable(text, i + 1, parts, literal, accessLog, ref quoteByDefault);
                 continue;
             }
             if (text[i] == '%' && i + 1 < text.Length && text[i + 1] == '[')
@@ -87,6 +88,10 @@ public sealed class LogFormat
                 {
                     parts.Add(literal.ToString());
                     literal.Clear();
+                }
+                if (quoteByDefault)
+                {
+                    throw new SampleSyntaxException($"'%[{text[(i + 2)..close]}]' after '%{{+Q}}o': quoted samples are not supported by ActorProxy");
                 }
                 var sample = SampleExpression.Parse(text[(i + 2)..close]);
                 if (accessLog && sample.LuaNames().Any())
@@ -127,7 +132,7 @@ public sealed class LogFormat
     }
 
     // %var or %{flags}var from start (after the '%'); returns where the text goes on.
-    private static int ParseVariable(string text, int start, List<object> parts, StringBuilder literal, bool accessLog)
+    private static int ParseVariable(string text, int start, List<object> parts, StringBuilder literal, bool accessLog, ref bool quoteByDefault)
     {
         string flags = "";
         int i = start;
@@ -164,7 +169,13 @@ public sealed class LogFormat
             parts.Add(literal.ToString());
             literal.Clear();
         }
-        parts.Add(LogFormatVariable.Of(text[name..i], flags, accessLog));
+        if (text[name..i] == "o")
+        {
+            // HAProxy's global option: its flags are the default of every variable after it.
+            quoteByDefault = LogFormatVariable.Quote("o", flags, quoteByDefault);
+            return i;
+        }
+        parts.Add(LogFormatVariable.Of(text[name..i], flags, accessLog, quoteByDefault));
         return i;
     }
 

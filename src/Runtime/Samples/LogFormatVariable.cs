@@ -122,10 +122,12 @@ public sealed class LogFormatVariable
         ["hsl"] = (e, quote) => CaptureList(e.ResponseCaptures, quote),
     };
 
+    // Printed with ltoa or LOGCHAR in sess_build_logline: +Q adds no quotes.
+    private static readonly HashSet<string> s_unquoted = new(StringComparer.Ordinal) { "cp", "fp", "sp", "pid", "ts", "tsc", "rc" };
+
     // The rest of HAProxy 2.6's table, each with why ActorProxy leaves it out.
     private static readonly Dictionary<string, string> s_refused = new(StringComparer.Ordinal)
     {
-        ["o"] = "it is a flag of HAProxy's own parser",
         ["bi"] = "the source address of a server connection is not known to ActorProxy's backend client",
         ["bp"] = "the source port of a server connection is not known to ActorProxy's backend client",
         ["lc"] = "ActorProxy keeps no per-frontend log counter",
@@ -168,9 +170,14 @@ public sealed class LogFormatVariable
     /// (<paramref name="flags"/>, empty for none), for an access log when
     /// <paramref name="accessLog"/>, else for a rule; throws <see cref="SampleSyntaxException"/>
     /// with HAProxy's words for a name it does not know, and says why for one ActorProxy leaves out.</summary>
-    public static LogFormatVariable Of(string name, string flags, bool accessLog)
+    public static LogFormatVariable Of(string name, string flags, bool accessLog) => Of(name, flags, accessLog, quoteByDefault: false);
+
+    /// <summary>As <see cref="Of(string, string, bool)"/>, quoted unless <c>-Q</c> when
+    /// <paramref name="quoteByDefault"/> (after a <c>%{+Q}o</c>, HAProxy's global option).</summary>
+    public static LogFormatVariable Of(string name, string flags, bool accessLog, bool quoteByDefault)
     {
-        bool quote = Quote(name, flags);
+        // HAProxy prints numbers, dates, ports and states with no quotes, whatever +Q says.
+        bool quote = Quote(name, flags, quoteByDefault) && !s_unquoted.Contains(name) && !s_numbers.ContainsKey(name) && !s_dates.ContainsKey(name);
         var shared = s_shared.GetValueOrDefault(name);
         if (accessLog)
         {
@@ -206,41 +213,25 @@ public sealed class LogFormatVariable
     /// to <paramref name="line"/>; false when it printed nothing (an absent capture).</summary>
     public bool AppendTo(StringBuilder line, AccessLogEntry entry)
     {
-        if (_number is null && _date is null)
-        {
-            string text = Render(entry);
-            line.Append(text);
-            return text.Length > 0;
-        }
-        if (_quote)
-        {
-            line.Append('"');
-        }
         if (_number is not null)
         {
             line.Append(_number(entry));
+            return true;
         }
-        else
+        if (_date is not null)
         {
-            _date!(entry, line);
+            _date(entry, line);
+            return true;
         }
-        if (_quote)
-        {
-            line.Append('"');
-        }
-        return true;
+        string text = Text(entry);
+        line.Append(text);
+        return text.Length > 0;
     }
 
-    /// <summary>The variable's text in the access log line of <paramref name="entry"/>: a value
-    /// it lacks is <c>-</c> (HAProxy's LOG_OPT_MANDATORY), or <c>""</c> when quoted.</summary>
-    public string Render(AccessLogEntry entry)
+    // A text variable's part of an access log line: a value it lacks is '-' (HAProxy's
+    // LOG_OPT_MANDATORY), or "" when quoted.
+    private string Text(AccessLogEntry entry)
     {
-        if (_number is not null || _date is not null)
-        {
-            var text = new StringBuilder();
-            AppendTo(text, entry);
-            return text.ToString();
-        }
         if (_captures is not null)
         {
             return _captures(entry, _quote);
@@ -257,9 +248,10 @@ public sealed class LogFormatVariable
         return string.IsNullOrEmpty(value) ? "-" : value;
     }
 
-    private static bool Quote(string name, string flags)
+    /// <summary>True when <paramref name="flags"/> (on a default of <paramref name="quoteByDefault"/>) ask for quotes.</summary>
+    public static bool Quote(string name, string flags, bool quoteByDefault)
     {
-        bool quote = false;
+        bool quote = quoteByDefault;
         foreach (string flag in flags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             quote = flag switch

@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Logging;
 /// own; a request goes to each in turn and the line each wrote for it is taken.</summary>
 public sealed class AccessLogPair : IAsyncLifetime
 {
-    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead", "tls", "h2", "rejected", "refused"];
+    private static readonly string[] Frontends = ["fe", "lf", "quiet", "plain", "tcp", "tcpdead", "tls", "h2", "rejected", "refused", "clf"];
 
     private const string Lua = """
         core.register_service("hello", "http", function(applet)
@@ -267,6 +267,12 @@ public sealed class AccessLogPair : IAsyncLifetime
           mode tcp
           option tcplog
           default_backend tcpdead
+        frontend clf
+          bind 127.0.0.1:{{_ports["clf"].Haproxy}}
+          option httplog clf
+          option log-separate-errors
+          use_backend dead if { path /dead }
+          default_backend origin
         frontend rejected
           bind 127.0.0.1:{{_ports["rejected"].Haproxy}}
           mode tcp
@@ -334,6 +340,13 @@ public sealed class AccessLogPair : IAsyncLifetime
           frontends.plain { bind = "127.0.0.1:{{_ports["plain"].ActorProxy}}", log = [ global ], default-backend = origin }
           frontends.tcp { bind = "127.0.0.1:{{_ports["tcp"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcporigin }
           frontends.tcpdead { bind = "127.0.0.1:{{_ports["tcpdead"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], default-backend = tcpdead }
+          frontends.clf {
+            bind = "127.0.0.1:{{_ports["clf"].ActorProxy}}"
+            log = [ global ]
+            option = [ "httplog clf", log-separate-errors ]
+            use-backend = [ "dead if { path /dead }" ]
+            default-backend = origin
+          }
           frontends.rejected { bind = "127.0.0.1:{{_ports["rejected"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], tcp-request = [ "connection reject" ], default-backend = tcporigin }
           frontends.refused { bind = "127.0.0.1:{{_ports["refused"].ActorProxy}}", mode = tcp, log = [ global ], option = [ tcplog ], tcp-request = [ "content reject" ], default-backend = tcporigin }
           frontends.tls {

@@ -125,4 +125,23 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
 
     private static string WithoutConnectionCounts(string line) =>
         System.Text.RegularExpressions.Regex.Replace(line, @" \d+/\d+/(\d+/\d+/\+?\d+ \d+/\d+ )", " A/F/$1");
+
+    [Theory]
+    [InlineData("/clf?a=\"b\"")]
+    [InlineData("/dead")]
+    public async Task HttplogClf_AndLogSeparateErrors_AreHaproxys(string path)
+    {
+        var (haproxy, actorProxy) = await pair.BothAsync("clf", $"GET {path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        // A 503 is an error: level err (<131>) with log-separate-errors, info (<134>) otherwise.
+        Assert.StartsWith(path == "/dead" ? "<131>127.0.0.1 - - [" : "<134>127.0.0.1 - - [", haproxy.Line);
+        Assert.Contains(path == "/dead" ? " 503 " : " 200 ", haproxy.Line);
+        Assert.Equal(Clf(haproxy.Line), Clf(actorProxy.Line));
+    }
+
+    // CLF writes its date, the client's port, the accept's milliseconds, the size and the timers as
+    // plain numbers: each is a number (a -1 stays); the size is checked elsewhere, the answers differ.
+    private static string Clf(string line) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(line, @"\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\]", "[DATE]"),
+            @"(?<= )\d+(?= )", "N");
 }
