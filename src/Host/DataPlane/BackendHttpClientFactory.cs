@@ -9,7 +9,8 @@ namespace ActorProxy.Host.DataPlane;
 /// registered in the fd table, and TLS to the servers that have <c>ssl</c>: the handshake is made
 /// here, on the connection, so that the SNI sent and the checks are the server line's (HAProxy's),
 /// not those .NET derives from the request's Host; the handler then speaks HTTP over it.</summary>
-internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends, BackendConnections connections) : ForwarderHttpClientFactory
+internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> backends, BackendConnections connections, AccessLog.ServerConnectTimes connects)
+    : ForwarderHttpClientFactory
 {
     private readonly Dictionary<string, TimeSpan> _connectTimeouts = backends.ToDictionary(b => b.Name, b => b.ConnectTimeout);
     private readonly Dictionary<(string Backend, string Host, int Port), ServerSettings> _ssl = backends
@@ -32,14 +33,14 @@ internal sealed class BackendHttpClientFactory(IReadOnlyList<BackendSettings> ba
             var stream = await connections.ConnectSharedAsync(backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port, cancel);
             if (!_ssl.TryGetValue((backend, connect.DnsEndPoint.Host, connect.DnsEndPoint.Port), out var server))
             {
-                AccessLog.HttpAccessLog.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
+                connects.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
                 return stream;
             }
             var tls = new SslStream(stream, leaveInnerStreamOpen: false);
             try
             {
                 await tls.AuthenticateAsClientAsync(server.Ssl!.ClientOptions(server.Http2), cancel);
-                AccessLog.HttpAccessLog.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
+                connects.Connected(connect.InitialRequestMessage, TimeProvider.System.GetElapsedTime(started));
             }
             catch
             {

@@ -38,7 +38,7 @@ internal sealed class FrontendPipeline
     private readonly UpgradeTunnels _tunnels;
 
     public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest,
-        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Limits.NodeConnectionLimits limits, ILogger logger)
+        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, ILogger logger)
     {
         _tunnels = tunnels;
         _countRequest = countRequest;
@@ -49,7 +49,7 @@ internal sealed class FrontendPipeline
         _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, _http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
         _backendForwardFor = config.Backends.Where(b => b.ForwardFor is not null).ToDictionary(b => b.Name, b => b.ForwardFor);
-        AccessLog = new AccessLog.HttpAccessLog(config, accessLog, limits, clusters, TimeProvider.System, _transactions.Return);
+        AccessLog = new AccessLog.HttpAccessLog(config, accessLog, limits, clusters, connects, TimeProvider.System, _transactions.Return);
         _workers = workers;
         _clusters = clusters;
     }

@@ -98,13 +98,14 @@ internal static class ProxyWebHost
                 });
             }
         });
-        builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends));
+        var connectTimes = new ServerConnectTimes(config.Frontends.Any(f => f.Mode == ProxyMode.Http && f.Log?.Format is not null));
+        builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends, connectTimes));
         builder.Services.AddSingleton(_ => accessLog);
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
-            tunnels, node.CountRequest, node.Pools, accessLog, services.GetRequiredService<NodeConnectionLimits>(),
+            tunnels, node.CountRequest, node.Pools, accessLog, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
             loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))

@@ -94,7 +94,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 break;
             case TcpRequestOutcome.Close when rules.RejectedOnConnection:
                 // HAProxy has no session yet at tcp-request connection: nothing is logged.
-                log?.Entry.LevelOverride = -1;
+                log?.Discard();
                 break;
             case TcpRequestOutcome.Close:
                 log?.Rejected();

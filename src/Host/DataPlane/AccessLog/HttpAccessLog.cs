@@ -24,10 +24,6 @@ namespace ActorProxy.Host.DataPlane.AccessLog;
 /// </summary>
 internal sealed class HttpAccessLog
 {
-    // The milliseconds new server connections took, by the request that opened them: few (kept
-    // alive, a connection serves many requests), and none left once their requests are logged.
-    // Not in the messages' options, whose dictionary every forwarded request would then allocate.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<HttpRequestMessage, int> s_connects = new();
 
     // tune.http.logurilen: the request line is cut there.
     private const int MaxRequestLine = 1023;
@@ -39,10 +35,12 @@ internal sealed class HttpAccessLog
     private readonly IProxyStateLookup _clusters;
     private readonly TimeProvider _time;
     private readonly Action<HttpExchange> _returnTransaction;
+    private readonly ServerConnectTimes _connects;
 
-    public HttpAccessLog(ProxyConfig config, AccessLogSink sink, NodeConnectionLimits limits, IProxyStateLookup clusters, TimeProvider time,
-        Action<HttpExchange> returnTransaction)
+    public HttpAccessLog(ProxyConfig config, AccessLogSink sink, NodeConnectionLimits limits, IProxyStateLookup clusters, ServerConnectTimes connects,
+        TimeProvider time, Action<HttpExchange> returnTransaction)
     {
+        _connects = connects;
         _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http && f.Log?.Format is not null).ToDictionary(f => f.Bind.Port);
         _servers = config.Backends.SelectMany(b => b.Servers.Select(s => (b.Name, s)))
             .Where(x => IPAddress.TryParse(x.s.Host, out _))
@@ -52,11 +50,7 @@ internal sealed class HttpAccessLog
         _clusters = clusters;
         _time = time;
         _returnTransaction = returnTransaction;
-        s_any |= Any;
     }
-
-    // True once some frontend logs: only then are connect times kept.
-    private static bool s_any;
 
     /// <summary>True when some HTTP frontend writes request lines.</summary>
     public bool Any => _byPort.Count > 0;
@@ -80,6 +74,8 @@ internal sealed class HttpAccessLog
         int received = (int)_time.GetElapsedTime(connection.StreamStart, now).TotalMilliseconds;
         long lineEnd = RawRequestHeads.RequestLineEndOfNextRequest(items) is { } at && at >= connection.StreamStart ? at : now;
         var request = context.Request;
+        string target = Target(context);
+        string version = Version(request.Protocol);
         var entry = new AccessLogEntry
         {
             ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "",
@@ -92,13 +88,13 @@ internal sealed class HttpAccessLog
             Handshake = handshake,
             Idle = Math.Max(0, (int)_time.GetElapsedTime(connection.StreamStart, lineEnd).TotalMilliseconds - handshake),
             RequestReceived = received,
-            RequestLine = RequestLine(context),
+            RequestLine = RequestLine(request.Method, target, version),
             RequestCaptures = Captured(frontend.RequestCaptures, request.Headers),
             ResponseCaptures = frontend.ResponseCaptures.Count == 0 ? [] : new string?[frontend.ResponseCaptures.Count],
         };
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
-        var logged = new LoggedRequest(entry, connection.StreamStart, body);
+        var logged = new LoggedRequest(entry, connection.StreamStart, body) { RequestLineWords = request.Method.Length + target.Length + version.Length };
         if (request.Headers.TransferEncoding.Count > 0)
         {
             logged.RequestBody = new CountingStream(request.Body);
@@ -145,20 +141,11 @@ internal sealed class HttpAccessLog
         {
             var entry = logged.Entry;
             entry.ResponseReceived = Elapsed(logged);
-            entry.Connected = entry.Queued + (logged.ProxyRequest is { } sent && s_connects.TryRemove(sent, out int connect) ? connect : 0);
+            entry.Connected = entry.Queued + (logged.ProxyRequest is { } sent ? _connects.Take(sent) : 0);
             entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
             logged.ServerChunked = transform.ProxyResponse.Headers.TransferEncodingChunked == true;
         }
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Notes the milliseconds a new server connection of <paramref name="message"/>'s request took.</summary>
-    public static void Connected(HttpRequestMessage? message, TimeSpan took)
-    {
-        if (message is not null && s_any)
-        {
-            s_connects[message] = (int)took.TotalMilliseconds;
-        }
     }
 
     /// <summary>Notes how a forward failed, as HAProxy's termination state: who ended it (the
@@ -223,7 +210,7 @@ internal sealed class HttpAccessLog
         if (logged.ProxyRequest is { } sent)
         {
             // A request that got no response: its connect time, if any, goes.
-            s_connects.TryRemove(sent, out _);
+            _connects.Take(sent);
         }
         long now = _time.GetTimestamp();
         entry.Closed = (int)_time.GetElapsedTime(logged.Start, now).TotalMilliseconds;
@@ -249,7 +236,7 @@ internal sealed class HttpAccessLog
         }
         var request = context.Request;
         int version = Version(request.Protocol).Length;
-        entry.BytesIn = HtxSize.Of(request.Method.Length + Target(context).Length + version, FieldsSize(request.Headers),
+        entry.BytesIn = HtxSize.Of(logged.RequestLineWords, FieldsSize(request.Headers),
             logged.RequestBody?.Count ?? request.ContentLength ?? 0, logged.RequestBody is not null);
         // The status is three digits. A server's chunked answer keeps its Transfer-Encoding in
         // HAProxy's HTX even where HTTP/2 sends none to the client.
@@ -285,9 +272,9 @@ internal sealed class HttpAccessLog
     private int Elapsed(LoggedRequest logged) => (int)_time.GetElapsedTime(logged.Start).TotalMilliseconds;
 
     // The request line as the client sent it, cut at HAProxy's tune.http.logurilen.
-    private static string RequestLine(HttpContext context)
+    private static string RequestLine(string method, string target, string version)
     {
-        string line = $"{context.Request.Method} {Target(context)} {Version(context.Request.Protocol)}";
+        string line = $"{method} {target} {version}";
         return line.Length <= MaxRequestLine ? line : line[..MaxRequestLine];
     }
 

@@ -22,6 +22,9 @@ internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingRe
     /// <summary>True when the server's body came chunked: HAProxy counts the end of its trailers.</summary>
     public bool ServerChunked { get; set; }
 
+    /// <summary>The length of the request line's three words, for <c>%U</c>.</summary>
+    public int RequestLineWords { get; init; }
+
     /// <summary>The request sent to the server, once it is.</summary>
     public HttpRequestMessage? ProxyRequest { get; set; }
 

@@ -19,6 +19,7 @@ internal sealed class TcpAccessLog
     private readonly long _start;
     private long _bytesIn;
     private long _bytesOut;
+    private bool _discarded;
 
     private TcpAccessLog(AccessLogSettings settings, AccessLogSink sink, TimeProvider time, ClientConnectionLog connection, AccessLogEntry entry)
     {
@@ -82,6 +83,9 @@ internal sealed class TcpAccessLog
     /// <summary>A <c>tcp-request content</c> rule closed it (PR).</summary>
     public void Rejected() => Entry.Termination = new Termination('P', 'R');
 
+    /// <summary>No line for this connection (HAProxy has no session at <c>tcp-request connection</c>).</summary>
+    public void Discard() => _discarded = true;
+
     /// <summary>Counts <paramref name="bytes"/> from the client.</summary>
     public void FromClient(int bytes) => Interlocked.Add(ref _bytesIn, bytes);
 
@@ -96,7 +100,7 @@ internal sealed class TcpAccessLog
         Entry.BytesOut = Interlocked.Read(ref _bytesOut);
         Entry.ActiveConnections = activeConnections;
         Entry.FrontendConnections = frontendConnections;
-        if (_settings.DontLogNull && Entry.BytesIn == 0)
+        if (_discarded || (_settings.DontLogNull && Entry.BytesIn == 0))
         {
             return;
         }
