@@ -184,7 +184,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
             new LuaInitDone(0, ["init failed"]),
             StartLuaTasks.Instance,
             GetLuaStateStatus.Instance,
-            new LuaStateStatus(0, 1, 42, 1024, 2, 1, 3, 100, 4),
+            new LuaStateStatus(0, 1, 42, 1024, 2, 1, 3, 100, 4, 2),
             new CallSharedLua(LuaFunctionKind.Converter, "shout", snapshot, "in", ["arg"], TestActor),
             new SharedLuaResult(snapshot, 42L, reply),
             LocateSharedLua.Instance,

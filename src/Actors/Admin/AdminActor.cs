@@ -281,7 +281,7 @@ public sealed class AdminActor : ReceiveActor
     }
 
     private Task<AdminReply> ShowLuaAsync() => PerStateAsync(state =>
-        $"memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors}");
+        $"memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors} timeouts={state.Timeouts}");
 
     private Task<AdminReply> ShowTasksAsync() => PerStateAsync(state => $"tasks={state.Tasks} failed={state.TasksFailed}");
 

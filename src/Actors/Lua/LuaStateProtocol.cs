@@ -63,8 +63,9 @@ public sealed record GetLuaStateStatus : IClusterMessage
 /// <param name="Functions">Functions registered by name in this state.</param>
 /// <param name="Calls">Actions, fetches, converters and services run.</param>
 /// <param name="Errors">Those that failed.</param>
+/// <param name="Timeouts">Those of the failures that ran past their timeout (tune.lua.session-timeout…).</param>
 public sealed record LuaStateStatus(int StateId, int ThreadGroup, int ManagedThreadId, long MemoryBytes, int Tasks, long TasksFailed,
-    int Functions, long Calls, long Errors) : IClusterMessage;
+    int Functions, long Calls, long Errors, long Timeouts) : IClusterMessage;
 
 /// <summary>How a task ended.</summary>
 public enum LuaTaskOutcome

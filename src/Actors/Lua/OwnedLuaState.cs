@@ -171,10 +171,10 @@ internal sealed class OwnedLuaState
     /// <summary>What <c>show lua</c> reports of it.</summary>
     public LuaStateStatus Status()
     {
-        var (calls, errors) = _lua?.Http.Counters ?? (0, 0);
+        var (calls, errors, timeouts) = _lua?.Http.Counters ?? (0, 0, 0);
         int functions = _engine.Registry.Functions.Count(f => f.IsHere(StateId));
         return new LuaStateStatus(StateId, ThreadGroup, Environment.CurrentManagedThreadId,
-            _lua?.State.MemoryBytes ?? 0, Tasks.Count, Tasks.Failed, functions, calls, errors);
+            _lua?.State.MemoryBytes ?? 0, Tasks.Count, Tasks.Failed, functions, calls, errors, timeouts);
     }
 
     /// <summary>Ends its sessions and tasks and closes the state, its functions forgotten.</summary>

@@ -30,6 +30,7 @@ public sealed class ProxyNode : IAsyncDisposable
         _system = system;
         _engine = engine;
         Config = config;
+        Stats = new Runtime.Stats.ProxyStats(config);
         Workers = workers;
         SharedLua = sharedLua;
         FdSupervisor = fds;
@@ -65,6 +66,10 @@ public sealed class ProxyNode : IAsyncDisposable
 
     /// <summary>The configuration the node runs.</summary>
     public ProxyConfig Config { get; }
+
+    /// <summary>The counters of its frontends, backends and servers (<c>show stat</c>, the
+    /// Prometheus exporter).</summary>
+    public Runtime.Stats.ProxyStats Stats { get; }
 
     /// <summary>The actor system.</summary>
     public ActorSystem System => _system;

@@ -36,10 +36,12 @@ internal sealed class FrontendPipeline
 
     private readonly Dictionary<string, ForwardFor?> _backendForwardFor;
     private readonly UpgradeTunnels _tunnels;
+    private readonly Func<HttpContext, Task> _prometheusExporter;
 
     public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest,
-        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, ILogger logger)
+        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Runtime.Stats.ProxyStats stats, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, Func<HttpContext, Task> prometheusExporter, ILogger logger)
     {
+        _prometheusExporter = prometheusExporter;
         _tunnels = tunnels;
         _countRequest = countRequest;
         _logger = logger;
@@ -49,7 +51,7 @@ internal sealed class FrontendPipeline
         _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port, f => HttpFrontend.Of(f, _http));
         HasResponseRules = _byPort.Values.Any(f => f.HasResponseRules);
         _backendForwardFor = config.Backends.Where(b => b.ForwardFor is not null).ToDictionary(b => b.Name, b => b.ForwardFor);
-        AccessLog = new AccessLog.HttpAccessLog(config, accessLog, limits, clusters, connects, TimeProvider.System, _transactions.Return);
+        AccessLog = new AccessLog.HttpAccessLog(config, accessLog, stats, limits, clusters, connects, TimeProvider.System, _transactions.Return);
         _workers = workers;
         _clusters = clusters;
     }
@@ -111,6 +113,7 @@ internal sealed class FrontendPipeline
             // HAProxy's parser refused it: no request line to log, the proxy refused (PR).
             logged.Entry.RequestLine = status == 400 ? null : logged.Entry.RequestLine;
             logged.Entry.Termination = new Runtime.Logging.Termination('P', 'R');
+            logged.Malformed = true;
         }
         context.Response.Headers.Connection = "close";
         await HttpExchangeMapper.WriteReplyAsync(HttpReply.ErrorPage(status), context);
@@ -150,7 +153,7 @@ internal sealed class FrontendPipeline
                 await HttpExchangeMapper.FillFromRequestAsync(exchange, context, frontend.Name, http.BodyLimit, workerNumber - 1);
                 if (http.StreamsServices)
                 {
-                    HttpServiceStream.CheckArrivedBody(context.Request);
+                    HttpServiceStream.CheckArrivedBody(context);
                 }
             }
             catch (Exception e) when (e is BadHttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
@@ -177,6 +180,11 @@ internal sealed class FrontendPipeline
             {
                 // The service answered as it ran, or was stopped: its client is gone, or a
                 // response rule answered in its place.
+                return;
+            }
+            if (exchange.Applet is not null)
+            {
+                await _prometheusExporter(context);
                 return;
             }
             if (exchange.Reply is { } reply)
@@ -308,7 +316,11 @@ internal sealed class FrontendPipeline
     // A body that breaks HTTP/1's framing (a chunk size that overflows, say): HAProxy's 400, one log line.
     private async Task RefuseBrokenBodyAsync(HttpContext context, string frontend, Exception reason)
     {
-        Host.DataPlane.AccessLog.HttpAccessLog.Of(context)?.Entry.Termination = new Runtime.Logging.Termination('P', 'D');
+        if (Host.DataPlane.AccessLog.HttpAccessLog.Of(context) is { } logged)
+        {
+            logged.Entry.Termination = new Runtime.Logging.Termination('P', 'D');
+            logged.Malformed = true;
+        }
         _logger.LogWarning("frontend {Frontend}: 400 for {Client}:{Port} {Method} {Path}: {Reason}", frontend,
             context.Connection.RemoteIpAddress, context.Connection.RemotePort, context.Request.Method, context.Request.Path, reason.Message);
         context.Response.Headers.Connection = "close";

@@ -30,11 +30,14 @@ internal sealed class HttpServiceStream(HttpContext context, Func<HttpReply, Tas
     /// arrives: a chunk size that overflows is a 400 before any rule or service runs, whether or
     /// not the service reads the body. Nothing is taken.</summary>
     /// <exception cref="BadHttpRequestException">The body's framing broke.</exception>
-    public static void CheckArrivedBody(HttpRequest request)
+    public static void CheckArrivedBody(HttpContext context)
     {
-        if ((request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0) && request.BodyReader.TryRead(out var arrived))
+        var request = context.Request;
+        // The web server's reader: one over a counting stream has nothing of its own to look at.
+        var reader = AccessLog.HttpAccessLog.Of(context)?.ArrivedBody ?? request.BodyReader;
+        if ((request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0) && reader.TryRead(out var arrived))
         {
-            request.BodyReader.AdvanceTo(arrived.Buffer.Start);
+            reader.AdvanceTo(arrived.Buffer.Start);
         }
     }
 

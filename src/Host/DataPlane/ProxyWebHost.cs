@@ -16,6 +16,7 @@ using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
+using OpenTelemetry.Metrics;
 
 namespace ActorProxy.Host.DataPlane;
 
@@ -66,11 +67,9 @@ internal static class ProxyWebHost
                 kestrel.Listen(frontend.Bind, listen =>
                 {
                     listen.Use(next => connection => tracker.TrackAsync(frontend, connection, next));
-                    if (frontend.Log is not null)
-                    {
-                        listen.Use(next => connection => ClientConnectionLog.GuardAsync(frontend, accessLog, TimeProvider.System,
-                            () => listen.ApplicationServices.GetRequiredService<NodeConnectionLimits>().Node.Connections, connection, next));
-                    }
+                    listen.Use(next => connection => ClientConnectionLog.GuardAsync(frontend, accessLog, node.Stats, TimeProvider.System,
+                        () => listen.ApplicationServices.GetRequiredService<NodeConnectionLimits>().Node.Connections,
+                        () => listen.ApplicationServices.GetRequiredService<NodeConnectionLimits>().Of(frontend).Connections, connection, next));
                     if (ClientTimeout.Applies(frontend, config.Backends))
                     {
                         listen.Use(next => connection => ClientTimeout.GuardAsync(frontend, connection, next));
@@ -98,15 +97,28 @@ internal static class ProxyWebHost
                 });
             }
         });
-        var connectTimes = new ServerConnectTimes(config.Frontends.Any(f => f.Mode == ProxyMode.Http && f.Log?.Format is not null));
+        // The servers' connect times feed the counters of every HTTP frontend, and the lines of those that log.
+        var connectTimes = new ServerConnectTimes(config.Frontends.Any(f => f.Mode == ProxyMode.Http));
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends, connectTimes));
         builder.Services.AddSingleton(_ => accessLog);
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
-            tunnels, node.CountRequest, node.Pools, accessLog, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
-            loggers.CreateLogger<FrontendPipeline>()));
+            tunnels, node.CountRequest, node.Pools, accessLog, node.Stats, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
+            context => services.GetRequiredService<Metrics.PrometheusExporterService>().ServeAsync(context), loggers.CreateLogger<FrontendPipeline>()));
+        string meterName = Metrics.ProxyMetrics.NextMeterName();
+        builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<NodeConnectionLimits>(),
+            services.GetRequiredService<IProxyStateLookup>(), services.GetRequiredService<ServerStateRegistry>()));
+        builder.Services.AddSingleton<Metrics.PrometheusExporterService>();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(meterName).AddPrometheusExporter(exporter =>
+            {
+                // Each scrape reads the counters as they are, and shows only the metrics, as HAProxy's exporter.
+                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
+                exporter.ScopeInfoEnabled = false;
+                exporter.TargetInfoEnabled = false;
+            }));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(BackendClusters.Routes(), BackendClusters.Clusters(config.Backends))
             .AddTransforms(transforms =>

@@ -53,7 +53,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             LocalPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0,
             Tls = TlsTermination.SessionOf(connection.Features),
         };
-        var log = AccessLog.TcpAccessLog.Start(frontend, connection, accessLog, TimeProvider.System);
+        var log = AccessLog.TcpAccessLog.Start(frontend, connection, accessLog, node.Stats, TimeProvider.System);
         try
         {
             await HandleAsync(frontend, connection, session, log);

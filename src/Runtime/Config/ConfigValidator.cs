@@ -69,6 +69,13 @@ public static class ConfigValidator
             {
                 errors.Add(new ConfigError(config.File, key, "http-request and http-response rules need mode = http."));
             }
+            if (frontend.HttpResponse.Count > 0 && frontend.HttpRequest.OfType<Rules.UseAppletRule>().Any())
+            {
+                // HAProxy runs the response rules on the exporter's answer; its answer here is written
+                // by OpenTelemetry's exporter, past the rules.
+                errors.Add(new ConfigError(config.File, key + ".http-response",
+                    "http-response rules do not apply to the answer of use-service prometheus-exporter in ActorProxy; serve the metrics from a frontend without them."));
+            }
             if (frontend.Mode == ProxyMode.Http && frontend.TcpRequest.Count > 0)
             {
                 errors.Add(new ConfigError(config.File, key + ".tcp-request", "tcp-request rules are supported with mode = tcp only so far."));

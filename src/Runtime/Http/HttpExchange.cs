@@ -48,6 +48,7 @@ public sealed class HttpExchange : Samples.ILogSubject
         Server = null;
         Reply = null;
         AnsweredByService = false;
+        Applet = null;
         Verdict = Rules.ActionVerdict.Continue;
         CloseWithoutReply = false;
         Suspension = null;
@@ -144,6 +145,10 @@ public sealed class HttpExchange : Samples.ILogSubject
     /// rules then run on it, as HAProxy runs them on an applet's response (not on <c>return</c>,
     /// <c>deny</c> or <c>redirect</c>).</summary>
     public bool AnsweredByService { get; set; }
+
+    /// <summary>The proxy's own service that answers the request instead of a server (HAProxy's
+    /// built-in applets: <c>prometheus-exporter</c>), or null.</summary>
+    public string? Applet { get; set; }
 
     /// <summary>What the last Lua action that ended asked for with its return value (or <c>txn:done</c>).</summary>
     public Rules.ActionVerdict Verdict { get; set; }

@@ -75,6 +75,9 @@ public sealed unsafe class LuaContext : IDisposable
     /// socket's connect, send or receive): the operation; resume the context once it completes.</summary>
     public Task? PendingOperation { get; private set; }
 
+    /// <summary>True when the last call failed for running past its timeout.</summary>
+    public bool TimedOut => ErrorMessage == TimeoutMessage;
+
     /// <summary>The message of the last <see cref="LuaExecResult.ErrorMessage"/>.</summary>
     public string? ErrorMessage { get; private set; }
 

@@ -146,6 +146,25 @@ public sealed class UseServiceRule(string name) : HttpRule
     protected override IEnumerable<(Lua.LuaFunctionKind, string)> LuaCalls() => [(Lua.LuaFunctionKind.Service, name)];
 }
 
+/// <summary><c>use-service prometheus-exporter</c>: HAProxy's own exporter answers with the
+/// node's metrics (the pipeline serves it once the rules are over).</summary>
+public sealed class UseAppletRule(string applet) : HttpRule
+{
+    /// <summary>The service's name, as in the rule.</summary>
+    public string Applet { get; } = applet;
+
+    /// <inheritdoc/>
+    protected override RuleOutcome Execute(HttpExchange exchange, ILuaActions lua)
+    {
+        exchange.Applet = Applet;
+        exchange.AnsweredByService = true;
+        // As HAProxy logs it: the applet is the target, and the stream ends locally.
+        exchange.Server = "<PROMEX>";
+        exchange.Ended = new Logging.Termination('L', 'R');
+        return RuleOutcome.Stop;
+    }
+}
+
 /// <summary><c>set-log-level LEVEL|silent</c>: the level of the transaction's access log line,
 /// kept as HAProxy keeps it (the level plus one, -1 for silent: no line at all).</summary>
 public sealed class SetLogLevelRule(int level) : HttpRule

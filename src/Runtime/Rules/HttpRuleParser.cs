@@ -279,9 +279,13 @@ public static class HttpRuleParser
     private static HttpRule ParseService(Arguments a, string text)
     {
         string service = a.At(0, "a service");
+        if (service == "prometheus-exporter")
+        {
+            return a.NoMore(1, new UseAppletRule(service) { Text = text });
+        }
         if (!service.StartsWith("lua.", StringComparison.Ordinal) || service.Length <= 4)
         {
-            throw new SampleSyntaxException($"use-service: '{service}' is not a Lua service; expected lua.NAME");
+            throw new SampleSyntaxException($"use-service: '{service}' is not a service; expected lua.NAME or prometheus-exporter");
         }
         return a.NoMore(1, new UseServiceRule(service[4..]) { Text = text });
     }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Connections;
 namespace ActorProxy.Host.DataPlane.AccessLog;
 
 /// <summary>
-/// A client connection as its frontend's access log sees it: when it was accepted, when its TLS
+/// A client connection as its frontend's access log and counters see it: when it was accepted, when its TLS
 /// handshake ended, and where the stream of its next request begins (HAProxy resets a session's
 /// accept date at the end of each request of a kept-alive connection). As Kestrel connection
 /// middleware it writes the lines that are the connection's own: "Connect from" when the
@@ -39,7 +39,7 @@ internal sealed class ClientConnectionLog
     /// <summary>The date of <see cref="StreamStart"/>.</summary>
     public DateTimeOffset StreamDate { get; private set; }
 
-    /// <summary>The connection's state, when its frontend logs.</summary>
+    /// <summary>The connection's state (every listener has it).</summary>
     public static ClientConnectionLog? Of(IDictionary<object, object?> connectionItems) =>
         connectionItems.TryGetValue(Key, out var value) ? value as ClientConnectionLog : null;
 
@@ -67,15 +67,22 @@ internal sealed class ClientConnectionLog
         StreamDate = date;
     }
 
-    /// <summary>Runs an HTTP or TCP connection of <paramref name="frontend"/> (which logs)
-    /// through <paramref name="next"/>, with its lines.</summary>
-    public static async Task GuardAsync(FrontendSettings frontend, AccessLogSink sink, TimeProvider time, Func<int> activeConnections,
-        ConnectionContext connection, ConnectionDelegate next)
+    /// <summary>Runs an HTTP or TCP connection of <paramref name="frontend"/> through
+    /// <paramref name="next"/>: counted as a session of the frontend, with its lines when it logs.</summary>
+    public static async Task GuardAsync(FrontendSettings frontend, AccessLogSink sink, Runtime.Stats.ProxyStats stats, TimeProvider time,
+        Func<int> activeConnections, Func<int> frontendConnections, ConnectionContext connection, ConnectionDelegate next)
     {
         var log = new ClientConnectionLog(time);
         connection.Items[Key] = log;
-        var settings = frontend.Log!;
-        if (settings.Format is null)
+        var counters = stats.Frontend(frontend.Name);
+        counters.CountConnection(frontendConnections());
+        if (frontend.Mode == ProxyMode.Http)
+        {
+            // A TCP frontend's session is counted when it ends, unless a tcp-request connection rule refused it.
+            counters.CountSession(frontendConnections());
+        }
+        var settings = frontend.Log;
+        if (settings is { Format: null })
         {
             sink.Send(settings.Targets, SyslogLevel.Info, ConnectLine(frontend, connection));
         }
@@ -85,7 +92,12 @@ internal sealed class ClientConnectionLog
         }
         finally
         {
-            if (frontend.Mode == ProxyMode.Http && settings.Format is { } format && Volatile.Read(ref log._requests) == 0 &&
+            if (frontend.Mode == ProxyMode.Http && Volatile.Read(ref log._requests) == 0 && RawRequestHeads.AnyByteArrived(connection.Items))
+            {
+                // Bytes came and no request reached the proxy: the web server refused the head.
+                stats.RecordRefusedRequest(frontend.Name);
+            }
+            if (frontend.Mode == ProxyMode.Http && settings?.Format is { } format && Volatile.Read(ref log._requests) == 0 &&
                 !(settings.DontLogNull && !RawRequestHeads.AnyByteArrived(connection.Items)))
             {
                 sink.Send(settings.Targets, settings.SeparateErrors ? SyslogLevel.Err : SyslogLevel.Info,

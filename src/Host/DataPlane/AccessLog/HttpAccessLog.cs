@@ -4,6 +4,7 @@ using ActorProxy.Host.Logging;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Logging;
+using ActorProxy.Runtime.Stats;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,11 +17,11 @@ using Yarp.ReverseProxy.Transforms;
 namespace ActorProxy.Host.DataPlane.AccessLog;
 
 /// <summary>
-/// One access log line per HTTP request of a frontend that logs, as HAProxy's <c>strm_log</c>:
-/// the first step of the proxy pipeline starts the request's <see cref="AccessLogEntry"/>, the
-/// pipeline and YARP's transforms fill it in (backend, server, timers, how it ended), and when
-/// the response is over the line is rendered and handed to the <see cref="AccessLogSink"/>,
-/// which sends it off the request path.
+/// One access log entry per HTTP request, as HAProxy's <c>strm_log</c>: the first step of the
+/// proxy pipeline starts the request's <see cref="AccessLogEntry"/>, the pipeline and YARP's
+/// transforms fill it in (backend, server, timers, how it ended), and when the response is over
+/// it is counted in the <see cref="ProxyStats"/> and, for a frontend that logs, its line is
+/// rendered and handed to the <see cref="AccessLogSink"/>, which sends it off the request path.
 /// </summary>
 internal sealed class HttpAccessLog
 {
@@ -31,17 +32,19 @@ internal sealed class HttpAccessLog
     private readonly Dictionary<int, FrontendSettings> _byPort;
     private readonly Dictionary<(string Backend, string Server), IPEndPoint> _servers;
     private readonly AccessLogSink _sink;
+    private readonly ProxyStats _stats;
     private readonly NodeConnectionLimits _limits;
     private readonly IProxyStateLookup _clusters;
     private readonly TimeProvider _time;
     private readonly Action<HttpExchange> _returnTransaction;
     private readonly ServerConnectTimes _connects;
 
-    public HttpAccessLog(ProxyConfig config, AccessLogSink sink, NodeConnectionLimits limits, IProxyStateLookup clusters, ServerConnectTimes connects,
+    public HttpAccessLog(ProxyConfig config, AccessLogSink sink, ProxyStats stats, NodeConnectionLimits limits, IProxyStateLookup clusters, ServerConnectTimes connects,
         TimeProvider time, Action<HttpExchange> returnTransaction)
     {
         _connects = connects;
-        _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http && f.Log?.Format is not null).ToDictionary(f => f.Bind.Port);
+        _byPort = config.Frontends.Where(f => f.Mode == ProxyMode.Http).ToDictionary(f => f.Bind.Port);
+        _stats = stats;
         _servers = config.Backends.SelectMany(b => b.Servers.Select(s => (b.Name, s)))
             .Where(x => IPAddress.TryParse(x.s.Host, out _))
             .ToDictionary(x => (x.Name, x.s.Name), x => new IPEndPoint(IPAddress.Parse(x.s.Host), x.s.Port));
@@ -52,10 +55,10 @@ internal sealed class HttpAccessLog
         _returnTransaction = returnTransaction;
     }
 
-    /// <summary>True when some HTTP frontend writes request lines.</summary>
+    /// <summary>True when there is an HTTP frontend.</summary>
     public bool Any => _byPort.Count > 0;
 
-    /// <summary>The request's log, when its frontend logs.</summary>
+    /// <summary>The request's entry.</summary>
     public static LoggedRequest? Of(HttpContext context) => context.Features.Get<LoggedRequest>();
 
     /// <summary>The proxy pipeline's first step: the line's entry, from what the request is,
@@ -69,6 +72,7 @@ internal sealed class HttpAccessLog
         {
             return next();
         }
+        _stats.Frontend(frontend.Name).CountRequest();
         long now = _time.GetTimestamp();
         int handshake = connection.BeginRequest();
         int received = (int)_time.GetElapsedTime(connection.StreamStart, now).TotalMilliseconds;
@@ -97,6 +101,7 @@ internal sealed class HttpAccessLog
         var logged = new LoggedRequest(entry, connection.StreamStart, body) { RequestLineWords = request.Method.Length + target.Length + version.Length };
         if (request.Headers.TransferEncoding.Count > 0)
         {
+            logged.ArrivedBody = request.BodyReader;
             logged.RequestBody = new CountingStream(request.Body);
             request.Body = logged.RequestBody;
         }
@@ -129,6 +134,12 @@ internal sealed class HttpAccessLog
         {
             logged.Entry.Queued = Elapsed(logged);
             logged.ProxyRequest = transform.ProxyRequest;
+            var proxy = transform.HttpContext.GetReverseProxyFeature();
+            if (logged.Entry.Backend is { } backend && proxy.ProxiedDestination is { } server)
+            {
+                _stats.NoteInFlight(backend, server.DestinationId,
+                    proxy.AllDestinations.Sum(d => d.ConcurrentRequestCount), server.ConcurrentRequestCount);
+            }
         }
         return ValueTask.CompletedTask;
     }
@@ -193,7 +204,7 @@ internal sealed class HttpAccessLog
                 entry.Queued = entry.Connected = entry.ResponseReceived = entry.RequestReceived;
             }
         }
-        if (!FrontendOf(context).Log!.Format!.Samples.Any())
+        if (FrontendOf(context).Log?.Format?.Samples.Any() != true)
         {
             return false;
         }
@@ -205,7 +216,6 @@ internal sealed class HttpAccessLog
     private void Finish(HttpContext context, LoggedRequest logged)
     {
         var frontend = FrontendOf(context);
-        var settings = frontend.Log!;
         var entry = logged.Entry;
         if (logged.ProxyRequest is { } sent)
         {
@@ -227,7 +237,7 @@ internal sealed class HttpAccessLog
             entry.Server ??= destination.DestinationId;
             entry.ServerAddress = _servers.GetValueOrDefault((backend, destination.DestinationId));
             entry.ServerConnections = destination.ConcurrentRequestCount;
-            entry.BackendConnections = proxy!.Route.Cluster?.Destinations.Values.Sum(d => d.ConcurrentRequestCount) ?? 0;
+            entry.BackendConnections = proxy!.AllDestinations.Sum(d => d.ConcurrentRequestCount);
         }
         if (entry.Server is { } service && service.StartsWith("<lua.", StringComparison.Ordinal))
         {
@@ -247,7 +257,11 @@ internal sealed class HttpAccessLog
             : 0;
         entry.ActiveConnections = _limits.Node.Connections;
         entry.FrontendConnections = _limits.Of(frontend).Connections;
-        Send(settings, entry);
+        _stats.RecordHttp(entry, logged.Malformed);
+        if (frontend.Log is { Format: not null } settings)
+        {
+            Send(settings, entry);
+        }
         if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && ClientConnectionLog.Of(items) is { } connection)
         {
             connection.EndRequest(now, _time.GetLocalNow());

@@ -31,4 +31,11 @@ internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingRe
     /// <summary>The transaction kept for the log-format's samples until the line is written, then
     /// given back to its pool.</summary>
     public HttpExchange? HeldTransaction { get; set; }
+
+    /// <summary>The web server's own reader of a counted body (<see cref="RequestBody"/> reads
+    /// through it), to look at what has arrived without reading it.</summary>
+    public System.IO.Pipelines.PipeReader? ArrivedBody { get; set; }
+
+    /// <summary>True when the request was refused as HAProxy's parser refuses one (a request error).</summary>
+    public bool Malformed { get; set; }
 }

@@ -7,13 +7,14 @@ using Microsoft.AspNetCore.Connections;
 namespace ActorProxy.Host.DataPlane.AccessLog;
 
 /// <summary>
-/// The access log line of one connection of a TCP frontend (<c>option tcplog</c>): started when
+/// The access log entry of one connection of a TCP frontend (<c>option tcplog</c>): started when
 /// the connection is handed to the frontend, filled in as its rules, its server connection and
-/// its relay go, written when it closes.
+/// its relay go; when it closes it is counted, and written when the frontend logs.
 /// </summary>
 internal sealed class TcpAccessLog
 {
-    private readonly AccessLogSettings _settings;
+    private readonly AccessLogSettings? _settings;
+    private readonly Runtime.Stats.ProxyStats _stats;
     private readonly AccessLogSink _sink;
     private readonly TimeProvider _time;
     private readonly long _start;
@@ -21,9 +22,11 @@ internal sealed class TcpAccessLog
     private long _bytesOut;
     private bool _discarded;
 
-    private TcpAccessLog(AccessLogSettings settings, AccessLogSink sink, TimeProvider time, ClientConnectionLog connection, AccessLogEntry entry)
+    private TcpAccessLog(AccessLogSettings? settings, AccessLogSink sink, Runtime.Stats.ProxyStats stats, TimeProvider time, ClientConnectionLog connection,
+        AccessLogEntry entry)
     {
         _settings = settings;
+        _stats = stats;
         _sink = sink;
         _time = time;
         _start = connection.AcceptedAt;
@@ -33,16 +36,18 @@ internal sealed class TcpAccessLog
     /// <summary>The line's content.</summary>
     public AccessLogEntry Entry { get; }
 
-    /// <summary>The log of <paramref name="connection"/>, or null when its frontend writes no line per connection.</summary>
-    public static TcpAccessLog? Start(FrontendSettings frontend, ConnectionContext connection, AccessLogSink sink, TimeProvider time)
+    /// <summary>The entry of <paramref name="connection"/>, or null for a connection that did not
+    /// pass through <see cref="ClientConnectionLog"/>.</summary>
+    public static TcpAccessLog? Start(FrontendSettings frontend, ConnectionContext connection, AccessLogSink sink, Runtime.Stats.ProxyStats stats, TimeProvider time)
     {
-        if (frontend.Log is not { Format: not null } settings || ClientConnectionLog.Of(connection.Items) is not { } log)
+        if (ClientConnectionLog.Of(connection.Items) is not { } log)
         {
             return null;
         }
+        var settings = frontend.Log is { Format: not null } logs ? logs : null;
         var client = connection.RemoteEndPoint as IPEndPoint;
         var local = connection.LocalEndPoint as IPEndPoint;
-        return new TcpAccessLog(settings, sink, time, log, new AccessLogEntry
+        return new TcpAccessLog(settings, sink, stats, time, log, new AccessLogEntry
         {
             ClientAddress = client?.Address.ToString() ?? "",
             ClientPort = client?.Port ?? 0,
@@ -92,7 +97,8 @@ internal sealed class TcpAccessLog
     /// <summary>Counts <paramref name="bytes"/> to the client.</summary>
     public void ToClient(int bytes) => Interlocked.Add(ref _bytesOut, bytes);
 
-    /// <summary>The connection is over: the line goes out, unless <c>option dontlognull</c> and the client sent nothing.</summary>
+    /// <summary>The connection is over: it is counted, and the line goes out, unless <c>option
+    /// dontlognull</c> and the client sent nothing.</summary>
     public void End(int activeConnections, int frontendConnections)
     {
         Entry.Closed = Elapsed();
@@ -100,7 +106,13 @@ internal sealed class TcpAccessLog
         Entry.BytesOut = Interlocked.Read(ref _bytesOut);
         Entry.ActiveConnections = activeConnections;
         Entry.FrontendConnections = frontendConnections;
-        if (_discarded || (_settings.DontLogNull && Entry.BytesIn == 0))
+        if (_discarded)
+        {
+            _stats.Frontend(Entry.Frontend).CountDeniedConnection();
+            return;
+        }
+        _stats.RecordTcp(Entry);
+        if (_settings is null || (_settings.DontLogNull && Entry.BytesIn == 0))
         {
             return;
         }

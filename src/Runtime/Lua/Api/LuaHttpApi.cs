@@ -45,11 +45,12 @@ public sealed class LuaHttpApi : ILuaActions
         _serviceContext = state.CreateContext(state.Tune.ServiceTimeout);
     }
 
-    /// <summary>Calls run so far in this state, and how many failed.</summary>
-    public (long Calls, long Errors) Counters => (_calls, _errors);
+    /// <summary>Calls run so far in this state, how many failed, and how many of those ran past their timeout.</summary>
+    public (long Calls, long Errors, long Timeouts) Counters => (_calls, _errors, _timeouts);
 
     private long _calls;
     private long _errors;
+    private long _timeouts;
 
     /// <summary>Installs the classes into <paramref name="state"/>, which must have <c>core</c>.</summary>
     public static LuaHttpApi Install(LuaState state, LuaFunctionRegistry registry)
@@ -317,6 +318,10 @@ public sealed class LuaHttpApi : ILuaActions
             return null;
         }
         _errors++;
+        if (context.TimedOut)
+        {
+            _timeouts++;
+        }
         return context.ErrorMessage ?? "unknown error";
     }
 

@@ -73,7 +73,7 @@ public sealed class LuaHttpApiTests : IDisposable
         lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "boom", exchange, []);
 
         Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Lua action 'lua.boom' (state 1): runtime error: test.lua:1: kaput"));
-        Assert.Equal((1, 1), lua.Http.Counters);
+        Assert.Equal((1, 1, 0), lua.Http.Counters);
     }
 
     [Fact]
@@ -100,6 +100,8 @@ public sealed class LuaHttpApiTests : IDisposable
 
         Assert.Null(lua.Http.Fetch("spin", Request("/"), []));
         Assert.Contains(_log.Entries, e => e.Message.Contains("sample-fetch 'lua.spin' (state 1): execution timeout"));
+        // A failure, and a timeout (actorproxy_lua_timeouts_total).
+        Assert.Equal((1, 1, 1), lua.Http.Counters);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed class LuaHttpApiTests : IDisposable
 
         Assert.Equal("1", exchange.RequestHeaders.GetLast("x-before"));
         Assert.Null(exchange.RequestHeaders.GetLast("x-after"));
-        Assert.Equal((1, 0), lua.Http.Counters);
+        Assert.Equal((1, 0, 0), lua.Http.Counters);
     }
 
     [Fact]
