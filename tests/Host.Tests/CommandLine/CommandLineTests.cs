@@ -134,6 +134,7 @@ public sealed class CommandLineTests : IDisposable
         await proxy.WaitForOutputAsync("[lua state 0] shared state ready");
         string hello = await client.GetStringAsync(new Uri("http://127.0.0.1:8080/hello"));
         string proxied = await client.GetStringAsync(new Uri("http://127.0.0.1:8080/app/anything?x=1"));
+        string metrics = await client.GetStringAsync(new Uri("http://127.0.0.1:8405/metrics"));
         proxy.Interrupt();
         int code = await proxy.WaitForExitAsync();
 
@@ -141,6 +142,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("ActorProxy stopped", proxy.Stdout);
         Assert.StartsWith("Hello from ActorProxy's shared Lua state", hello);
         Assert.Matches(@"^origin: GET /app/anything\?x=1 worker=[12] request-id=\d+\n$", proxied);
+        // The stats frontend's exporter: the two requests, the one proxied to origin.
+        var scraped = Metrics.PrometheusText.Parse(metrics);
+        Assert.Equal(2, scraped.Samples["haproxy_frontend_http_requests_total{proxy=\"web\"}"]);
+        Assert.Equal(1, scraped.Samples["haproxy_backend_http_responses_total{code=\"2xx\",proxy=\"origin\"}"]);
+        Assert.Equal(1, scraped.Samples["haproxy_server_status{proxy=\"origin\",server=\"o1\",state=\"UP\"}"]);
     }
 
     [Fact]
