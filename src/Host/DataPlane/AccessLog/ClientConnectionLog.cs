@@ -36,7 +36,8 @@ internal sealed class ClientConnectionLog
     /// <summary>Where the next request's stream begins: the accept, then each request's end.</summary>
     public long StreamStart { get; private set; }
 
-    /// <summary>The date of <see cref="StreamStart"/>.</summary>
+    /// <summary>The date of <see cref="StreamStart"/> (left at its default by requests of a
+    /// frontend that writes no line).</summary>
     public DateTimeOffset StreamDate { get; private set; }
 
     /// <summary>The connection's state (every listener has it).</summary>

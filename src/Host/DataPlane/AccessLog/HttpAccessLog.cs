@@ -82,23 +82,28 @@ internal sealed class HttpAccessLog
         string version = Version(request.Protocol);
         var entry = new AccessLogEntry
         {
-            ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "",
             ClientPort = context.Connection.RemotePort,
-            LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? "",
             LocalPort = context.Connection.LocalPort,
             Frontend = frontend.Name,
-            Tls = TlsTermination.SessionOf(context.Features),
-            AcceptDate = connection.StreamDate,
             Handshake = handshake,
             Idle = Math.Max(0, (int)_time.GetElapsedTime(connection.StreamStart, lineEnd).TotalMilliseconds - handshake),
             RequestReceived = received,
-            RequestLine = RequestLine(request.Method, target, version),
-            RequestCaptures = Captured(frontend.RequestCaptures, request.Headers),
-            ResponseCaptures = frontend.ResponseCaptures.Count == 0 ? [] : new string?[frontend.ResponseCaptures.Count],
         };
+        bool logs = frontend.Log?.Format is not null;
+        if (logs)
+        {
+            // What only a line prints: the counters need none of it.
+            entry.ClientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "";
+            entry.LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? "";
+            entry.Tls = TlsTermination.SessionOf(context.Features);
+            entry.AcceptDate = connection.StreamDate;
+            entry.RequestLine = RequestLine(request.Method, target, version);
+            entry.RequestCaptures = Captured(frontend.RequestCaptures, request.Headers);
+            entry.ResponseCaptures = frontend.ResponseCaptures.Count == 0 ? [] : new string?[frontend.ResponseCaptures.Count];
+        }
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
-        var logged = new LoggedRequest(entry, connection.StreamStart, body) { RequestLineWords = request.Method.Length + target.Length + version.Length };
+        var logged = new LoggedRequest(entry, connection.StreamStart, body) { RequestLineWords = request.Method.Length + target.Length + version.Length, Logs = logs };
         if (request.Headers.TransferEncoding.Count > 0)
         {
             logged.ArrivedBody = request.BodyReader;
@@ -153,7 +158,10 @@ internal sealed class HttpAccessLog
             var entry = logged.Entry;
             entry.ResponseReceived = Elapsed(logged);
             entry.Connected = entry.Queued + (logged.ProxyRequest is { } sent ? _connects.Take(sent) : 0);
-            entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
+            if (logged.Logs)
+            {
+                entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
+            }
             logged.ServerChunked = transform.ProxyResponse.Headers.TransferEncodingChunked == true;
         }
         return ValueTask.CompletedTask;
@@ -235,11 +243,11 @@ internal sealed class HttpAccessLog
         if (destination is not null && entry.Backend is { } backend)
         {
             entry.Server ??= destination.DestinationId;
-            entry.ServerAddress = _servers.GetValueOrDefault((backend, destination.DestinationId));
+            entry.ServerAddress = logged.Logs ? _servers.GetValueOrDefault((backend, destination.DestinationId)) : null;
             entry.ServerConnections = destination.ConcurrentRequestCount;
             entry.BackendConnections = proxy!.AllDestinations.Sum(d => d.ConcurrentRequestCount);
         }
-        if (entry.Server is { } service && service.StartsWith("<lua.", StringComparison.Ordinal))
+        if (logged.Logs && entry.Server is { } service && service.StartsWith("<lua.", StringComparison.Ordinal))
         {
             // A service's answer goes through the response analysers, which capture it.
             entry.ResponseCaptures = Captured(frontend.ResponseCaptures, response.Headers);
@@ -264,7 +272,7 @@ internal sealed class HttpAccessLog
         }
         if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && ClientConnectionLog.Of(items) is { } connection)
         {
-            connection.EndRequest(now, _time.GetLocalNow());
+            connection.EndRequest(now, logged.Logs ? _time.GetLocalNow() : default);
         }
         if (logged.HeldTransaction is { } held)
         {

@@ -36,6 +36,9 @@ internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingRe
     /// through it), to look at what has arrived without reading it.</summary>
     public System.IO.Pipelines.PipeReader? ArrivedBody { get; set; }
 
+    /// <summary>True when its frontend writes a line per request; else only the counters read the entry.</summary>
+    public bool Logs { get; init; }
+
     /// <summary>True when the request was refused as HAProxy's parser refuses one (a request error).</summary>
     public bool Malformed { get; set; }
 }
