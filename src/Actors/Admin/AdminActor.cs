@@ -19,7 +19,7 @@ public sealed class AdminActor : ReceiveActor
     /// <summary>The actor's name under /user.</summary>
     public const string Name = "admin";
 
-    private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, " +
+    private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
         "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -140,6 +140,8 @@ public sealed class AdminActor : ReceiveActor
         ["show", "tasks"] => ShowTasksAsync(),
         ["show", "pools"] => Task.FromResult(new AdminReply(true, _node.Pools.Dump())),
         ["show", "servers", "state"] => Task.FromResult(ShowServers()),
+        ["show", "stat"] => Task.FromResult(new AdminReply(true,
+            Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
         ["set", "server", var server, "state", var state] => Task.FromResult(SetServer(server, state)),
         ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint")),
         ["flush", "pools"] => FlushPools(),

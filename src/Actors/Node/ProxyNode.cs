@@ -52,6 +52,9 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <summary>The servers of the running listeners, once they run; null before (and in <c>check</c>).</summary>
     public IServerStates? ServerStates { get; set; }
 
+    /// <summary>The running listeners' live counts, once they run; null before (and in <c>check</c>).</summary>
+    public Runtime.Stats.ILiveStats? LiveStats { get; set; }
+
     /// <summary>The global maxconn in force once the listeners are up (configured, or derived from
     /// the file descriptor limit), for <c>show info</c>; 0 before.</summary>
     public int MaxConn { get; set; }

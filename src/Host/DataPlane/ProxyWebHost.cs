@@ -108,8 +108,9 @@ internal static class ProxyWebHost
             tunnels, node.CountRequest, node.Pools, accessLog, node.Stats, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
             context => services.GetRequiredService<Metrics.PrometheusExporterService>().ServeAsync(context), loggers.CreateLogger<FrontendPipeline>()));
         string meterName = Metrics.ProxyMetrics.NextMeterName();
-        builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<NodeConnectionLimits>(),
-            services.GetRequiredService<IProxyStateLookup>(), services.GetRequiredService<ServerStateRegistry>()));
+        builder.Services.AddSingleton(services => new Metrics.LiveStats(services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<IProxyStateLookup>()));
+        builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<Metrics.LiveStats>(),
+            services.GetRequiredService<ServerStateRegistry>()));
         builder.Services.AddSingleton<Metrics.PrometheusExporterService>();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(meterName).AddPrometheusExporter(exporter =>
@@ -148,6 +149,7 @@ internal static class ProxyWebHost
         // Resolved once so that the web host disposes it, whatever happens next.
         app.Services.GetRequiredService<AccessLogSink>();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
+        node.LiveStats = app.Services.GetRequiredService<Metrics.LiveStats>();
         node.MaxConn = app.Services.GetRequiredService<NodeConnectionLimits>().Node.Limit;
         tcp.Servers = new TcpServerChoice(app.Services);
         tcp.ConnectionLimits = app.Services.GetRequiredService<NodeConnectionLimits>();

@@ -23,6 +23,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
     public const string PolicyName = "ActorProxyServerStates";
 
     private readonly ConcurrentDictionary<(string Backend, string Server), ServerAdminState> _admin = new();
+    private readonly ConcurrentDictionary<(string Backend, string Server), DateTimeOffset> _changed = new();
 
     public string Name => PolicyName;
 
@@ -36,7 +37,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
                 c.ClusterId, d.DestinationId, d.Model.Config.Address,
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
                 d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
-                    : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown")))
+                    : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown",
+                _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null)))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
@@ -51,6 +53,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             return $"backend '{backend}' has no server '{server}'";
         }
         _admin[(backend, server)] = state;
+        _changed[(backend, server)] = TimeProvider.System.GetUtcNow();
         var updater = services.GetRequiredService<IClusterDestinationsUpdater>();
         updater.UpdateAvailableDestinations(cluster);
         if (Clusters.TryGetCluster(BackendClusters.TunnelOf(backend), out var tunnel))

@@ -1,13 +1,10 @@
 using System.Diagnostics.Metrics;
 using ActorProxy.Actors.Lua;
 using ActorProxy.Actors.Node;
-using ActorProxy.Host.DataPlane;
-using ActorProxy.Host.DataPlane.Limits;
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Stats;
 using Akka.Actor;
 using Akka.Cluster;
-using Yarp.ReverseProxy;
 
 namespace ActorProxy.Host.Metrics;
 
@@ -22,8 +19,7 @@ namespace ActorProxy.Host.Metrics;
 internal sealed class ProxyMetrics : IDisposable
 {
     private readonly ProxyNode _node;
-    private readonly NodeConnectionLimits _limits;
-    private readonly IProxyStateLookup _clusters;
+    private readonly ILiveStats _live;
     private readonly IServerStates _servers;
     private readonly Meter _meter;
     private IReadOnlyList<LuaStateStatus> _lua = [];
@@ -34,11 +30,10 @@ internal sealed class ProxyMetrics : IDisposable
     /// of one process (tests) must not see each other's instruments.</summary>
     public static string NextMeterName() => $"ActorProxy.Node{Interlocked.Increment(ref _instances)}";
 
-    public ProxyMetrics(string meterName, ProxyNode node, NodeConnectionLimits limits, IProxyStateLookup clusters, IServerStates servers)
+    public ProxyMetrics(string meterName, ProxyNode node, ILiveStats live, IServerStates servers)
     {
         _node = node;
-        _limits = limits;
-        _clusters = clusters;
+        _live = live;
         _servers = servers;
         _meter = new Meter(meterName);
         DefineFrontends();
@@ -102,11 +97,11 @@ internal sealed class ProxyMetrics : IDisposable
             new Measurement<double>(1, Label("proxy", f.Frontend.Name), Label("state", "UP")),
         }));
         Gauge("haproxy_frontend_current_sessions", "Number of current sessions on the frontend, backend or server",
-            () => Frontends().Select(f => new Measurement<double>(_limits.Of(f.Frontend).Connections, Label("proxy", f.Frontend.Name))));
+            () => Frontends().Select(f => new Measurement<double>(_live.FrontendSessions(f.Frontend), Label("proxy", f.Frontend.Name))));
         Gauge("haproxy_frontend_max_sessions", "Highest value of current sessions encountered since process started",
             () => Frontends().Select(f => new Measurement<double>(f.Counters.MaxSessions, Label("proxy", f.Frontend.Name))));
         Gauge("haproxy_frontend_limit_sessions", "Frontend/listener/server's maxconn, backend's fullconn",
-            () => Frontends().Select(f => new Measurement<double>(_limits.Of(f.Frontend).Limit, Label("proxy", f.Frontend.Name))));
+            () => Frontends().Select(f => new Measurement<double>(_live.FrontendLimit(f.Frontend), Label("proxy", f.Frontend.Name))));
         PerFrontend("sessions", "Total number of sessions since process started", c => c.Sessions);
         PerFrontend("connections", "Total number of new connections accepted on this frontend since the worker process started", c => c.Connections);
         PerFrontend("bytes_in", "Total number of request bytes since process started", c => c.BytesIn);
@@ -133,7 +128,7 @@ internal sealed class ProxyMetrics : IDisposable
             };
         }));
         Gauge("haproxy_backend_current_sessions", "Number of current sessions on the frontend, backend or server",
-            () => Backends().Select(b => new Measurement<double>(InFlight(b.Backend.Name, null), Label("proxy", b.Backend.Name))));
+            () => Backends().Select(b => new Measurement<double>(_live.InFlight(b.Backend.Name, null), Label("proxy", b.Backend.Name))));
         Gauge("haproxy_backend_max_sessions", "Highest value of current sessions encountered since process started",
             () => Backends().Select(b => new Measurement<double>(b.Counters.MaxSessions, Label("proxy", b.Backend.Name))));
         Gauge("haproxy_backend_active_servers", "Total number of active UP servers with a non-zero weight",
@@ -161,7 +156,7 @@ internal sealed class ProxyMetrics : IDisposable
             return states.Select(name => new Measurement<double>(name == state ? 1 : 0, Label("proxy", s.Backend), Label("server", s.Server), Label("state", name)));
         }));
         Gauge("haproxy_server_current_sessions", "Number of current sessions on the frontend, backend or server",
-            () => Servers().Select(s => new Measurement<double>(InFlight(s.Backend.Name, s.Server.Name), Label("proxy", s.Backend.Name), Label("server", s.Server.Name))));
+            () => Servers().Select(s => new Measurement<double>(_live.InFlight(s.Backend.Name, s.Server.Name), Label("proxy", s.Backend.Name), Label("server", s.Server.Name))));
         Gauge("haproxy_server_max_sessions", "Highest value of current sessions encountered since process started",
             () => Servers().Select(s => new Measurement<double>(s.Counters.MaxSessions, Label("proxy", s.Backend.Name), Label("server", s.Server.Name))));
         PerServer("sessions", "Total number of sessions since process started", c => c.Sessions);
@@ -238,16 +233,6 @@ internal sealed class ProxyMetrics : IDisposable
         _ when server.Health == "down" => "DOWN",
         _ => "UP",
     };
-
-    // Requests in flight to a backend or one of its servers (YARP's count of each destination).
-    private int InFlight(string backend, string? server)
-    {
-        if (!_clusters.TryGetCluster(backend, out var cluster))
-        {
-            return 0;
-        }
-        return cluster.Destinations.Where(d => server is null || d.Key == server).Sum(d => d.Value.ConcurrentRequestCount);
-    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -19,7 +19,8 @@ public enum ServerAdminState
 /// <param name="Address">Its address.</param>
 /// <param name="Admin">Its administrative state.</param>
 /// <param name="Health">Its health as checks see it: up, down or unknown.</param>
-public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health);
+/// <param name="AdminChangedAt">When its administrative state was last set, or null if never.</param>
+public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health, DateTimeOffset? AdminChangedAt = null);
 
 /// <summary>The servers of the running listeners, as the admin channel reads and changes them.</summary>
 public interface IServerStates

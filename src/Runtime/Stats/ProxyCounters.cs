@@ -5,8 +5,15 @@ namespace ActorProxy.Runtime.Stats;
 /// <c>be_counters</c> (a server's are a backend's): what <c>show stat</c>, the Prometheus exporter
 /// and the stats page read. Each is updated with one atomic operation, so every request may count.
 /// </summary>
-public sealed class ProxyCounters
+/// <param name="time">The clock of the rates and of <see cref="LastSession"/>.</param>
+public sealed class ProxyCounters(TimeProvider time)
 {
+    private long _clientAborts;
+    private long _serverAborts;
+    private long _internalErrors;
+    private long _connects;
+    private long _reuses;
+    private long _lastSession = -1;
     private long _connections;
     private long _deniedConnections;
     private long _sessions;
@@ -74,6 +81,33 @@ public sealed class ProxyCounters
     /// <summary>The most sessions at once seen (<c>smax</c>).</summary>
     public int MaxSessions => Volatile.Read(ref _maxSessions);
 
+    /// <summary>Sessions per second (<c>rate</c>, <c>rate_max</c>).</summary>
+    public EventRate SessionRate { get; } = new(time);
+
+    /// <summary>A frontend's HTTP requests per second (<c>req_rate</c>, <c>req_rate_max</c>).</summary>
+    public EventRate RequestRate { get; } = new(time);
+
+    /// <summary>A frontend's connections per second (<c>conn_rate</c>, <c>conn_rate_max</c>).</summary>
+    public EventRate ConnectionRate { get; } = new(time);
+
+    /// <summary>When the last session began, as Unix milliseconds, or -1 (<c>lastsess</c>).</summary>
+    public long LastSession => Interlocked.Read(ref _lastSession);
+
+    /// <summary>Transfers the client aborted (<c>cli_abrt</c>).</summary>
+    public long ClientAborts => Volatile.Read(ref _clientAborts);
+
+    /// <summary>Transfers the server aborted (<c>srv_abrt</c>).</summary>
+    public long ServerAborts => Volatile.Read(ref _serverAborts);
+
+    /// <summary>Internal errors (<c>eint</c>).</summary>
+    public long InternalErrors => Volatile.Read(ref _internalErrors);
+
+    /// <summary>New connections made to servers (<c>connect</c>).</summary>
+    public long Connects => Volatile.Read(ref _connects);
+
+    /// <summary>Requests sent over a connection already open (<c>reuse</c>).</summary>
+    public long Reuses => Volatile.Read(ref _reuses);
+
     /// <summary>Time in the queue (<c>qtime</c>).</summary>
     public SlidingTimeAverage QueueTime { get; } = new();
 
@@ -93,6 +127,7 @@ public sealed class ProxyCounters
     public void CountConnection(int current)
     {
         Interlocked.Increment(ref _connections);
+        ConnectionRate.Count();
         NoteCurrent(current);
     }
 
@@ -103,6 +138,8 @@ public sealed class ProxyCounters
     public void CountSession(int current)
     {
         Interlocked.Increment(ref _sessions);
+        SessionRate.Count();
+        Interlocked.Exchange(ref _lastSession, time.GetUtcNow().ToUnixTimeMilliseconds());
         NoteCurrent(current);
     }
 
@@ -110,7 +147,23 @@ public sealed class ProxyCounters
     public void NoteCurrent(int current) => AtomicMax.Update(ref _maxSessions, current);
 
     /// <summary>An HTTP request is counted (HAProxy counts it once its head is parsed).</summary>
-    public void CountRequest() => Interlocked.Increment(ref _requests);
+    public void CountRequest()
+    {
+        Interlocked.Increment(ref _requests);
+        RequestRate.Count();
+    }
+
+    /// <summary>The client aborted a transfer.</summary>
+    public void CountClientAbort() => Interlocked.Increment(ref _clientAborts);
+
+    /// <summary>The server aborted a transfer.</summary>
+    public void CountServerAbort() => Interlocked.Increment(ref _serverAborts);
+
+    /// <summary>An internal error ended a stream.</summary>
+    public void CountInternalError() => Interlocked.Increment(ref _internalErrors);
+
+    /// <summary>A request went over a new connection to its server, or over one kept open.</summary>
+    public void CountConnect(bool reused) => Interlocked.Increment(ref reused ? ref _reuses : ref _connects);
 
     /// <summary>A stream's bytes, each way.</summary>
     public void CountBytes(long bytesIn, long bytesOut)

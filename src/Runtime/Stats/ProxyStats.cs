@@ -15,12 +15,20 @@ public sealed class ProxyStats
     private readonly Dictionary<(string Backend, string Server), ProxyCounters> _servers;
 
     /// <summary>Counters for every proxy and server of <paramref name="config"/>, all zero.</summary>
-    public ProxyStats(ProxyConfig config)
+    public ProxyStats(ProxyConfig config, TimeProvider? time = null)
     {
-        _frontends = config.Frontends.ToDictionary(f => f.Name, _ => new ProxyCounters(), StringComparer.Ordinal);
-        _backends = config.Backends.ToDictionary(b => b.Name, _ => new ProxyCounters(), StringComparer.Ordinal);
-        _servers = config.Backends.SelectMany(b => b.Servers.Select(s => (b.Name, s.Name))).ToDictionary(k => k, _ => new ProxyCounters());
+        Time = time ?? TimeProvider.System;
+        Started = Time.GetUtcNow();
+        _frontends = config.Frontends.ToDictionary(f => f.Name, _ => new ProxyCounters(Time), StringComparer.Ordinal);
+        _backends = config.Backends.ToDictionary(b => b.Name, _ => new ProxyCounters(Time), StringComparer.Ordinal);
+        _servers = config.Backends.SelectMany(b => b.Servers.Select(s => (b.Name, s.Name))).ToDictionary(k => k, _ => new ProxyCounters(Time));
     }
+
+    /// <summary>The counters' clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>When counting began (the node's start).</summary>
+    public DateTimeOffset Started { get; }
 
     /// <summary>A frontend's counters.</summary>
     public ProxyCounters Frontend(string name) => _frontends[name];
@@ -58,6 +66,9 @@ public sealed class ProxyStats
             case ('L', 'R'):
                 frontend.CountIntercepted();
                 return;
+            case ('I', _):
+                frontend.CountInternalError();
+                break;
         }
         if (entry.Backend is not { } name || Backend(name) is not { } backend)
         {
@@ -67,7 +78,11 @@ public sealed class ProxyStats
         foreach (var (counters, current) in server is null ? [(backend, entry.BackendConnections)] : new[] { (backend, entry.BackendConnections), (server, entry.ServerConnections) })
         {
             counters.CountSession(current);
-            counters.CountRequest();
+            // A server counts the requests it was sent: none when it could not be reached.
+            if (counters == backend || ended != new Termination('S', 'C'))
+            {
+                counters.CountRequest();
+            }
             counters.CountBytes(entry.BytesIn, entry.BytesOut);
             // A server counts only the answers it gave; its backend also those given in its name
             // (a 503 when it could not be reached).
@@ -86,10 +101,22 @@ public sealed class ProxyStats
             switch (ended)
             {
                 case ('S', 'C'):
+                    // HAProxy counts the attempt with the connections made.
                     counters.CountConnectionError();
+                    counters.CountConnect(reused: false);
                     break;
-                case ('S' or 's', 'H' or 'D'):
+                case ('S' or 's', 'H'):
                     counters.CountResponseError();
+                    break;
+                case ('S' or 's', 'D'):
+                    counters.CountResponseError();
+                    counters.CountServerAbort();
+                    break;
+                case ('C' or 'c', 'D'):
+                    counters.CountClientAbort();
+                    break;
+                case ('I', _):
+                    counters.CountInternalError();
                     break;
             }
             AddTimes(counters, entry);
@@ -114,6 +141,13 @@ public sealed class ProxyStats
         Server(backend, server)?.NoteCurrent(toServer);
     }
 
+    /// <summary>A request left for <paramref name="server"/> over a new connection, or one kept open.</summary>
+    public void CountConnect(string backend, string server, bool reused)
+    {
+        Backend(backend)?.CountConnect(reused);
+        Server(backend, server)?.CountConnect(reused);
+    }
+
     /// <summary>Counts a TCP frontend's session that is over, from its entry.</summary>
     public void RecordTcp(AccessLogEntry entry)
     {
@@ -130,6 +164,7 @@ public sealed class ProxyStats
             counters.CountSession(0);
             counters.CountBytes(entry.BytesIn, entry.BytesOut);
             counters.CountLoadBalanced();
+            counters.CountConnect(reused: false);
             if (entry.Termination == new Termination('S', 'C'))
             {
                 counters.CountConnectionError();

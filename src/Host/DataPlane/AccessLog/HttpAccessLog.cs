@@ -157,7 +157,12 @@ internal sealed class HttpAccessLog
         {
             var entry = logged.Entry;
             entry.ResponseReceived = Elapsed(logged);
-            entry.Connected = entry.Queued + (logged.ProxyRequest is { } sent ? _connects.Take(sent) : 0);
+            int? connecting = logged.ProxyRequest is { } sent ? _connects.Take(sent) : null;
+            entry.Connected = entry.Queued + (connecting ?? 0);
+            if (entry.Backend is { } backend && transform.HttpContext.GetReverseProxyFeature().ProxiedDestination is { } server)
+            {
+                _stats.CountConnect(backend, server.DestinationId, reused: connecting is null);
+            }
             if (logged.Logs)
             {
                 entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);

@@ -8,7 +8,7 @@ namespace ActorProxy.Host.DataPlane.AccessLog;
 /// once their requests are logged. Kept here rather than in each message's options, whose
 /// dictionary every forwarded request would then allocate.
 /// </summary>
-/// <param name="enabled">False when no HTTP frontend logs: nothing is kept.</param>
+/// <param name="enabled">False when there is no HTTP frontend: nothing is kept.</param>
 internal sealed class ServerConnectTimes(bool enabled)
 {
     private readonly ConcurrentDictionary<HttpRequestMessage, int> _times = new();
@@ -22,7 +22,7 @@ internal sealed class ServerConnectTimes(bool enabled)
         }
     }
 
-    /// <summary>The milliseconds of the connection <paramref name="message"/> opened, 0 for one
-    /// reused; the entry goes.</summary>
-    public int Take(HttpRequestMessage message) => _times.TryRemove(message, out int took) ? took : 0;
+    /// <summary>The milliseconds of the connection <paramref name="message"/> opened, null when
+    /// it went over one kept open; the entry goes.</summary>
+    public int? Take(HttpRequestMessage message) => _times.TryRemove(message, out int took) ? took : null;
 }

@@ -1,0 +1,24 @@
+using ActorProxy.Host.DataPlane.Limits;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Stats;
+using Yarp.ReverseProxy;
+
+namespace ActorProxy.Host.Metrics;
+
+/// <summary>The listeners' live counts: connections from the accept gates, requests in flight
+/// from YARP's destinations.</summary>
+internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup clusters) : ILiveStats
+{
+    public int FrontendSessions(FrontendSettings frontend) => limits.Of(frontend).Connections;
+
+    public int FrontendLimit(FrontendSettings frontend) => limits.Of(frontend).Limit;
+
+    public int InFlight(string backend, string? server)
+    {
+        if (!clusters.TryGetCluster(backend, out var cluster))
+        {
+            return 0;
+        }
+        return cluster.Destinations.Where(d => server is null || d.Key == server).Sum(d => d.Value.ConcurrentRequestCount);
+    }
+}

@@ -1,0 +1,17 @@
+using ActorProxy.Runtime.Config;
+
+namespace ActorProxy.Runtime.Stats;
+
+/// <summary>What only the running listeners know of the node's proxies: connections open now,
+/// the limits in force, requests in flight to the servers.</summary>
+public interface ILiveStats
+{
+    /// <summary>A frontend's connections open now (HAProxy's <c>scur</c>).</summary>
+    int FrontendSessions(FrontendSettings frontend);
+
+    /// <summary>A frontend's maxconn in force (<c>slim</c>).</summary>
+    int FrontendLimit(FrontendSettings frontend);
+
+    /// <summary>Requests in flight to a backend, or to one of its servers.</summary>
+    int InFlight(string backend, string? server);
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text;
+using ActorProxy.Runtime.Config;
+
+namespace ActorProxy.Runtime.Stats;
+
+/// <summary>
+/// HAProxy's <c>show stat</c>: a header naming HAProxy 2.6's fields, then one line per frontend
+/// (<c>FRONTEND</c>), and per backend one per server then its <c>BACKEND</c> line, in the
+/// configuration's order. A field HAProxy leaves empty for that kind of line is empty, and so is
+/// one ActorProxy does not know (health check details, idle connections): empty is HAProxy's "not
+/// applicable", never a made-up value.
+/// </summary>
+public static class StatCsv
+{
+    /// <summary>HAProxy 2.6's fields, in order (the stats modules' fields that follow are not written).</summary>
+    public static IReadOnlyList<string> Fields { get; } =
+    [
+        "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout", "dreq", "dresp", "ereq", "econ", "eresp",
+        "wretr", "wredis", "status", "weight", "act", "bck", "chkfail", "chkdown", "lastchg", "downtime", "qlimit", "pid", "iid",
+        "sid", "throttle", "lbtot", "tracked", "type", "rate", "rate_lim", "rate_max", "check_status", "check_code",
+        "check_duration", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "hanafail", "req_rate",
+        "req_rate_max", "req_tot", "cli_abrt", "srv_abrt", "comp_in", "comp_out", "comp_byp", "comp_rsp", "lastsess", "last_chk",
+        "last_agt", "qtime", "ctime", "rtime", "ttime", "agent_status", "agent_code", "agent_duration", "check_desc", "agent_desc",
+        "check_rise", "check_fall", "check_health", "agent_rise", "agent_fall", "agent_health", "addr", "cookie", "mode", "algo",
+        "conn_rate", "conn_rate_max", "conn_tot", "intercepted", "dcon", "dses", "wrew", "connect", "reuse", "cache_lookups",
+        "cache_hits", "srv_icur", "src_ilim", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint", "idle_conn_cur",
+        "safe_conn_cur", "used_conn_cur", "need_conn_est", "uweight", "agg_server_status", "agg_server_check_status",
+        "agg_check_status",
+    ];
+
+    /// <summary>The whole answer: the header and a line per proxy and server.</summary>
+    public static string Render(ProxyConfig config, ProxyStats stats, ILiveStats? live, IReadOnlyList<ServerState> servers)
+    {
+        var text = new StringBuilder("# ").AppendJoin(',', Fields).Append(",\n");
+        // HAProxy numbers proxies in the order they are declared from 2 (its HTTP client's
+        // internal proxy is 1), servers from 1 within their backend.
+        int id = 2;
+        var now = stats.Time.GetUtcNow();
+        foreach (var frontend in config.Frontends)
+        {
+            Line(text, new FrontendLine(frontend, stats.Frontend(frontend.Name), id++, live, now));
+        }
+        foreach (var backend in config.Backends)
+        {
+            var counters = stats.Backend(backend.Name)!;
+            var states = servers.Where(s => s.Backend == backend.Name).ToArray();
+            int sid = 1;
+            foreach (var server in backend.Servers)
+            {
+                var state = states.FirstOrDefault(s => s.Server == server.Name);
+                Line(text, new ServerLine(backend, server, stats.Server(backend.Name, server.Name)!, state, id, sid++, live, now, stats.Started));
+            }
+            int up = states.Count(s => StateOf(s) == "UP");
+            Line(text, new BackendLine(backend, counters, id++, live, now, stats.Started, config, up));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>HAProxy's name of a server's state: MAINT, DRAIN, DOWN or UP.</summary>
+    public static string StateOf(ServerState server) => server.Admin switch
+    {
+        ServerAdminState.Maint => "MAINT",
+        ServerAdminState.Drain => "DRAIN",
+        _ when server.Health == "down" => "DOWN",
+        _ => "UP",
+    };
+
+    private static void Line(StringBuilder text, StatLine line)
+    {
+        foreach (string field in Fields)
+        {
+            text.Append(line.Tcp && HttpOnly(field, line is FrontendLine) ? "" : line.Value(field)).Append(',');
+        }
+        text.Append('\n');
+    }
+
+    // What a TCP proxy has no value for: HTTP responses, requests (but a frontend's), the cache.
+    private static bool HttpOnly(string field, bool frontend) =>
+        field.StartsWith("hrsp_", StringComparison.Ordinal) || field is "intercepted" or "cache_lookups" or "cache_hits" || (!frontend && field == "req_tot");
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Mode(ProxyMode mode) => mode == ProxyMode.Http ? "http" : "tcp";
+
+    // Seconds since the last session, -1 for none (HAProxy's lastsess).
+    private static string SinceLastSession(ProxyCounters counters, DateTimeOffset now) =>
+        counters.LastSession < 0 ? "-1" : N((now.ToUnixTimeMilliseconds() - counters.LastSession) / 1000);
+
+    // What a line of each kind has: a value, or empty.
+    private abstract record StatLine(ProxyCounters Counters)
+    {
+        public abstract string Value(string field);
+
+        /// <summary>True for a line of a <c>mode tcp</c> proxy.</summary>
+        public abstract bool Tcp { get; }
+
+        // The fields a backend and its servers share, from their counters.
+        protected string Shared(string field) => field switch
+        {
+            "qcur" or "qmax" => "0",
+            "smax" => N(Counters.MaxSessions),
+            "stot" => N(Counters.Sessions),
+            "bin" => N(Counters.BytesIn),
+            "bout" => N(Counters.BytesOut),
+            "dresp" => N(Counters.DeniedResponses),
+            "econ" => N(Counters.ConnectionErrors),
+            "eresp" => N(Counters.ResponseErrors),
+            "wretr" => N(Counters.Retries),
+            "wredis" => N(Counters.Redispatches),
+            "bck" => "0",
+            "pid" => "1",
+            "lbtot" => N(Counters.LoadBalanced),
+            "rate" => N(Counters.SessionRate.PerSecond),
+            "rate_max" => N(Counters.SessionRate.Max),
+            "req_tot" => N(Counters.Requests),
+            "cli_abrt" => N(Counters.ClientAborts),
+            "srv_abrt" => N(Counters.ServerAborts),
+            "qtime" => N(Counters.QueueTime.Average(Samples)),
+            "ctime" => N(Counters.ConnectTime.Average(Samples)),
+            "rtime" => N(Counters.ResponseTime.Average(Samples)),
+            "ttime" => N(Counters.TotalTime.Average(Samples)),
+            "qtime_max" => N(Counters.QueueTime.Max),
+            "ctime_max" => N(Counters.ConnectTime.Max),
+            "rtime_max" => N(Counters.ResponseTime.Max),
+            "ttime_max" => N(Counters.TotalTime.Max),
+            "wrew" => "0",
+            "connect" => N(Counters.Connects),
+            "reuse" => N(Counters.Reuses),
+            "eint" => N(Counters.InternalErrors),
+            _ when field.StartsWith("hrsp_", StringComparison.Ordinal) => N(Counters.Responses(ResponseClasses.OfLabel(field[5..]))),
+            _ => "",
+        };
+
+        // HAProxy averages over requests in HTTP, over load-balanced connections in TCP.
+        private long Samples => Counters.Requests > 0 ? Counters.Requests : Counters.LoadBalanced;
+    }
+
+    private sealed record FrontendLine(FrontendSettings Frontend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now) : StatLine(Counters)
+    {
+        public override string Value(string field) => field switch
+        {
+            "pxname" => Frontend.Name,
+            "svname" => "FRONTEND",
+            "scur" => N(Live?.FrontendSessions(Frontend) ?? 0),
+            "smax" => N(Counters.MaxSessions),
+            "slim" => Live is null ? "" : N(Live.FrontendLimit(Frontend)),
+            "stot" => N(Counters.Sessions),
+            "bin" => N(Counters.BytesIn),
+            "bout" => N(Counters.BytesOut),
+            "dreq" => N(Counters.DeniedRequests),
+            "dresp" => N(Counters.DeniedResponses),
+            "ereq" => N(Counters.RequestErrors),
+            "status" => "OPEN",
+            "pid" => "1",
+            "iid" => N(Id),
+            "sid" => "0",
+            "type" => "0",
+            "rate" => N(Counters.SessionRate.PerSecond),
+            "rate_lim" => "0",
+            "rate_max" => N(Counters.SessionRate.Max),
+            "req_rate" => N(Counters.RequestRate.PerSecond),
+            "req_rate_max" => N(Counters.RequestRate.Max),
+            "req_tot" => N(Counters.Requests),
+            "comp_in" or "comp_out" or "comp_byp" or "comp_rsp" or "cache_lookups" or "cache_hits" or "dses" or "wrew" => "0",
+            "mode" => Mode(Frontend.Mode),
+            "conn_rate" => N(Counters.ConnectionRate.PerSecond),
+            "conn_rate_max" => N(Counters.ConnectionRate.Max),
+            "conn_tot" => N(Counters.Connections),
+            "intercepted" => N(Counters.Intercepted),
+            "dcon" => N(Counters.DeniedConnections),
+            "eint" => N(Counters.InternalErrors),
+            _ when field.StartsWith("hrsp_", StringComparison.Ordinal) => Shared(field),
+            _ => "",
+        };
+
+        public override bool Tcp => Frontend.Mode == ProxyMode.Tcp;
+    }
+
+    private sealed record ServerLine(BackendSettings Backend, ServerSettings Server, ProxyCounters Counters, ServerState? State, int Id, int Sid,
+        ILiveStats? Live, DateTimeOffset Now, DateTimeOffset Started) : StatLine(Counters)
+    {
+        public override string Value(string field) => field switch
+        {
+            "pxname" => Backend.Name,
+            "svname" => Server.Name,
+            "scur" => N(Live?.InFlight(Backend.Name, Server.Name) ?? 0),
+            // HAProxy's words for a server with no health check, as for one checked.
+            "status" => State is null ? "no check" : Status(State),
+            // The effective weight is none while drained or in maintenance; the configured one stays.
+            "weight" => State is null or { Admin: ServerAdminState.Ready } ? "1" : "0",
+            "act" or "uweight" => "1",
+            "lastchg" => N((long)(Now - (State?.AdminChangedAt ?? Started)).TotalSeconds),
+            "iid" => N(Id),
+            "sid" => N(Sid),
+            "type" => "2",
+            "lastsess" => SinceLastSession(Counters, Now),
+            "addr" => $"{Server.Host}:{Server.Port}",
+            "mode" => Mode(Backend.Mode),
+            "dreq" or "ereq" or "rate_lim" or "req_rate" or "req_rate_max" => "",
+            _ => Shared(field),
+        };
+
+        public override bool Tcp => Backend.Mode == ProxyMode.Tcp;
+
+        private string Status(ServerState state) => StateOf(state) switch
+        {
+            "UP" when Backend.HealthCheck is null => "no check",
+            "DRAIN" => "DRAIN",
+            var other => other,
+        };
+    }
+
+    private sealed record BackendLine(BackendSettings Backend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now, DateTimeOffset Started,
+        ProxyConfig Config, int Up) : StatLine(Counters)
+    {
+        public override string Value(string field) => field switch
+        {
+            "pxname" => Backend.Name,
+            "svname" => "BACKEND",
+            "scur" => N(Live?.InFlight(Backend.Name, null) ?? 0),
+            "slim" => N(FullConn()),
+            "dreq" => "0",
+            "status" => Up > 0 ? "UP" : "DOWN",
+            "weight" or "act" or "uweight" => N(Up),
+            "chkdown" or "downtime" => "0",
+            "lastchg" => N((long)(Now - Started).TotalSeconds),
+            "iid" => N(Id),
+            "sid" => "0",
+            "type" => "1",
+            "comp_in" or "comp_out" or "comp_byp" or "comp_rsp" or "cache_lookups" or "cache_hits" => "0",
+            "lastsess" => SinceLastSession(Counters, Now),
+            "mode" => Mode(Backend.Mode),
+            "algo" => Backend.Balance.ToString().ToLowerInvariant(),
+            _ => Shared(field),
+        };
+
+        public override bool Tcp => Backend.Mode == ProxyMode.Tcp;
+
+        // HAProxy's default fullconn: a tenth of the maxconn of the frontends that use the backend.
+        private long FullConn()
+        {
+            long total = Config.Frontends
+                .Where(f => f.DefaultBackend == Backend.Name || f.UseBackend.Any(u => u.Backend == Backend.Name))
+                .Sum(f => (long)(Live?.FrontendLimit(f) ?? 0));
+            return (total + 9) / 10;
+        }
+    }
+}
