@@ -10,7 +10,7 @@ namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend", "log", "log-format", "capture"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend", "log", "log-format", "capture", "stats"];
     // The option flags a frontend and a backend carry out, beside forwardfor.
     private static readonly HashSet<string> FrontendFlags = ["http-buffer-request", "httplog", "httplog clf", "tcplog", "dontlognull", "log-separate-errors", "dontlog-normal"];
     private static readonly HashSet<string> BackendFlags = [];
@@ -70,7 +70,28 @@ public static partial class HoconConfigReader
                 Log = AccessLog(path, mode, options.Flags),
                 RequestCaptures = captures.Where(c => c.Request).Select(c => c.Capture).ToArray(),
                 ResponseCaptures = captures.Where(c => !c.Request).Select(c => c.Capture).ToArray(),
+                StatsPage = StatsPage($"{path}.stats", mode),
             };
+        }
+
+        // stats = [ "uri /stats", "refresh 10s" ]: HAProxy's stats lines of a frontend, each what follows "stats".
+        private StatsPageSettings? StatsPage(string key, ProxyMode mode)
+        {
+            var lines = List(key).Select(item => item.IsString() ? item.GetString() : "").ToArray();
+            try
+            {
+                var page = StatsPageSettings.Parse(lines);
+                if (page is not null && mode == ProxyMode.Tcp)
+                {
+                    Error(key, "the stats page needs mode http.");
+                }
+                return page;
+            }
+            catch (FormatException e)
+            {
+                Error(key, e.Message + ".");
+                return null;
+            }
         }
 
         // log = [ "global" | "TARGET …" ], log-format, option httplog|tcplog…: the frontend's access

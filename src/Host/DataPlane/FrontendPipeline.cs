@@ -37,11 +37,13 @@ internal sealed class FrontendPipeline
     private readonly Dictionary<string, ForwardFor?> _backendForwardFor;
     private readonly UpgradeTunnels _tunnels;
     private readonly Func<HttpContext, Task> _prometheusExporter;
+    private readonly Func<Metrics.StatsPageService> _statsPage;
 
     public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest,
-        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Runtime.Stats.ProxyStats stats, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, Func<HttpContext, Task> prometheusExporter, ILogger logger)
+        Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Runtime.Stats.ProxyStats stats, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, Func<HttpContext, Task> prometheusExporter, Func<Metrics.StatsPageService> statsPage, ILogger logger)
     {
         _prometheusExporter = prometheusExporter;
+        _statsPage = statsPage;
         _tunnels = tunnels;
         _countRequest = countRequest;
         _logger = logger;
@@ -201,6 +203,15 @@ internal sealed class FrontendPipeline
                     reply = await RunServiceResponseRulesAsync(http, exchange, worker, reply);
                 }
                 await HttpExchangeMapper.WriteReplyAsync(reply, context);
+                return;
+            }
+            if (frontend.StatsPage is { } page && Metrics.StatsPageService.IsFor(context, page))
+            {
+                // HAProxy's stats applet, after the request rules: the stream ends locally.
+                exchange.AnsweredByService = true;
+                exchange.Server = "<STATS>";
+                exchange.Ended = new Runtime.Logging.Termination('L', 'R');
+                await _statsPage().ServeAsync(context, page);
                 return;
             }
             if (exchange.Backend is null || !_clusters.TryGetCluster(_tunnels.ClusterOf(exchange.Backend, context.Request), out var cluster))
@@ -470,7 +481,7 @@ internal sealed class FrontendPipeline
                 StreamsServices: frontend.HttpRequest.OfType<UseServiceRule>().Any(),
                 // No rule reads or changes the transaction, nor does the access log: requests go
                 // straight to the default backend.
-                Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0 &&
+                Ruleless: frontend.HttpRequest.Count == 0 && frontend.HttpResponse.Count == 0 && frontend.UseBackend.Count == 0 && frontend.StatsPage is null &&
                     frontend.Log?.Format?.Samples.Any() != true,
                 HasResponseRules: frontend.HttpResponse.Count > 0,
                 RequestUsesLua: frontend.RequestUsesLua,

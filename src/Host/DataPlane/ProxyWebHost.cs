@@ -106,7 +106,10 @@ internal static class ProxyWebHost
         var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
             tunnels, node.CountRequest, node.Pools, accessLog, node.Stats, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
-            context => services.GetRequiredService<Metrics.PrometheusExporterService>().ServeAsync(context), loggers.CreateLogger<FrontendPipeline>()));
+            context => services.GetRequiredService<Metrics.PrometheusExporterService>().ServeAsync(context),
+            () => services.GetRequiredService<Metrics.StatsPageService>(), loggers.CreateLogger<FrontendPipeline>()));
+        builder.Services.AddSingleton(services => new Metrics.StatsPageService(node, services.GetRequiredService<Metrics.LiveStats>(),
+            services.GetRequiredService<ServerStateRegistry>()));
         string meterName = Metrics.ProxyMetrics.NextMeterName();
         builder.Services.AddSingleton(services => new Metrics.LiveStats(services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<IProxyStateLookup>()));
         builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<Metrics.LiveStats>(),

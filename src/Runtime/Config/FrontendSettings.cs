@@ -64,6 +64,9 @@ public sealed record FrontendSettings
     /// <summary><c>capture response header</c> lines, in order.</summary>
     public IReadOnlyList<HeaderCapture> ResponseCaptures { get; init; } = [];
 
+    /// <summary>The frontend's stats page (<c>stats uri</c>), or null.</summary>
+    public StatsPageSettings? StatsPage { get; init; }
+
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 

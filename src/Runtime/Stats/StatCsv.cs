@@ -33,13 +33,24 @@ public static class StatCsv
     public static string Render(ProxyConfig config, ProxyStats stats, ILiveStats? live, IReadOnlyList<ServerState> servers)
     {
         var text = new StringBuilder("# ").AppendJoin(',', Fields).Append(",\n");
+        foreach (var row in Rows(config, stats, live, servers))
+        {
+            text.AppendJoin(',', row.Values).Append(",\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The lines as rows of <see cref="Fields"/>' values (the stats page shows them).</summary>
+    public static IReadOnlyList<StatRow> Rows(ProxyConfig config, ProxyStats stats, ILiveStats? live, IReadOnlyList<ServerState> servers)
+    {
+        var rows = new List<StatRow>();
         // HAProxy numbers proxies in the order they are declared from 2 (its HTTP client's
         // internal proxy is 1), servers from 1 within their backend.
         int id = 2;
         var now = stats.Time.GetUtcNow();
         foreach (var frontend in config.Frontends)
         {
-            Line(text, new FrontendLine(frontend, stats.Frontend(frontend.Name), id++, live, now));
+            rows.Add(Row(new FrontendLine(frontend, stats.Frontend(frontend.Name), id++, live, now)));
         }
         foreach (var backend in config.Backends)
         {
@@ -49,12 +60,12 @@ public static class StatCsv
             foreach (var server in backend.Servers)
             {
                 var state = states.FirstOrDefault(s => s.Server == server.Name);
-                Line(text, new ServerLine(backend, server, stats.Server(backend.Name, server.Name)!, state, id, sid++, live, now, stats.Started));
+                rows.Add(Row(new ServerLine(backend, server, stats.Server(backend.Name, server.Name)!, state, id, sid++, live, now, stats.Started)));
             }
             int up = states.Count(s => StateOf(s) == "UP");
-            Line(text, new BackendLine(backend, counters, id++, live, now, stats.Started, config, up));
+            rows.Add(Row(new BackendLine(backend, counters, id++, live, now, stats.Started, config, up)));
         }
-        return text.ToString();
+        return rows;
     }
 
     /// <summary>HAProxy's name of a server's state: MAINT, DRAIN, DOWN or UP.</summary>
@@ -66,14 +77,8 @@ public static class StatCsv
         _ => "UP",
     };
 
-    private static void Line(StringBuilder text, StatLine line)
-    {
-        foreach (string field in Fields)
-        {
-            text.Append(line.Tcp && HttpOnly(field, line is FrontendLine) ? "" : line.Value(field)).Append(',');
-        }
-        text.Append('\n');
-    }
+    private static StatRow Row(StatLine line) =>
+        new(Fields.Select(field => line.Tcp && HttpOnly(field, line is FrontendLine) ? "" : line.Value(field)).ToArray());
 
     // What a TCP proxy has no value for: HTTP responses, requests (but a frontend's), the cache.
     private static bool HttpOnly(string field, bool frontend) =>
