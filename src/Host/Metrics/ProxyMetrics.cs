@@ -120,7 +120,7 @@ internal sealed class ProxyMetrics : IDisposable
     {
         Gauge("haproxy_backend_status", "Current status of the service, per state label value.", () => Backends().SelectMany(b =>
         {
-            bool up = _servers.List().Any(s => s.Backend == b.Backend.Name && StateOf(s) == "UP");
+            bool up = _servers.List().Any(s => s.Backend == b.Backend.Name && StatCsv.StateOf(s) == "UP");
             return new[]
             {
                 new Measurement<double>(up ? 0 : 1, Label("proxy", b.Backend.Name), Label("state", "DOWN")),
@@ -132,7 +132,7 @@ internal sealed class ProxyMetrics : IDisposable
         Gauge("haproxy_backend_max_sessions", "Highest value of current sessions encountered since process started",
             () => Backends().Select(b => new Measurement<double>(b.Counters.MaxSessions, Label("proxy", b.Backend.Name))));
         Gauge("haproxy_backend_active_servers", "Total number of active UP servers with a non-zero weight",
-            () => Backends().Select(b => new Measurement<double>(_servers.List().Count(s => s.Backend == b.Backend.Name && StateOf(s) == "UP"), Label("proxy", b.Backend.Name))));
+            () => Backends().Select(b => new Measurement<double>(_servers.List().Count(s => s.Backend == b.Backend.Name && StatCsv.StateOf(s) == "UP"), Label("proxy", b.Backend.Name))));
         PerBackend("sessions", "Total number of sessions since process started", c => c.Sessions);
         PerBackend("bytes_in", "Total number of request bytes since process started", c => c.BytesIn);
         PerBackend("bytes_out", "Total number of response bytes since process started", c => c.BytesOut);
@@ -152,7 +152,7 @@ internal sealed class ProxyMetrics : IDisposable
         string[] states = ["DOWN", "UP", "MAINT", "DRAIN", "NOLB"];
         Gauge("haproxy_server_status", "Current status of the service, per state label value.", () => _servers.List().SelectMany(s =>
         {
-            string state = StateOf(s);
+            string state = StatCsv.StateOf(s);
             return states.Select(name => new Measurement<double>(name == state ? 1 : 0, Label("proxy", s.Backend), Label("server", s.Server), Label("state", name)));
         }));
         Gauge("haproxy_server_current_sessions", "Number of current sessions on the frontend, backend or server",
@@ -224,15 +224,6 @@ internal sealed class ProxyMetrics : IDisposable
 
     // The samples an average is over: HAProxy counts requests in HTTP mode, load-balanced connections in TCP.
     private static long SamplesOf(ProxyCounters counters) => counters.Requests > 0 ? counters.Requests : counters.LoadBalanced;
-
-    // HAProxy's names of a server's state.
-    private static string StateOf(ServerState server) => server.Admin switch
-    {
-        ServerAdminState.Maint => "MAINT",
-        ServerAdminState.Drain => "DRAIN",
-        _ when server.Health == "down" => "DOWN",
-        _ => "UP",
-    };
 
     public void Dispose() => _meter.Dispose();
 }

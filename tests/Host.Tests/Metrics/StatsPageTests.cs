@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using ActorProxy.Host.Tests.DataPlane;
+using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Metrics;
 
@@ -48,7 +48,7 @@ public sealed partial class StatsPageTests : IAsyncLifetime
     public async Task Page_ShowsProxiesServersStatesAndErrors_InABrowser()
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        Assert.Contains("\n\n", await SocatAsync("set server app/b state maint\n", Path.Combine(_directory.FullName, "admin.sock")));
+        Assert.Contains("\n\n", await Socat.RunAsync("set server app/b state maint\n", Path.Combine(_directory.FullName, "admin.sock")));
         for (int i = 0; i < 3; i++)
         {
             using var proxied = await client.GetAsync(new Uri($"http://127.0.0.1:{_web}/x"));
@@ -95,21 +95,6 @@ public sealed partial class StatsPageTests : IAsyncLifetime
             }
         }
         return rows;
-    }
-
-    private static async Task<string> SocatAsync(string input, string socket)
-    {
-        using var socat = Process.Start(new ProcessStartInfo("socat", ["stdio", socket])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException("socat did not start; scripts/test.sh installs it.");
-        await socat.StandardInput.WriteAsync(input);
-        socat.StandardInput.Close();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        string output = await socat.StandardOutput.ReadToEndAsync(limit.Token);
-        await socat.WaitForExitAsync(limit.Token);
-        return output;
     }
 
     [GeneratedRegex("""<table class="proxy" data-proxy="(?<proxy>[^"]*)">(?<body>.*?)</table>""", RegexOptions.Singleline)]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -35,7 +34,7 @@ public sealed class StatsSocketTests : IAsyncLifetime
     [Fact]
     public async Task Socat_OnTheUnixSocket_GetsShowInfo_ThenAnEmptyLine()
     {
-        string answer = await SocatAsync("show info\n", $"UNIX-CONNECT:{UnixPath}");
+        string answer = await Socat.RunAsync("show info\n", $"UNIX-CONNECT:{UnixPath}");
 
         Assert.StartsWith("Name: ActorProxy\n", answer);
         Assert.EndsWith("\n\n", answer);
@@ -91,8 +90,8 @@ public sealed class StatsSocketTests : IAsyncLifetime
         using var node = ActorProxyProcess.Start("run", "-f", config);
         await node.WaitForOutputAsync("ActorProxy running");
 
-        string info = await SocatAsync("show info\n", $"TCP:127.0.0.1:{_userPort}");
-        string fd = await SocatAsync("show fd\n", $"TCP:127.0.0.1:{_userPort}");
+        string info = await Socat.RunAsync("show info\n", $"TCP:127.0.0.1:{_userPort}");
+        string fd = await Socat.RunAsync("show fd\n", $"TCP:127.0.0.1:{_userPort}");
 
         Assert.StartsWith("Name: ActorProxy\n", info);
         Assert.StartsWith("Permission denied: 'show fd' needs level operator, the stats socket has level user", fd);
@@ -128,23 +127,6 @@ public sealed class StatsSocketTests : IAsyncLifetime
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await stream.CopyToAsync(received, limit.Token);
         return Encoding.UTF8.GetString(received.ToArray());
-    }
-
-    // echo INPUT | socat stdio ADDRESS, as an operator types it.
-    private static async Task<string> SocatAsync(string input, string address)
-    {
-        using var socat = Process.Start(new ProcessStartInfo("socat", ["stdio", address])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("socat did not start; scripts/test.sh installs it.");
-        await socat.StandardInput.WriteAsync(input);
-        socat.StandardInput.Close();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        string output = await socat.StandardOutput.ReadToEndAsync(limit.Token);
-        await socat.WaitForExitAsync(limit.Token);
-        return output;
     }
 
     public async Task DisposeAsync()
