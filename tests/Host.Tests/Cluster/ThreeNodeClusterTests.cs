@@ -33,6 +33,32 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryNodesMetrics_CountTheThreeMembers_AndTheOneSharedState()
+    {
+        await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count");
+        await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count");
+
+        for (int node = 0; node < Nodes; node++)
+        {
+            // Members are Up once the cluster's gossip says so: scraped again until it does, for a bounded time.
+            Metrics.PrometheusText scraped = null!;
+            for (int attempt = 0; attempt < 50; attempt++)
+            {
+                scraped = Metrics.PrometheusText.Parse(await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[node]}/metrics"));
+                if (scraped.Samples.GetValueOrDefault("actorproxy_cluster_members{status=\"up\"}") == Nodes)
+                {
+                    break;
+                }
+                await Task.Delay(200);
+            }
+            Assert.Equal(Nodes, scraped.Samples["actorproxy_cluster_members{status=\"up\"}"]);
+            // The shared state is one for the cluster: each node reports its calls, made from node 2.
+            Assert.True(scraped.Samples["actorproxy_lua_calls_total{state=\"0\"}"] >= 2, $"node {node + 1}");
+            Assert.True(scraped.Samples.ContainsKey("actorproxy_lua_memory_bytes{state=\"1\"}"), $"node {node + 1}");
+        }
+    }
+
+    [Fact]
     public async Task SharedCounterService_IsExact_AfterConcurrentRequestsOnEveryNode()
     {
         const int PerNode = 15;
@@ -190,7 +216,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                   global { threads = 1, lua-load = [ "shared.lua" ], lua-load-per-thread = [ "worker{{node + 1}}.lua" ], tune.lua.service-timeout = 1s }
                   frontends.web {
                     bind = "127.0.0.1:{{_httpPorts[node]}}"
-                    http-request = [ "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
+                    http-request = [ "use-service prometheus-exporter if { path /metrics }", "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
                   }
                   frontends.tcp { bind = "127.0.0.1:{{_tcpPorts[node]}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_hello" ] }
                 }
