@@ -192,9 +192,8 @@ public static class StatCsv
             "scur" => N(Live?.InFlight(Backend.Name, Server.Name) ?? 0),
             // HAProxy's words for a server with no health check, as for one checked.
             "status" => State is null ? "no check" : Status(State),
-            // The effective weight is none while drained or in maintenance; the configured one stays.
-            "weight" => State is null or { Admin: ServerAdminState.Ready } ? "1" : "0",
-            "act" or "uweight" => "1",
+            // HAProxy shows a drained or maintained server's weight as it is configured.
+            "weight" or "act" or "uweight" => "1",
             "lastchg" => N((long)(Now - (State?.AdminChangedAt ?? Started)).TotalSeconds),
             "iid" => N(Id),
             "sid" => N(Sid),

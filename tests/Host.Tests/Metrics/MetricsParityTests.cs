@@ -170,6 +170,13 @@ public sealed class MetricsParityTests : IAsyncLifetime
 
     private async Task SendRequestsAsync()
     {
+        // A backend no request goes to, its servers in each admin state, set as an operator does.
+        foreach (bool haproxy in new[] { true, false })
+        {
+            string socket = Path.Combine(_directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock");
+            await StatsSocket.Socat.RunAsync("set server spare/drained state drain\n", socket);
+            await StatsSocket.Socat.RunAsync("set server spare/off state maint\n", socket);
+        }
         foreach (bool haproxy in new[] { true, false })
         {
             foreach (string request in Requests)
@@ -324,6 +331,10 @@ public sealed class MetricsParityTests : IAsyncLifetime
         backend tcporigin
           mode tcp
           server s1 127.0.0.1:{{_origin.Port}}
+        backend spare
+          server ready 127.0.0.1:{{_origin.Port}}
+          server drained 127.0.0.1:{{_origin.Port}}
+          server off 127.0.0.1:{{_origin.Port}}
 
         """;
 
@@ -348,6 +359,7 @@ public sealed class MetricsParityTests : IAsyncLifetime
           backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
           backends.dead { servers { s1 = "127.0.0.1:{{_deadPort}}" } }
           backends.tcporigin { mode = tcp, servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
+          backends.spare { servers { ready = "127.0.0.1:{{_origin.Port}}", drained = "127.0.0.1:{{_origin.Port}}", off = "127.0.0.1:{{_origin.Port}}" } }
         }
         """;
 }

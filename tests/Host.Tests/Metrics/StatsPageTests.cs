@@ -63,7 +63,7 @@ public sealed partial class StatsPageTests : IAsyncLifetime
         Assert.Equal("OPEN", page["web/FRONTEND"]["status"]);
         // Three requests, all to the server in service: b is in maintenance.
         Assert.Equal(("no check", "3", "3"), (page["app/a"]["status"], page["app/a"]["stot"], page["app/a"]["lbtot"]));
-        Assert.Equal(("MAINT", "0", "0"), (page["app/b"]["status"], page["app/b"]["stot"], page["app/b"]["weight"]));
+        Assert.Equal(("MAINT", "0", "1"), (page["app/b"]["status"], page["app/b"]["stot"], page["app/b"]["weight"]));
         Assert.Equal(("UP", "3", "1"), (page["app/BACKEND"]["status"], page["app/BACKEND"]["stot"], page["app/BACKEND"]["act"]));
         Assert.Equal(("1", "1"), (page["dead/gone"]["econ"], page["dead/BACKEND"]["econ"]));
     }
