@@ -66,8 +66,12 @@ public sealed class AdminCommandTests : IAsyncLifetime
         var (infoCode, info, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "info");
         var (luaCode, lua, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "lua");
         var (poolsCode, pools, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "pools");
+        var (statCode, stat, _) = await ActorProxyProcess.RunAsync("admin", "--node", Node, "show", "stat");
 
-        Assert.Equal((0, 0, 0), (infoCode, luaCode, poolsCode));
+        Assert.Equal((0, 0, 0, 0), (infoCode, luaCode, poolsCode, statCode));
+        // HAProxy's CSV across the remoting boundary, a line per frontend.
+        Assert.StartsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,", stat, StringComparison.Ordinal);
+        Assert.Contains("\nrelay,FRONTEND,", stat, StringComparison.Ordinal);
         Assert.Contains("Nbthread: 2", info);
         Assert.Matches(@"state 1: memory=\d+ functions=2 calls=\d+ errors=0", lua);
         Assert.Contains("  - Pool tcp_relay_buffer (16384 bytes) : 1 allocated (16384 bytes), 0 used, 0 failures, 1 users", pools);
