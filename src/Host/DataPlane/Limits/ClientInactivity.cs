@@ -17,6 +17,7 @@ internal sealed class ClientInactivity : IDuplexPipe, IDisposable
     private readonly ITimer _timer;
     private readonly Action? _dataArrived;
     private int _waiting;
+    private volatile bool _tunnel;
 
     public ClientInactivity(IDuplexPipe transport, TimeSpan? timeout, Action expire, Action? dataArrived, TimeProvider time)
     {
@@ -39,9 +40,27 @@ internal sealed class ClientInactivity : IDuplexPipe, IDisposable
     /// <summary>Puts the guard on the connection.</summary>
     public void AttachTo(Microsoft.AspNetCore.Connections.ConnectionContext connection) => connection.Items[Key] = this;
 
-    /// <summary>From now on the client may stay silent <paramref name="timeout"/> (a relay's
-    /// <c>timeout tunnel</c>); the next wait uses it.</summary>
-    public void UseTimeout(TimeSpan timeout) => _timeout = timeout;
+    /// <summary>The connection is a tunnel from now on (HAProxy's <c>timeout tunnel</c>): it may
+    /// stay inactive <paramref name="timeout"/> in both directions, so bytes sent to the client
+    /// start the clock again as the client's own do, and a wait already running takes it now.</summary>
+    public void UseTimeout(TimeSpan timeout)
+    {
+        _timeout = timeout;
+        _tunnel = true;
+        if (Volatile.Read(ref _waiting) > 0)
+        {
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // Bytes went to the client: in a tunnel, a wait's clock starts again.
+    private void Sent()
+    {
+        if (_tunnel && Volatile.Read(ref _waiting) > 0)
+        {
+            _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     // A wait starts: the clock runs from now.
     private void Begin()
@@ -103,6 +122,7 @@ internal sealed class ClientInactivity : IDuplexPipe, IDisposable
             var flush = inner.FlushAsync(cancellationToken);
             if (flush.IsCompleted)
             {
+                guard.Sent();
                 return flush.Result;
             }
             guard.Begin();
