@@ -59,13 +59,8 @@ public sealed class ProxyNode : IAsyncDisposable
     /// the file descriptor limit), for <c>show info</c>; 0 before.</summary>
     public int MaxConn { get; set; }
 
-    /// <summary>HTTP requests received so far (<c>CumReq</c>).</summary>
-    public long Requests => Interlocked.Read(ref _requests);
-
-    private long _requests;
-
-    /// <summary>Counts one more HTTP request.</summary>
-    public void CountRequest() => Interlocked.Increment(ref _requests);
+    /// <summary>HTTP requests received so far (<c>CumReq</c>): the frontends' counts.</summary>
+    public long Requests => Stats.Requests;
 
     /// <summary>The configuration the node runs.</summary>
     public ProxyConfig Config { get; }

@@ -28,7 +28,6 @@ internal sealed class FrontendPipeline
     private readonly Dictionary<int, HttpFrontend> _byPort;
     private readonly IReadOnlyList<IActorRef> _workers;
     private readonly IProxyStateLookup _clusters;
-    private readonly Action _countRequest;
     private readonly Runtime.Pools.Pool<HttpExchange> _transactions;
 
     private readonly ILogger _logger;
@@ -39,13 +38,12 @@ internal sealed class FrontendPipeline
     private readonly Func<HttpContext, Task> _prometheusExporter;
     private readonly Func<Metrics.StatsPageService> _statsPage;
 
-    public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels, Action countRequest,
+    public FrontendPipeline(ProxyConfig config, IReadOnlyList<IActorRef> workers, IProxyStateLookup clusters, UpgradeTunnels tunnels,
         Runtime.Pools.PoolRegistry pools, Logging.AccessLogSink accessLog, Runtime.Stats.ProxyStats stats, Limits.NodeConnectionLimits limits, AccessLog.ServerConnectTimes connects, Func<HttpContext, Task> prometheusExporter, Func<Metrics.StatsPageService> statsPage, ILogger logger)
     {
         _prometheusExporter = prometheusExporter;
         _statsPage = statsPage;
         _tunnels = tunnels;
-        _countRequest = countRequest;
         _logger = logger;
         _http = config.Global.Http;
         // Transactions are reused (HAProxy's pool_head_http_txn); the size is the object's rough footprint.
@@ -127,7 +125,6 @@ internal sealed class FrontendPipeline
     /// <summary>Third step: request rules and backend choice.</summary>
     public async Task RunRequestRulesAsync(HttpContext context, Func<Task> next)
     {
-        _countRequest();
         var http = _byPort[context.Connection.LocalPort];
         var frontend = http.Settings;
         if (http.Ruleless)

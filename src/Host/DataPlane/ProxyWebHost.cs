@@ -105,7 +105,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),
-            tunnels, node.CountRequest, node.Pools, accessLog, node.Stats, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
+            tunnels, node.Pools, accessLog, node.Stats, services.GetRequiredService<NodeConnectionLimits>(), connectTimes,
             context => services.GetRequiredService<Metrics.PrometheusExporterService>().ServeAsync(context),
             () => services.GetRequiredService<Metrics.StatsPageService>(), loggers.CreateLogger<FrontendPipeline>()));
         builder.Services.AddSingleton(services => new Metrics.StatsPageService(node, services.GetRequiredService<Metrics.LiveStats>(),

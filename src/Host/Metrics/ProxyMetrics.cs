@@ -185,7 +185,7 @@ internal sealed class ProxyMetrics : IDisposable
         foreach (var time in times)
         {
             Gauge($"haproxy_{kind}_{time.Name}_time_average_seconds", time.Average, () => owners().Select(o =>
-                new Measurement<double>(time.Of(o.Counters).Average(SamplesOf(o.Counters)) / 1000.0, o.Labels)));
+                new Measurement<double>(time.Of(o.Counters).Average(o.Counters.TimeSamples) / 1000.0, o.Labels)));
             Gauge($"haproxy_{kind}_max_{time.Name}_time_seconds", time.Max, () => owners().Select(o =>
                 new Measurement<double>(time.Of(o.Counters).Max / 1000.0, o.Labels)));
         }
@@ -221,9 +221,6 @@ internal sealed class ProxyMetrics : IDisposable
     // HAProxy's exporter gives every class, zero or not.
     private static IEnumerable<Measurement<long>> ByClass(ProxyCounters counters, params KeyValuePair<string, object?>[] labels) =>
         ResponseClasses.Labels.Select((code, i) => new Measurement<long>(counters.Responses(i), [.. labels, Label("code", code)]));
-
-    // The samples an average is over: HAProxy counts requests in HTTP mode, load-balanced connections in TCP.
-    private static long SamplesOf(ProxyCounters counters) => counters.Requests > 0 ? counters.Requests : counters.LoadBalanced;
 
     public void Dispose() => _meter.Dispose();
 }

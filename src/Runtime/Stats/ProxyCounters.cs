@@ -108,6 +108,10 @@ public sealed class ProxyCounters(TimeProvider time)
     /// <summary>Requests sent over a connection already open (<c>reuse</c>).</summary>
     public long Reuses => Volatile.Read(ref _reuses);
 
+    /// <summary>How many samples the times are averaged over so far: HAProxy counts requests in
+    /// HTTP, load-balanced connections in TCP.</summary>
+    public long TimeSamples => Requests > 0 ? Requests : LoadBalanced;
+
     /// <summary>Time in the queue (<c>qtime</c>).</summary>
     public SlidingTimeAverage QueueTime { get; } = new();
 

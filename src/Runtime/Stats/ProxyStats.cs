@@ -30,6 +30,9 @@ public sealed class ProxyStats
     /// <summary>When counting began (the node's start).</summary>
     public DateTimeOffset Started { get; }
 
+    /// <summary>HTTP requests of every frontend (HAProxy's <c>CumReq</c>).</summary>
+    public long Requests => _frontends.Values.Sum(f => f.Requests);
+
     /// <summary>A frontend's counters.</summary>
     public ProxyCounters Frontend(string name) => _frontends[name];
 
@@ -119,7 +122,7 @@ public sealed class ProxyStats
                     counters.CountInternalError();
                     break;
             }
-            AddTimes(counters, entry);
+            AddTimes(counters, entry, entry.ResponseReceived);
         }
     }
 
@@ -169,31 +172,27 @@ public sealed class ProxyStats
             {
                 counters.CountConnectionError();
             }
-            else if (entry.Connected >= 0)
+            else
             {
                 // A TCP stream's data time is its connect time (stream_update_time_stats).
-                int request = Math.Max(0, entry.RequestReceived);
-                long count = counters.Sessions;
-                counters.QueueTime.Add(entry.Queued - request, count);
-                counters.ConnectTime.Add(entry.Connected - entry.Queued, count);
-                counters.ResponseTime.Add(0, count);
-                counters.TotalTime.Add(entry.Closed, count);
+                AddTimes(counters, entry, entry.Connected);
             }
         }
     }
 
-    // HAProxy's stream_update_time_stats: nothing for a stream that never got a response head.
-    private static void AddTimes(ProxyCounters counters, AccessLogEntry entry)
+    // HAProxy's stream_update_time_stats: nothing for a stream that never got its data (the
+    // response head in HTTP, the connection in TCP).
+    private static void AddTimes(ProxyCounters counters, AccessLogEntry entry, int dataAt)
     {
-        if (entry.Connected < 0 || entry.ResponseReceived < 0)
+        if (entry.Connected < 0 || dataAt < 0)
         {
             return;
         }
         int request = Math.Max(0, entry.RequestReceived);
-        long count = counters.Requests;
+        long count = counters.TimeSamples;
         counters.QueueTime.Add(entry.Queued - request, count);
         counters.ConnectTime.Add(entry.Connected - entry.Queued, count);
-        counters.ResponseTime.Add(entry.ResponseReceived - entry.Connected, count);
+        counters.ResponseTime.Add(dataAt - entry.Connected, count);
         counters.TotalTime.Add(entry.Closed, count);
     }
 }

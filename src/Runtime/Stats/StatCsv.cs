@@ -50,7 +50,7 @@ public static class StatCsv
         var now = stats.Time.GetUtcNow();
         foreach (var frontend in config.Frontends)
         {
-            rows.Add(Row(new FrontendLine(frontend, stats.Frontend(frontend.Name), id++, live, now)));
+            rows.Add(Row(new FrontendLine(frontend, stats.Frontend(frontend.Name), id++, live)));
         }
         foreach (var backend in config.Backends)
         {
@@ -121,10 +121,10 @@ public static class StatCsv
             "req_tot" => N(Counters.Requests),
             "cli_abrt" => N(Counters.ClientAborts),
             "srv_abrt" => N(Counters.ServerAborts),
-            "qtime" => N(Counters.QueueTime.Average(Samples)),
-            "ctime" => N(Counters.ConnectTime.Average(Samples)),
-            "rtime" => N(Counters.ResponseTime.Average(Samples)),
-            "ttime" => N(Counters.TotalTime.Average(Samples)),
+            "qtime" => N(Counters.QueueTime.Average(Counters.TimeSamples)),
+            "ctime" => N(Counters.ConnectTime.Average(Counters.TimeSamples)),
+            "rtime" => N(Counters.ResponseTime.Average(Counters.TimeSamples)),
+            "ttime" => N(Counters.TotalTime.Average(Counters.TimeSamples)),
             "qtime_max" => N(Counters.QueueTime.Max),
             "ctime_max" => N(Counters.ConnectTime.Max),
             "rtime_max" => N(Counters.ResponseTime.Max),
@@ -136,46 +136,36 @@ public static class StatCsv
             _ when field.StartsWith("hrsp_", StringComparison.Ordinal) => N(Counters.Responses(ResponseClasses.OfLabel(field[5..]))),
             _ => "",
         };
-
-        // HAProxy averages over requests in HTTP, over load-balanced connections in TCP.
-        private long Samples => Counters.Requests > 0 ? Counters.Requests : Counters.LoadBalanced;
     }
 
-    private sealed record FrontendLine(FrontendSettings Frontend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now) : StatLine(Counters)
+    private sealed record FrontendLine(FrontendSettings Frontend, ProxyCounters Counters, int Id, ILiveStats? Live) : StatLine(Counters)
     {
+        // What a frontend's line shares with the others; the rest of the shared fields are a backend's.
+        private static readonly HashSet<string> Common = ["smax", "stot", "bin", "bout", "dresp", "pid", "rate", "rate_max", "req_tot", "wrew", "eint"];
+
         public override string Value(string field) => field switch
         {
             "pxname" => Frontend.Name,
             "svname" => "FRONTEND",
             "scur" => N(Live?.FrontendSessions(Frontend) ?? 0),
-            "smax" => N(Counters.MaxSessions),
             "slim" => Live is null ? "" : N(Live.FrontendLimit(Frontend)),
-            "stot" => N(Counters.Sessions),
-            "bin" => N(Counters.BytesIn),
-            "bout" => N(Counters.BytesOut),
             "dreq" => N(Counters.DeniedRequests),
-            "dresp" => N(Counters.DeniedResponses),
             "ereq" => N(Counters.RequestErrors),
             "status" => "OPEN",
-            "pid" => "1",
             "iid" => N(Id),
             "sid" => "0",
             "type" => "0",
-            "rate" => N(Counters.SessionRate.PerSecond),
             "rate_lim" => "0",
-            "rate_max" => N(Counters.SessionRate.Max),
             "req_rate" => N(Counters.RequestRate.PerSecond),
             "req_rate_max" => N(Counters.RequestRate.Max),
-            "req_tot" => N(Counters.Requests),
-            "comp_in" or "comp_out" or "comp_byp" or "comp_rsp" or "cache_lookups" or "cache_hits" or "dses" or "wrew" => "0",
+            "comp_in" or "comp_out" or "comp_byp" or "comp_rsp" or "cache_lookups" or "cache_hits" or "dses" => "0",
             "mode" => Mode(Frontend.Mode),
             "conn_rate" => N(Counters.ConnectionRate.PerSecond),
             "conn_rate_max" => N(Counters.ConnectionRate.Max),
             "conn_tot" => N(Counters.Connections),
             "intercepted" => N(Counters.Intercepted),
             "dcon" => N(Counters.DeniedConnections),
-            "eint" => N(Counters.InternalErrors),
-            _ when field.StartsWith("hrsp_", StringComparison.Ordinal) => Shared(field),
+            _ when Common.Contains(field) || field.StartsWith("hrsp_", StringComparison.Ordinal) => Shared(field),
             _ => "",
         };
 
@@ -207,12 +197,7 @@ public static class StatCsv
 
         public override bool Tcp => Backend.Mode == ProxyMode.Tcp;
 
-        private string Status(ServerState state) => StateOf(state) switch
-        {
-            "UP" when Backend.HealthCheck is null => "no check",
-            "DRAIN" => "DRAIN",
-            var other => other,
-        };
+        private string Status(ServerState state) => StateOf(state) is "UP" && Backend.HealthCheck is null ? "no check" : StateOf(state);
     }
 
     private sealed record BackendLine(BackendSettings Backend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now, DateTimeOffset Started,
