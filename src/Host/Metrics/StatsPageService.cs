@@ -21,17 +21,19 @@ internal sealed class StatsPageService(ProxyNode node, ILiveStats live, IServerS
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers.CacheControl = "no-cache";
+        // As HAProxy: the refresh on both answers, the types without a charset (the page says
+        // its own in a meta element).
+        if (page.Refresh is { } refresh)
+        {
+            response.Headers["Refresh"] = ((long)Math.Max(1, refresh.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (Uri(context)[page.Uri.Length..].Contains(";csv", StringComparison.Ordinal))
         {
             response.ContentType = "text/plain";
             await response.WriteAsync(StatCsv.Render(node.Config, node.Stats, live, servers.List()));
             return;
         }
-        if (page.Refresh is { } refresh)
-        {
-            response.Headers["Refresh"] = ((long)Math.Max(1, refresh.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        response.ContentType = "text/html; charset=utf-8";
+        response.ContentType = "text/html";
         var rows = StatCsv.Rows(node.Config, node.Stats, live, servers.List());
         string nodeName = node.System.Name + "@" + Environment.MachineName;
         await response.WriteAsync(StatsPage.Render(rows, nodeName, node.Stats.Time.GetUtcNow() - node.Stats.Started, page.Refresh));
