@@ -134,7 +134,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
         var snapshot = HttpExchangeSnapshot.Of(exchange) with { Variables = new Dictionary<string, object> { ["txn.live"] = new object() } };
 
-        Assert.ThrowsAny<Exception>(() => Serializer().ToBinary(new CallSharedLua(LuaFunctionKind.SampleFetch, "f", snapshot, null, [])));
+        Assert.ThrowsAny<Exception>(() => Serializer().ToBinary(new CallSharedLua(LuaFunctionKind.SampleFetch, "f", snapshot, null, [], 1)));
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer().Manifest(new RunHttpRequest(null!, exchange, new TaskCompletionSource())));
     }
 
@@ -178,14 +178,16 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         var reply = HttpReplySnapshot.Of(HttpReply.Text(201, "text/plain", "made"));
         object[] messages =
         [
-            LoadLuaState.Instance,
+            new LoadLuaState(2),
             new LuaStateLoaded(0, [new LuaFunctionName(LuaFunctionKind.SampleFetch, "count"), new LuaFunctionName(LuaFunctionKind.HttpRequestAction, "tag")], ["an error"], ["shared.lua"], "ABCDEF"),
-            RunLuaInit.Instance,
+            new RunLuaInit(2),
             new LuaInitDone(0, ["init failed"]),
-            StartLuaTasks.Instance,
+            new SwitchLuaGeneration(2),
+            new LuaGenerationSwitched(1, 2),
+            new DropLuaGeneration(3),
             GetLuaStateStatus.Instance,
-            new LuaStateStatus(0, 1, 42, 1024, 2, 1, 3, 100, 4, 2),
-            new CallSharedLua(LuaFunctionKind.Converter, "shout", snapshot, "in", ["arg"], TestActor),
+            new LuaStateStatus(0, 1, 42, 1024, 2, 1, 3, 100, 4, 2, 3, 1),
+            new CallSharedLua(LuaFunctionKind.Converter, "shout", snapshot, "in", ["arg"], 2, TestActor),
             new SharedLuaResult(snapshot, 42L, reply),
             LocateSharedLua.Instance,
             new SharedLuaLocated(TestActor),

@@ -20,7 +20,7 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, and the Lua commands (core.register_cli)";
+        "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -47,6 +47,13 @@ public sealed class AdminActor : ReceiveActor
             if (Refusal(command, words, replyTo) is { } refused)
             {
                 replyTo.Tell(refused);
+                return;
+            }
+            if (words is ["reload"])
+            {
+                // A reload waits for every state to load and pass the check: the channel stays
+                // open to other commands meanwhile, and the answer goes when it is over.
+                _ = Task.Run(() => ReloadAsync(replyTo));
                 return;
             }
             AdminReply reply;
@@ -100,7 +107,7 @@ public sealed class AdminActor : ReceiveActor
     private static AdminLevel RequiredLevel(string[] words) => words switch
     {
         ["show", "fd", ..] => AdminLevel.Operator,
-        ["set", ..] or ["flush", ..] or ["shutdown", ..] => AdminLevel.Admin,
+        ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] => AdminLevel.Admin,
         _ => AdminLevel.User,
     };
 
@@ -150,6 +157,12 @@ public sealed class AdminActor : ReceiveActor
         [] => Task.FromResult(new AdminReply(false, Help)),
         _ => LuaCliAsync(words) ?? Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}")),
     };
+
+    private async Task ReloadAsync(IActorRef replyTo)
+    {
+        var outcome = await _node.ReloadLuaAsync();
+        Answer(replyTo, new AdminReply(outcome.Reloaded, outcome.Describe()));
+    }
 
     private static long s_nextCli;
 
@@ -283,7 +296,8 @@ public sealed class AdminActor : ReceiveActor
     }
 
     private Task<AdminReply> ShowLuaAsync() => PerStateAsync(state =>
-        $"memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors} timeouts={state.Timeouts}");
+        $"memory={state.MemoryBytes} functions={state.Functions} calls={state.Calls} errors={state.Errors} timeouts={state.Timeouts} " +
+        $"generation={state.Generation} draining={state.Draining}");
 
     private Task<AdminReply> ShowTasksAsync() => PerStateAsync(state => $"tasks={state.Tasks} failed={state.TasksFailed}");
 

@@ -77,9 +77,10 @@ internal sealed class LuaTasks(int stateId, LuaStepScheduler scheduler, EventStr
         events.Publish(new LuaTaskEnded(stateId, task.Id, outcome, error, Environment.CurrentManagedThreadId, task.Slices));
     }
 
-    /// <summary>Ends every task: its state is closing.</summary>
+    /// <summary>Ends every task, and starts no more: its state was replaced or is closing.</summary>
     public void EndAll()
     {
+        Started = false;
         foreach (var task in _tasks.Values)
         {
             task.Dispose();

@@ -10,8 +10,10 @@ namespace ActorProxy.Actors.Lua;
 /// The TCP services and CLI commands a state runs, each a session known by its output (the
 /// <see cref="TcpSessionRelay"/> of its connection, maybe on another node) and its number, run
 /// in slices like tasks: until it ends, fails, sleeps, is preempted or waits for its client.
+/// Each open session holds a lease on the state's generation, so that a reload keeps the state
+/// until the session is over.
 /// </summary>
-internal sealed class LuaTcpSessions(int stateId, LuaStepScheduler scheduler, ILogger logger)
+internal sealed class LuaTcpSessions(int stateId, LuaGeneration generation, LuaStepScheduler scheduler, ILogger logger)
 {
     private readonly Dictionary<(IActorRef Output, long Id), LuaTcpService> _sessions = [];
 
@@ -22,6 +24,7 @@ internal sealed class LuaTcpSessions(int stateId, LuaStepScheduler scheduler, IL
         {
             var service = open(data => output.Tell(new TcpServiceOutput(sessionId, data.ToArray())));
             _sessions.Add((output, sessionId), service);
+            generation.Enter();
             Run(output, sessionId);
         }
         catch (LuaScriptException e)
@@ -73,6 +76,7 @@ internal sealed class LuaTcpSessions(int stateId, LuaStepScheduler scheduler, IL
         {
             output.Tell(new TcpServiceEnded(sessionId, error));
             service.Dispose();
+            generation.Leave();
         }
     }
 

@@ -24,12 +24,15 @@ public sealed record RunHttpResponse(FrontendSettings Frontend, HttpExchange Exc
 /// <param name="Completion">Completed when done; failed only on an ActorProxy bug.</param>
 public sealed record RunTcpRequest(TcpRequestRules Rules, TaskCompletionSource Completion);
 
-/// <summary>The transaction is over: the worker drops what Lua kept for it (<c>set_priv</c>).</summary>
+/// <summary>The transaction is over: the worker drops what Lua kept for it (<c>set_priv</c>) in
+/// the state of the generation it ran on.</summary>
 /// <param name="TransactionId">The transaction's number.</param>
-public sealed record EndHttpTransaction(long TransactionId);
+/// <param name="Generation">The Lua generation it ran on.</param>
+public sealed record EndHttpTransaction(long TransactionId, int Generation);
 
 /// <summary>A rule run stopped where a Lua call waits, and goes on: the worker sends it to itself
 /// when the wait is over.</summary>
 /// <param name="Run">The run.</param>
 /// <param name="Completion">Completed when the run is over.</param>
-internal sealed record ContinueRuleRun(IRuleRun Run, TaskCompletionSource Completion);
+/// <param name="Generation">The Lua generation whose state runs it.</param>
+internal sealed record ContinueRuleRun(IRuleRun Run, TaskCompletionSource Completion, int Generation);

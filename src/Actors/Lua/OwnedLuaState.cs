@@ -7,9 +7,10 @@ namespace ActorProxy.Actors.Lua;
 
 /// <summary>
 /// One Lua state as the actor that owns it holds it: created from its files, its init functions
-/// run once, its tasks and its TCP sessions. A worker holds one (<c>lua-load-per-thread</c>), the
-/// shared state's singleton holds one (<c>lua-load</c>); the actor calls it from its handlers,
-/// one at a time, so no lock.
+/// run once, its tasks and its TCP sessions. A worker holds one per Lua generation
+/// (<c>lua-load-per-thread</c>), the shared state's singleton too (<c>lua-load</c>): one serving,
+/// and during a reload the next one loading or the last one draining; the actor calls it from its
+/// handlers, one at a time, so no lock.
 /// </summary>
 internal sealed class OwnedLuaState
 {
@@ -21,12 +22,14 @@ internal sealed class OwnedLuaState
     private bool _initialized;
     private string _digest = "";
 
-    /// <summary>State <paramref name="stateId"/>, loaded from <paramref name="files"/> (those of
-    /// <paramref name="directive"/>), resuming through <paramref name="owner"/>'s mailbox and timers.</summary>
-    public OwnedLuaState(LuaEngine engine, int stateId, int threadGroup, IReadOnlyList<LuaFile> files, string directive,
+    /// <summary>State <paramref name="stateId"/> of <paramref name="generation"/>, loaded from
+    /// <paramref name="files"/> (those of <paramref name="directive"/>), resuming through
+    /// <paramref name="owner"/>'s mailbox and timers.</summary>
+    public OwnedLuaState(LuaEngine engine, LuaGeneration generation, int stateId, int threadGroup, IReadOnlyList<LuaFile> files, string directive,
         IActorContext owner, ITimerScheduler timers, ILogger logger)
     {
         _engine = engine;
+        Generation = generation;
         StateId = stateId;
         ThreadGroup = threadGroup;
         _files = files;
@@ -34,9 +37,12 @@ internal sealed class OwnedLuaState
         _logger = logger;
         var scheduler = new LuaStepScheduler(owner.Self, timers);
         Tasks = new LuaTasks(stateId, scheduler, owner.System.EventStream, logger);
-        TcpSessions = new LuaTcpSessions(stateId, scheduler, logger);
+        TcpSessions = new LuaTcpSessions(stateId, generation, scheduler, logger);
         Scheduler = scheduler;
     }
+
+    /// <summary>The generation it belongs to, whose registry holds its functions.</summary>
+    public LuaGeneration Generation { get; }
 
     /// <summary>0 for the shared state, the worker's number otherwise.</summary>
     public int StateId { get; }
@@ -69,7 +75,7 @@ internal sealed class OwnedLuaState
             _digest = LuaFilesDigest.Of(_files);
             try
             {
-                _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
+                _lua = LoadedLuaState.Create(_engine, Generation, StateId, _files, _directive);
             }
             catch (LuaScriptException e)
             {
@@ -80,7 +86,7 @@ internal sealed class OwnedLuaState
                 LuaRan();
             }
         }
-        return new LuaStateLoaded(StateId, [.. _engine.Registry.Functions.Where(f => f.IsHere(StateId)).Select(f => new LuaFunctionName(f.Kind, f.Name))], [],
+        return new LuaStateLoaded(StateId, [.. Generation.Registry.Functions.Where(f => f.IsHere(StateId)).Select(f => new LuaFunctionName(f.Kind, f.Name))], [],
             files, _digest);
     }
 
@@ -106,8 +112,12 @@ internal sealed class OwnedLuaState
         return new LuaInitDone(StateId, []);
     }
 
-    /// <summary>Boot is over: its tasks start.</summary>
+    /// <summary>Boot (or its reload) is over: its tasks start.</summary>
     public void StartTasks() => Tasks.Start(_lua);
+
+    /// <summary>A reload replaced it: its tasks end and no new one starts; its transactions and
+    /// sessions go on until they are over.</summary>
+    public void Retire() => Tasks.EndAll();
 
     /// <summary>Loads the state from its files, runs its init functions and starts its tasks, as
     /// a boot would, when no boot will: the shared state's singleton moved to this node, or its
@@ -118,7 +128,7 @@ internal sealed class OwnedLuaState
         try
         {
             _digest = LuaFilesDigest.Of(_files);
-            _lua = LoadedLuaState.Create(_engine, StateId, _files, _directive);
+            _lua = LoadedLuaState.Create(_engine, Generation, StateId, _files, _directive);
             Loaded.Core.RunInitFunctions();
             _initialized = true;
             StartTasks();
@@ -168,13 +178,14 @@ internal sealed class OwnedLuaState
         LuaRan();
     }
 
-    /// <summary>What <c>show lua</c> reports of it.</summary>
-    public LuaStateStatus Status()
+    /// <summary>What <c>show lua</c> reports of it, with the number of older states its actor
+    /// keeps for work in flight (<paramref name="draining"/>).</summary>
+    public LuaStateStatus Status(int draining)
     {
         var (calls, errors, timeouts) = _lua?.Http.Counters ?? (0, 0, 0);
-        int functions = _engine.Registry.Functions.Count(f => f.IsHere(StateId));
+        int functions = Generation.Registry.Functions.Count(f => f.IsHere(StateId));
         return new LuaStateStatus(StateId, ThreadGroup, Environment.CurrentManagedThreadId,
-            _lua?.State.MemoryBytes ?? 0, Tasks.Count, Tasks.Failed, functions, calls, errors, timeouts);
+            _lua?.State.MemoryBytes ?? 0, Tasks.Count, Tasks.Failed, functions, calls, errors, timeouts, Generation.Number, draining);
     }
 
     /// <summary>Ends its sessions and tasks and closes the state, its functions forgotten.</summary>
@@ -182,7 +193,7 @@ internal sealed class OwnedLuaState
     {
         TcpSessions.CloseAll();
         Tasks.EndAll();
-        _engine.Registry.ForgetState(StateId);
-        _engine.CloseState(StateId);
+        Generation.Registry.ForgetState(StateId);
+        _engine.CloseState(StateId, Generation.Number);
     }
 }

@@ -13,7 +13,9 @@ namespace ActorProxy.Actors.Lua;
 /// into it is a message from a worker of any node, so its mailbox serialises them as HAProxy's
 /// global Lua lock does. It answers each call to its sender, publishes its function table in
 /// its boot answer, runs the TCP services and CLI commands it registered as message streams, and
-/// runs its tasks.
+/// runs its tasks. A reload of a lone node loads the next generation's state beside the serving
+/// one; calls go to the generation their transaction runs on, and the old state closes once its
+/// generation has drained.
 /// </summary>
 public sealed class SharedLua : ReceiveActor, IWithTimers
 {
@@ -24,7 +26,10 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     private readonly GlobalSettings _global;
     private readonly NodeBoot _boot;
     private readonly ILogger _logger;
-    private OwnedLuaState _state = null!;
+
+    // Its state of each shared generation alive, by number; new work goes to the one serving.
+    private readonly Dictionary<int, OwnedLuaState> _states = [];
+    private OwnedLuaState? _serving;
 
     /// <summary>Creates the shared state's actor; use <see cref="SupervisedProps"/>.</summary>
     public SharedLua(LuaEngine engine, GlobalSettings global, NodeBoot boot, ILoggerFactory loggers)
@@ -35,10 +40,13 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
         _logger = loggers.CreateLogger<SharedLua>();
 
         // Boot: the first node's boot loads it; the others' get its function table and digest.
-        Receive<LoadLuaState>(_ => Sender.Tell(_state.Load()));
-        Receive<RunLuaInit>(_ => Sender.Tell(_state.RunInit()));
-        Receive<StartLuaTasks>(_ => _state.StartTasks());
-        Receive<ResumeLuaTask>(resume => _state.RunTaskSlice(resume));
+        // A reload loads the next generation beside it, then switches to it.
+        Receive<LoadLuaState>(load => Sender.Tell(Load(load.Generation)));
+        Receive<RunLuaInit>(init => Sender.Tell((_states.GetValueOrDefault(init.Generation) ?? Serving).RunInit()));
+        Receive<SwitchLuaGeneration>(Switch);
+        Receive<DropLuaGeneration>(drop => Close(drop.Generation));
+        Receive<LuaGenerationDrained>(drained => Close(drained.Generation));
+        Receive<ResumeLuaTask>(resume => EachState(state => state.RunTaskSlice(resume)));
 
         // Calls from the workers of every node, answered to the sender.
         Receive<LocateSharedLua>(_ => Sender.Tell(new SharedLuaLocated(Self)));
@@ -46,14 +54,16 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
         Receive<ResumeSharedCall>(Continue);
 
         // TCP services and CLI commands registered here, streamed to a relay in the caller's node.
-        Receive<StartTcpService>(start => _state.OpenTcpService(Sender, start));
-        Receive<StartLuaCli>(start => _state.OpenCli(Sender, start));
-        Receive<TcpServiceInput>(input => _state.TcpInput(Sender, input));
-        Receive<ResumeTcpService>(resume => _state.RunTcpSession(resume));
-        Receive<TcpServiceClosed>(message => _state.TcpSessions.Close(Sender, message.SessionId, null));
+        Receive<StartTcpService>(start => Serving.OpenTcpService(Sender, start));
+        Receive<StartLuaCli>(start => Serving.OpenCli(Sender, start));
+        Receive<TcpServiceInput>(input => EachState(state => state.TcpInput(Sender, input)));
+        Receive<ResumeTcpService>(resume => EachState(state => state.RunTcpSession(resume)));
+        Receive<TcpServiceClosed>(message => EachState(state => state.TcpSessions.Close(Sender, message.SessionId, null)));
 
-        Receive<GetLuaStateStatus>(_ => Sender.Tell(_state.Status()));
+        Receive<GetLuaStateStatus>(_ => Sender.Tell(Serving.Status(_states.Values.Count(s => s.Generation.IsRetired))));
     }
+
+    private OwnedLuaState Serving => _serving ?? throw new InvalidOperationException("The shared Lua state serves no Lua generation yet.");
 
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -79,24 +89,86 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     /// <inheritdoc/>
     protected override void PreStart()
     {
-        _state = new OwnedLuaState(_engine, 0, 0, _global.LuaLoad, "lua-load", Context, Timers, _logger);
         if (_boot.IsOver)
         {
             // Started after this node's boot: the singleton moved here (its previous host left the
             // cluster) or started again after a failure. No boot will load it: it loads itself
-            // from the lua-load files every node has; what the old one held in memory is gone.
-            _state.LoadAsAtBoot("the shared state started after this node's boot");
+            // from the lua-load files every node has, into the generation serving here; what the
+            // old one held in memory is gone.
+            var generation = _engine.CurrentGeneration;
+            var state = NewState(generation);
+            _states.Add(generation.SharedNumber, state);
+            _serving = state;
+            state.LoadAsAtBoot("the shared state started after this node's boot");
         }
     }
 
     /// <inheritdoc/>
-    protected override void PostStop() => _state.Close();
+    protected override void PostStop() => EachState(state => state.Close());
+
+    private OwnedLuaState NewState(LuaGeneration generation) =>
+        new(_engine, generation, 0, 0, _global.LuaLoad, "lua-load", Context, Timers, _logger);
+
+    // Its state of shared generation <number>: loaded on first demand when this node loads that
+    // generation; otherwise (a node that boots into a cluster whose shared state was reloaded
+    // since) the serving one answers with its function table.
+    private LuaStateLoaded Load(int number)
+    {
+        if (!_states.TryGetValue(number, out var state))
+        {
+            if (_engine.FindGeneration(number) is not { } generation || generation.SharedNumber != number)
+            {
+                return Serving.Load();
+            }
+            state = NewState(generation);
+            _states.Add(number, state);
+        }
+        return state.Load();
+    }
+
+    // Every node's boot switches it to generation 1, a lone node's reload to the next one: new
+    // calls without a generation of their own go there, its tasks start, the state it replaces
+    // ends its tasks and closes once its generation has drained.
+    private void Switch(SwitchLuaGeneration message)
+    {
+        if (_states.GetValueOrDefault(message.Generation) is { } next && next != _serving)
+        {
+            var previous = _serving;
+            _serving = next;
+            next.StartTasks();
+            if (previous is not null)
+            {
+                previous.Retire();
+                int number = _states.First(s => s.Value == previous).Key;
+                previous.Generation.Drained.PipeTo(Self, success: () => new LuaGenerationDrained(number));
+            }
+        }
+        Sender.Tell(new LuaGenerationSwitched(0, _states.First(s => s.Value == Serving).Key));
+    }
+
+    private void Close(int number)
+    {
+        if (_states.TryGetValue(number, out var state) && state != _serving)
+        {
+            _states.Remove(number);
+            state.Close();
+        }
+    }
+
+    private void EachState(Action<OwnedLuaState> action)
+    {
+        foreach (var state in _states.Values)
+        {
+            action(state);
+        }
+    }
 
     // Runs a function of this state for a worker on a copy of its transaction, and answers with
     // the copy as Lua left it.
     private void Call(CallSharedLua call)
     {
-        var http = _state.Loaded.Http;
+        var state = _states.GetValueOrDefault(call.Generation) ?? Serving;
+        var http = state.Loaded.Http;
         var exchange = call.Exchange.ToExchange();
         exchange.ServiceStream = call.ServiceStream is { } relay ? new RelayedServiceStream(relay) : null;
         IWaitingCall? waiting = null;
@@ -109,21 +181,21 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
                 waiting = http.RunService(call.Name, exchange);
                 break;
             case LuaFunctionKind.SampleFetch:
-                Answer(exchange, Sender, http.Fetch(call.Name, exchange, call.Arguments));
+                Answer(state, exchange, Sender, http.Fetch(call.Name, exchange, call.Arguments));
                 break;
             default:
-                Answer(exchange, Sender, call.Input is null ? null : http.Convert(call.Name, exchange, call.Input, call.Arguments));
+                Answer(state, exchange, Sender, call.Input is null ? null : http.Convert(call.Name, exchange, call.Input, call.Arguments));
                 break;
         }
         if (waiting is not null)
         {
-            _state.Scheduler.Resume(waiting.Wait, new ResumeSharedCall(call, waiting, exchange, Sender));
+            state.Scheduler.Resume(waiting.Wait, new ResumeSharedCall(call, state, waiting, exchange, Sender));
         }
         else if (call.Kind.IsAction() || call.Kind == LuaFunctionKind.Service)
         {
-            Answer(exchange, Sender, null);
+            Answer(state, exchange, Sender, null);
         }
-        _state.LuaRan();
+        state.LuaRan();
     }
 
     // An action or service that yielded runs on; it answers once over.
@@ -131,19 +203,19 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     {
         if (resume.Waiting.Resume())
         {
-            Answer(resume.Exchange, resume.ReplyTo, null);
+            Answer(resume.State, resume.Exchange, resume.ReplyTo, null);
         }
         else
         {
-            _state.Scheduler.Resume(resume.Waiting.Wait, resume);
+            resume.State.Scheduler.Resume(resume.Waiting.Wait, resume);
         }
-        _state.LuaRan();
+        resume.State.LuaRan();
     }
 
     // A private value set here lives for this call only: the transaction's end is the worker's.
-    private void Answer(HttpExchange exchange, IActorRef replyTo, object? sample)
+    private static void Answer(OwnedLuaState state, HttpExchange exchange, IActorRef replyTo, object? sample)
     {
-        _state.Loaded.Http.Release(exchange.Id);
+        state.Loaded.Http.Release(exchange.Id);
         replyTo.Tell(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), sample, exchange.Reply is { } reply ? HttpReplySnapshot.Of(reply) : null));
     }
 }

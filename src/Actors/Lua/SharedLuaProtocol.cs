@@ -14,10 +14,12 @@ namespace ActorProxy.Actors.Lua;
 /// <param name="Exchange">What Lua may read of the transaction.</param>
 /// <param name="Input">A converter's input; null otherwise.</param>
 /// <param name="Arguments">Its arguments.</param>
+/// <param name="Generation">The generation of the shared state the caller's transaction runs on;
+/// the one serving when the singleton has no longer (or not yet) that one.</param>
 /// <param name="ServiceStream">For a service, the <see cref="ServiceStreamRelay"/> of its client's
 /// connection, through which it reads the body and answers as it runs.</param>
 public sealed record CallSharedLua(LuaFunctionKind Kind, string Name, HttpExchangeSnapshot Exchange, object? Input, string[] Arguments,
-    IActorRef? ServiceStream = null) : IClusterMessage;
+    int Generation, IActorRef? ServiceStream = null) : IClusterMessage;
 
 /// <summary>The answer to <see cref="CallSharedLua"/>.</summary>
 /// <param name="Exchange">The transaction as Lua left it.</param>
@@ -40,7 +42,8 @@ public sealed record SharedLuaLocated(IActorRef SharedLua) : IClusterMessage;
 /// <summary>A shared-state action or service that yielded goes on; the singleton sends it to
 /// itself when the wait is over, and answers <paramref name="ReplyTo"/> once the call is over.</summary>
 /// <param name="Call">The call as it arrived.</param>
+/// <param name="State">The state of the generation that runs it.</param>
 /// <param name="Waiting">The Lua call that waits.</param>
 /// <param name="Exchange">The singleton's copy of the transaction.</param>
 /// <param name="ReplyTo">The worker that called.</param>
-internal sealed record ResumeSharedCall(CallSharedLua Call, IWaitingCall Waiting, HttpExchange Exchange, IActorRef ReplyTo);
+internal sealed record ResumeSharedCall(CallSharedLua Call, OwnedLuaState State, IWaitingCall Waiting, HttpExchange Exchange, IActorRef ReplyTo);

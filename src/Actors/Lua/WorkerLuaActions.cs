@@ -17,9 +17,10 @@ namespace ActorProxy.Actors.Lua;
 /// <param name="registry">Who registered what: <see cref="LuaFunctionPlace"/> decides where each call runs.</param>
 /// <param name="localState">The worker's own state, once loaded.</param>
 /// <param name="shared">Where calls into the shared state go now: the singleton's actor, or its proxy.</param>
+/// <param name="sharedGeneration">The generation of the shared state these calls run on.</param>
 /// <param name="tune">The timeouts.</param>
 /// <param name="actors">Where a shared-state service's <see cref="ServiceStreamRelay"/> is made.</param>
-internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHttpApi> localState, Func<IActorRef> shared, LuaTune tune,
+internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHttpApi> localState, Func<IActorRef> shared, int sharedGeneration, LuaTune tune,
     IActorRefFactory actors) : ILuaActions
 {
     // The singleton's own timeout applies first; this margin only covers the message hops.
@@ -73,7 +74,7 @@ internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHtt
         var answer = new TaskCompletionSource<SharedLuaResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var target = shared();
         var relay = actors.ActorOf(ServiceStreamRelay.Props(stream, answer, target));
-        target.Tell(new CallSharedLua(LuaFunctionKind.Service, name, HttpExchangeSnapshot.Of(exchange), null, [], relay), relay);
+        target.Tell(new CallSharedLua(LuaFunctionKind.Service, name, HttpExchangeSnapshot.Of(exchange), null, [], sharedGeneration, relay), relay);
         return new SharedLuaCall(LuaFunctionKind.Service, exchange, answer.Task);
     }
 
@@ -84,5 +85,5 @@ internal sealed class WorkerLuaActions(LuaFunctionRegistry registry, Func<LuaHtt
             .ContinueWith(ask => ask.IsCompletedSuccessfully ? ask.Result : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
 
     private Task<SharedLuaResult> AskShared(LuaFunctionKind kind, string name, HttpExchange exchange, object? input, IReadOnlyList<string> arguments, TimeSpan timeout) =>
-        shared().Ask<SharedLuaResult>(new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray()), timeout + Margin);
+        shared().Ask<SharedLuaResult>(new CallSharedLua(kind, name, HttpExchangeSnapshot.Of(exchange), input, arguments.ToArray(), sharedGeneration), timeout + Margin);
 }

@@ -21,14 +21,19 @@ public sealed class ProxyNode : IAsyncDisposable
 {
     private readonly ActorSystem _system;
     private readonly LuaEngine _engine;
+    private readonly ILogger _log;
+    // One reload at a time.
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private bool _stopped;
     // Gives the C heap's free memory back while the node runs (NativeHeapTrimmer).
     private NativeHeapTrimmer? _trimmer;
 
-    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, ThreadLayout layout, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds)
+    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, ThreadLayout layout, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds,
+        ILogger log)
     {
         _system = system;
         _engine = engine;
+        _log = log;
         Config = config;
         Stats = new Runtime.Stats.ProxyStats(config);
         Workers = workers;
@@ -148,7 +153,7 @@ public sealed class ProxyNode : IAsyncDisposable
             var workers = await workersReply.Task.WaitAsync(cancel);
 
             var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
-            var node = new ProxyNode(system, engine, config, layout, workers, shared, fds);
+            var node = new ProxyNode(system, engine, config, layout, workers, shared, fds, loggers.CreateLogger<ProxyNode>());
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, adminKeys ?? AdminKeys.None, TimeProvider.System, loggers.CreateLogger<Actors.Admin.AdminActor>()), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             boot.Complete();
@@ -198,53 +203,168 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    // hlua_post_init with lua-load-per-thread (seed 000): the shared state's files, then
-    // thread 1's, then threads 2..N create their states and load the same files, then every
-    // state runs its init functions, then the consistency check. Errors of one step are all
-    // collected before the start stops. The shared state is the cluster's singleton: on a node
-    // that does not host it, its answer lists the functions it registered where it runs, which
-    // this node's check and rules then know of.
+    // hlua_post_init with lua-load-per-thread (seed 000), for generation 1.
     private async Task BootAsync(bool startTasks, CancellationToken cancel)
     {
-        var errors = new List<string>();
-        string digest = LuaFilesDigest.Of(Config.Global.LuaLoad);
-        foreach (var loaded in await StepAsync<LuaStateLoaded>([SharedLua], LoadLuaState.Instance, cancel))
+        var generation = _engine.CurrentGeneration;
+        ThrowIfAny(await LoadGenerationAsync(generation, withSharedState: true, cancel));
+        _engine.CompleteBoot();
+        if (startTasks)
         {
-            errors.AddRange(loaded.Errors);
+            await SwitchAsync(generation, withSharedState: true, cancel);
+        }
+    }
+
+    // The steps of seed 000, at boot and at each reload alike: the shared state's files, then
+    // thread 1's, then threads 2..N create their states and load the same files, then every
+    // state runs its init functions, then the consistency check and the configuration's Lua
+    // references. The errors of one step are all collected before the load stops. The shared
+    // state is the cluster's singleton: on a node that does not host it, its answer lists the
+    // functions it registered where it runs, which this node's check and rules then know of.
+    // A reload that keeps the shared state knows its functions from the generation serving.
+    private async Task<List<string>> LoadGenerationAsync(LuaGeneration generation, bool withSharedState, CancellationToken cancel)
+    {
+        var errors = new List<string>();
+        int number = generation.Number;
+        string digest = LuaFilesDigest.Of(Config.Global.LuaLoad);
+        foreach (var loaded in await StepAsync<LuaStateLoaded>([SharedLua], new LoadLuaState(generation.SharedNumber), cancel))
+        {
+            errors.AddRange(withSharedState ? loaded.Errors : []);
             if (loaded.Digest != digest)
             {
                 errors.Add($"this node's lua-load files ({string.Join(", ", Config.Global.LuaLoad.Select(f => f.Name))}, SHA-256 {digest[..12]}…) " +
                     $"differ from those the cluster's shared state loaded ({string.Join(", ", loaded.Files)}, SHA-256 {loaded.Digest[..Math.Min(12, loaded.Digest.Length)]}…): " +
-                    "every node must have the same lua-load files");
+                    (withSharedState ? "every node must have the same lua-load files"
+                        : "the shared state serves every node of the cluster, and a reload of one node keeps it: restore the lua-load files, or change them on every node and restart the cluster"));
                 continue;
             }
             foreach (var function in loaded.Functions)
             {
-                _engine.Registry.RegisterElsewhere(function.Kind, function.Name, loaded.StateId);
+                generation.Registry.RegisterElsewhere(function.Kind, function.Name, loaded.StateId);
             }
         }
-        errors.AddRange((await StepAsync<LuaStateLoaded>([Workers[0]], LoadLuaState.Instance, cancel)).SelectMany(l => l.Errors));
-        errors.AddRange((await StepAsync<LuaStateLoaded>(Workers.Skip(1), LoadLuaState.Instance, cancel)).SelectMany(l => l.Errors));
-        ThrowIfAny(errors);
-
-        errors.AddRange((await StepAsync<LuaInitDone>([SharedLua], RunLuaInit.Instance, cancel)).SelectMany(i => i.Errors));
-        errors.AddRange((await StepAsync<LuaInitDone>(Workers, RunLuaInit.Instance, cancel)).SelectMany(i => i.Errors));
-        ThrowIfAny(errors);
-
-        errors.AddRange(_engine.Registry.CheckConsistency(Config.Global.Threads).Select(e => e.Message));
-        errors.AddRange(ConfigValidator.CheckLuaReferences(Config, _engine.Registry));
-        ThrowIfAny(errors);
-
-        _engine.CompleteBoot();
-        if (!startTasks)
+        errors.AddRange((await StepAsync<LuaStateLoaded>([Workers[0]], new LoadLuaState(number), cancel)).SelectMany(l => l.Errors));
+        errors.AddRange((await StepAsync<LuaStateLoaded>(Workers.Skip(1), new LoadLuaState(number), cancel)).SelectMany(l => l.Errors));
+        if (errors.Count > 0)
         {
-            return;
+            return errors;
         }
-        SharedLua.Tell(StartLuaTasks.Instance);
+
+        if (withSharedState)
+        {
+            errors.AddRange((await StepAsync<LuaInitDone>([SharedLua], new RunLuaInit(number), cancel)).SelectMany(i => i.Errors));
+        }
+        errors.AddRange((await StepAsync<LuaInitDone>(Workers, new RunLuaInit(number), cancel)).SelectMany(i => i.Errors));
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        errors.AddRange(generation.Registry.CheckConsistency(Config.Global.Threads).Select(e => e.Message));
+        errors.AddRange(ConfigValidator.CheckLuaReferences(Config, generation.Registry));
+        return errors;
+    }
+
+    // New work goes to the generation's states: every actor switches, then the engine.
+    private async Task SwitchAsync(LuaGeneration generation, bool withSharedState, CancellationToken cancel)
+    {
+        var message = new SwitchLuaGeneration(generation.Number);
+        if (withSharedState)
+        {
+            await StepAsync<LuaGenerationSwitched>([SharedLua], new SwitchLuaGeneration(generation.SharedNumber), cancel);
+        }
+        await StepAsync<LuaGenerationSwitched>(Workers, message, cancel);
+        if (generation != _engine.CurrentGeneration)
+        {
+            _engine.SwitchTo(generation);
+        }
+    }
+
+    /// <summary>
+    /// Reloads the node's Lua without stopping it (<c>actorproxy admin reload</c>, SIGHUP): every
+    /// state is loaded again from the configured files into a new generation beside the one
+    /// serving, with the same steps and the same check as a start; when all passes, new
+    /// transactions, TCP services and CLI commands run on the new states, while those in flight
+    /// finish on the old ones, which end their tasks at once and are closed when the last of
+    /// them is over. A file that fails, an init function that fails or a failed check leaves the
+    /// old generation serving, and the errors are in the answer. The shared state is reloaded
+    /// with the others on a node alone in its cluster; in a cluster of several nodes it serves
+    /// every node, so it is kept, and its files must not have changed.
+    /// </summary>
+    /// <param name="cancel">Abandons the reload; the old generation goes on serving.</param>
+    public async Task<LuaReloadOutcome> ReloadLuaAsync(CancellationToken cancel = default)
+    {
+        if (!await _reloading.WaitAsync(0, cancel))
+        {
+            return LuaReloadOutcome.Failed(_engine.CurrentGeneration.Number, ["a reload is already running; try again when it is over"]);
+        }
+        try
+        {
+            var serving = _engine.CurrentGeneration;
+            int members = ((ExtendedActorSystem)_system).Provider is ClusterActorRefProvider
+                ? Cluster.Get(_system).State.Members.Count(m => m.Status == MemberStatus.Up)
+                : 1;
+            bool withSharedState = members <= 1;
+            var generation = _engine.BeginGeneration(withSharedState);
+            _log.LogInformation("Lua reload: loading generation {Generation} beside generation {Serving} ({States})", generation.Number, serving.Number,
+                withSharedState ? $"the shared state and {Workers.Count} thread state(s)" : $"{Workers.Count} thread state(s); the shared state serves {members} nodes and is kept");
+            List<string> errors;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+            {
+                deadline.CancelAfter(BootTimeout);
+                try
+                {
+                    errors = await LoadGenerationAsync(generation, withSharedState, deadline.Token);
+                    if (errors.Count == 0)
+                    {
+                        _log.LogInformation("Lua reload: generation {Generation} loaded and checked; switching new work to it", generation.Number);
+                        await SwitchAsync(generation, withSharedState, deadline.Token);
+                    }
+                }
+                catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+                {
+                    errors = [$"a Lua state's actor did not answer within {BootTimeout.TotalSeconds:0} s"];
+                }
+            }
+            if (errors.Count > 0 && _engine.CurrentGeneration != generation)
+            {
+                Drop(generation, withSharedState);
+                foreach (var error in errors)
+                {
+                    _log.LogError("Lua reload: {Error}", error);
+                }
+                _log.LogWarning("Lua reload failed; generation {Serving} goes on serving", serving.Number);
+                return LuaReloadOutcome.Failed(serving.Number, errors);
+            }
+            int inFlight = serving.Leases;
+            _log.LogInformation("Lua reload: generation {Generation} serves new work; generation {Serving} drains ({InFlight} in flight)",
+                generation.Number, serving.Number, inFlight);
+            _ = serving.Drained.ContinueWith(_ =>
+            {
+                _engine.EndGeneration(serving);
+                _log.LogInformation("Lua reload: generation {Serving} drained; its states are closed", serving.Number);
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return new LuaReloadOutcome(true, generation.Number, serving.Number, withSharedState, inFlight, []);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    // A generation that failed to load: its states close, the serving ones go on.
+    private void Drop(LuaGeneration generation, bool withSharedState)
+    {
+        var drop = new DropLuaGeneration(generation.Number);
+        if (withSharedState)
+        {
+            SharedLua.Tell(new DropLuaGeneration(generation.SharedNumber));
+        }
         foreach (var worker in Workers)
         {
-            worker.Tell(StartLuaTasks.Instance);
+            worker.Tell(drop);
         }
+        _engine.EndGeneration(generation);
     }
 
     // Sends one boot step to each actor at once and waits for every answer; Lua errors come in

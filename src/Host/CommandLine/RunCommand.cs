@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorProxy.Host.CommandLine;
 
-/// <summary><c>actorproxy [run] [-f FILE]</c>: boots a node and runs it until SIGINT or SIGTERM.</summary>
+/// <summary><c>actorproxy [run] [-f FILE]</c>: boots a node and runs it until SIGINT or SIGTERM;
+/// SIGHUP reloads its Lua files.</summary>
 internal static class RunCommand
 {
     public static async Task<int> ExecuteAsync(FileInfo? file, CancellationToken cancel)
@@ -18,6 +19,9 @@ internal static class RunCommand
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // SIGHUP reloads the Lua files once the node serves; during the start, the start loads them.
+        Actors.Node.ProxyNode? serving = null;
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
 
         Actors.Node.ProxyNode node;
         try
@@ -61,7 +65,9 @@ internal static class RunCommand
                     "ActorProxy running {Config}: {Threads} worker thread(s) in {Groups} group(s), {Functions} registered Lua function(s), listening on {Binds}. Ctrl+C stops it.",
                     path, global.Threads, global.ThreadGroups, node.Engine.Registry.Functions.Count,
                     string.Join(", ", node.Config.Frontends.Select(Listening).DefaultIfEmpty("nothing")));
+                Volatile.Write(ref serving, node);
                 await Task.WhenAny(stopRequested.Task, node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancel));
+                Volatile.Write(ref serving, null);
                 var reason = Akka.Actor.CoordinatedShutdown.Get(node.System).ShutdownReason;
                 if (node.System.WhenTerminated.IsCompleted && !stopRequested.Task.IsCompleted && reason is not Akka.Actor.CoordinatedShutdown.ClrExitReason)
                 {
@@ -83,6 +89,22 @@ internal static class RunCommand
         {
             context.Cancel = true;
             stopRequested.TrySetResult();
+        }
+
+        void Reload(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Volatile.Read(ref serving) is not { } node)
+            {
+                logger.LogWarning("SIGHUP: ignored, the node is not serving (starting or stopping)");
+                return;
+            }
+            logger.LogInformation("SIGHUP: reloading the Lua files");
+            _ = Task.Run(async () =>
+            {
+                var outcome = await node.ReloadLuaAsync(cancel);
+                logger.Log(outcome.Reloaded ? LogLevel.Information : LogLevel.Error, "SIGHUP: {Outcome}", outcome.Describe().TrimEnd());
+            }, cancel);
         }
     }
 

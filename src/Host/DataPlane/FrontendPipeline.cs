@@ -228,10 +228,12 @@ internal sealed class FrontendPipeline
         }
         finally
         {
-            if (exchange.HoldsPrivateValue)
+            if (exchange.HoldsPrivateValue && exchange.LuaGeneration is { } generation)
             {
-                worker.Tell(new EndHttpTransaction(exchange.Id));
+                worker.Tell(new EndHttpTransaction(exchange.Id, generation.Number));
             }
+            // Its Lua is over: a reload's old generation no longer waits for it.
+            exchange.EndLua();
             // A line whose format has samples reads the transaction: it goes back to its pool then.
             if (!AccessLog.TakeTransaction(context, exchange) && pooled is not null)
             {

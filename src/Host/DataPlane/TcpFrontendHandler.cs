@@ -77,7 +77,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             worker.Tell(new RunTcpRequest(rules, done));
-            await done.Task;
+            try
+            {
+                await done.Task;
+            }
+            finally
+            {
+                // The rules' Lua is over; a service it starts holds its own lease.
+                session.EndLua();
+            }
         }
         else if (!rules.Continue(NoLuaActions.Instance))
         {

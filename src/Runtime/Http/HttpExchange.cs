@@ -54,6 +54,7 @@ public sealed class HttpExchange : Samples.ILogSubject
         Suspension = null;
         Replay.Clear();
         HoldsPrivateValue = false;
+        LuaGeneration = null;
     }
 
     private static long s_nextId;
@@ -166,6 +167,30 @@ public sealed class HttpExchange : Samples.ILogSubject
     /// <summary>True once Lua kept a private value for this transaction (<c>set_priv</c>): the
     /// state that keeps it must be told when the transaction ends.</summary>
     public bool HoldsPrivateValue { get; set; }
+
+    /// <summary>The Lua generation whose states run this transaction's Lua, from its first rule
+    /// run that calls Lua to its end, when <see cref="EndLua"/> gives the lease back; null while
+    /// no Lua ran for it. A reload in between does not move it: it finishes where it started.</summary>
+    public Lua.LuaGeneration? LuaGeneration { get; private set; }
+
+    /// <summary>Binds the transaction to <paramref name="generation"/>, taking a lease, unless it
+    /// is bound already; returns the generation it is bound to.</summary>
+    public Lua.LuaGeneration BindLua(Lua.LuaGeneration generation)
+    {
+        if (LuaGeneration is null)
+        {
+            generation.Enter();
+            LuaGeneration = generation;
+        }
+        return LuaGeneration;
+    }
+
+    /// <summary>The transaction's Lua is over: the lease on its generation is given back.</summary>
+    public void EndLua()
+    {
+        LuaGeneration?.Leave();
+        LuaGeneration = null;
+    }
 
     /// <summary>The scheme and authority when the request line held an absolute URI
     /// (<c>http://host</c>), else empty.</summary>

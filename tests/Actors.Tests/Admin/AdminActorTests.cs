@@ -89,7 +89,7 @@ public class AdminActorTests : Akka.TestKit.Xunit2.TestKit
         var lua = Ask(node, "show lua");
         var tasks = Ask(node, "show tasks");
 
-        Assert.Matches(@"^state 0: memory=\d+ functions=0 calls=0 errors=0 timeouts=0\nstate 1: memory=\d+ functions=1 calls=0 errors=0 timeouts=0\nstate 2: memory=\d+ functions=1 calls=0 errors=0 timeouts=0\n$", lua.Text);
+        Assert.Matches(@"^state 0: memory=\d+ functions=0 calls=0 errors=0 timeouts=0 generation=1 draining=0\nstate 1: memory=\d+ functions=1 calls=0 errors=0 timeouts=0 generation=1 draining=0\nstate 2: memory=\d+ functions=1 calls=0 errors=0 timeouts=0 generation=1 draining=0\n$", lua.Text);
         Assert.Equal("state 0: tasks=0 failed=0\nstate 1: tasks=0 failed=0\nstate 2: tasks=0 failed=0\n", tasks.Text);
     }
 

@@ -350,12 +350,12 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
             core.register_fetches("count", function(txn) calls = calls + 1 return inits .. "/" .. calls end)
             """)]));
         var snapshot = HttpExchangeSnapshot.Of(new HttpExchange("web", "GET", "/", null, "HTTP/1.1"));
-        var call = new CallSharedLua(LuaFunctionKind.SampleFetch, "count", snapshot, null, []);
+        var call = new CallSharedLua(LuaFunctionKind.SampleFetch, "count", snapshot, null, [], 1);
         Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);
 
         // A handler that throws: its backoff supervisor starts it again; a call in the gap goes
         // unanswered and its caller's timeout ends it.
-        node.SharedLua.Tell(new CallSharedLua(LuaFunctionKind.SampleFetch, "count", null!, null, []));
+        node.SharedLua.Tell(new CallSharedLua(LuaFunctionKind.SampleFetch, "count", null!, null, [], 1));
 
         await AwaitAssertAsync(async () => Assert.Equal("1/1", (await node.SharedLua.Ask<SharedLuaResult>(call, TimeSpan.FromSeconds(1))).Sample), Wait);
         Assert.Equal("1/2", (await node.SharedLua.Ask<SharedLuaResult>(call, Wait)).Sample);

@@ -126,8 +126,10 @@ public sealed class LuaWorkerAloneTests : Akka.TestKit.Xunit2.TestKit
         _engine.Registry.RegisterElsewhere(LuaFunctionKind.HttpRequestAction, "tag", 0);
         var global = _scripts.Config(threads: 1).Global with { Tune = _engine.Tune };
         var worker = Sys.ActorOf(LuaWorker.Props(_engine, 1, 1, global, proxy.Ref, NullLoggerFactory.Instance));
-        worker.Tell(LoadLuaState.Instance, TestActor);
+        worker.Tell(new LoadLuaState(1), TestActor);
         Assert.Empty(ExpectMsg<LuaStateLoaded>(Wait).Errors);
+        worker.Tell(new SwitchLuaGeneration(1), TestActor);
+        ExpectMsg<LuaGenerationSwitched>(Wait);
         return worker;
     }
 

@@ -23,7 +23,7 @@ public class SharedLuaMessagesTests : Akka.TestKit.Xunit2.TestKit
         exchange.Variables.Set("txn.count", 7L);
         exchange.Variables.Set("txn.name", "x");
         exchange.Variables.Set("txn.flag", true);
-        var call = new CallSharedLua(LuaFunctionKind.Converter, "shout", HttpExchangeSnapshot.Of(exchange), "in", Arguments);
+        var call = new CallSharedLua(LuaFunctionKind.Converter, "shout", HttpExchangeSnapshot.Of(exchange), "in", Arguments, 1);
         var reply = HttpReply.Text(201, "text/plain", "made");
         var answer = new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 42L, HttpReplySnapshot.Of(reply));
 

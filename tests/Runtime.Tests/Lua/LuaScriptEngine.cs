@@ -21,7 +21,7 @@ internal sealed class LuaScriptEngine : IDisposable
     {
         string path = Path.Combine(_directory.FullName, "test.lua");
         File.WriteAllText(path, source);
-        return LoadedLuaState.Create(Engine, 1, [new LuaFile(path, "test.lua")], "lua-load-per-thread");
+        return LoadedLuaState.Create(Engine, Engine.CurrentGeneration, 1, [new LuaFile(path, "test.lua")], "lua-load-per-thread");
     }
 
     public void Dispose()
