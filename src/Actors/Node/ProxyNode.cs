@@ -342,7 +342,7 @@ public sealed class ProxyNode : IAsyncDisposable
             _ = serving.Drained.ContinueWith(_ =>
             {
                 _engine.EndGeneration(serving);
-                _log.LogInformation("Lua reload: generation {Serving} drained; its states are closed", serving.Number);
+                _log.LogInformation("Lua reload: generation {Serving} drained; its states close", serving.Number);
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return new LuaReloadOutcome(true, generation.Number, serving.Number, withSharedState, inFlight, []);
         }

@@ -17,6 +17,8 @@ public sealed class LuaEngine : IDisposable
     private readonly SortedDictionary<(int Generation, int Id), LuaState> _states = [];
     private readonly SortedDictionary<int, LuaGeneration> _generations = [];
     private LuaGeneration _current;
+    // Numbers are never used twice, so that nothing of a failed reload is taken for the next.
+    private int _lastGeneration = 1;
     private readonly List<LuaPrependPath> _prependPaths = [];
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -61,13 +63,13 @@ public sealed class LuaEngine : IDisposable
     }
 
     /// <summary>Starts loading a new generation beside the current one: its number is one more
-    /// than any so far. <paramref name="withSharedState"/> when it loads the shared state too;
+    /// than any so far, failed reloads included. <paramref name="withSharedState"/> when it loads the shared state too;
     /// otherwise its workers go on calling the current generation's shared state.</summary>
     public LuaGeneration BeginGeneration(bool withSharedState)
     {
         lock (_lock)
         {
-            int number = _generations.Keys.Max() + 1;
+            int number = ++_lastGeneration;
             var generation = new LuaGeneration(number, withSharedState ? number : _current.SharedNumber, NewRegistry());
             _generations.Add(number, generation);
             return generation;

@@ -66,6 +66,7 @@ public sealed class StatsSocketTests : IAsyncLifetime
     [InlineData("show fd", true)]
     [InlineData("flush pools", false)]
     [InlineData("set server app/s1 state maint", false)]
+    [InlineData("reload", false)]
     public async Task DefaultLevel_IsOperator(string command, bool allowed)
     {
         string answer = await TalkAsync(command + "\n");
