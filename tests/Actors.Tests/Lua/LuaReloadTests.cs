@@ -136,6 +136,36 @@ public class LuaReloadTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, (await node.GetLuaStatusAsync()).Single(s => s.StateId == 0).Generation);
     }
 
+    [Fact]
+    public async Task Reload_ATcpServiceSessionOpenBeforeIt_GoesOnInTheOldState_ANewOneRunsTheNewFiles()
+    {
+        static string Echo(int version) => $$"""
+            core.register_service("echo", "tcp", function(applet)
+              applet:send("v{{version}} " .. applet:getline())
+            end)
+            """;
+        var file = _scripts.Write("echo.lua", Echo(1));
+        var node = await StartAsync(_scripts.Config(threads: 1, perThread: [file]));
+        var worker = node.Workers[0];
+        var session = HttpExchangeSnapshot.Of(new HttpExchange("tcp", "", "", null, ""));
+        worker.Tell(new StartTcpService("echo", 1, session), TestActor);
+
+        File.WriteAllText(file.Path, Echo(2));
+        Assert.True((await node.ReloadLuaAsync()).Reloaded);
+        worker.Tell(new StartTcpService("echo", 2, session), TestActor);
+        worker.Tell(new TcpServiceInput(2, "b\n"u8.ToArray(), End: false), TestActor);
+        Assert.Equal("v2 b\n", System.Text.Encoding.ASCII.GetString(ExpectMsg<TcpServiceOutput>(Wait).Data));
+        Assert.Equal(2, ExpectMsg<TcpServiceEnded>(Wait).SessionId);
+
+        // The first session holds the old generation open until it ends.
+        Assert.Equal([1, 2], node.Engine.Generations.Select(g => g.Number));
+        worker.Tell(new TcpServiceInput(1, "a\n"u8.ToArray(), End: false), TestActor);
+        var first = ExpectMsg<TcpServiceOutput>(Wait);
+        Assert.Equal((1L, "v1 a\n"), (first.SessionId, System.Text.Encoding.ASCII.GetString(first.Data)));
+        Assert.Equal(1, ExpectMsg<TcpServiceEnded>(Wait).SessionId);
+        await AwaitAssertAsync(() => Assert.Equal([2], node.Engine.Generations.Select(g => g.Number)), Wait);
+    }
+
     private async Task<string?> RunAsync(IActorRef worker, string path, string rule = "lua.tag")
     {
         var run = Transaction(path, rule);

@@ -106,6 +106,32 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", head, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReloadOfOneNode_ReloadsItsThreadStates_KeepsTheOneSharedState_AndRefusesChangedSharedFiles()
+    {
+        Assert.Equal("count 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count"));
+        string worker = Path.Combine(_directory.FullName, "worker2.lua");
+        File.WriteAllText(worker, File.ReadAllText(worker).Replace("\"node 2 worker \"", "\"node 2 reloaded worker \"", StringComparison.Ordinal));
+
+        var (code, reloaded, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--credentials", Credentials("boss"), "reload");
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("Lua reloaded: generation 2 serves new work (thread states; the shared state is kept, it serves the whole cluster)", reloaded);
+        Assert.Equal("node 2 reloaded worker 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/whoami"));
+        Assert.Equal("node 1 worker 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[0]}/whoami"));
+        // The shared state, on node 1, kept its count: node 2's new states call the same one.
+        Assert.Equal("count 2\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/count"));
+
+        // The shared state's files differ on node 2 now: one node cannot reload the cluster's state.
+        File.AppendAllText(Path.Combine(_directory.FullName, "shared.lua"), "\n-- changed\n");
+        var (refusedCode, _, refused) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--credentials", Credentials("boss"), "reload");
+
+        Assert.NotEqual(0, refusedCode);
+        Assert.Contains("Lua reload failed; generation 2 goes on serving", refused);
+        Assert.Contains("the shared state serves every node of the cluster, and a reload of one node keeps it", refused);
+        Assert.Equal("node 2 reloaded worker 1\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[1]}/whoami"));
+        Assert.Equal("count 3\n", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[2]}/count"));
+    }
 
     [Fact]
     public async Task SharedState_AfterItsHostIsKilled_IsReloadedOnASurvivor_AndServesAgain()
@@ -190,7 +216,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
             end)
             """);
         using (var script = System.Diagnostics.Process.Start("bash", [Path.Combine(AppContext.BaseDirectory, "cluster-certs.sh"),
-            Path.Combine(_directory.FullName, "certs"), "node1", "node2", "node3", "ops:user"]))
+            Path.Combine(_directory.FullName, "certs"), "node1", "node2", "node3", "ops:user", "boss:admin"]))
         {
             await script.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
             Assert.Equal(0, script.ExitCode);
