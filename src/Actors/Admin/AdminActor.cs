@@ -216,6 +216,8 @@ public sealed class AdminActor : ReceiveActor
         var text = new StringBuilder()
             .Append("Name: ActorProxy\n")
             .Append(CultureInfo.InvariantCulture, $"Version: {typeof(AdminActor).Assembly.GetName().Version}\n")
+            // What SIGHUP is sent to, to reload the Lua files.
+            .Append(CultureInfo.InvariantCulture, $"Pid: {Environment.ProcessId}\n")
             .Append(CultureInfo.InvariantCulture, $"Uptime_sec: {(long)(time.GetUtcNow() - _started).TotalSeconds}\n")
             .Append(CultureInfo.InvariantCulture, $"Nbthread: {global.Threads}\n")
             .Append(CultureInfo.InvariantCulture, $"Nbtgroups: {global.ThreadGroups}\n")

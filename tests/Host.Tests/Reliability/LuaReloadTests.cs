@@ -133,7 +133,10 @@ public sealed class LuaReloadTests : IAsyncLifetime
         Assert.Contains("x-version: 2\n", await client.GetStringAsync($"http://127.0.0.1:{_httpPort}/"));
 
         WriteScripts(3);
-        using (var hangup = System.Diagnostics.Process.Start("kill", ["-HUP", _proxy.Id.ToString(CultureInfo.InvariantCulture)]))
+        // The process show info names, as an operator finds it.
+        string pid = TestBackend.Header(await Socat.RunAsync("show info\n", Socket), "Pid")!;
+        Assert.Equal(_proxy.Id.ToString(CultureInfo.InvariantCulture), pid);
+        using (var hangup = System.Diagnostics.Process.Start("kill", ["-HUP", pid]))
         {
             await hangup.WaitForExitAsync();
         }
