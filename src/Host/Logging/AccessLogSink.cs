@@ -86,7 +86,7 @@ internal sealed class AccessLogSink : IAsyncDisposable
                         destination = new Destination(target);
                         _destinations.Add(target, destination);
                     }
-                        destination.Send(bytes.Span, _logger);
+                    destination.Send(bytes.Span, _logger);
                 }
             }
             if (!reader.Completion.IsCompleted)
