@@ -35,7 +35,10 @@ public sealed class HaproxyPair : IAsyncLifetime
         _origin = await TestBackend.StartAsync("origin");
         foreach (var (name, text) in HaproxyParityCases.Files)
         {
-            await File.WriteAllTextAsync(Path.Combine(Directory, name), text.Replace("$DIR", Directory, StringComparison.Ordinal));
+            // $ORIGIN is the origin's address, $CLOSED one where nothing listens (Lua's HTTP client).
+            await File.WriteAllTextAsync(Path.Combine(Directory, name), text.Replace("$DIR", Directory, StringComparison.Ordinal)
+                .Replace("$ORIGIN", $"127.0.0.1:{_origin.Port}", StringComparison.Ordinal)
+                .Replace("$CLOSED", $"127.0.0.1:{TestBackend.FreePort()}", StringComparison.Ordinal));
         }
         foreach (var @case in HaproxyParityCases.All)
         {

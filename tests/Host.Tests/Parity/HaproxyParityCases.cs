@@ -110,6 +110,80 @@ public static class HaproxyParityCases
               applet:add_header("content-length", "0")
               applet:start_response()
             end)
+            -- core.httpclient(): the answer as text, each header by name and index, and the body
+            -- (an origin echo's fields sorted: the origin's server does not keep their order).
+            local function hc_dump(r)
+              local out = { "status=" .. tostring(r.status), "reason=" .. tostring(r.reason) }
+              local names = {}
+              for name in pairs(r.headers) do if name ~= "date" then names[#names + 1] = name end end
+              table.sort(names)
+              for _, name in ipairs(names) do
+                local values = r.headers[name]
+                for i = 0, #values do out[#out + 1] = name .. "[" .. i .. "]=" .. tostring(values[i]) end
+              end
+              local lines = {}
+              for line in (r.body or ""):gmatch("[^\n]+") do lines[#lines + 1] = line end
+              if lines[2] == "x-backend: origin" then
+                local first = table.remove(lines, 1)
+                table.sort(lines)
+                table.insert(lines, 1, first)
+              end
+              out[#out + 1] = "body (" .. #(r.body or "") .. " bytes):"
+              for _, line in ipairs(lines) do out[#out + 1] = line end
+              return table.concat(out, "\n") .. "\n"
+            end
+            local function hc_answer(applet, text)
+              applet:set_status(200)
+              applet:add_header("content-type", "text/plain")
+              applet:add_header("content-length", tostring(#text))
+              applet:start_response()
+              applet:send(text)
+            end
+            core.register_service("hc_post", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():post{ url = "http://$ORIGIN/hc?y=1", headers = { ["x-a"] = { "1" }, ["x-b"] = { "2" } }, body = "hello" }))
+            end)
+            core.register_service("hc_get", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():get{ url = "http://$ORIGIN/get", headers = { ["user-agent"] = { "mine" }, accept = { "text/plain" }, skipped = "x" } }))
+            end)
+            core.register_service("hc_head", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():head{ url = "http://$ORIGIN/head" }))
+            end)
+            core.register_service("hc_put_delete", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():put{ url = "http://$ORIGIN/put", body = "data" }) ..
+                hc_dump(core.httpclient():delete{ url = "http://$ORIGIN/delete" }))
+            end)
+            core.register_service("hc_self", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():get{ url = "http://127.0.0.1:" .. applet.sf:dst_port() .. "/multi" }))
+            end)
+            core.register_service("hc_dst", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():get{ url = "http://service.invalid/dst", dst = "ipv4@$ORIGIN" }))
+            end)
+            core.register_service("hc_refused", "http", function(applet)
+              hc_answer(applet, hc_dump(core.httpclient():get{ url = "http://$CLOSED/" }))
+            end)
+            core.register_service("hc_errors", "http", function(applet)
+              local hc = core.httpclient()
+              local calls = {
+                function() local r = hc:get("x") return r end,
+                function() local r = hc:get{ uri = "x" } return r end,
+                function() local r = hc:get{ timeout = 10 } return r end,
+                function() local r = hc:get{ url = 5 } return r end,
+                function() local r = hc:get{ url = "http://x/", timeout = "1" } return r end,
+                function() local r = hc:post{ url = "http://x/", body = {} } return r end,
+                function() local r = hc:get{ url = "http://x/", headers = "x" } return r end,
+                function() local r = hc:get({ url = "x" }, 2) return r end,
+              }
+              local out = {}
+              for _, call in ipairs(calls) do
+                local _, e = pcall(call)
+                out[#out + 1] = (tostring(e):gsub("^.-([^/]+:%d+:)", "%1"))
+              end
+              hc_answer(applet, table.concat(out, "\n") .. "\n")
+            end)
+            core.register_action("hc_tag", { "http-req" }, function(txn)
+              local r = core.httpclient():get{ url = "http://$ORIGIN/tag" }
+              txn.http:req_set_header("x-hc", r.status .. " " .. #r.body)
+            end)
             """),
         ("blocked.lst", "# paths no one may fetch\n/blocked\n\n  /also-blocked  \n"),
     ];
@@ -150,6 +224,18 @@ public static class HaproxyParityCases
         new("body cut short with timeout client: what HAProxy answers",
             ["timeout client 300ms", "timeout http-request 5s", "http-request return status 200 content-type text/plain string ok"],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: 10\r\n\r\nhello"),
+        // core.httpclient() (Lua API), against the same origin from both.
+        new("httpclient: post with a body and header fields", ["http-request use-service lua.hc_post"], Expect: "status=200"),
+        new("httpclient: get with the script's user-agent and accept", ["http-request use-service lua.hc_get"], Expect: "user-agent: mine"),
+        new("httpclient: head", ["http-request use-service lua.hc_head"], Expect: "status=200"),
+        new("httpclient: put, then delete", ["http-request use-service lua.hc_put_delete"], Expect: "DELETE /delete"),
+        new("httpclient: a header field twice in the answer: values from index 0, as 2.6",
+            ["http-request return status 202 content-type text/plain string multi hdr x-multi a hdr x-multi b if { path /multi }", "http-request use-service lua.hc_self"],
+            Expect: "x-multi[1]=b"),
+        new("httpclient: dst connects elsewhere than the url's host", ["http-request use-service lua.hc_dst"], Expect: "host: service.invalid"),
+        new("httpclient: a server that refuses the connection: HAProxy's 503", ["http-request use-service lua.hc_refused"], Expect: "status=503"),
+        new("httpclient: bad requests, HAProxy's messages where the script called", ["http-request use-service lua.hc_errors"], Expect: "invalid parameter name"),
+        new("httpclient: from an action, which waits for it", ["http-request lua.hc_tag"], Expect: "x-hc: 200"),
         // A service's response, as HAProxy's applets make it.
         new("service that never starts its response: 500", ["http-request use-service lua.unstarted"], Expect: "500"),
         new("service that sends before start_response: 500", ["http-request use-service lua.early_send"], Expect: "500"),
