@@ -177,6 +177,37 @@ public class LuaNodeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task TaskHttpClient_WaitsOnItsWorker_AndAServerPastTheTimeoutIsHaproxys504()
+    {
+        // A server that takes the connection and answers nothing.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        try
+        {
+            var node = await StartAsync(_scripts.Config(threads: 1, perThread: [_scripts.Write("worker.lua", $$"""
+                local body_client = core.httpclient()
+                core.register_task(function()
+                  local r = core.httpclient():get{ url = "http://127.0.0.1:{{port}}/", timeout = 200 }
+                  error(string.format("outside a function: %s; %d %s %s %d", tostring(body_client), r.status, r.reason,
+                    r.headers["content-type"][0], #r.body))
+                end)
+                """)]));
+            var worker = (await node.GetLuaStatusAsync()).Single(s => s.StateId == 1);
+
+            using var client = await silent.AcceptTcpClientAsync().WaitAsync(Wait);
+            var ended = ExpectMsg<LuaTaskEnded>(Wait);
+
+            Assert.EndsWith("outside a function: nil; 504 Gateway Time-out text/html 92", ended.Error);
+            Assert.Equal(worker.ManagedThreadId, ended.ManagedThreadId);
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Boot_FunctionInSharedAndPerThreadStates_FailsNamingIt()
     {
         var both = _scripts.Write("both.lua", "core.register_fetches('x', function() return 1 end)");

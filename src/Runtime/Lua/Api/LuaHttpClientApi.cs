@@ -34,7 +34,8 @@ public sealed class LuaHttpClientApi
     public static LuaHttpClientApi Install(LuaState state)
     {
         var api = new LuaHttpClientApi();
-        state.Expose(Internal, "can_wait", call => call.Return(call.State.Running is not null));
+        // A file's body runs in no transaction or task: HAProxy has no client there.
+        state.Expose(Internal, "can_wait", call => call.Return(call.State.Running is not null && !call.State.LoadingFiles));
         state.Expose(Internal, "start", api.Start);
         state.Expose(Internal, "result", api.Result);
         state.RunModule(Source, "httpclient", 0);
