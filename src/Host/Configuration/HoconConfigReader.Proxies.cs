@@ -113,7 +113,7 @@ public static partial class HoconConfigReader
             {
                 try
                 {
-                    format = LogFormat.ParseAccessLog(text);
+                    format = LogFormat.ParseAccessLog(text, baseDirectory);
                 }
                 catch (SampleSyntaxException e)
                 {

@@ -78,84 +78,55 @@ public sealed class AclPatterns
     };
 
     /// <summary>True when <paramref name="sample"/> matches a pattern.</summary>
-    public bool Matches(object sample)
+    public bool Matches(object sample) => _method is AclMatchMethod.Found or AclMatchMethod.Bool
+        ? _method == AclMatchMethod.Found || SampleValue.Cast(sample, SampleType.SInt) is long flag && flag != 0
+        : IndexOfMatch(sample) >= 0;
+
+    /// <summary>The number of the pattern <paramref name="sample"/> matches, in the order given,
+    /// or -1: the first that matches, and for IP networks the longest (a map's lookup, HAProxy's
+    /// <c>pattern_exec_match</c> with its lists and its longest-prefix tree). Not for
+    /// <see cref="AclMatchMethod.Found"/> and <see cref="AclMatchMethod.Bool"/>, which have no patterns.</summary>
+    public int IndexOfMatch(object sample)
     {
-        if (_method == AclMatchMethod.Found)
-        {
-            return true;
-        }
         if (SampleValue.Cast(sample, ExpectedType(_method)) is not { } value)
         {
-            return false;
+            return -1;
         }
         switch (_method)
         {
-            case AclMatchMethod.Bool:
-                return (long)value != 0;
             case AclMatchMethod.Number:
-                return InRange((long)value);
+                return IndexInRange((long)value);
             case AclMatchMethod.Len:
-                return InRange(Encoding.UTF8.GetByteCount((string)value));
+                return IndexInRange(Encoding.UTF8.GetByteCount((string)value));
             case AclMatchMethod.Ip:
-                foreach (var network in _networks)
+                int best = -1;
+                for (int i = 0; i < _networks.Count; i++)
                 {
-                    if (network.Contains((IPAddress)value))
+                    if (_networks[i].Contains((IPAddress)value) && (best < 0 || _networks[i].PrefixLength > _networks[best].PrefixLength))
                     {
-                        return true;
+                        best = i;
                     }
                 }
-                return false;
+                return best;
             case AclMatchMethod.Bin:
-                foreach (byte[] block in _blocks)
-                {
-                    if (block.AsSpan().SequenceEqual((byte[])value))
-                    {
-                        return true;
-                    }
-                }
-                return false;
+                return _blocks.FindIndex(block => block.AsSpan().SequenceEqual((byte[])value));
             case AclMatchMethod.Reg:
-                foreach (var regex in _regexes)
-                {
-                    if (regex.IsMatch((string)value))
-                    {
-                        return true;
-                    }
-                }
-                return false;
+                return _regexes.FindIndex(regex => regex.IsMatch((string)value));
         }
         string text = (string)value;
         var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        foreach (string pattern in _strings)
+        return _strings.FindIndex(pattern => _method switch
         {
-            bool match = _method switch
-            {
-                AclMatchMethod.Str => string.Equals(text, pattern, comparison),
-                AclMatchMethod.Beg => text.StartsWith(pattern, comparison),
-                AclMatchMethod.End => text.EndsWith(pattern, comparison),
-                AclMatchMethod.Sub => text.Contains(pattern, comparison),
-                AclMatchMethod.Dir => MatchWord(text, pattern, comparison, "/?"),
-                _ => MatchWord(text, pattern, comparison, "/?.:"),
-            };
-            if (match)
-            {
-                return true;
-            }
-        }
-        return false;
+            AclMatchMethod.Str => string.Equals(text, pattern, comparison),
+            AclMatchMethod.Beg => text.StartsWith(pattern, comparison),
+            AclMatchMethod.End => text.EndsWith(pattern, comparison),
+            AclMatchMethod.Sub => text.Contains(pattern, comparison),
+            AclMatchMethod.Dir => MatchWord(text, pattern, comparison, "/?"),
+            _ => MatchWord(text, pattern, comparison, "/?.:"),
+        });
     }
 
-    private bool InRange(long value)
-    {
-        foreach (var (min, max) in _ranges)
-        {
-            if ((min is null || min <= value) && (max is null || value <= max))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private int IndexInRange(long value) => _ranges.FindIndex(range => (range.Min is null || range.Min <= value) && (range.Max is null || value <= range.Max));
 
     // pat_parse_int after acl.c's operator rewrite: "lt x" is ":x-1", "gt x" is "x+1:", "le x" is
     // ":x", "ge x" is "x:"; a value with ':' or '-' is a range, either bound may be left out.

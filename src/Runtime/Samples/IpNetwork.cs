@@ -33,6 +33,10 @@ public sealed class IpNetwork
     /// <summary>True for an IPv4 pattern.</summary>
     public bool IsV4 { get; }
 
+    /// <summary>How many leading bits the pattern fixes: the longest is the best match of a map
+    /// (HAProxy keeps IP patterns in a longest-prefix tree).</summary>
+    public int PrefixLength => IsV4 ? System.Numerics.BitOperations.PopCount(_mask4) : _prefix6;
+
     /// <summary>Parses <c>addr[/mask]</c>. An abbreviated IPv4 form such as <c>127.1</c> is what
     /// HAProxy's start-time resolution makes of it (<c>inet_aton</c>), unless
     /// <paramref name="noResolve"/> (<c>-n</c>) forbids it as HAProxy does.</summary>

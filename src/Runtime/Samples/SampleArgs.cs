@@ -73,6 +73,13 @@ public sealed class SampleArgs
     /// <summary>Every argument as written.</summary>
     public IReadOnlyList<string> Texts => _texts;
 
+    /// <summary>What the converter made of its arguments when the configuration was read (a map
+    /// file's contents), or null.</summary>
+    public object? Prepared { get; private set; }
+
+    /// <summary>Keeps what the converter made of its arguments.</summary>
+    internal void Prepare(object prepared) => Prepared = prepared;
+
     /// <summary>Reads the arguments of <paramref name="keyword"/> from <paramref name="text"/> at
     /// <paramref name="position"/> (just after the name; nothing there means no arguments) and
     /// checks them against <paramref name="spec"/>. On return <paramref name="position"/> is past

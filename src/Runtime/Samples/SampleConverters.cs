@@ -76,6 +76,10 @@ public static class SampleConverters
         Add("not", SampleType.SInt, SampleType.Bool, SampleArgSpec.None, (s, _, _) => (long)s == 0);
         Add("even", SampleType.SInt, SampleType.Bool, SampleArgSpec.None, (s, _, _) => ((long)s & 1) == 0);
         Add("odd", SampleType.SInt, SampleType.Bool, SampleArgSpec.None, (s, _, _) => ((long)s & 1) != 0);
+        foreach (var map in SampleMapConverters.All())
+        {
+            s_byName.Add(map.Name, map);
+        }
     }
 
     /// <summary>The converter called <paramref name="name"/>, or null.</summary>

@@ -111,9 +111,10 @@ public sealed class SampleExpression
     }
 
     /// <summary>Parses <paramref name="text"/>, all of it. Names must be built-in or <c>lua.*</c>;
-    /// whether a <c>lua.*</c> name is registered is checked later, at boot.</summary>
+    /// whether a <c>lua.*</c> name is registered is checked later, at boot. Files its converters
+    /// read (maps) are relative to <paramref name="baseDirectory"/>, the current folder by default.</summary>
     /// <exception cref="SampleSyntaxException">The text is not a valid sample expression.</exception>
-    public static SampleExpression Parse(string text)
+    public static SampleExpression Parse(string text, string? baseDirectory = null)
     {
         if (text.Length == 0)
         {
@@ -134,7 +135,7 @@ public sealed class SampleExpression
             {
                 throw new SampleSyntaxException($"missing converter after the last ',' in '{text}'");
             }
-            var converter = ParseStep(text, ref position, isFetch: false);
+            var converter = ParseStep(text, ref position, isFetch: false, baseDirectory);
             if (converter.BuiltInConverter is { } builtIn)
             {
                 if (!SampleValue.CanCast(type, builtIn.Input))
@@ -174,7 +175,7 @@ public sealed class SampleExpression
         return sample;
     }
 
-    private static SampleStep ParseStep(string text, ref int position, bool isFetch)
+    private static SampleStep ParseStep(string text, ref int position, bool isFetch, string? baseDirectory = null)
     {
         int start = position;
         while (position < text.Length && text[position] is not ('(' or ','))
@@ -202,6 +203,17 @@ public sealed class SampleExpression
             $"unknown converter '{name}' in '{text}' (ActorProxy implements: {string.Join(" ", SampleConverters.Names.Order(StringComparer.Ordinal))})");
         var converterArgs = SampleArgs.Parse(name, converter.Args, text, ref position, converter.RegexOptions);
         Check(name, converter.Check?.Invoke(converterArgs), text);
+        if (converter.Prepare is { } prepare)
+        {
+            try
+            {
+                converterArgs.Prepare(prepare(converterArgs, baseDirectory ?? Environment.CurrentDirectory));
+            }
+            catch (SampleSyntaxException e)
+            {
+                throw new SampleSyntaxException($"'{name}': {e.Message} in '{text}'");
+            }
+        }
         return new SampleStep(name, converterArgs, null, converter);
     }
 

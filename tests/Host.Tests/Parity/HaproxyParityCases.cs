@@ -186,6 +186,16 @@ public static class HaproxyParityCases
             end)
             """),
         ("blocked.lst", "# paths no one may fetch\n/blocked\n\n  /also-blocked  \n"),
+        // Map files (the map_* converters): comments, empty lines, spaces around keys and values,
+        // a key twice, values with spaces.
+        ("hosts.map", "# host to pool\nexample.com pool-a\n  www.example.com\t pool-b  \n\ndup first\ndup second\nspaced   a value with spaces   \nbare\n"),
+        ("paths.map", "/api/v2 v2\n/api v1\n/static static\n.png image\nadmin admin-word\n"),
+        ("domains.map", "example.com site\nexample dom-word\n"),
+        ("regex.map", "^/user/[0-9]+$ user-id\n^/user/ user-any\n[.]css$ style\n"),
+        ("ints.map", "100 hundred\n1:10 small\n11-20 teen\n50: fifty-up\n"),
+        ("nets.map", "10.0.0.0/8 ten\n10.1.0.0/16 ten-one\n192.168.1.1 one-host\n::1 v6-loopback\n2001:db8::/32 doc6\n"),
+        ("numbers.map", "five 5\nminus -3\nbig 9000000000\n"),
+        ("addresses.map", "a 10.0.0.1\nb ::1\n"),
     ];
 
     /// <summary>Every case.</summary>
@@ -224,6 +234,37 @@ public static class HaproxyParityCases
         new("body cut short with timeout client: what HAProxy answers",
             ["timeout client 300ms", "timeout http-request 5s", "http-request return status 200 content-type text/plain string ok"],
             Raw: "POST / HTTP/1.1\r\nHost: parity.test\r\nContent-Length: 10\r\n\r\nhello"),
+        // The map converters (configuration.txt 7.3.1, map), on map files read when the configuration is.
+        new("map: str keys, default, a key twice, spaces, comments", [
+            "http-request return status 200 content-type text/plain lf-string \"a=%[str(example.com),map($DIR/hosts.map,none)] b=%[str(www.example.com),map($DIR/hosts.map)] " +
+            "c=%[str(missing),map($DIR/hosts.map,none)] d=%[str(dup),map($DIR/hosts.map)] e=%[str(spaced),map_str($DIR/hosts.map)] f=%[str(bare),map($DIR/hosts.map,x)] " +
+            "g=%[str(missing),map($DIR/hosts.map)] h=%[str(Example.com),map($DIR/hosts.map,case)] i=%[str(#),map($DIR/hosts.map,none)]\""], Expect: "a=pool-a"),
+        new("map: a header looked up", ["http-request set-header x-pool %[req.hdr(x-k),lower,map($DIR/hosts.map,default-pool)]"],
+            Headers: [("x-k", "WWW.Example.COM")], Expect: "x-pool: pool-b"),
+        // Each of sub, end, dir and dom sees its own input: HAProxy 2.6 shares their pattern cache
+        // (docs/haproxy-compat.md).
+        new("map: beg, sub, end, dir, dom, reg: the first key that matches, in the file's order", [
+            "http-request return status 200 content-type text/plain lf-string \"beg=%[path,map_beg($DIR/paths.map,no)] sub=%[str(/x/static/y),map_sub($DIR/paths.map,no)] end=%[path,map_end($DIR/paths.map,no)] " +
+            "dir=%[str(/q/admin/r),map_dir($DIR/paths.map,no)] dir2=%[str(/q/administrator),map_dir($DIR/paths.map,no)] dom=%[req.hdr(x-k),map_dom($DIR/domains.map,no)] reg=%[path,map_reg($DIR/regex.map,no)] reg2=%[str(/user/42),map_reg($DIR/regex.map,no)]\""],
+            Path: "/api/v2/admin/logo.png", Headers: [("x-k", "www.example.com")], Expect: "beg="),
+        new("map: int keys and ranges", [
+            "http-request return status 200 content-type text/plain lf-string \"a=%[int(100),map_int($DIR/ints.map,no)] b=%[int(7),map_int($DIR/ints.map,no)] c=%[int(15),map_int($DIR/ints.map,no)] " +
+            "d=%[int(75),map_int($DIR/ints.map,no)] e=%[int(30),map_int($DIR/ints.map,no)] f=%[str(12),map_int($DIR/ints.map,no)]\""], Expect: "a=hundred"),
+        new("map: ip keys, the longest network wins", [
+            "http-request return status 200 content-type text/plain lf-string \"a=%[str(10.1.2.3),map_ip($DIR/nets.map,no)] b=%[str(10.2.3.4),map_ip($DIR/nets.map,no)] c=%[str(192.168.1.1),map_ip($DIR/nets.map,no)] " +
+            "d=%[str(192.168.1.2),map_ip($DIR/nets.map,no)] e=%[src,map_ip($DIR/nets.map,no)] f=%[str(2001:db8::5),map_ip($DIR/nets.map,no)]\""], Expect: "a=ten-one"),
+        new("map: int and ip outputs, and what follows them", [
+            "http-request return status 200 content-type text/plain lf-string \"a=%[str(five),map_str_int($DIR/numbers.map,0),add(1)] b=%[str(minus),map_str_int($DIR/numbers.map)] " +
+            "d=%[str(none),map_str_int($DIR/numbers.map,42)] e=%[str(a),map_str_ip($DIR/addresses.map)] f=%[str(b),map_str_ip($DIR/addresses.map)] h=%[str(big),map_str_int($DIR/numbers.map)]\""],
+            Expect: "a=6"),
+        new("map: in an ACL, -m found", [
+            "acl known req.hdr(x-k),map($DIR/hosts.map) -m found",
+            "http-request return status 200 content-type text/plain string known if known",
+            "http-request return status 404 content-type text/plain string unknown"], Headers: [("x-k", "dup")], Expect: "known"),
+        new("map: in an ACL, the value compared", [
+            "acl pool-a req.hdr(x-k),map($DIR/hosts.map) -m str pool-a",
+            "http-request return status 200 content-type text/plain string a if pool-a",
+            "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
         // core.httpclient() (Lua API), against the same origin from both.
         new("httpclient: post with a body and header fields", ["http-request use-service lua.hc_post"], Expect: "status=200"),
         new("httpclient: get with the script's user-agent and accept", ["http-request use-service lua.hc_get"], Expect: "user-agent: mine"),

@@ -1,0 +1,45 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Runtime.Tests.Samples;
+
+public sealed class SampleMapTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-maps");
+
+    [Fact]
+    public void RelativeMapFile_IsReadFromTheGivenFolder_WhenTheConfigurationIs()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "a.test pool-a\n");
+        var sample = SampleExpression.Parse("str(a.test),map(hosts.map,none)", _directory.FullName);
+        File.Delete(Path.Combine(_directory.FullName, "hosts.map"));
+
+        Assert.Equal("pool-a", sample.Evaluate(new HttpExchange("web", "GET", "/", null, "HTTP/1.1"), null));
+    }
+
+    [Fact]
+    public void ValueThatIsNotTheOutputType_IsRefused_NamingTheFileAndLine()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "weights.map"), "# weights\na 1\nb heavy\n");
+
+        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse("str(a),map_str_int(weights.map)", _directory.FullName));
+
+        Assert.Contains("'map_str_int': map file 'weights.map' line 3: 'heavy' is not an integer", error.Message);
+    }
+
+    [Theory]
+    [InlineData("str(a),map(missing.map)", "failed to open map file 'missing.map'")]
+    [InlineData("str(a),map_str_int(hosts.map,many)", "default value 'many' is not an integer")]
+    [InlineData("str(a),map()", "'map': expects the name of a map file")]
+    [InlineData("str(a),map_regm(hosts.map)", "unknown converter 'map_regm'")]
+    public void BadMapArguments_AreRefused(string expression, string message)
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "a 1\n");
+
+        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse(expression, _directory.FullName));
+
+        Assert.Contains(message, error.Message);
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+}
