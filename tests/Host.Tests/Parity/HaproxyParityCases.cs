@@ -110,6 +110,33 @@ public static class HaproxyParityCases
               applet:add_header("content-length", "0")
               applet:start_response()
             end)
+            -- The Map class: maps read while the file loads, looked up by a service.
+            local host_map = Map.new("$DIR/hosts.map", Map._str)
+            local path_map = Map.new("$DIR/paths.map", Map._beg)
+            local net_map = Map.new("$DIR/nets.map", Map._ip)
+            local int_map = Map.new("$DIR/ints.map", Map._int)
+            local default_map = Map.new("$DIR/hosts.map")
+            core.register_service("maps", "http", function(applet)
+              local out = {
+                "str=" .. tostring(host_map:lookup("example.com")), "missing=" .. tostring(host_map:lookup("missing")),
+                "slookup=[" .. host_map:slookup("missing") .. "]", "dup=" .. tostring(host_map:lookup("dup")),
+                "number=" .. tostring(host_map:lookup(5)), "beg=" .. tostring(path_map:lookup("/api/v2/x")),
+                "ip=" .. tostring(net_map:lookup("10.1.2.3")), "ip6=" .. tostring(net_map:lookup("::1")),
+                "int=" .. tostring(int_map:lookup(7)), "default=" .. tostring(default_map:lookup("www.example.com")),
+                "methods=" .. Map._str .. "," .. Map.str .. "," .. Map._ip .. "," .. Map._int .. "," .. Map._reg .. "," .. Map._regm .. "," .. Map._found,
+              }
+              for _, args in ipairs({ { "$DIR/hosts.map", Map._str }, { "$DIR/hosts.map", Map._found }, {}, { "$DIR/hosts.map", 99 } }) do
+                local _, e = pcall(Map.new, table.unpack(args))
+                out[#out + 1] = tostring(e)
+              end
+              local _, e = pcall(host_map.lookup, host_map)
+              out[#out + 1] = tostring(e)
+              local body = table.concat(out, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
             -- core.httpclient(): the answer as text, each header by name and index, and the body
             -- (an origin echo's fields sorted: the origin's server does not keep their order).
             local function hc_dump(r)
@@ -265,6 +292,7 @@ public static class HaproxyParityCases
             "acl pool-a req.hdr(x-k),map($DIR/hosts.map) -m str pool-a",
             "http-request return status 200 content-type text/plain string a if pool-a",
             "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
+        new("Lua Map class: lookups, slookup, its methods' numbers, its errors", ["http-request use-service lua.maps"], Expect: "str=pool-a"),
         // core.httpclient() (Lua API), against the same origin from both.
         new("httpclient: post with a body and header fields", ["http-request use-service lua.hc_post"], Expect: "status=200"),
         new("httpclient: get with the script's user-agent and accept", ["http-request use-service lua.hc_get"], Expect: "user-agent: mine"),

@@ -1,0 +1,41 @@
+-- The Lua side of HAProxy's Map class: Map.new(file, method) reads a map file into C#, lookups
+-- go there. The match methods are HAProxy's numbers (pat_match_names), each as Map._name and,
+-- for compatibility, Map.name.
+local internal = __actorproxy_map
+__actorproxy_map = nil
+local setmetatable, error, select, type = setmetatable, error, select, type
+
+local methods = { "found", "bool", "int", "ip", "bin", "len", "str", "beg", "sub", "dir", "dom", "end", "reg", "regm" }
+
+Map = {}
+Map.__index = Map
+for number, name in ipairs(methods) do
+  Map["_" .. name] = number - 1
+  Map[name] = number - 1
+end
+
+function Map.new(...)
+  local count = select("#", ...)
+  if count < 1 or count > 2 then error("'new' needs at least 1 argument.", 2) end
+  local file, method = ...
+  if type(file) ~= "string" and type(file) ~= "number" then
+    error("bad argument #1 to 'new' (string expected, got " .. type(file) .. ")", 2)
+  end
+  if count == 2 then
+    if math.type(method) ~= "integer" then
+      error("bad argument #2 to 'new' (number expected, got " .. type(method) .. ")", 2)
+    end
+    if method < 0 or method >= #methods then error("'new' needs a valid match method.", 2) end
+  end
+  local id, refusal = internal.load(tostring(file), methods[(method or 6) + 1])
+  if not id then error(refusal, 2) end
+  return setmetatable({ id = id }, Map)
+end
+
+local function lookup(self, ...)
+  if select("#", ...) ~= 1 then error("'lookup' needs 2 arguments", 3) end
+  return internal.lookup(self.id, ...)
+end
+
+function Map:lookup(...) local value = lookup(self, ...) return value end
+function Map:slookup(...) return lookup(self, ...) or "" end
