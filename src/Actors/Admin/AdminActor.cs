@@ -20,7 +20,8 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
+        "set server BACKEND/SERVER state ready|drain|maint, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, " +
+        "flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -107,6 +108,7 @@ public sealed class AdminActor : ReceiveActor
     private static AdminLevel RequiredLevel(string[] words) => words switch
     {
         ["show", "fd", ..] => AdminLevel.Operator,
+        [_, "map", ..] and not ["show", ..] => AdminLevel.Operator,
         ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] => AdminLevel.Admin,
         _ => AdminLevel.User,
     };
@@ -151,6 +153,8 @@ public sealed class AdminActor : ReceiveActor
             Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
         ["set", "server", var server, "state", var state] => Task.FromResult(SetServer(server, state)),
         ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint")),
+        ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
+            Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
         ["flush", "pools"] => FlushPools(),
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
         ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),

@@ -37,7 +37,7 @@ public static partial class HoconConfigReader
             CheckKeys(path, FrontendKeys);
             CheckKeys($"{path}.timeout", FrontendTimeoutKeys);
             var mode = Mode($"{path}.mode");
-            var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false);
+            var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false) { Maps = _maps };
             var options = Options($"{path}.option", FrontendFlags);
             var bind = BindOptions($"{path}.bind");
             var captures = Captures($"{path}.capture");
@@ -113,7 +113,7 @@ public static partial class HoconConfigReader
             {
                 try
                 {
-                    format = LogFormat.ParseAccessLog(text, baseDirectory);
+                    format = LogFormat.ParseAccessLog(text, new SampleFiles(baseDirectory, _maps));
                 }
                 catch (SampleSyntaxException e)
                 {
@@ -381,7 +381,7 @@ public static partial class HoconConfigReader
         private NamedAcls Acls(string key)
         {
             var acls = NamedAcls.Predefined();
-            var context = new RuleContext(acls, baseDirectory, Response: false);
+            var context = new RuleContext(acls, baseDirectory, Response: false) { Maps = _maps };
             int index = 0;
             foreach (var item in List(key))
             {

@@ -1,5 +1,6 @@
 using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Lua;
+using ActorProxy.Runtime.Samples;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
@@ -60,6 +61,7 @@ public static partial class HoconConfigReader
         {
             Frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray(),
             Backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray(),
+            Maps = reader.Maps,
         };
         // A key the reader refused already has its error; the validator speaks for the others.
         var refused = reader.Errors.Select(e => e.Key).ToHashSet();
@@ -118,6 +120,11 @@ public static partial class HoconConfigReader
     private sealed partial class Reader(string file, string baseDirectory, Config config)
     {
         public List<ConfigError> Errors { get; } = [];
+
+        // The configuration's maps: each file read once, whichever rule names it first.
+        private readonly MapReferences _maps = new();
+
+        public MapReferences Maps => _maps;
 
         public void Error(string key, string reason) => Errors.Add(new ConfigError(file, key, reason));
 

@@ -125,7 +125,7 @@ internal sealed class StatsSocketSession(Socket client, IActorRef admin, AdminLe
         try
         {
             var reply = await admin.Ask<AdminReply>(new AdminCommand(command, Level: level), CommandTimeout);
-            return reply.Text.EndsWith('\n') ? reply.Text : reply.Text + "\n";
+            return reply.Text.Length == 0 || reply.Text.EndsWith('\n') ? reply.Text : reply.Text + "\n";
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

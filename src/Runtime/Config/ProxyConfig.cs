@@ -10,4 +10,8 @@ public sealed record ProxyConfig(string File, GlobalSettings Global)
 
     /// <summary>The <c>actorproxy.backends</c>, in the order written.</summary>
     public IReadOnlyList<BackendSettings> Backends { get; init; } = [];
+
+    /// <summary>The map files its rules read, shared by them and changed by the admin channel
+    /// (<c>show map</c>, <c>add map</c>…).</summary>
+    public Samples.MapReferences Maps { get; init; } = new();
 }

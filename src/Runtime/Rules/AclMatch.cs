@@ -38,7 +38,7 @@ public sealed class AclMatch
         AclMatchMethod? method = null;
         if (AclKeywords.TryFind(keyword, out var meaning))
         {
-            sample = SampleExpression.Parse(meaning.Fetch + first[keyword.Length..], context.BaseDirectory);
+            sample = SampleExpression.Parse(meaning.Fetch + first[keyword.Length..], context.Files);
             if (sample.Converters.Count == 0)
             {
                 method = meaning.Method;
@@ -46,7 +46,7 @@ public sealed class AclMatch
         }
         else
         {
-            sample = SampleExpression.Parse(first, context.BaseDirectory);
+            sample = SampleExpression.Parse(first, context.Files);
         }
         context.Check(sample);
         method ??= DefaultMethod(sample.Output);

@@ -327,11 +327,11 @@ public static class HttpRuleParser
 
         public string[] Rest(int from) => words[from..];
 
-        public LogFormat Format(int index, string what) => CheckDirection(LogFormat.Parse(At(index, what), context.BaseDirectory));
+        public LogFormat Format(int index, string what) => CheckDirection(LogFormat.Parse(At(index, what), context.Files));
 
         public SampleExpression Sample(int index)
         {
-            var sample = SampleExpression.Parse(At(index, "a sample expression"), context.BaseDirectory);
+            var sample = SampleExpression.Parse(At(index, "a sample expression"), context.Files);
             context.Check(sample);
             return sample;
         }

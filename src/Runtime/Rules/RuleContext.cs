@@ -7,6 +7,12 @@ namespace ActorProxy.Runtime.Rules;
 /// <param name="Response">True for <c>http-response</c> rules: response fetches are allowed.</param>
 public sealed record RuleContext(NamedAcls Acls, string BaseDirectory, bool Response)
 {
+    /// <summary>The configuration's maps, which its rules' map converters share.</summary>
+    public Samples.MapReferences Maps { get; init; } = new();
+
+    /// <summary>Where its samples' files come from.</summary>
+    public Samples.SampleFiles Files => new(BaseDirectory, Maps);
+
     /// <summary>Request rules with only the predefined ACLs, paths relative to the current folder.</summary>
     public static RuleContext Default { get; } = new(NamedAcls.Predefined(), Environment.CurrentDirectory, Response: false);
 

@@ -45,16 +45,16 @@ public sealed class LogFormat
     /// <summary>A plain string, printed as is (HAProxy's <c>string</c> argument, where <c>%[</c> means nothing).</summary>
     public static LogFormat Literal(string text) => new(text, [text]);
 
-    /// <summary>Parses a log-format string; the files its samples read (maps) are relative to
-    /// <paramref name="baseDirectory"/>, the current folder by default.</summary>
+    /// <summary>Parses a log-format string; the files its samples read (maps) come from
+    /// <paramref name="files"/>, the current folder by default.</summary>
     /// <exception cref="SampleSyntaxException">A <c>%[</c> is not closed or holds no valid expression.</exception>
-    public static LogFormat Parse(string text, string? baseDirectory = null) => Parse(text, accessLog: false, baseDirectory);
+    public static LogFormat Parse(string text, SampleFiles? files = null) => Parse(text, accessLog: false, files);
 
     /// <summary>Parses the <c>log-format</c> of an access log.</summary>
-    /// <exception cref="SampleSyntaxException">As <see cref="Parse(string, string?)"/>, and for a variable or a sample an access log cannot print.</exception>
-    public static LogFormat ParseAccessLog(string text, string? baseDirectory = null) => Parse(text, accessLog: true, baseDirectory);
+    /// <exception cref="SampleSyntaxException">As <see cref="Parse(string, SampleFiles?)"/>, and for a variable or a sample an access log cannot print.</exception>
+    public static LogFormat ParseAccessLog(string text, SampleFiles? files = null) => Parse(text, accessLog: true, files);
 
-    private static LogFormat Parse(string text, bool accessLog, string? baseDirectory)
+    private static LogFormat Parse(string text, bool accessLog, SampleFiles? files)
     {
         var parts = new List<object>();
         var literal = new StringBuilder();
@@ -94,7 +94,7 @@ public sealed class LogFormat
                 {
                     throw new SampleSyntaxException($"'%[{text[(i + 2)..close]}]' after '%{{+Q}}o': quoted samples are not supported by ActorProxy");
                 }
-                var sample = SampleExpression.Parse(text[(i + 2)..close], baseDirectory);
+                var sample = SampleExpression.Parse(text[(i + 2)..close], files);
                 if (accessLog && sample.LuaNames().Any())
                 {
                     throw new SampleSyntaxException($"'%[{text[(i + 2)..close]}]': an access log line is written after the transaction, when no Lua runs for it; ActorProxy takes no Lua sample in a log-format");

@@ -112,9 +112,9 @@ public sealed class SampleExpression
 
     /// <summary>Parses <paramref name="text"/>, all of it. Names must be built-in or <c>lua.*</c>;
     /// whether a <c>lua.*</c> name is registered is checked later, at boot. Files its converters
-    /// read (maps) are relative to <paramref name="baseDirectory"/>, the current folder by default.</summary>
+    /// read (maps) come from <paramref name="files"/>: the current folder by default.</summary>
     /// <exception cref="SampleSyntaxException">The text is not a valid sample expression.</exception>
-    public static SampleExpression Parse(string text, string? baseDirectory = null)
+    public static SampleExpression Parse(string text, SampleFiles? files = null)
     {
         if (text.Length == 0)
         {
@@ -135,7 +135,7 @@ public sealed class SampleExpression
             {
                 throw new SampleSyntaxException($"missing converter after the last ',' in '{text}'");
             }
-            var converter = ParseStep(text, ref position, isFetch: false, baseDirectory);
+            var converter = ParseStep(text, ref position, isFetch: false, files);
             if (converter.BuiltInConverter is { } builtIn)
             {
                 if (!SampleValue.CanCast(type, builtIn.Input))
@@ -175,7 +175,7 @@ public sealed class SampleExpression
         return sample;
     }
 
-    private static SampleStep ParseStep(string text, ref int position, bool isFetch, string? baseDirectory = null)
+    private static SampleStep ParseStep(string text, ref int position, bool isFetch, SampleFiles? files = null)
     {
         int start = position;
         while (position < text.Length && text[position] is not ('(' or ','))
@@ -207,7 +207,7 @@ public sealed class SampleExpression
         {
             try
             {
-                converterArgs.Prepare(prepare(converterArgs, baseDirectory ?? Environment.CurrentDirectory));
+                converterArgs.Prepare(prepare(converterArgs, files ?? SampleFiles.Current()));
             }
             catch (SampleSyntaxException e)
             {

@@ -100,10 +100,10 @@ public sealed class SampleConverterDefinition
     /// <summary>Options for its regular expression arguments, from the arguments as written.</summary>
     public Func<IReadOnlyList<string>, System.Text.RegularExpressions.RegexOptions>? RegexOptions { get; init; }
 
-    /// <summary>Reads what its arguments name, once, when the configuration is read (a map file:
-    /// relative paths from the second parameter, the configuration's folder); its result is
-    /// <see cref="SampleArgs.Prepared"/>. Throws <see cref="SampleSyntaxException"/> to refuse them.</summary>
-    public Func<SampleArgs, string, object>? Prepare { get; init; }
+    /// <summary>Reads what its arguments name, once, when the configuration is read (a map file,
+    /// from the configuration's files); its result is <see cref="SampleArgs.Prepared"/>. Throws
+    /// <see cref="SampleSyntaxException"/> to refuse them.</summary>
+    public Func<SampleArgs, SampleFiles, object>? Prepare { get; init; }
 
     /// <summary>(input already cast to <see cref="Input"/>, arguments, transaction) → sample, or null when it fails.</summary>
     public Func<object, SampleArgs, HttpExchange, object?> Convert { get; }

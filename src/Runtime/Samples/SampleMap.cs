@@ -5,69 +5,50 @@ using ActorProxy.Runtime.Rules;
 namespace ActorProxy.Runtime.Samples;
 
 /// <summary>
-/// A map file as HAProxy's <c>map_*</c> converters read it (<c>pat_ref_read_from_file_smp</c>):
-/// one key and one value per line, spaces and tabs around them dropped, lines that start with
-/// <c>#</c> and empty ones skipped. Keys are patterns of one match method; a lookup gives the
-/// value of the first key that matches, in the file's order (for IP networks, the longest).
-/// Values are parsed once, at load, into the converter's output type.
+/// A map as one converter reads it: the entries of a <see cref="MapReference"/> as patterns of
+/// one match method, the values in one output type. A lookup gives the value of the first key
+/// that matches, in the entries' order (for IP networks, the longest). What it made of the entries
+/// is made again at the first lookup after a change.
 /// </summary>
 public sealed class SampleMap
 {
-    private readonly AclPatterns _keys;
-    private readonly object[] _values;
+    private readonly MapReference _reference;
+    private readonly AclMatchMethod _match;
+    private readonly SampleType _output;
+    private volatile Compiled _compiled;
 
-    private SampleMap(AclPatterns keys, object[] values)
+    private SampleMap(MapReference reference, AclMatchMethod match, SampleType output)
     {
-        _keys = keys;
-        _values = values;
+        _reference = reference;
+        _match = match;
+        _output = output;
+        _compiled = Compile();
     }
 
-    /// <summary>Reads <paramref name="path"/> (shown as <paramref name="name"/> in errors).</summary>
-    /// <exception cref="SampleSyntaxException">The file cannot be read, or a key or value does
-    /// not parse; the message names the file and the line.</exception>
-    public static SampleMap Load(string path, string name, AclMatchMethod match, SampleType output)
+    /// <summary>The map <paramref name="reference"/> holds, for <paramref name="match"/> and
+    /// <paramref name="output"/>; from now on, a change the two cannot read is refused.</summary>
+    /// <exception cref="SampleSyntaxException">An entry's key or value does not parse; the message
+    /// names the file and the line.</exception>
+    public static SampleMap Over(MapReference reference, AclMatchMethod match, SampleType output)
     {
-        string[] lines;
-        try
+        var map = new SampleMap(reference, match, output);
+        foreach (var entry in reference.Entries)
         {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleSyntaxException($"failed to open map file '{name}': {e.Message}");
-        }
-        var keys = new List<string>();
-        var values = new List<object>();
-        for (int number = 1; number <= lines.Length; number++)
-        {
-            string line = lines[number - 1];
-            if (line.StartsWith('#'))
+            if (map.Refusal(entry.Key, entry.Value) is { } refusal)
             {
-                continue;
+                throw new SampleSyntaxException($"map file '{reference.Name}' line {entry.Line}: {refusal}");
             }
-            var rest = line.AsSpan().TrimStart(" \t");
-            if (rest.IsEmpty)
-            {
-                continue;
-            }
-            int end = rest.IndexOfAny(' ', '\t');
-            string key = (end < 0 ? rest : rest[..end]).ToString();
-            string value = (end < 0 ? "" : rest[end..].Trim(" \t")).ToString();
-            keys.Add(key);
-            values.Add(Value(value, output) ?? throw new SampleSyntaxException(
-                $"map file '{name}' line {number}: '{value}' is not {(output == SampleType.SInt ? "an integer" : "an IP address")}"));
         }
-        try
-        {
-            return new SampleMap(new AclPatterns(match, ignoreCase: false, noResolve: false, keys), [.. values]);
-        }
-        catch (SampleSyntaxException e)
-        {
-            throw new SampleSyntaxException($"map file '{name}': {e.Message}");
-        }
+        reference.AddCheck(map.Refusal);
+        return map;
     }
 
-    /// <summary>A value of the map's output type from its text, or null when it does not parse.</summary>
+    /// <summary>A map of its own from the file at <paramref name="path"/> (written <paramref name="name"/>).</summary>
+    /// <exception cref="SampleSyntaxException">The file cannot be read, or an entry does not parse.</exception>
+    public static SampleMap Load(string path, string name, AclMatchMethod match, SampleType output) =>
+        Over(new MapReference(-1, name, MapFile.Read(path, name)), match, output);
+
+    /// <summary>A value of the output type from its text, or null when it does not parse.</summary>
     public static object? Value(string text, SampleType output) => output switch
     {
         SampleType.SInt => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) ? number : null,
@@ -76,5 +57,41 @@ public sealed class SampleMap
     };
 
     /// <summary>The value of the first key <paramref name="sample"/> matches, or null.</summary>
-    public object? Lookup(object sample) => _keys.IndexOfMatch(sample) is int index and >= 0 ? _values[index] : null;
+    public object? Lookup(object sample)
+    {
+        var compiled = _compiled;
+        if (compiled.Revision != _reference.Revision)
+        {
+            _compiled = compiled = Compile();
+        }
+        return compiled.Keys.IndexOfMatch(sample) is int index and >= 0 ? compiled.Values[index] : null;
+    }
+
+    // The revision is read before the entries: entries newer than it are made again next time.
+    private Compiled Compile()
+    {
+        long revision = _reference.Revision;
+        var entries = _reference.Entries;
+        var keys = new AclPatterns(_match, ignoreCase: false, noResolve: false, entries.Select(e => e.Key));
+        return new Compiled(revision, keys, [.. entries.Select(e => Value(e.Value, _output)!)]);
+    }
+
+    private string? Refusal(string key, string value)
+    {
+        if (Value(value, _output) is null)
+        {
+            return $"'{value}' is not {(_output == SampleType.SInt ? "an integer" : "an IP address")}";
+        }
+        try
+        {
+            _ = new AclPatterns(_match, ignoreCase: false, noResolve: false, [key]);
+            return null;
+        }
+        catch (SampleSyntaxException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private sealed record Compiled(long Revision, AclPatterns Keys, object[] Values);
 }

@@ -47,7 +47,7 @@ internal static class SampleMapConverters
             return map.Lookup(sample) ?? fallback;
         })
         {
-            Prepare = (args, baseDirectory) =>
+            Prepare = (args, files) =>
             {
                 if (args.Text(0).Length == 0)
                 {
@@ -59,8 +59,8 @@ internal static class SampleMapConverters
                     fallback = SampleMap.Value(args.Text(1), output) ?? throw new SampleSyntaxException(
                         $"default value '{args.Text(1)}' is not {(output == SampleType.SInt ? "an integer" : "an IP address")}");
                 }
-                var map = SampleMap.Load(Path.GetFullPath(args.Text(0), baseDirectory), args.Text(0), match, output);
-                return (map, fallback);
+                var reference = files.Maps.GetOrRead(Path.GetFullPath(args.Text(0), files.BaseDirectory), args.Text(0));
+                return (SampleMap.Over(reference, match, output), fallback);
             },
         };
 }

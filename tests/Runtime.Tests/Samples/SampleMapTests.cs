@@ -11,7 +11,7 @@ public sealed class SampleMapTests : IDisposable
     public void RelativeMapFile_IsReadFromTheGivenFolder_WhenTheConfigurationIs()
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "a.test pool-a\n");
-        var sample = SampleExpression.Parse("str(a.test),map(hosts.map,none)", _directory.FullName);
+        var sample = SampleExpression.Parse("str(a.test),map(hosts.map,none)", Files());
         File.Delete(Path.Combine(_directory.FullName, "hosts.map"));
 
         Assert.Equal("pool-a", sample.Evaluate(new HttpExchange("web", "GET", "/", null, "HTTP/1.1"), null));
@@ -22,7 +22,7 @@ public sealed class SampleMapTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "weights.map"), "# weights\na 1\nb heavy\n");
 
-        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse("str(a),map_str_int(weights.map)", _directory.FullName));
+        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse("str(a),map_str_int(weights.map)", Files()));
 
         Assert.Contains("'map_str_int': map file 'weights.map' line 3: 'heavy' is not an integer", error.Message);
     }
@@ -36,10 +36,12 @@ public sealed class SampleMapTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "a 1\n");
 
-        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse(expression, _directory.FullName));
+        var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse(expression, Files()));
 
         Assert.Contains(message, error.Message);
     }
+
+    private SampleFiles Files() => new(_directory.FullName, new MapReferences());
 
     public void Dispose() => _directory.Delete(recursive: true);
 }

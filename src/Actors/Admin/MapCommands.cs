@@ -1,0 +1,61 @@
+using System.Text;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Actors.Admin;
+
+/// <summary>HAProxy's runtime map commands (management.txt 9.3): <c>show map [MAP]</c>,
+/// <c>add map</c>, <c>set map</c>, <c>del map</c>, <c>clear map</c>, with its answers. A map is
+/// named by its file as the configuration wrote it or by <c>#ID</c>; an entry by its key or its
+/// <c>#0x…</c> reference.</summary>
+internal static class MapCommands
+{
+    private const string UnknownMap = "Unknown map identifier. Please use #<id> or <file>.\n";
+
+    /// <summary>True for the words of a map command.</summary>
+    public static bool Handles(string[] words) => words is [("show" or "add" or "set" or "del" or "clear"), "map", ..];
+
+    /// <summary>Runs the map command <paramref name="words"/> on <paramref name="maps"/>.</summary>
+    public static AdminReply Run(MapReferences maps, string[] words)
+    {
+        if (words is ["show", "map"])
+        {
+            var list = new StringBuilder("# id (file) description\n");
+            foreach (var map in maps.All)
+            {
+                list.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{map.Id} ({map.Name}) pattern loaded from file '{map.Name}' used by map. curr_ver=0 next_ver=0 entry_cnt={map.Entries.Count}\n");
+            }
+            return new AdminReply(true, list.ToString());
+        }
+        if (words.Length < 3)
+        {
+            return new AdminReply(false, $"'{words[0]} map' expects a map identifier (#<id> or <file>, see show map).\n");
+        }
+        if (maps.Find(words[2]) is not { } found)
+        {
+            return new AdminReply(false, UnknownMap);
+        }
+        return words switch
+        {
+            ["show", "map", _] => new AdminReply(true, string.Concat(found.Entries.Select(e => $"{MapReference.Reference(e)} {e.Key} {e.Value}\n"))),
+            ["add", "map", _, var key, var value, ..] => Answer(found.Add(key, value)),
+            ["add", "map", ..] => new AdminReply(false, "'add map' expects three parameters (map identifier, key and value) or one parameter (map identifier) and a payload\n"),
+            ["set", "map", _, var key, var value, ..] => found.Set(key, value, out string? refusal)
+                ? Answer(refusal)
+                : new AdminReply(false, "entry not found.\n"),
+            ["set", "map", ..] => new AdminReply(false, "'set map' expects three parameters: map identifier, key and value.\n"),
+            ["del", "map", _, var key, ..] => found.Delete(key) ? new AdminReply(true, "") : new AdminReply(false, "Key not found.\n"),
+            ["del", "map", ..] => new AdminReply(false, "This command expects two parameters: map identifier and key.\n"),
+            ["clear", "map", _, ..] => Clear(found),
+            _ => new AdminReply(false, UnknownMap),
+        };
+    }
+
+    private static AdminReply Clear(MapReference map)
+    {
+        map.Clear();
+        return new AdminReply(true, "");
+    }
+
+    private static AdminReply Answer(string? refusal) => refusal is null ? new AdminReply(true, "") : new AdminReply(false, refusal + "\n");
+}

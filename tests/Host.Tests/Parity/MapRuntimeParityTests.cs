@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using ActorProxy.Host.Tests.DataPlane;
+using ActorProxy.Host.Tests.StatsSocket;
+
+namespace ActorProxy.Host.Tests.Parity;
+
+/// <summary>Issue #14, point 3: HAProxy's runtime map commands on the stats socket (<c>show map</c>,
+/// <c>add map</c>, <c>set map</c>, <c>del map</c>, <c>clear map</c>), sent alike to HAProxy 2.6
+/// and ActorProxy: the same answers, and the map converters of both see the changes.</summary>
+public sealed class MapRuntimeParityTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-maps");
+    private readonly int _haproxyPort = TestBackend.FreePort();
+    private readonly int _actorProxyPort = TestBackend.FreePort();
+    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private HaproxyProcess _haproxy = null!;
+    private ActorProxyProcess _actorProxy = null!;
+
+    private string HostsMap => Path.Combine(_directory.FullName, "hosts.map");
+
+    private string WeightsMap => Path.Combine(_directory.FullName, "weights.map");
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllText(HostsMap, "example.com pool-a\ndup first\ndup second\n");
+        File.WriteAllText(WeightsMap, "a 1\n");
+        string format = $"v=%[req.hdr(x-k),map({HostsMap},none)] w=%[req.hdr(x-k),map_str_int({WeightsMap},0)]";
+        string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
+        File.WriteAllText(haproxy, $"""
+            global
+              stats socket {_directory.FullName}/haproxy.sock level admin
+            defaults
+              mode http
+              timeout connect 2s
+              timeout client 5s
+              timeout server 5s
+            frontend web
+              bind 127.0.0.1:{_haproxyPort}
+              http-request return status 200 content-type text/plain lf-string "{format}"
+
+            """);
+        string actorProxy = Path.Combine(_directory.FullName, "actorproxy.conf");
+        File.WriteAllText(actorProxy, $$"""
+            akka.remote.dot-netty.tcp.port = {{TestBackend.FreePort()}}
+            actorproxy {
+              global { threads = 1, stats-socket = "actorproxy.sock level admin" }
+              frontends.web {
+                bind = "127.0.0.1:{{_actorProxyPort}}"
+                http-request = [ "return status 200 content-type text/plain lf-string \"{{format}}\"" ]
+              }
+            }
+            """);
+        _haproxy = await HaproxyProcess.StartAsync(haproxy, _haproxyPort);
+        _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxy);
+        await _actorProxy.WaitForOutputAsync("ActorProxy running");
+    }
+
+    [Fact]
+    public async Task MapCommands_AnswerAsHaproxy_AndTheConvertersSeeTheirChanges()
+    {
+        string[] commands =
+        [
+            $"show map {HostsMap}",
+            $"add map {HostsMap} new.com pool-n",
+            $"set map {HostsMap} dup changed",
+            $"set map {HostsMap} absent x",
+            $"del map {HostsMap} example.com",
+            $"del map {HostsMap} absent",
+            $"show map {HostsMap}",
+            "show map /nowhere.map",
+            $"add map {HostsMap} onlykey",
+            "add map #1 b 7",
+            "show map #1",
+        ];
+        foreach (string command in commands)
+        {
+            Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
+        }
+        foreach (string key in new[] { "new.com", "dup", "example.com", "b" })
+        {
+            Assert.Equal(await GetAsync(key, haproxy: true), await GetAsync(key, haproxy: false));
+        }
+        Assert.Equal("v=pool-n w=0", await GetAsync("new.com", haproxy: false));
+
+        // The first entry's reference, as show map prints it, names it in set map.
+        string reference = (await Socat.RunAsync($"show map {HostsMap}\n", Socket(haproxy: false))).Split(' ')[0];
+        // An empty answer: only the empty line that ends every answer.
+        Assert.Equal("\n", await Socat.RunAsync($"set map {HostsMap} #{reference} by-reference\n", Socket(haproxy: false)));
+        Assert.Equal("v=by-reference w=0", await GetAsync("dup", haproxy: false));
+        foreach (string command in new[] { $"clear map {HostsMap}", $"show map {HostsMap}" })
+        {
+            Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
+        }
+        Assert.Equal(await GetAsync("dup", haproxy: true), await GetAsync("dup", haproxy: false));
+        Assert.Contains("entry_cnt=0", await Socat.RunAsync("show map\n", Socket(haproxy: false)));
+    }
+
+    [Fact]
+    public async Task AValueTheMapsConvertersCannotRead_IsRefused_AndTheMapKept()
+    {
+        string answer = await Socat.RunAsync($"add map {WeightsMap} c heavy\n", Socket(haproxy: false));
+
+        Assert.Contains("'heavy' is not an integer", answer);
+        Assert.Equal("v=none w=1", await GetAsync("a", haproxy: false));
+        Assert.DoesNotContain(" c ", await AskAsync($"show map {WeightsMap}", haproxy: false));
+    }
+
+    private string Socket(bool haproxy) => $"UNIX-CONNECT:{Path.Combine(_directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock")}";
+
+    // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x….
+    private async Task<string> AskAsync(string command, bool haproxy) =>
+        Regex.Replace(await Socat.RunAsync(command + "\n", Socket(haproxy)), "^0x[0-9a-f]+ ", "0x… ", RegexOptions.Multiline);
+
+    private async Task<string> GetAsync(string key, bool haproxy)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{(haproxy ? _haproxyPort : _actorProxyPort)}/");
+        request.Headers.Add("x-k", key);
+        using var response = await _client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _actorProxy.StopAsync();
+        await _haproxy.DisposeAsync();
+        _client.Dispose();
+        _directory.Delete(recursive: true);
+    }
+}
