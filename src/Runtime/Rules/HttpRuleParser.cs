@@ -72,6 +72,10 @@ public static class HttpRuleParser
             "set-uri" when !response => a.NoMore(1, new RequestLineRule(RequestLinePart.Uri, a.Format(0, "a URI")) { Text = text }),
             "replace-path" when !response => a.NoMore(2, new ReplaceRequestLineRule(RequestLinePart.Path, a.Regex(0), a.Format(1, "a replacement format")) { Text = text }),
             "replace-uri" when !response => a.NoMore(2, new ReplaceRequestLineRule(RequestLinePart.Uri, a.Regex(0), a.Format(1, "a replacement format")) { Text = text }),
+            _ when keyword.StartsWith("set-map(", StringComparison.Ordinal) && keyword.EndsWith(')') =>
+                a.NoMore(2, new MapRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), a.Format(1, "a value format")) { Text = text }),
+            _ when keyword.StartsWith("del-map(", StringComparison.Ordinal) && keyword.EndsWith(')') =>
+                a.NoMore(1, new MapRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), null) { Text = text }),
             _ when keyword.StartsWith("set-var-fmt(", StringComparison.Ordinal) =>
                 a.NoMore(1, VariableRule.SetFormat(VariableName(keyword), a.Format(0, "a format"), text)),
             _ when keyword.StartsWith("set-var(", StringComparison.Ordinal) =>

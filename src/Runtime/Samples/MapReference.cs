@@ -81,6 +81,24 @@ public sealed class MapReference
         }
     }
 
+    /// <summary>Sets the value of every entry of <paramref name="key"/>, or adds one when there is
+    /// none (<c>http-request set-map</c>); the reason it is refused, or null.</summary>
+    public string? SetOrAdd(string key, string value)
+    {
+        lock (_lock)
+        {
+            if (Refusal(key, value) is { } refusal)
+            {
+                return refusal;
+            }
+            var entries = _entries;
+            Publish(entries.Any(e => e.Key == key)
+                ? [.. entries.Select(e => e.Key == key ? e with { Value = value } : e)]
+                : [.. entries, new MapEntry(Interlocked.Increment(ref s_nextEntry), key, value, 0)]);
+            return null;
+        }
+    }
+
     /// <summary>Removes every entry of <paramref name="key"/>, or the entry <c>#0x…</c> names
     /// (<c>del map</c>); false when there is none.</summary>
     public bool Delete(string key)

@@ -25,6 +25,14 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
         File.WriteAllText(HostsMap, "example.com pool-a\ndup first\ndup second\n");
         File.WriteAllText(WeightsMap, "a 1\n");
         string format = $"v=%[req.hdr(x-k),map({HostsMap},none)] w=%[req.hdr(x-k),map_str_int({WeightsMap},0)]";
+        // http-request set-map and del-map, on /set and /del.
+        string[] mapRules =
+        [
+            $"http-request set-map({HostsMap}) %[req.hdr(x-k)] %[req.hdr(x-v)] if {{ path /set }}",
+            $"http-request del-map({HostsMap}) %[req.hdr(x-k)] if {{ path /del }}",
+            $"http-request set-map({WeightsMap}) %[req.hdr(x-k)] %[req.hdr(x-v)] if {{ path /weight }}",
+            "http-request set-map(/not-a-map.map) %[req.hdr(x-k)] x if { path /set }",
+        ];
         string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
         File.WriteAllText(haproxy, $"""
             global
@@ -36,7 +44,7 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
               timeout server 5s
             frontend web
               bind 127.0.0.1:{_haproxyPort}
-              http-request return status 200 content-type text/plain lf-string "{format}"
+            {string.Concat(mapRules.Select(r => "  " + r + "\n"))}  http-request return status 200 content-type text/plain lf-string "{format}"
 
             """);
         string actorProxy = Path.Combine(_directory.FullName, "actorproxy.conf");
@@ -46,7 +54,7 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
               global { threads = 1, stats-socket = "actorproxy.sock level admin" }
               frontends.web {
                 bind = "127.0.0.1:{{_actorProxyPort}}"
-                http-request = [ "return status 200 content-type text/plain lf-string \"{{format}}\"" ]
+                http-request = [ {{string.Concat(mapRules.Select(r => $"\"{r[13..].Replace("\"", "\\\"", StringComparison.Ordinal)}\", "))}}"return status 200 content-type text/plain lf-string \"{{format}}\"" ]
               }
             }
             """);
@@ -69,8 +77,8 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
             $"show map {HostsMap}",
             "show map /nowhere.map",
             $"add map {HostsMap} onlykey",
-            "add map #1 b 7",
-            "show map #1",
+            "add map #{weights} b 7",
+            "show map #{weights}",
         ];
         foreach (string command in commands)
         {
@@ -96,6 +104,21 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetMapAndDelMapRules_ChangeTheMapAsHaproxys()
+    {
+        foreach (var (path, key, value) in new[] { ("/set", "dup", "set"), ("/set", "fresh", "new"), ("/del", "example.com", ""), ("/weight", "a", "heavy"), ("/weight", "z", "9") })
+        {
+            Assert.Equal(await GetAsync(key, haproxy: true, path, value), await GetAsync(key, haproxy: false, path, value));
+        }
+        foreach (string command in new[] { $"show map {HostsMap}", $"show map {WeightsMap}" })
+        {
+            Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
+        }
+        Assert.Equal("v=new w=0", await GetAsync("fresh", haproxy: false));
+        Assert.Equal("v=none w=9", await GetAsync("z", haproxy: false));
+    }
+
+    [Fact]
     public async Task AValueTheMapsConvertersCannotRead_IsRefused_AndTheMapKept()
     {
         string answer = await Socat.RunAsync($"add map {WeightsMap} c heavy\n", Socket(haproxy: false));
@@ -107,14 +130,25 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
 
     private string Socket(bool haproxy) => $"UNIX-CONNECT:{Path.Combine(_directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock")}";
 
-    // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x….
-    private async Task<string> AskAsync(string command, bool haproxy) =>
-        Regex.Replace(await Socat.RunAsync(command + "\n", Socket(haproxy)), "^0x[0-9a-f]+ ", "0x… ", RegexOptions.Multiline);
-
-    private async Task<string> GetAsync(string key, bool haproxy)
+    // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x…. A map's
+    // #ID is each proxy's own (HAProxy numbers set-map's references first): "#{weights}" is the
+    // weights map's, as that proxy's show map lists it.
+    private async Task<string> AskAsync(string command, bool haproxy)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{(haproxy ? _haproxyPort : _actorProxyPort)}/");
+        if (command.Contains("#{weights}", StringComparison.Ordinal))
+        {
+            string list = await Socat.RunAsync("show map\n", Socket(haproxy));
+            string id = list.Split('\n').Single(line => line.Contains($"({WeightsMap})", StringComparison.Ordinal)).Split(' ')[0];
+            command = command.Replace("#{weights}", "#" + id, StringComparison.Ordinal);
+        }
+        return Regex.Replace(await Socat.RunAsync(command + "\n", Socket(haproxy)), "^0x[0-9a-f]+ ", "0x… ", RegexOptions.Multiline);
+    }
+
+    private async Task<string> GetAsync(string key, bool haproxy, string path = "/", string value = "")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{(haproxy ? _haproxyPort : _actorProxyPort)}{path}");
         request.Headers.Add("x-k", key);
+        request.Headers.Add("x-v", value);
         using var response = await _client.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
     }
