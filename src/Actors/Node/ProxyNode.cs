@@ -113,7 +113,7 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <exception cref="NodeStartException">The node could not join its cluster, or a boot step did not answer in time.</exception>
     public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, AdminKeys? adminKeys = null, CancellationToken cancel = default)
     {
-        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers);
+        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers) { Maps = config.Maps };
         // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
         // died and will never answer.
         var outer = cancel;

@@ -28,7 +28,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
             var core = LuaCoreApi.Install(state, generation.Registry);
             LuaSocketApi.Install(state);
             LuaHttpClientApi.Install(state);
-            LuaMapApi.Install(state);
+            LuaMapApi.Install(state, engine.Maps);
             var http = LuaHttpApi.Install(state, generation.Registry);
             var tcp = LuaTcpApi.Install(state, generation.Registry);
             // The files' bodies may register functions: at boot, and when a state is loaded

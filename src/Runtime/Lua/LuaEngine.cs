@@ -38,6 +38,9 @@ public sealed class LuaEngine : IDisposable
     /// <summary>The <c>tune.lua.*</c> settings.</summary>
     public LuaTune Tune { get; }
 
+    /// <summary>The configuration's maps, which <c>core.set_map</c> and <c>core.del_map</c> change.</summary>
+    public Samples.MapReferences Maps { get; init; } = new();
+
     /// <summary>The allocator every state shares.</summary>
     public LuaAllocator Allocator { get; }
 

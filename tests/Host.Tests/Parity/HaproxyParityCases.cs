@@ -110,6 +110,19 @@ public static class HaproxyParityCases
               applet:add_header("content-length", "0")
               applet:start_response()
             end)
+            -- core.set_map and core.del_map on the configuration's map of a file, and their errors.
+            core.register_action("remap", { "http-req" }, function(txn)
+              core.set_map("$DIR/lua.map", "k", "changed")
+              core.set_map("$DIR/lua.map", "added", "new")
+              core.del_map("$DIR/lua.map", "gone")
+              local errors = {}
+              for _, call in ipairs({ function() core.set_map("$DIR/none.map", "a", "b") end, function() core.del_map("$DIR/none.map", "a") end,
+                  function() core.set_map("$DIR/lua.map", "a") end, function() core.del_map("$DIR/lua.map", {}) end }) do
+                local _, e = pcall(call)
+                errors[#errors + 1] = (tostring(e):gsub("^.-([^/]+:%d+:)", "%1"):gsub("'[^']*/none.map'", "'none.map'"))
+              end
+              txn:set_var("txn.errors", table.concat(errors, " | "))
+            end)
             -- The Map class: maps read while the file loads, looked up by a service.
             local host_map = Map.new("$DIR/hosts.map", Map._str)
             local path_map = Map.new("$DIR/paths.map", Map._beg)
@@ -222,6 +235,7 @@ public static class HaproxyParityCases
         ("ints.map", "100 hundred\n1:10 small\n11-20 teen\n50: fifty-up\n"),
         ("nets.map", "10.0.0.0/8 ten\n10.1.0.0/16 ten-one\n192.168.1.1 one-host\n::1 v6-loopback\n2001:db8::/32 doc6\n"),
         ("numbers.map", "five 5\nminus -3\nbig 9000000000\n"),
+        ("lua.map", "k first\ngone soon\n"),
         ("addresses.map", "a 10.0.0.1\nb ::1\n"),
     ];
 
@@ -293,6 +307,9 @@ public static class HaproxyParityCases
             "http-request return status 200 content-type text/plain string a if pool-a",
             "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
         new("Lua Map class: lookups, slookup, its methods' numbers, its errors", ["http-request use-service lua.maps"], Expect: "str=pool-a"),
+        new("core.set_map and core.del_map change the map converters' map", ["http-request lua.remap",
+            "http-request return status 200 content-type text/plain lf-string \"k=%[str(k),map($DIR/lua.map,none)] added=%[str(added),map($DIR/lua.map,none)] gone=%[str(gone),map($DIR/lua.map,none)] %[var(txn.errors)]\""],
+            Expect: "k=changed"),
         // core.httpclient() (Lua API), against the same origin from both.
         new("httpclient: post with a body and header fields", ["http-request use-service lua.hc_post"], Expect: "status=200"),
         new("httpclient: get with the script's user-agent and accept", ["http-request use-service lua.hc_get"], Expect: "user-agent: mine"),

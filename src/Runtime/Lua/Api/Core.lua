@@ -117,8 +117,8 @@ function core.Alert(msg) core.log(core.alert, msg) end
 -- clear error naming it, rather than "attempt to call a nil value". Other names read as nil,
 -- so feature tests such as `if core.foo then` still work.
 local haproxy_names = {
-  "add_acl", "del_acl", "del_map", "set_map", "get_var",
-  "register_filter", "set_nice", "httpclient", "disable_legacy_mailers", "event_sub",
+  "add_acl", "del_acl", "get_var",
+  "register_filter", "set_nice", "disable_legacy_mailers", "event_sub",
   "proxies", "backends", "frontends",
 }
 local missing = {}

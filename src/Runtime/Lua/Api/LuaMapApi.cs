@@ -21,12 +21,26 @@ public sealed class LuaMapApi
     {
     }
 
-    /// <summary>Installs the <c>Map</c> class into <paramref name="state"/>.</summary>
-    public static LuaMapApi Install(LuaState state)
+    /// <summary>Installs the <c>Map</c> class into <paramref name="state"/>, and <c>core.set_map</c>
+    /// and <c>core.del_map</c>, which change <paramref name="maps"/>.</summary>
+    public static LuaMapApi Install(LuaState state, MapReferences maps)
     {
         var api = new LuaMapApi();
         state.Expose(Internal, "load", api.Load);
         state.Expose(Internal, "lookup", api.Lookup);
+        // set_map(file, key, value) and del_map(file, key): nil, or HAProxy's message.
+        state.Expose(Internal, "set_map", call => maps.Find(call.GetString(1)) is { } map
+            ? map.SetOrAdd(call.GetString(2), call.GetString(3)) is { } refusal ? call.Return($"'set_map': {refusal}") : call.ReturnNil()
+            : call.Return($"'set_map': unknown map file '{call.GetString(1)}'"));
+        state.Expose(Internal, "del_map", call =>
+        {
+            if (maps.Find(call.GetString(1)) is not { } map)
+            {
+                return call.Return($"'del_map': unknown acl file '{call.GetString(1)}'");
+            }
+            map.Delete(call.GetString(2));
+            return call.ReturnNil();
+        });
         state.RunModule(Source, "map", 0);
         return api;
     }

@@ -39,3 +39,28 @@ end
 
 function Map:lookup(...) local value = lookup(self, ...) return value end
 function Map:slookup(...) return lookup(self, ...) or "" end
+
+-- core.set_map and core.del_map change the configuration's map of a file, as the admin
+-- channel's set map does: every converter of that file sees the change.
+local function strings(name, count, ...)
+  if select("#", ...) ~= count then error("'" .. name .. "' needs " .. count .. " arguments", 3) end
+  local values = { ... }
+  for i = 1, count do
+    local value = values[i]
+    if type(value) ~= "string" and type(value) ~= "number" then
+      error("bad argument #" .. i .. " to '" .. name .. "' (string expected, got " .. type(value) .. ")", 3)
+    end
+    values[i] = tostring(value)
+  end
+  return table.unpack(values)
+end
+
+function core.set_map(...)
+  local refusal = internal.set_map(strings("set_map", 3, ...))
+  if refusal then error(refusal, 2) end
+end
+
+function core.del_map(...)
+  local refusal = internal.del_map(strings("del_map", 2, ...))
+  if refusal then error(refusal, 2) end
+end
