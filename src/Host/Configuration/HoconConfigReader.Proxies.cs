@@ -413,7 +413,13 @@ public static partial class HoconConfigReader
                     {
                         throw new SampleSyntaxException("expected 'BACKEND [if|unless CONDITION]'");
                     }
-                    switches.Add(new BackendSwitch(words[0].Text, condition));
+                    string name = words[0].Text;
+                    var format = name.Contains('%', StringComparison.Ordinal) ? LogFormat.Parse(name, context.Files) : null;
+                    if (format is not null && format.Samples.Any(s => s.LuaNames().Any()))
+                    {
+                        throw new SampleSyntaxException("a backend name made of lua.* samples is not supported by ActorProxy yet");
+                    }
+                    switches.Add(new BackendSwitch(name, condition) { Format = format });
                 }
                 catch (SampleSyntaxException e)
                 {

@@ -57,10 +57,13 @@ public static partial class HoconConfigReader
                 MaxHeaders = reader.Integer(Global + ".tune.http.maxhdr"),
             },
         };
+        var frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray();
+        var backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray();
         var config = new ProxyConfig(file, global)
         {
-            Frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray(),
-            Backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray(),
+            // A dynamic use-backend resolves, at run time, to a backend of its frontend's mode.
+            Frontends = [.. frontends.Select(f => f with { Backends = backends.Where(b => b.Mode == f.Mode).Select(b => b.Name).ToHashSet() })],
+            Backends = backends,
             Maps = reader.Maps,
         };
         // A key the reader refused already has its error; the validator speaks for the others.

@@ -80,7 +80,11 @@ public static class ConfigValidator
             {
                 errors.Add(new ConfigError(config.File, key + ".tcp-request", "tcp-request rules are supported with mode = tcp only so far."));
             }
-            var named = frontend.UseBackend.Select(s => (Key: key + ".use-backend", s.Backend));
+            if (frontend.Mode == ProxyMode.Tcp && frontend.UseBackend.Any(s => s.Format is not null))
+            {
+                errors.Add(new ConfigError(config.File, key + ".use-backend", "a backend name with a log-format (%[…]) is supported in mode http only so far."));
+            }
+            var named = frontend.UseBackend.Where(s => s.Format is null).Select(s => (Key: key + ".use-backend", s.Backend));
             if (frontend.DefaultBackend is not null)
             {
                 named = named.Append((key + ".default-backend", frontend.DefaultBackend));

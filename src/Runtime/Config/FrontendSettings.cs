@@ -6,7 +6,12 @@ namespace ActorProxy.Runtime.Config;
 /// <summary>A <c>use-backend NAME [if|unless COND]</c> rule.</summary>
 /// <param name="Backend">The backend to use.</param>
 /// <param name="Condition">When, or null for always.</param>
-public sealed record BackendSwitch(string Backend, RuleCondition? Condition);
+public sealed record BackendSwitch(string Backend, RuleCondition? Condition)
+{
+    /// <summary>For a name with <c>%</c> in it, the log-format it is (HAProxy's dynamic
+    /// <c>use_backend</c>), resolved at run time; null for a backend's name.</summary>
+    public Samples.LogFormat? Format { get; init; }
+}
 
 /// <summary>An <c>actorproxy.frontends.NAME</c> section: where clients connect and what rules apply.</summary>
 public sealed record FrontendSettings
@@ -70,6 +75,10 @@ public sealed record FrontendSettings
     /// <summary><c>default-backend</c>, or null: a request no rule answers then gets 503.</summary>
     public string? DefaultBackend { get; init; }
 
+    /// <summary>The backends a dynamic <c>use-backend</c> may resolve to: those of the
+    /// configuration in the frontend's mode.</summary>
+    public IReadOnlySet<string> Backends { get; init; } = new HashSet<string>();
+
     /// <summary>Every <c>lua.*</c> function the frontend's rules and <c>use-backend</c> conditions
     /// call, with the directive and the rule (or backend) that calls it.</summary>
     public IEnumerable<(string Directive, string Rule, Lua.LuaFunctionKind Kind, string Name)> LuaFunctions() =>
@@ -85,6 +94,7 @@ public sealed record FrontendSettings
         BufferRequest ||
         HttpRequest.SelectMany(rule => rule.SampleExpressions())
             .Concat(UseBackend.SelectMany(use => use.Condition?.Acls.Select(acl => acl.Sample) ?? []))
+            .Concat(UseBackend.SelectMany(use => use.Format?.Samples ?? []))
             .Any(sample => sample.Fetch.BuiltInFetch?.NeedsBody == true);
 
     /// <summary>True when its request rules or backend choice call Lua: only then must they run

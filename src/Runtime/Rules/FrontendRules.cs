@@ -113,7 +113,9 @@ public sealed class FrontendRules : IRuleRun
         {
             if (backendSwitch.Condition is null || backendSwitch.Condition.Holds(Exchange, lua))
             {
-                Exchange.Backend = backendSwitch.Backend;
+                // A dynamic name that is no backend: no other rule, the default backend (HAProxy's).
+                string? name = backendSwitch.Format is { } format ? format.Render(Exchange, lua) : backendSwitch.Backend;
+                Exchange.Backend = backendSwitch.Format is null || _frontend.Backends.Contains(name) ? name : _frontend.DefaultBackend;
                 Exchange.Replay.Clear();
                 return;
             }

@@ -24,6 +24,8 @@ public sealed class HaproxyPair : IAsyncLifetime
     };
     private readonly Dictionary<string, (int HaproxyPort, int ActorProxyPort)> _ports = [];
     private TestBackend _origin = null!;
+    // A second backend, for the cases that choose between two (use_backend).
+    private TestBackend _second = null!;
     private HaproxyProcess _haproxy = null!;
     private ActorProxyProcess _actorProxy = null!;
 
@@ -33,6 +35,7 @@ public sealed class HaproxyPair : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _origin = await TestBackend.StartAsync("origin");
+        _second = await TestBackend.StartAsync("second");
         foreach (var (name, text) in HaproxyParityCases.Files)
         {
             // $ORIGIN is the origin's address, $CLOSED one where nothing listens (Lua's HTTP client).
@@ -59,6 +62,7 @@ public sealed class HaproxyPair : IAsyncLifetime
         await _haproxy.DisposeAsync();
         await _actorProxy.StopAsync();
         await _origin.DisposeAsync();
+        await _second.DisposeAsync();
         _client.Dispose();
         _directory.Delete(recursive: true);
     }
@@ -203,7 +207,7 @@ public sealed class HaproxyPair : IAsyncLifetime
     private static string OriginFieldsSorted(string body)
     {
         string[] lines = body.Split('\n');
-        if (lines.Length < 2 || lines[1] != "x-backend: origin")
+        if (lines.Length < 2 || !lines[1].StartsWith("x-backend: ", StringComparison.Ordinal))
         {
             return body;
         }
@@ -225,6 +229,8 @@ public sealed class HaproxyPair : IAsyncLifetime
               timeout connect 5s
             backend origin
               server s1 127.0.0.1:{_origin.Port}
+            backend second
+              server s1 127.0.0.1:{_second.Port}
 
             """);
         foreach (var @case in HaproxyParityCases.All)
@@ -245,6 +251,7 @@ public sealed class HaproxyPair : IAsyncLifetime
             actorproxy {
               global { threads = 2, lua-load = [ "parity.lua" ], tune.lua { session-timeout = 300ms, service-timeout = 300ms } }
               backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
+              backends.second { servers { s1 = "127.0.0.1:{{_second.Port}}" } }
 
             """);
         foreach (var @case in HaproxyParityCases.All)

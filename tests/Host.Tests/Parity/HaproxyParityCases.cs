@@ -236,6 +236,7 @@ public static class HaproxyParityCases
         ("nets.map", "10.0.0.0/8 ten\n10.1.0.0/16 ten-one\n192.168.1.1 one-host\n::1 v6-loopback\n2001:db8::/32 doc6\n"),
         ("numbers.map", "five 5\nminus -3\nbig 9000000000\n"),
         ("lua.map", "k first\ngone soon\n"),
+        ("backends.map", "parity.test second\nother.test origin\n"),
         ("addresses.map", "a 10.0.0.1\nb ::1\n"),
     ];
 
@@ -298,6 +299,13 @@ public static class HaproxyParityCases
             "http-request return status 200 content-type text/plain lf-string \"a=%[str(five),map_str_int($DIR/numbers.map,0),add(1)] b=%[str(minus),map_str_int($DIR/numbers.map)] " +
             "d=%[str(none),map_str_int($DIR/numbers.map,42)] e=%[str(a),map_str_ip($DIR/addresses.map)] f=%[str(b),map_str_ip($DIR/addresses.map)] h=%[str(big),map_str_int($DIR/numbers.map)]\""],
             Expect: "a=6"),
+        // use_backend with a log-format: resolved when the request comes.
+        new("dynamic use_backend: the name a header gives", ["use_backend %[req.hdr(x-be)]"], Headers: [("x-be", "second")], Expect: "x-backend: second"),
+        new("dynamic use_backend: a name that is no backend takes the default, no later rule", ["use_backend %[req.hdr(x-be)]", "use_backend second"],
+            Headers: [("x-be", "nope")], Expect: "x-backend: origin"),
+        new("dynamic use_backend: chosen by a map of the Host", ["use_backend %[req.hdr(host),lower,map($DIR/backends.map,origin)]"], Expect: "x-backend: second"),
+        new("dynamic use_backend: with a condition and a prefix", ["use_backend sec%[req.hdr(x-be)] if { req.hdr(x-be) -m found }"],
+            Headers: [("x-be", "ond")], Expect: "x-backend: second"),
         new("map: in an ACL, -m found", [
             "acl known req.hdr(x-k),map($DIR/hosts.map) -m found",
             "http-request return status 200 content-type text/plain string known if known",
