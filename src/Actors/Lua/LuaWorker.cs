@@ -31,8 +31,7 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
     private readonly HashSet<ContinueRuleRun> _waiting = [];
 
     // Its state of each generation alive, by number; new work goes to the one serving.
-    private readonly Dictionary<int, GenerationState> _states = [];
-    private GenerationState? _serving;
+    private readonly LuaGenerationStates<GenerationState> _states = new(state => state.Lua);
 
     // The shared state's actor: the singleton's proxy until the actor itself answered.
     private IActorRef _sharedLua;
@@ -49,13 +48,13 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
 
         // Boot (seed 000) and reload: its state from its files, its init, then the switch to it.
         Receive<LoadLuaState>(load => Sender.Tell(Load(load.Generation)));
-        Receive<RunLuaInit>(init => Sender.Tell(_states.TryGetValue(init.Generation, out var state)
+        Receive<RunLuaInit>(init => Sender.Tell(_states.Find(init.Generation) is { } state
             ? state.Lua.RunInit()
             : new LuaInitDone(_thread, [$"thread {_thread}: Lua generation {init.Generation} was not loaded"])));
         Receive<SwitchLuaGeneration>(Switch);
-        Receive<DropLuaGeneration>(drop => Close(drop.Generation));
-        Receive<LuaGenerationDrained>(drained => Close(drained.Generation));
-        Receive<ResumeLuaTask>(resume => EachState(state => state.RunTaskSlice(resume)));
+        Receive<DropLuaGeneration>(drop => _states.Close(drop.Generation));
+        Receive<LuaGenerationDrained>(drained => _states.Close(drained.Generation));
+        Receive<ResumeLuaTask>(resume => _states.ForEach(state => state.RunTaskSlice(resume)));
 
         // The rules of its connections, and their ends. A transaction runs on the generation of
         // its first Lua run to its end.
@@ -65,7 +64,7 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
         Receive<ContinueRuleRun>(Continue);
         Receive<EndHttpTransaction>(message =>
         {
-            if (_states.TryGetValue(message.Generation, out var state) && state.Lua.IsLoaded)
+            if (_states.Find(message.Generation) is { } state && state.Lua.IsLoaded)
             {
                 state.Lua.Loaded.Http.Release(message.TransactionId);
             }
@@ -75,9 +74,9 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
         // open ones on theirs.
         Receive<StartTcpService>(start => Serving.Lua.OpenTcpService(Sender, start));
         Receive<StartLuaCli>(start => Serving.Lua.OpenCli(Sender, start));
-        Receive<TcpServiceInput>(input => EachState(state => state.TcpInput(Sender, input)));
-        Receive<ResumeTcpService>(resume => EachState(state => state.RunTcpSession(resume)));
-        Receive<TcpServiceClosed>(message => EachState(state => state.TcpSessions.Close(Sender, message.SessionId, null)));
+        Receive<TcpServiceInput>(input => _states.ForEach(state => state.TcpInput(Sender, input)));
+        Receive<ResumeTcpService>(resume => _states.ForEach(state => state.RunTcpSession(resume)));
+        Receive<TcpServiceClosed>(message => _states.ForEach(state => state.TcpSessions.Close(Sender, message.SessionId, null)));
 
         // Where the shared state is: found through the proxy, watched, and looked for again when
         // the singleton moves (hand-over, node down). An earlier actor's end changes nothing.
@@ -94,13 +93,13 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
             }
         });
 
-        Receive<GetLuaStateStatus>(_ => Sender.Tell(Serving.Lua.Status(_states.Values.Count(s => s.Lua.Generation.IsRetired))));
+        Receive<GetLuaStateStatus>(_ => Sender.Tell(Serving.Lua.Status(_states.Draining)));
     }
 
     // A worker's state of one generation, and the actions its rules call through.
     private sealed record GenerationState(OwnedLuaState Lua, WorkerLuaActions Actions);
 
-    private GenerationState Serving => _serving ?? throw new InvalidOperationException($"Lua worker {_thread} serves no Lua generation yet.");
+    private GenerationState Serving => _states.Serving ?? throw new InvalidOperationException($"Lua worker {_thread} serves no Lua generation yet.");
 
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -120,16 +119,13 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
         {
             run.Completion.TrySetException(new InvalidOperationException($"Lua worker {_thread} stopped while transaction {run.Run.Exchange.Id} waited."));
         }
-        foreach (var state in _states.Values)
-        {
-            state.Lua.Close();
-        }
+        _states.ForEach(state => state.Close());
     }
 
     // Its state of generation <number>, created and loaded on first demand.
     private LuaStateLoaded Load(int number)
     {
-        if (!_states.TryGetValue(number, out var state))
+        if (_states.Find(number) is not { } state)
         {
             if (_engine.FindGeneration(number) is not { } generation)
             {
@@ -143,47 +139,9 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
         return state.Lua.Load();
     }
 
-    // New work goes to the state of that generation, whose tasks start; the one it replaces ends
-    // its tasks and closes once its generation has drained.
-    private void Switch(SwitchLuaGeneration message)
-    {
-        if (!_states.TryGetValue(message.Generation, out var next))
-        {
-            Sender.Tell(new Status.Failure(new InvalidOperationException($"Lua worker {_thread} has no state of generation {message.Generation}.")));
-            return;
-        }
-        var previous = _serving;
-        if (previous != next)
-        {
-            _serving = next;
-            next.Lua.StartTasks();
-            if (previous is not null)
-            {
-                previous.Lua.Retire();
-                int number = previous.Lua.Generation.Number;
-                previous.Lua.Generation.Drained.PipeTo(Self, success: () => new LuaGenerationDrained(number));
-            }
-        }
-        Sender.Tell(new LuaGenerationSwitched(_thread, message.Generation));
-    }
-
-    // A drained or abandoned generation's state closes; the serving one never does.
-    private void Close(int number)
-    {
-        if (_states.TryGetValue(number, out var state) && state != _serving)
-        {
-            _states.Remove(number);
-            state.Lua.Close();
-        }
-    }
-
-    private void EachState(Action<OwnedLuaState> action)
-    {
-        foreach (var state in _states.Values)
-        {
-            action(state.Lua);
-        }
-    }
+    private void Switch(SwitchLuaGeneration message) => Sender.Tell(_states.Switch(message.Generation, Self)
+        ? new LuaGenerationSwitched(_thread, message.Generation)
+        : new Status.Failure(new InvalidOperationException($"Lua worker {_thread} has no state of generation {message.Generation}.")));
 
     // A run's transaction is bound to the serving generation unless an earlier run bound it.
     private void Start(IRuleRun run, TaskCompletionSource completion) =>
@@ -193,7 +151,7 @@ public sealed class LuaWorker : ReceiveActor, IWithTimers
     private void Continue(ContinueRuleRun run)
     {
         _waiting.Remove(run);
-        if (!_states.TryGetValue(run.Generation, out var state))
+        if (_states.Find(run.Generation) is not { } state)
         {
             run.Completion.TrySetException(new InvalidOperationException($"Lua worker {_thread}: transaction {run.Run.Exchange.Id} runs on Lua generation {run.Generation}, which is closed."));
             return;

@@ -28,8 +28,7 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
 
     // Its state of each shared generation alive, by number; new work goes to the one serving.
-    private readonly Dictionary<int, OwnedLuaState> _states = [];
-    private OwnedLuaState? _serving;
+    private readonly LuaGenerationStates<OwnedLuaState> _states = new(state => state);
 
     /// <summary>Creates the shared state's actor; use <see cref="SupervisedProps"/>.</summary>
     public SharedLua(LuaEngine engine, GlobalSettings global, NodeBoot boot, ILoggerFactory loggers)
@@ -42,11 +41,17 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
         // Boot: the first node's boot loads it; the others' get its function table and digest.
         // A reload loads the next generation beside it, then switches to it.
         Receive<LoadLuaState>(load => Sender.Tell(Load(load.Generation)));
-        Receive<RunLuaInit>(init => Sender.Tell((_states.GetValueOrDefault(init.Generation) ?? Serving).RunInit()));
-        Receive<SwitchLuaGeneration>(Switch);
-        Receive<DropLuaGeneration>(drop => Close(drop.Generation));
-        Receive<LuaGenerationDrained>(drained => Close(drained.Generation));
-        Receive<ResumeLuaTask>(resume => EachState(state => state.RunTaskSlice(resume)));
+        Receive<RunLuaInit>(init => Sender.Tell((_states.Find(init.Generation) ?? Serving).RunInit()));
+        // Every node's boot switches it to generation 1, a lone node's reload to the next one; it
+        // answers with the generation it serves.
+        Receive<SwitchLuaGeneration>(switchTo =>
+        {
+            _states.Switch(switchTo.Generation, Self);
+            Sender.Tell(new LuaGenerationSwitched(0, _states.ServingNumber));
+        });
+        Receive<DropLuaGeneration>(drop => _states.Close(drop.Generation));
+        Receive<LuaGenerationDrained>(drained => _states.Close(drained.Generation));
+        Receive<ResumeLuaTask>(resume => _states.ForEach(state => state.RunTaskSlice(resume)));
 
         // Calls from the workers of every node, answered to the sender.
         Receive<LocateSharedLua>(_ => Sender.Tell(new SharedLuaLocated(Self)));
@@ -56,14 +61,14 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
         // TCP services and CLI commands registered here, streamed to a relay in the caller's node.
         Receive<StartTcpService>(start => Serving.OpenTcpService(Sender, start));
         Receive<StartLuaCli>(start => Serving.OpenCli(Sender, start));
-        Receive<TcpServiceInput>(input => EachState(state => state.TcpInput(Sender, input)));
-        Receive<ResumeTcpService>(resume => EachState(state => state.RunTcpSession(resume)));
-        Receive<TcpServiceClosed>(message => EachState(state => state.TcpSessions.Close(Sender, message.SessionId, null)));
+        Receive<TcpServiceInput>(input => _states.ForEach(state => state.TcpInput(Sender, input)));
+        Receive<ResumeTcpService>(resume => _states.ForEach(state => state.RunTcpSession(resume)));
+        Receive<TcpServiceClosed>(message => _states.ForEach(state => state.TcpSessions.Close(Sender, message.SessionId, null)));
 
-        Receive<GetLuaStateStatus>(_ => Sender.Tell(Serving.Status(_states.Values.Count(s => s.Generation.IsRetired))));
+        Receive<GetLuaStateStatus>(_ => Sender.Tell(Serving.Status(_states.Draining)));
     }
 
-    private OwnedLuaState Serving => _serving ?? throw new InvalidOperationException("The shared Lua state serves no Lua generation yet.");
+    private OwnedLuaState Serving => _states.Serving ?? throw new InvalidOperationException("The shared Lua state serves no Lua generation yet.");
 
     /// <inheritdoc/>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -98,13 +103,13 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
             var generation = _engine.CurrentGeneration;
             var state = NewState(generation);
             _states.Add(generation.SharedNumber, state);
-            _serving = state;
             state.LoadAsAtBoot("the shared state started after this node's boot");
+            _states.Switch(generation.SharedNumber, Self);
         }
     }
 
     /// <inheritdoc/>
-    protected override void PostStop() => EachState(state => state.Close());
+    protected override void PostStop() => _states.ForEach(state => state.Close());
 
     private OwnedLuaState NewState(LuaGeneration generation) =>
         new(_engine, generation, 0, 0, _global.LuaLoad, "lua-load", Context, Timers, _logger);
@@ -114,7 +119,7 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
     // since) the serving one answers with its function table.
     private LuaStateLoaded Load(int number)
     {
-        if (!_states.TryGetValue(number, out var state))
+        if (_states.Find(number) is not { } state)
         {
             if (_engine.FindGeneration(number) is not { } generation || generation.SharedNumber != number)
             {
@@ -126,48 +131,11 @@ public sealed class SharedLua : ReceiveActor, IWithTimers
         return state.Load();
     }
 
-    // Every node's boot switches it to generation 1, a lone node's reload to the next one: new
-    // calls without a generation of their own go there, its tasks start, the state it replaces
-    // ends its tasks and closes once its generation has drained.
-    private void Switch(SwitchLuaGeneration message)
-    {
-        if (_states.GetValueOrDefault(message.Generation) is { } next && next != _serving)
-        {
-            var previous = _serving;
-            _serving = next;
-            next.StartTasks();
-            if (previous is not null)
-            {
-                previous.Retire();
-                int number = _states.First(s => s.Value == previous).Key;
-                previous.Generation.Drained.PipeTo(Self, success: () => new LuaGenerationDrained(number));
-            }
-        }
-        Sender.Tell(new LuaGenerationSwitched(0, _states.First(s => s.Value == Serving).Key));
-    }
-
-    private void Close(int number)
-    {
-        if (_states.TryGetValue(number, out var state) && state != _serving)
-        {
-            _states.Remove(number);
-            state.Close();
-        }
-    }
-
-    private void EachState(Action<OwnedLuaState> action)
-    {
-        foreach (var state in _states.Values)
-        {
-            action(state);
-        }
-    }
-
     // Runs a function of this state for a worker on a copy of its transaction, and answers with
     // the copy as Lua left it.
     private void Call(CallSharedLua call)
     {
-        var state = _states.GetValueOrDefault(call.Generation) ?? Serving;
+        var state = _states.Find(call.Generation) ?? Serving;
         var http = state.Loaded.Http;
         var exchange = call.Exchange.ToExchange();
         exchange.ServiceStream = call.ServiceStream is { } relay ? new RelayedServiceStream(relay) : null;

@@ -326,7 +326,7 @@ public sealed class ProxyNode : IAsyncDisposable
                     errors = [$"a Lua state's actor did not answer within {BootTimeout.TotalSeconds:0} s"];
                 }
             }
-            if (errors.Count > 0 && _engine.CurrentGeneration != generation)
+            if (errors.Count > 0)
             {
                 Drop(generation, withSharedState);
                 foreach (var error in errors)

@@ -20,7 +20,9 @@ public sealed class LuaHttpClientApi
     private static readonly byte[] Source = LuaResources.Read("ActorProxy.Runtime.Lua.Api.HttpClient.lua");
 
     // One client per destination for the whole process: .NET's clients are meant to be shared
-    // (their connection pools), and a destination given by `dst` needs its own pool.
+    // (their connection pools), and a destination given by `dst` needs its own pool. Scripts may
+    // make up destinations without end: past this many, a new one gets a client for its request only.
+    private const int PooledDestinations = 64;
     private static readonly ConcurrentDictionary<string, HttpMessageInvoker> s_clients = new(StringComparer.Ordinal);
 
     private readonly Dictionary<long, Task<HttpReply>> _pending = [];
@@ -67,7 +69,7 @@ public sealed class LuaHttpClientApi
         {
             return call.ReturnNil() + call.Return("The 'get' function is only allowed in 'frontend', 'backend' or 'task'");
         }
-        var exchange = SendAsync(ClientFor(dst), Request(method, uri, body, fields), timeout);
+        var exchange = SendAsync(dst, Request(method, uri, body, fields), timeout);
         long id = ++_nextId;
         _pending.Add(id, exchange);
         context.AwaitOperation(exchange);
@@ -126,8 +128,10 @@ public sealed class LuaHttpClientApi
         return request;
     }
 
-    private static async Task<HttpReply> SendAsync(HttpMessageInvoker client, HttpRequestMessage request, TimeSpan timeout)
+    private static async Task<HttpReply> SendAsync(string dst, HttpRequestMessage request, TimeSpan timeout)
     {
+        bool pooled = s_clients.TryGetValue(dst, out var client) || s_clients.Count < PooledDestinations;
+        client = pooled ? s_clients.GetOrAdd(dst, NewClient) : NewClient(dst);
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -165,6 +169,10 @@ public sealed class LuaHttpClientApi
         finally
         {
             request.Dispose();
+            if (!pooled)
+            {
+                client.Dispose();
+            }
         }
     }
 
@@ -176,7 +184,7 @@ public sealed class LuaHttpClientApi
         return page;
     }
 
-    private static HttpMessageInvoker ClientFor(string dst) => s_clients.GetOrAdd(dst, static dst =>
+    private static HttpMessageInvoker NewClient(string dst)
     {
         var handler = new SocketsHttpHandler
         {
@@ -205,5 +213,5 @@ public sealed class LuaHttpClientApi
             };
         }
         return new HttpMessageInvoker(handler);
-    });
+    }
 }
