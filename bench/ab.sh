@@ -24,8 +24,7 @@ origin_cfg > "$WORK/origin.cfg"
 actorproxy_conf "$directive" 18401 18402 18403 18404 > "$WORK/a.conf"
 actorproxy_conf "$directive" 18411 18412 18413 18414 > "$WORK/b.conf"
 start haproxy -db -f "$WORK/origin.cfg"
-# The logged frontends' syslog server: it reads and drops.
-[ "$CASE" = logged ] && start socat -u UDP-RECV:18400 /dev/null
+[ "$CASE" = logged ] && start_syslog
 start env $ENV_A "${A_BIN:-$AP}" run -f "$WORK/a.conf"; A_PID=$!
 start env $ENV_B "${B_BIN:-$AP}" run -f "$WORK/b.conf"; B_PID=$!
 A_PORT=$((18400 + offset)); B_PORT=$((18410 + offset))

@@ -82,16 +82,20 @@ actorproxy {
 CFG
 }
 
-# Installs HAProxy 2.6, wrk and socat (and with `perf`, linux-perf) from Debian's packages when
-# missing, and builds ActorProxy in Release.
+# Installs HAProxy 2.6, wrk and a C compiler (and with `perf`, linux-perf) from Debian's packages
+# when missing, builds ActorProxy in Release and the syslog server of the logged frontends.
 prepare() {
-  if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v socat >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
+  if ! command -v haproxy >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1 || { [ "${1:-}" = perf ] && ! command -v perf >/dev/null 2>&1; }; then
     local sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk socat ${1:+linux-perf} >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy wrk gcc ${1:+linux-perf} >/dev/null
   fi
   dotnet build -c Release --nologo -v q src/Host >/dev/null
+  gcc -O2 -o "$WORK/syslog-drain" bench/syslog-drain.c
 }
+
+# The logged frontends' syslog server (bench/syslog-drain.c) on 127.0.0.1:18400: it reads and drops.
+start_syslog() { start "$WORK/syslog-drain" 18400; }
 
 build_yarp() { dotnet build -c Release --nologo -v q bench/YarpHost >/dev/null; }
 

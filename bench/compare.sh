@@ -21,8 +21,7 @@ haproxy_cfg lua-load 18111 18112 18113 18114 > "$WORK/haproxy-shared.cfg"
 actorproxy_conf lua-load-per-thread 18201 18202 18203 18204 > "$WORK/actorproxy-thread.conf"
 actorproxy_conf lua-load 18211 18212 18213 18214 > "$WORK/actorproxy-shared.conf"
 
-# The syslog server of the "logged" frontends (option httplog over UDP): it reads and drops.
-start socat -u UDP-RECV:18400 /dev/null
+start_syslog
 start haproxy -db -f "$WORK/origin.cfg"; ORIGIN_PID=$!
 start haproxy -db -f "$WORK/haproxy-thread.cfg"; HAPROXY_THREAD_PID=$!
 start haproxy -db -f "$WORK/haproxy-shared.cfg"; HAPROXY_SHARED_PID=$!

@@ -27,6 +27,8 @@ ADMIN=127.0.0.1:18490
 echo "akka.remote.dot-netty.tcp.port = ${ADMIN#*:}" > "$WORK/actorproxy.conf"
 actorproxy_conf "$directive" $(( port / 10 * 10 + 1 )) $(( port / 10 * 10 + 2 )) $(( port / 10 * 10 + 3 )) $(( port / 10 * 10 + 4 )) >> "$WORK/actorproxy.conf"
 start haproxy -db -f "$WORK/origin.cfg"
+# Without a syslog server every line would come back as an ICMP error.
+[ "$CASE" = logged ] && start_syslog
 # W^X double-maps JIT code, which hides it from perf's symbol maps.
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 if [ "$CASE" = yarp ]; then

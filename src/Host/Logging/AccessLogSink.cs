@@ -83,11 +83,15 @@ internal sealed class AccessLogSink : IAsyncDisposable
                     }
                     if (!_destinations.TryGetValue(target, out var destination))
                     {
-                        destination = new Destination(target);
+                        destination = new Destination(target, _logger);
                         _destinations.Add(target, destination);
                     }
-                    destination.Send(bytes.Span, _logger);
+                    Interlocked.Add(ref _dropped, destination.Add(bytes.Span));
                 }
+            }
+            foreach (var destination in _destinations.Values)
+            {
+                Interlocked.Add(ref _dropped, destination.Flush());
             }
             if (!reader.Completion.IsCompleted)
             {
@@ -98,56 +102,118 @@ internal sealed class AccessLogSink : IAsyncDisposable
 
     private sealed record Line(IReadOnlyList<LogTarget> Targets, int Level, string Message, DateTimeOffset Time);
 
-    // One target's socket or stream, opened at its first line, reported once when it fails.
-    private sealed class Destination(LogTarget target) : IDisposable
+    // One target's socket or stream, opened at its first line, reported once when it fails. Its
+    // lines gather until the sending task has read all that waits: one system call for a batch
+    // of datagrams or a buffer of a stream's lines, not one per line.
+    private sealed class Destination(LogTarget target, ILogger logger) : IDisposable
     {
+        private const int BatchSize = 64;
+        private const int StreamBuffer = 64 * 1024;
+
         private Socket? _socket;
-        // Serialized once: the EndPoint overload of SendTo serializes on every call.
-        private SocketAddress? _address;
+        private DatagramBatch? _batch;
         private Stream? _stream;
         private bool _failed;
 
-        public void Send(ReadOnlySpan<byte> bytes, ILogger logger)
+        // Takes a line; returns how many lines were dropped on the way (a full socket, a failure).
+        public int Add(ReadOnlySpan<byte> bytes)
         {
+            if (target.Kind is LogTargetKind.Udp or LogTargetKind.UnixDatagram)
+            {
+                int dropped = _batch?.IsFull == true ? Flush() : 0;
+                if (Open() is not null)
+                {
+                    _batch!.Add(bytes);
+                }
+                return dropped;
+            }
             try
             {
-                switch (target.Kind)
-                {
-                    case LogTargetKind.Udp:
-                        _socket ??= new Socket(target.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                        _address ??= target.EndPoint!.Serialize();
-                        _socket.SendTo(bytes, SocketFlags.None, _address);
-                        break;
-                    case LogTargetKind.UnixDatagram:
-                        _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-                        _address ??= new UnixDomainSocketEndPoint(target.Path!).Serialize();
-                        _socket.SendTo(bytes, SocketFlags.None, _address);
-                        break;
-                    default:
-                        _stream ??= Open();
-                        _stream.Write(bytes);
-                        _stream.Flush();
-                        break;
-                }
+                _stream ??= new BufferedStream(OpenStream(), StreamBuffer);
+                _stream.Write(bytes);
+                return 0;
+            }
+            catch (Exception e) when (IsSendFailure(e))
+            {
+                Failed(e);
+                return 1;
+            }
+        }
+
+        // Sends what gathered; returns how many lines were dropped.
+        public int Flush()
+        {
+            if (_batch is not { Count: > 0 } && _stream is null)
+            {
+                return 0;
+            }
+            int waiting = _batch?.Count ?? 0;
+            try
+            {
+                int dropped = _batch is null ? 0 : _batch.Send(_socket!);
+                _stream?.Flush();
                 if (_failed)
                 {
                     logger.LogWarning("access log target {Target}: sending again", target.Name);
                     _failed = false;
                 }
+                return dropped;
             }
-            catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsSendFailure(e))
             {
-                if (!_failed)
-                {
-                    logger.LogError("access log target {Target}: {Reason}; its lines are dropped until it works again", target.Name, e.Message);
-                    _failed = true;
-                }
-                _stream?.Dispose();
-                _stream = null;
+                Failed(e);
+                return waiting;
             }
         }
 
-        private Stream Open() => target.Kind switch
+        private Socket? Open()
+        {
+            if (_socket is not null)
+            {
+                return _socket;
+            }
+            try
+            {
+                var (socket, address) = target.Kind == LogTargetKind.Udp
+                    ? (new Socket(target.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp), target.EndPoint!.Serialize())
+                    : (new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified), new UnixDomainSocketEndPoint(target.Path!).Serialize());
+                _batch = new DatagramBatch(BatchSize, target.MaxLength + 1, address);
+                return _socket = socket;
+            }
+            catch (SocketException e)
+            {
+                Report(e);
+                return null;
+            }
+        }
+
+        private static bool IsSendFailure(Exception e) => e is SocketException or IOException or UnauthorizedAccessException;
+
+        private void Failed(Exception e)
+        {
+            Report(e);
+            try
+            {
+                // A buffered stream writes what it holds as it closes: that fails again, and the
+                // failure is reported already.
+                _stream?.Dispose();
+            }
+            catch (Exception again) when (IsSendFailure(again))
+            {
+            }
+            _stream = null;
+        }
+
+        private void Report(Exception e)
+        {
+            if (!_failed)
+            {
+                logger.LogError("access log target {Target}: {Reason}; its lines are dropped until it works again", target.Name, e.Message);
+                _failed = true;
+            }
+        }
+
+        private Stream OpenStream() => target.Kind switch
         {
             LogTargetKind.Stdout => Console.OpenStandardOutput(),
             LogTargetKind.Stderr => Console.OpenStandardError(),
@@ -156,6 +222,8 @@ internal sealed class AccessLogSink : IAsyncDisposable
 
         public void Dispose()
         {
+            Flush();
+            _batch?.Dispose();
             _socket?.Dispose();
             _stream?.Dispose();
         }
