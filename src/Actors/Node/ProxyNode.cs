@@ -27,15 +27,17 @@ public sealed class ProxyNode : IAsyncDisposable
     private bool _stopped;
     // Gives the C heap's free memory back while the node runs (NativeHeapTrimmer).
     private NativeHeapTrimmer? _trimmer;
+    private readonly Runtime.Stats.ProxyDirectory _proxies;
 
-    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, ThreadLayout layout, IReadOnlyList<IActorRef> workers, IActorRef sharedLua, IActorRef fds,
-        ILogger log)
+    private ProxyNode(ActorSystem system, LuaEngine engine, ProxyConfig config, Runtime.Stats.ProxyDirectory proxies, ThreadLayout layout, IReadOnlyList<IActorRef> workers,
+        IActorRef sharedLua, IActorRef fds, ILogger log)
     {
         _system = system;
         _engine = engine;
         _log = log;
         Config = config;
-        Stats = new Runtime.Stats.ProxyStats(config);
+        Stats = proxies.Stats;
+        _proxies = proxies;
         Workers = workers;
         SharedLua = sharedLua;
         FdSupervisor = fds;
@@ -55,10 +57,18 @@ public sealed class ProxyNode : IAsyncDisposable
     public IActorRef Admin { get; private set; } = ActorRefs.Nobody;
 
     /// <summary>The servers of the running listeners, once they run; null before (and in <c>check</c>).</summary>
-    public IServerStates? ServerStates { get; set; }
+    public IServerStates? ServerStates
+    {
+        get => _proxies.Servers;
+        set => _proxies.Servers = value;
+    }
 
     /// <summary>The running listeners' live counts, once they run; null before (and in <c>check</c>).</summary>
-    public Runtime.Stats.ILiveStats? LiveStats { get; set; }
+    public Runtime.Stats.ILiveStats? LiveStats
+    {
+        get => _proxies.Live;
+        set => _proxies.Live = value;
+    }
 
     /// <summary>The global maxconn in force once the listeners are up (configured, or derived from
     /// the file descriptor limit), for <c>show info</c>; 0 before.</summary>
@@ -113,7 +123,9 @@ public sealed class ProxyNode : IAsyncDisposable
     /// <exception cref="NodeStartException">The node could not join its cluster, or a boot step did not answer in time.</exception>
     public static async Task<ProxyNode> StartAsync(ActorSystem system, ProxyConfig config, ILoggerFactory loggers, bool startTasks = true, AdminKeys? adminKeys = null, CancellationToken cancel = default)
     {
-        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers) { Maps = config.Maps };
+        // Lua scripts see the proxies (core.proxies) from their first state on.
+        var proxies = new Runtime.Stats.ProxyDirectory(config, new Runtime.Stats.ProxyStats(config));
+        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers) { Maps = config.Maps, Proxies = proxies };
         // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
         // died and will never answer.
         var outer = cancel;
@@ -153,7 +165,7 @@ public sealed class ProxyNode : IAsyncDisposable
             var workers = await workersReply.Task.WaitAsync(cancel);
 
             var fds = system.ActorOf(Fd.FdSupervisor.Props(new FdTable(config.Global.MaxSock, layout), loggers.CreateLogger<Fd.FdSupervisor>()), Fd.FdSupervisor.Name);
-            var node = new ProxyNode(system, engine, config, layout, workers, shared, fds, loggers.CreateLogger<ProxyNode>());
+            var node = new ProxyNode(system, engine, config, proxies, layout, workers, shared, fds, loggers.CreateLogger<ProxyNode>());
             node.Admin = system.ActorOf(Actors.Admin.AdminActor.Props(node, adminKeys ?? AdminKeys.None, TimeProvider.System, loggers.CreateLogger<Actors.Admin.AdminActor>()), Actors.Admin.AdminActor.Name);
             await node.BootAsync(startTasks, cancel);
             boot.Complete();

@@ -29,6 +29,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
             LuaSocketApi.Install(state);
             LuaHttpClientApi.Install(state);
             LuaMapApi.Install(state, engine.Maps);
+            LuaProxyApi.Install(state, engine.Proxies);
             var http = LuaHttpApi.Install(state, generation.Registry);
             var tcp = LuaTcpApi.Install(state, generation.Registry);
             // The files' bodies may register functions: at boot, and when a state is loaded
@@ -47,6 +48,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
                 }
             }
             state.LoadingFiles = false;
+            LuaProxyApi.Publish(state);
             return new LoadedLuaState(state, core, http, tcp);
         }
         catch

@@ -198,6 +198,35 @@ public readonly unsafe ref struct LuaCall
         return 1;
     }
 
+    /// <summary>Returns a table of fields by name, as HAProxy's <c>get_stats</c> gives them: a
+    /// <see cref="long"/> is an integer, a <see cref="string"/> a string, and a null value is left
+    /// out (it reads as nil).</summary>
+    public int ReturnFields(IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        lua_createtable(_thread, 0, 32);
+        foreach (var (name, value) in fields)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            PushString(_thread, name);
+            switch (value)
+            {
+                case long number:
+                    lua_pushinteger(_thread, number);
+                    break;
+                case string text:
+                    PushString(_thread, text);
+                    break;
+                default:
+                    throw new ArgumentException($"field '{name}': a {value.GetType().Name} is no Lua value here", nameof(fields));
+            }
+            lua_rawset(_thread, -3);
+        }
+        return 1;
+    }
+
     /// <summary>Returns nothing.</summary>
     public int Return() => 0;
 

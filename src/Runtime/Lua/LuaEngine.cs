@@ -41,6 +41,10 @@ public sealed class LuaEngine : IDisposable
     /// <summary>The configuration's maps, which <c>core.set_map</c> and <c>core.del_map</c> change.</summary>
     public Samples.MapReferences Maps { get; init; } = new();
 
+    /// <summary>The node's proxies, which <c>core.proxies</c> shows; none when the engine runs no
+    /// configuration's proxies.</summary>
+    public Stats.ProxyDirectory? Proxies { get; init; }
+
     /// <summary>The allocator every state shares.</summary>
     public LuaAllocator Allocator { get; }
 

@@ -44,9 +44,9 @@ public static class StatCsv
     public static IReadOnlyList<StatRow> Rows(ProxyConfig config, ProxyStats stats, ILiveStats? live, IReadOnlyList<ServerState> servers)
     {
         var rows = new List<StatRow>();
-        // HAProxy numbers proxies in the order they are declared from 2 (its HTTP client's
-        // internal proxy is 1), servers from 1 within their backend.
-        int id = 2;
+        // HAProxy numbers proxies in the order they are declared, after the stats socket's own
+        // (GLOBAL, number 1, when there is a stats socket), servers from 1 within their backend.
+        int id = config.Global.StatsSocket is null ? 1 : 2;
         var now = stats.Time.GetUtcNow();
         foreach (var frontend in config.Frontends)
         {

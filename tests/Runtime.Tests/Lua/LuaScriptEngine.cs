@@ -10,9 +10,9 @@ internal sealed class LuaScriptEngine : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-lua");
 
-    public LuaScriptEngine(LuaTune? tune = null, ILoggerFactory? loggers = null)
+    public LuaScriptEngine(LuaTune? tune = null, ILoggerFactory? loggers = null, Runtime.Stats.ProxyDirectory? proxies = null)
     {
-        Engine = new LuaEngine(tune ?? new LuaTune(), loggers: loggers);
+        Engine = new LuaEngine(tune ?? new LuaTune(), loggers: loggers) { Proxies = proxies };
     }
 
     public LuaEngine Engine { get; }

@@ -34,6 +34,16 @@ public sealed class StatCsvTests
     }
 
     [Fact]
+    public void AStatsSocket_TakesNumberOne_AsHaproxysGlobalProxy()
+    {
+        var config = Config with { Global = new GlobalSettings { StatsSocket = StatsSocketSettings.Parse("127.0.0.1:9999", "/") } };
+
+        var lines = Lines(StatCsv.Render(config, new ProxyStats(config), new FixedLive(), []));
+
+        Assert.Equal(("2", "3", "4"), (lines["fe/FRONTEND"]["iid"], lines["be/BACKEND"]["iid"], lines["db/BACKEND"]["iid"]));
+    }
+
+    [Fact]
     public void Lines_AreHaproxys_ForServersInEachState_AndATcpProxy()
     {
         ServerState[] servers =
@@ -47,13 +57,14 @@ public sealed class StatCsvTests
         var lines = Lines(StatCsv.Render(Config, new ProxyStats(Config), new FixedLive(), servers));
 
         Assert.Equal(["fe/FRONTEND", "be/a", "be/b", "be/c", "be/BACKEND", "db/d", "db/BACKEND"], lines.Keys);
-        Assert.Equal(("OPEN", "3", "2000", "0", "2"), (lines["fe/FRONTEND"]["status"], lines["fe/FRONTEND"]["scur"], lines["fe/FRONTEND"]["slim"], lines["fe/FRONTEND"]["type"], lines["fe/FRONTEND"]["iid"]));
+        // Proxies are numbered from 1 in the order they are declared (no stats socket here).
+        Assert.Equal(("OPEN", "3", "2000", "0", "1"), (lines["fe/FRONTEND"]["status"], lines["fe/FRONTEND"]["scur"], lines["fe/FRONTEND"]["slim"], lines["fe/FRONTEND"]["type"], lines["fe/FRONTEND"]["iid"]));
         Assert.Equal(("no check", "1", "1", "127.0.0.1:2"), (lines["be/a"]["status"], lines["be/a"]["weight"], lines["be/a"]["sid"], lines["be/a"]["addr"]));
         // HAProxy shows the configured weight whatever the state (compared with it in MetricsParityTests).
         Assert.Equal(("DRAIN", "1"), (lines["be/b"]["status"], lines["be/b"]["weight"]));
         Assert.Equal(("MAINT", "1", "3"), (lines["be/c"]["status"], lines["be/c"]["weight"], lines["be/c"]["sid"]));
         // One server of three is up; fullconn is a tenth of the maxconn of the frontend that uses it.
-        Assert.Equal(("UP", "1", "200", "roundrobin", "2", "3"), (lines["be/BACKEND"]["status"], lines["be/BACKEND"]["act"], lines["be/BACKEND"]["slim"],
+        Assert.Equal(("UP", "1", "200", "roundrobin", "2", "2"), (lines["be/BACKEND"]["status"], lines["be/BACKEND"]["act"], lines["be/BACKEND"]["slim"],
             lines["be/BACKEND"]["algo"], lines["be/BACKEND"]["scur"], lines["be/BACKEND"]["iid"]));
         Assert.Equal(("DOWN", "", ""), (lines["db/d"]["status"], lines["db/d"]["hrsp_2xx"], lines["db/d"]["req_tot"]));
         Assert.Equal(("DOWN", "tcp", "0"), (lines["db/BACKEND"]["status"], lines["db/BACKEND"]["mode"], lines["db/BACKEND"]["slim"]));

@@ -119,7 +119,6 @@ function core.Alert(msg) core.log(core.alert, msg) end
 local haproxy_names = {
   "add_acl", "del_acl", "get_var",
   "register_filter", "set_nice", "disable_legacy_mailers", "event_sub",
-  "proxies", "backends", "frontends",
 }
 local missing = {}
 for _, name in ipairs(haproxy_names) do

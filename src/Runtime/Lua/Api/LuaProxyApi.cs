@@ -1,0 +1,85 @@
+using System.Globalization;
+using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Stats;
+
+namespace ActorProxy.Runtime.Lua.Api;
+
+/// <summary>
+/// HAProxy's Proxy, Server and Listener classes in one state (hlua_fcn.c): <c>core.proxies</c>,
+/// <c>core.frontends</c> and <c>core.backends</c> by name, each proxy's <c>name</c>, <c>uuid</c>,
+/// <c>servers</c>, <c>listeners</c>, <c>get_cap</c>, <c>get_mode</c>, <c>get_stats</c> (the
+/// fields of <c>show stat</c>), each server's state, read and set as <c>set server … state</c>
+/// sets it. As HAProxy's, the tables appear once the state's files have run (a file's body reads
+/// nil), before its init functions. What a server or proxy of ActorProxy does not have — weights,
+/// a maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
+/// change it are errors that say so (Proxy.lua).
+/// </summary>
+public static class LuaProxyApi
+{
+    private const string Internal = "__actorproxy_proxy";
+    private const string Publisher = "__actorproxy_publish_proxies";
+    private static readonly byte[] Source = LuaResources.Read("ActorProxy.Runtime.Lua.Api.Proxy.lua");
+
+    // The fields HAProxy's stats give as text (mkf_str); the others are numbers.
+    private static readonly HashSet<string> TextFields = new(StringComparer.Ordinal)
+    {
+        "pxname", "svname", "status", "tracked", "check_status", "last_chk", "last_agt", "agent_status",
+        "check_desc", "agent_desc", "addr", "cookie", "mode", "algo",
+    };
+
+    /// <summary>Installs the classes into <paramref name="state"/> for <paramref name="proxies"/>
+    /// (none: the tables are empty).</summary>
+    public static void Install(LuaState state, ProxyDirectory? proxies)
+    {
+        IReadOnlyList<ProxyEntry> all = proxies?.Proxies ?? [];
+        state.Expose(Internal, "count", call => call.Return((long)all.Count));
+        // proxy(i) → name, uuid, cap, mode, servers, listeners.
+        state.Expose(Internal, "proxy", call =>
+        {
+            var proxy = all[(int)call.GetInteger(1) - 1];
+            return call.Return(proxy.Name) + call.Return(proxy.Uuid.ToString(CultureInfo.InvariantCulture)) +
+                call.Return(proxy.IsFrontend ? "frontend" : "backend") + call.Return(proxy.Mode == ProxyMode.Http ? "http" : "tcp") +
+                call.Return((long)proxy.Servers.Count) + call.Return((long)proxy.Listeners.Count);
+        });
+        // server(i, j) → name, puid, address.
+        state.Expose(Internal, "server", call =>
+        {
+            var server = all[(int)call.GetInteger(1) - 1].Servers[(int)call.GetInteger(2) - 1];
+            return call.Return(server.Name) + call.Return(server.Puid.ToString(CultureInfo.InvariantCulture)) + call.Return(server.Address);
+        });
+        state.Expose(Internal, "listener", call => call.Return(all[(int)call.GetInteger(1) - 1].Listeners[(int)call.GetInteger(2) - 1]));
+        // stats(proxy, line) → the fields of its show stat line.
+        state.Expose(Internal, "stats", call => proxies?.Row(call.GetString(1), call.GetString(2)) is { } row
+            ? call.ReturnFields(StatCsv.Fields.Select((field, i) => KeyValuePair.Create(field, ValueOf(field, row.Values[i]))))
+            : call.ReturnNil());
+        // state(backend, server) → ready, drain or maint.
+        state.Expose(Internal, "state", call => call.Return(StateOf(proxies, call.GetString(1), call.GetString(2)).ToString().ToLowerInvariant()));
+        // set_state(backend, server, state) → nil, or why not.
+        state.Expose(Internal, "set_state", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.Return("servers take a state once the node's listeners run (not in a file's body or an init function)");
+            }
+            var admin = Enum.Parse<ServerAdminState>(call.GetString(3), ignoreCase: true);
+            return servers.Set(call.GetString(1), call.GetString(2), admin) is { } refusal ? call.Return(refusal) : call.ReturnNil();
+        });
+        // checked(backend) → true when its servers have health checks.
+        state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));
+        state.RunModule(Source, "proxy", 0);
+    }
+
+    /// <summary>Sets <c>core.proxies</c>, <c>core.frontends</c> and <c>core.backends</c> in
+    /// <paramref name="state"/>: once its files have run, as HAProxy's post-init does.</summary>
+    public static void Publish(LuaState state) =>
+        state.Execute($"local publish = {Publisher}; {Publisher} = nil; publish()", "=proxies");
+
+    private static ServerAdminState StateOf(ProxyDirectory? proxies, string backend, string server) =>
+        proxies?.Servers?.List().FirstOrDefault(s => s.Backend == backend && s.Server == server)?.Admin ?? ServerAdminState.Ready;
+
+    private static object? ValueOf(string field, string value) =>
+        value.Length == 0 ? null
+        : TextFields.Contains(field) ? value
+        : long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) ? number
+        : value;
+}

@@ -1,0 +1,122 @@
+-- The Lua side of HAProxy's Proxy, Server and Listener classes (hlua_fcn.c): tables with the
+-- attributes HAProxy gives them (a proxy's name, uuid, servers and listeners; a server's name and
+-- puid, both numbers as strings), and methods that ask C# (LuaProxyApi) for what changes.
+local internal = __actorproxy_proxy
+__actorproxy_proxy = nil
+local setmetatable, error = setmetatable, error
+
+-- What each object stands for, out of the script's sight.
+local identities = setmetatable({}, { __mode = "k" })
+
+local function class(name)
+  local methods = {}
+  return { name = name, methods = methods, meta = { __index = methods, __name = name } }
+end
+local Proxy, Server, Listener = class("Proxy"), class("Server"), class("Listener")
+
+local function new(kind, fields, identity)
+  identity.kind = kind
+  local object = setmetatable(fields, kind.meta)
+  identities[object] = identity
+  return object
+end
+
+local function check(kind, object, method)
+  local identity = identities[object]
+  if identity == nil or identity.kind ~= kind then
+    error("bad argument #1 to '" .. method .. "' (" .. kind.name .. " expected)", 3)
+  end
+  return identity
+end
+
+local function refuse(kind, method, reason)
+  kind.methods[method] = function(object)
+    check(kind, object, method)
+    error(kind.name .. "." .. method .. " is not implemented by ActorProxy: " .. reason, 2)
+  end
+end
+
+-- Proxy ---------------------------------------------------------------------------------------
+function Proxy.methods.get_cap(px) return check(Proxy, px, "get_cap").cap end
+function Proxy.methods.get_mode(px) return check(Proxy, px, "get_mode").mode end
+function Proxy.methods.get_stats(px)
+  local identity = check(Proxy, px, "get_stats")
+  return internal.stats(identity.name, identity.cap == "frontend" and "FRONTEND" or "BACKEND")
+end
+-- ActorProxy's servers are never backup servers: there are no sessions of theirs to end.
+function Proxy.methods.shut_bcksess(px) check(Proxy, px, "shut_bcksess") end
+refuse(Proxy, "pause", "a frontend's listener cannot be paused")
+refuse(Proxy, "resume", "a frontend's listener cannot be paused")
+refuse(Proxy, "stop", "a frontend's listener cannot be stopped while the node runs")
+
+-- Server --------------------------------------------------------------------------------------
+local function set_state(sv, method, state)
+  local identity = check(Server, sv, method)
+  local refusal = internal.set_state(identity.proxy, identity.server, state)
+  if refusal then error("Server." .. method .. ": " .. refusal, 3) end
+end
+
+function Server.methods.get_addr(sv) return check(Server, sv, "get_addr").address end
+function Server.methods.get_stats(sv)
+  local identity = check(Server, sv, "get_stats")
+  return internal.stats(identity.proxy, identity.server)
+end
+-- HAProxy 2.6 gives an integer: 1 when the server drains (or weighs 0), else 0.
+function Server.methods.is_draining(sv)
+  local identity = check(Server, sv, "is_draining")
+  return internal.state(identity.proxy, identity.server) == "drain" and 1 or 0
+end
+-- HAProxy's defaults, which ActorProxy's servers always have: weight 1, no maxconn.
+function Server.methods.get_weight(sv) check(Server, sv, "get_weight") return 1 end
+function Server.methods.get_maxconn(sv) check(Server, sv, "get_maxconn") return 0 end
+function Server.methods.set_drain(sv) set_state(sv, "set_drain", "drain") end
+function Server.methods.set_maint(sv) set_state(sv, "set_maint", "maint") end
+function Server.methods.set_ready(sv) set_state(sv, "set_ready", "ready") end
+
+-- A server's checks are HAProxy's only when configured: without them, turning them on or off does
+-- nothing. ActorProxy checks a backend's servers all together (its health-check), not one by one.
+for _, method in ipairs({ "check_enable", "check_disable" }) do
+  Server.methods[method] = function(sv)
+    local identity = check(Server, sv, method)
+    if internal.checked(identity.proxy) then
+      error("Server." .. method .. " is not implemented by ActorProxy: the health checks are the backend's, not each server's", 2)
+    end
+  end
+end
+-- Agents are never configured on ActorProxy's servers, and HAProxy leaves a server without one as it is.
+for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "agent_force_down" }) do
+  Server.methods[method] = function(sv) check(Server, sv, method) end
+end
+refuse(Server, "set_weight", "its servers have no weights")
+refuse(Server, "set_maxconn", "its servers have no maxconn")
+refuse(Server, "set_addr", "a server's address is the configuration's")
+refuse(Server, "shut_sess", "a server's sessions cannot be ended on their own")
+refuse(Server, "check_force_up", "a server's health is its backend's checks'")
+refuse(Server, "check_force_nolb", "a server's health is its backend's checks'")
+refuse(Server, "check_force_down", "a server's health is its backend's checks'")
+
+-- Listener ------------------------------------------------------------------------------------
+-- HAProxy counts per listener only with `option socket-stats`, which ActorProxy has not: its
+-- fields are all empty, as HAProxy's are then.
+function Listener.methods.get_stats(ls) check(Listener, ls, "get_stats") return {} end
+
+-- core.proxies, core.frontends, core.backends: set once the state's files have run.
+__actorproxy_publish_proxies = function()
+  local proxies, frontends, backends = {}, {}, {}
+  for i = 1, internal.count() do
+    local name, uuid, cap, mode, server_count, listener_count = internal.proxy(i)
+    local servers, listeners = {}, {}
+    for j = 1, server_count do
+      local server, puid, address = internal.server(i, j)
+      servers[server] = new(Server, { name = server, puid = puid }, { proxy = name, server = server, address = address })
+    end
+    for j = 1, listener_count do
+      local listener = internal.listener(i, j)
+      listeners[listener] = new(Listener, {}, { proxy = name, listener = listener })
+    end
+    local px = new(Proxy, { name = name, uuid = uuid, servers = servers, listeners = listeners }, { name = name, cap = cap, mode = mode })
+    proxies[name] = px
+    if cap == "frontend" then frontends[name] = px else backends[name] = px end
+  end
+  core.proxies, core.frontends, core.backends = proxies, frontends, backends
+end
