@@ -125,7 +125,7 @@ public sealed class ProxyNode : IAsyncDisposable
     {
         // Lua scripts see the proxies (core.proxies) from their first state on.
         var proxies = new Runtime.Stats.ProxyDirectory(config, new Runtime.Stats.ProxyStats(config));
-        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers) { Maps = config.Maps, Proxies = proxies };
+        var engine = new LuaEngine(config.Global.Tune, TimeProvider.System, loggers) { Maps = config.Maps, Proxies = proxies, BufferSize = config.Global.Http.BufSize };
         // Every Lua step is bounded by tune.lua.task-timeout; this bound is for an actor that
         // died and will never answer.
         var outer = cancel;

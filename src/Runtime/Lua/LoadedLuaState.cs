@@ -30,6 +30,7 @@ public sealed record LoadedLuaState(LuaState State, LuaCoreApi Core, LuaHttpApi 
             LuaHttpClientApi.Install(state);
             LuaMapApi.Install(state, engine.Maps);
             LuaProxyApi.Install(state, engine.Proxies);
+            LuaRegexApi.Install(state, engine.BufferSize);
             var http = LuaHttpApi.Install(state, generation.Registry);
             var tcp = LuaTcpApi.Install(state, generation.Registry);
             // The files' bodies may register functions: at boot, and when a state is loaded

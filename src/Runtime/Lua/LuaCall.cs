@@ -227,6 +227,18 @@ public readonly unsafe ref struct LuaCall
         return 1;
     }
 
+    /// <summary>Returns a list of byte strings: a table indexed from 1.</summary>
+    public int ReturnList(IReadOnlyList<byte[]> items)
+    {
+        lua_createtable(_thread, items.Count, 0);
+        for (int i = 0; i < items.Count; i++)
+        {
+            Return(items[i]);
+            lua_rawseti(_thread, -2, i + 1);
+        }
+        return 1;
+    }
+
     /// <summary>Returns nothing.</summary>
     public int Return() => 0;
 

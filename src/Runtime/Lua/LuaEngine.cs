@@ -45,6 +45,9 @@ public sealed class LuaEngine : IDisposable
     /// configuration's proxies.</summary>
     public Stats.ProxyDirectory? Proxies { get; init; }
 
+    /// <summary><c>tune.bufsize</c>: what HAProxy's Lua classes copy into a buffer must be shorter.</summary>
+    public int BufferSize { get; init; } = new Config.HttpTune().BufSize;
+
     /// <summary>The allocator every state shares.</summary>
     public LuaAllocator Allocator { get; }
 

@@ -150,6 +150,31 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send(body)
             end)
+            -- The Regex class: compiled in the file's body, used by a service.
+            local _, needle = Regex.new("needle (..) (...)", true)
+            local _, anycase = Regex.new("^hello(-(world))?(x)?", false)
+            core.register_service("regex", "http", function(applet)
+              local out = { "exec=" .. tostring(needle:exec("Looking for a needle in the haystack")), "miss=" .. tostring(needle:exec("a cat")),
+                "class=" .. tostring(Regex.exec(needle, "needle ab cde")) }
+              for _, subject in ipairs({ "Looking for a needle in the haystack", "no", "HELLO-world", "hello", "hellox" }) do
+                for _, regex in ipairs({ needle, anycase }) do
+                  local ok, list = regex:match(subject)
+                  out[#out + 1] = subject .. ": " .. tostring(ok) .. " [" .. table.concat(list, "|") .. "] " .. #list
+                end
+              end
+              local ok, refusal = Regex.new("(", true)
+              out[#out + 1] = "bad=" .. tostring(ok) .. " " .. type(refusal)
+              out[#out + 1] = "long=" .. tostring(needle:exec(string.rep("x", 20000) .. "needle ab cde"))
+              for _, call in ipairs({ function() Regex.new("x") end, function() Regex.new() end, function() needle:exec() end }) do
+                local _, e = pcall(call)
+                out[#out + 1] = (tostring(e):gsub("^.-([^/]+:%d+:)", "%1"))
+              end
+              local body = table.concat(out, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
             -- core.httpclient(): the answer as text, each header by name and index, and the body
             -- (an origin echo's fields sorted: the origin's server does not keep their order).
             local function hc_dump(r)
@@ -315,6 +340,7 @@ public static class HaproxyParityCases
             "http-request return status 200 content-type text/plain string a if pool-a",
             "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
         new("Lua Map class: lookups, slookup, its methods' numbers, its errors", ["http-request use-service lua.maps"], Expect: "str=pool-a"),
+        new("Lua Regex class: exec, match with its groups, case, a bad regex, a subject past a buffer, its errors", ["http-request use-service lua.regex"], Expect: "exec=true"),
         new("core.set_map and core.del_map change the map converters' map", ["http-request lua.remap",
             "http-request return status 200 content-type text/plain lf-string \"k=%[str(k),map($DIR/lua.map,none)] added=%[str(added),map($DIR/lua.map,none)] gone=%[str(gone),map($DIR/lua.map,none)] %[var(txn.errors)]\""],
             Expect: "k=changed"),
