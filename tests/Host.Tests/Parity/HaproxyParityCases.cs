@@ -150,6 +150,23 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send(body)
             end)
+            -- A Socket's addresses, before, while and after it is connected to the origin.
+            core.register_service("socket", "http", function(applet)
+              local host, port = ("$ORIGIN"):match("^(.*):(%d+)$")
+              local socket = core.tcp()
+              local out = { "before=" .. tostring(socket:getpeername()) .. "," .. tostring(socket:getsockname()), "option=" .. select("#", socket:setoption("tcp-nodelay", true)) }
+              out[#out + 1] = "connect=" .. tostring(socket:connect(host, tonumber(port)))
+              out[#out + 1] = "peer=" .. tostring(socket:getpeername() == "$ORIGIN") .. " local=" .. tostring(socket:getsockname():match("^127%.0%.0%.1:%d+$") ~= nil)
+              socket:send("GET /socket HTTP/1.0\r\n\r\n")
+              out[#out + 1] = "status=" .. tostring(socket:receive("*l"))
+              socket:close()
+              out[#out + 1] = "closed=" .. tostring(socket:getpeername())
+              local body = table.concat(out, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
             -- The Regex class: compiled in the file's body, used by a service.
             local _, needle = Regex.new("needle (..) (...)", true)
             local _, anycase = Regex.new("^hello(-(world))?(x)?", false)
@@ -340,6 +357,7 @@ public static class HaproxyParityCases
             "http-request return status 200 content-type text/plain string a if pool-a",
             "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
         new("Lua Map class: lookups, slookup, its methods' numbers, its errors", ["http-request use-service lua.maps"], Expect: "str=pool-a"),
+        new("Lua Socket: getpeername, getsockname and setoption before, while and after a connection", ["http-request use-service lua.socket"], Expect: "peer=true"),
         new("Lua Regex class: exec, match with its groups, case, a bad regex, a subject past a buffer, its errors", ["http-request use-service lua.regex"], Expect: "exec=true"),
         new("core.set_map and core.del_map change the map converters' map", ["http-request lua.remap",
             "http-request return status 200 content-type text/plain lf-string \"k=%[str(k),map($DIR/lua.map,none)] added=%[str(added),map($DIR/lua.map,none)] gone=%[str(gone),map($DIR/lua.map,none)] %[var(txn.errors)]\""],

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Sockets;
 
@@ -32,6 +33,9 @@ public sealed class LuaSocketApi
         state.Expose(Internal, "result", api.Result);
         state.Expose(Internal, "settimeout", api.SetTimeout);
         state.Expose(Internal, "close", api.Close);
+        // A closed socket has no addresses: nil, as HAProxy's once its peer is gone.
+        state.Expose(Internal, "peername", call => api._sockets.GetValueOrDefault(call.GetInteger(1))?.Address(remote: true) is { } peer ? call.Return(peer) : call.ReturnNil());
+        state.Expose(Internal, "sockname", call => api._sockets.GetValueOrDefault(call.GetInteger(1))?.Address(remote: false) is { } local ? call.Return(local) : call.ReturnNil());
         state.RunModule(SocketSource, "socket", 0);
         return api;
     }
@@ -118,6 +122,17 @@ public sealed class LuaSocketApi
         private (object? Value, string? Error, byte[]? Partial) _result;
 
         public TimeSpan Timeout { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+        // HAProxy's hlua_socket_info: ADDRESS:PORT, [ADDRESS]:PORT for IPv6; null when not connected.
+        public string? Address(bool remote)
+        {
+            if (!_socket.Connected || (remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint) is not IPEndPoint endPoint)
+            {
+                return null;
+            }
+            var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+            return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{endPoint.Port}" : $"{address}:{endPoint.Port}";
+        }
 
         public (object? Value, string? Error, byte[]? Partial) TakeResult() => _result;
 

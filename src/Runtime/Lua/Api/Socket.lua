@@ -39,6 +39,11 @@ function Socket:receive(pattern, prefix)
 end
 
 function Socket:settimeout(seconds) internal.settimeout(self.id, seconds) return 1 end
+-- getpeername(), getsockname(): "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6), or nil when not connected.
+function Socket:getpeername() return internal.peername(self.id) end
+function Socket:getsockname() return internal.sockname(self.id) end
+-- HAProxy's does nothing, for compatibility with LuaSocket.
+function Socket:setoption() end
 function Socket:close() internal.close(self.id) return 1 end
 
 function core.tcp()
