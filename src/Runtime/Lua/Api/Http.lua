@@ -53,6 +53,8 @@ function TXN:set_priv(value)
 end
 function TXN:set_loglevel(level) internal.set_loglevel(level) end
 function TXN:log(level, msg) core.log(level, msg) end
+-- HAProxy 2.6 sends it at the transaction's log level as it keeps it, 0 (emerg) unless set.
+function TXN:deflog(msg) core.log(internal.log_level(), msg) end
 function TXN:Debug(msg) core.Debug(msg) end
 function TXN:Info(msg) core.Info(msg) end
 function TXN:Warning(msg) core.Warning(msg) end

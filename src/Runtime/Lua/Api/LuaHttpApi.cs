@@ -65,6 +65,9 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "get_var", api.GetVariable);
         state.Expose(Internal, "set_var", api.SetVariable);
         state.Expose(Internal, "set_loglevel", api.SetLogLevel);
+        // The transaction's own log level as HAProxy keeps it (s->logs.level): 0 until a
+        // set-log-level rule or txn:set_loglevel sets one.
+        state.Expose(Internal, "log_level", call => call.Return((long)(api.Current(call).LogLevel ?? 0)));
         state.Expose(Internal, "done", api.Done);
         state.Expose(Internal, "reason", call => call.Return(HttpReasons.Of((int)call.GetInteger(1))));
         state.Expose(Internal, "request", api.Request);

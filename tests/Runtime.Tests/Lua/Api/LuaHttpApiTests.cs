@@ -94,6 +94,21 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     [Fact]
+    public void Deflog_LogsAtTheTransactionsLevel_EmergUntilOneIsSet()
+    {
+        var lua = Load("""
+            core.register_action('plain', { 'http-req' }, function(txn) txn:deflog('first') end)
+            core.register_action('set', { 'http-req' }, function(txn) txn:set_loglevel(core.notice) txn:deflog('second') end)
+            """);
+
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "plain", Request("/"), []);
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "set", Request("/"), []);
+
+        Assert.Equal([(LogLevel.Critical, "first"), (LogLevel.Information, "second")],
+            _log.Entries.Where(e => e.Message.EndsWith("] first") || e.Message.EndsWith("] second")).Select(e => (e.Level, e.Message[(e.Message.IndexOf("] ") + 2)..])));
+    }
+
+    [Fact]
     public void EndlessFetch_IsStoppedAtSessionTimeout()
     {
         var lua = Load("core.register_fetches('spin', function(txn) while true do end end)");
