@@ -20,7 +20,7 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, " +
+        "set server BACKEND/SERVER state ready|drain|maint, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
         "flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -108,7 +108,7 @@ public sealed class AdminActor : ReceiveActor
     private static AdminLevel RequiredLevel(string[] words) => words switch
     {
         ["show", "fd", ..] => AdminLevel.Operator,
-        [_, "map", ..] and not ["show", ..] => AdminLevel.Operator,
+        [_, "map" or "acl", ..] and not ["show", ..] => AdminLevel.Operator,
         ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] => AdminLevel.Admin,
         _ => AdminLevel.User,
     };
@@ -155,6 +155,7 @@ public sealed class AdminActor : ReceiveActor
         ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint")),
         ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
             Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
+        [_, "acl", ..] when AclCommands.Handles(words) => Task.FromResult(AclCommands.Run(_node.Config.Maps, words)),
         ["flush", "pools"] => FlushPools(),
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
         ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),

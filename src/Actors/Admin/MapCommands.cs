@@ -1,4 +1,3 @@
-using System.Text;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Actors.Admin;
@@ -19,19 +18,13 @@ internal static class MapCommands
     {
         if (words is ["show", "map"])
         {
-            var list = new StringBuilder("# id (file) description\n");
-            foreach (var map in maps.All)
-            {
-                list.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{map.Id} ({map.Name}) pattern loaded from file '{map.Name}' used by map. curr_ver=0 next_ver=0 entry_cnt={map.Entries.Count}\n");
-            }
-            return new AdminReply(true, list.ToString());
+            return new AdminReply(true, AclCommands.Listing(maps, PatternUsers.Map));
         }
         if (words.Length < 3)
         {
             return new AdminReply(false, $"'{words[0]} map' expects a map identifier (#<id> or <file>, see show map).\n");
         }
-        if (maps.Find(words[2]) is not { } found)
+        if (maps.Find(words[2]) is not { } found || !found.Users.HasFlag(PatternUsers.Map))
         {
             return new AdminReply(false, UnknownMap);
         }

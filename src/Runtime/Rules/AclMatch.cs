@@ -4,17 +4,18 @@ using ActorProxy.Runtime.Samples;
 namespace ActorProxy.Runtime.Rules;
 
 /// <summary>
-/// One ACL expression, <c>fetch[,conv…] [-i] [-n] [-m METHOD] [-f FILE] [--] [pattern…]</c>, as
-/// HAProxy's <c>parse_acl_expr</c> reads it: true when any value of the sample matches any
-/// pattern. An ACL keyword (<c>path_beg</c>) brings its method unless converters follow it;
+/// One ACL expression, <c>fetch[,conv…] [-i] [-n] [-m METHOD] [-M] [-f FILE] [--] [pattern…]</c>,
+/// as HAProxy's <c>parse_acl_expr</c> reads it: true when any value of the sample matches any
+/// pattern. Its files and its own patterns are pattern references of the configuration, which
+/// the runtime's ACL commands and the <c>add-acl</c>/<c>del-acl</c> rules change. An ACL keyword (<c>path_beg</c>) brings its method unless converters follow it;
 /// otherwise the method comes from the sample's type, and a type with none (bytes, variables)
 /// needs <c>-m</c>.
 /// </summary>
 public sealed class AclMatch
 {
-    private readonly AclPatterns _patterns;
+    private readonly AclReferencePatterns[] _patterns;
 
-    private AclMatch(SampleExpression sample, AclPatterns patterns)
+    private AclMatch(SampleExpression sample, AclReferencePatterns[] patterns)
     {
         Sample = sample;
         _patterns = patterns;
@@ -51,7 +52,8 @@ public sealed class AclMatch
         context.Check(sample);
         method ??= DefaultMethod(sample.Output);
 
-        bool ignoreCase = false, noResolve = false, loaded = false;
+        bool ignoreCase = false, noResolve = false, loaded = false, asMap = false;
+        var files = new List<(string Name, bool AsMap)>();
         var patterns = new List<string>();
         int i = 1;
         for (; i < words.Count && words[i].Text.StartsWith('-'); i++)
@@ -80,11 +82,12 @@ public sealed class AclMatch
                     {
                         throw new SampleSyntaxException($"matching method must be specified first (using '-m') when using a sample fetch of this type ('{keyword}')");
                     }
-                    patterns.AddRange(ReadPatternFile(Next(words, ref i, "-f", "a file"), context.BaseDirectory));
+                    files.Add((Next(words, ref i, "-f", "a file"), asMap));
                     loaded = true;
                     break;
                 case "-M":
-                    throw new SampleSyntaxException("'-M' (patterns as a map file) is not supported by ActorProxy yet");
+                    asMap = true;
+                    break;
                 case "-u":
                     throw new SampleSyntaxException("'-u' (a unique id for the runtime API) is not supported by ActorProxy");
                 case "--":
@@ -103,7 +106,12 @@ public sealed class AclMatch
         {
             patterns.Add(words[i].Text);
         }
-        return new AclMatch(sample, new AclPatterns(method.Value, ignoreCase, noResolve, patterns));
+        // As HAProxy: the files' references first, then the expression's own, all in the
+        // configuration's numbering. Its own patterns are checked before anything is made of them.
+        _ = new AclPatterns(method.Value, ignoreCase, noResolve, patterns);
+        var references = files.Select(f => context.Maps.GetOrReadPatterns(Path.GetFullPath(f.Name, context.BaseDirectory), f.Name, f.AsMap)).ToList();
+        references.Add(context.Maps.AddOwnPatterns($"acl '{keyword}'", patterns));
+        return new AclMatch(sample, [.. references.Select(r => AclReferencePatterns.Over(r, method.Value, ignoreCase, noResolve))]);
     }
 
     /// <summary>Evaluates the expression: true when a value of the sample matches.</summary>
@@ -111,9 +119,12 @@ public sealed class AclMatch
     {
         foreach (object value in Sample.EvaluateEach(exchange, lua))
         {
-            if (_patterns.Matches(value))
+            foreach (var patterns in _patterns)
             {
-                return true;
+                if (patterns.Matches(value))
+                {
+                    return true;
+                }
             }
         }
         return false;
@@ -149,22 +160,4 @@ public sealed class AclMatch
 
     private static string Next(IReadOnlyList<RuleToken> words, ref int i, string flag, string what) =>
         ++i < words.Count ? words[i].Text : throw new SampleSyntaxException($"'{flag}' needs {what}");
-
-    // pat_ref_read_from_file: one pattern per line, up to its end of line; a line starting with
-    // '#' is a comment; spaces and tabs before a pattern are dropped, those after it kept; empty
-    // lines are skipped.
-    private static IEnumerable<string> ReadPatternFile(string name, string baseDirectory)
-    {
-        string path = Path.GetFullPath(name, baseDirectory);
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleSyntaxException($"failed to open pattern file '{path}': {e.Message}");
-        }
-        return lines.Where(line => !line.StartsWith('#')).Select(line => line.TrimStart(' ', '\t').TrimEnd('\r')).Where(line => line.Length > 0);
-    }
 }

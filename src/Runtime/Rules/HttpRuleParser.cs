@@ -76,6 +76,10 @@ public static class HttpRuleParser
                 a.NoMore(2, new MapRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), a.Format(1, "a value format")) { Text = text }),
             _ when keyword.StartsWith("del-map(", StringComparison.Ordinal) && keyword.EndsWith(')') =>
                 a.NoMore(1, new MapRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), null) { Text = text }),
+            _ when keyword.StartsWith("add-acl(", StringComparison.Ordinal) && keyword.EndsWith(')') =>
+                a.NoMore(1, new AclFileRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), add: true) { Text = text }),
+            _ when keyword.StartsWith("del-acl(", StringComparison.Ordinal) && keyword.EndsWith(')') =>
+                a.NoMore(1, new AclFileRule(context.Maps, keyword[8..^1], a.Format(0, "a key format"), add: false) { Text = text }),
             _ when keyword.StartsWith("set-var-fmt(", StringComparison.Ordinal) =>
                 a.NoMore(1, VariableRule.SetFormat(VariableName(keyword), a.Format(0, "a format"), text)),
             _ when keyword.StartsWith("set-var(", StringComparison.Ordinal) =>

@@ -1,14 +1,15 @@
 namespace ActorProxy.Runtime.Samples;
 
-/// <summary>The maps of one configuration, each file read once and shared by every rule that
-/// names it (HAProxy's list of pattern references), in the order they were read.</summary>
+/// <summary>The pattern references of one configuration (HAProxy's list of <c>pat_ref</c>), in
+/// the order they were made, which numbers them: each map or ACL file read once and shared by
+/// every rule that names it, and each ACL expression's own patterns.</summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class MapReferences
 {
     private readonly Lock _lock = new();
     private readonly List<(string Path, MapReference Map)> _maps = [];
 
-    /// <summary>Every map, by number.</summary>
+    /// <summary>Every reference, by number.</summary>
     public IReadOnlyList<MapReference> All
     {
         get
@@ -23,20 +24,45 @@ public sealed class MapReferences
     /// <summary>The map of the file at <paramref name="path"/> (written <paramref name="name"/>),
     /// read now if no rule read it before.</summary>
     /// <exception cref="SampleSyntaxException">The file cannot be read.</exception>
-    public MapReference GetOrRead(string path, string name)
+    public MapReference GetOrRead(string path, string name) => GetOrAdd(path, name, PatternUsers.Map, () => MapFile.Read(path, name));
+
+    /// <summary>The patterns an ACL's <c>-f</c> loads from the file at <paramref name="path"/>
+    /// (written <paramref name="name"/>), read now if no rule read it before: one per line, or,
+    /// <paramref name="asMap"/> (<c>-M</c>), the keys of a map file, which maps then share.</summary>
+    /// <exception cref="SampleSyntaxException">The file cannot be read.</exception>
+    public MapReference GetOrReadPatterns(string path, string name, bool asMap) =>
+        GetOrAdd(path, name, asMap ? PatternUsers.Acl | PatternUsers.Map : PatternUsers.Acl,
+            () => asMap ? MapFile.Read(path, name) : PatternFile.Read(path));
+
+    /// <summary>A new reference for an ACL expression's own <paramref name="patterns"/>,
+    /// <paramref name="description"/> as <c>show acl</c> lists it.</summary>
+    public MapReference AddOwnPatterns(string description, IEnumerable<string> patterns)
+    {
+        lock (_lock)
+        {
+            var own = new MapReference(_maps.Count, "", patterns.Select(p => (p, "", 0)), description);
+            own.UsedBy(PatternUsers.Acl);
+            _maps.Add(("", own));
+            return own;
+        }
+    }
+
+    private MapReference GetOrAdd(string path, string name, PatternUsers users, Func<List<(string Key, string Value, int Line)>> read)
     {
         lock (_lock)
         {
             foreach (var (known, map) in _maps)
             {
-                if (known == path)
+                if (known.Length > 0 && known == path)
                 {
+                    map.UsedBy(users);
                     return map;
                 }
             }
-            var read = new MapReference(_maps.Count, name, MapFile.Read(path, name));
-            _maps.Add((path, read));
-            return read;
+            var added = new MapReference(_maps.Count, name, read());
+            added.UsedBy(users);
+            _maps.Add((path, added));
+            return added;
         }
     }
 
@@ -50,7 +76,7 @@ public sealed class MapReferences
                 return int.TryParse(identifier.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id)
                     && id < _maps.Count ? _maps[id].Map : null;
             }
-            return _maps.FirstOrDefault(m => m.Map.Name == identifier || m.Path == identifier).Map;
+            return identifier.Length == 0 ? null : _maps.FirstOrDefault(m => m.Map.Name == identifier || m.Path == identifier).Map;
         }
     }
 }

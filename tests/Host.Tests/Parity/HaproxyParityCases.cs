@@ -33,6 +33,12 @@ public static class HaproxyParityCases
             for _, n in ipairs({ "CONTINUE", "STOP", "ERROR", "DONE", "DENY", "ABORT", "INVALID" }) do
               core.register_action("ret_" .. n:lower(), { "http-req", "http-res" }, function(txn) return act[n] end)
             end
+            -- What the fetch and converter classes give for no sample: nil from f and c, "" from sf and sc.
+            core.register_action("absent", { "http-req" }, function(txn)
+              txn.http:req_set_header("x-absent", string.format("f=%s sf=[%s] c=%s sc=[%s] sfh=[%s]", tostring(txn.f:req_hdr("x-none")),
+                tostring(txn.sf:req_hdr("x-none")), tostring(txn.c:field(txn.sf:req_hdr("x-none"), 5, ",")), tostring(txn.sc:field("", 5, ",")),
+                txn.sf:req_hdr("host")))
+            end)
             core.register_action("cors", { "http-req" }, function(txn) txn:set_var("txn.cors", "req") end)
             core.register_action("cors", { "http-res" }, function(txn)
               txn.http:res_set_header("x-cors", "res " .. (txn:get_var("txn.cors") or "?"))
@@ -397,6 +403,7 @@ public static class HaproxyParityCases
         new("well-formed chunked body, as bytes: forwarded", [],
             Raw: "POST /up HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Expect: "200"),
         // Lua faults (doc/lua-api: an action or fetch that fails is logged, a service answers 500)
+        new("lua fetches and converters with no sample: nil from f and c, an empty string from sf and sc", ["http-request lua.absent"], Expect: "x-absent: f=nil sf=[]"),
         new("lua action that raises goes on", ["http-request lua.fail"]),
         new("lua action past its timeout goes on", ["http-request lua.spin"]),
         new("lua fetch that raises is empty", ["http-request set-header x-fetch %[lua.fails]"]),

@@ -49,7 +49,6 @@ public class RuleRefusalTests
     [InlineData("deny if { path -m like x }", "unknown matching method 'like'")]
     [InlineData("deny if { path_reg ( }", "is not a valid regular expression")]
     [InlineData("deny if { path -x a }", "'-x' is not a valid ACL option")]
-    [InlineData("deny if { path -M x }", "'-M'")]
     [InlineData("deny if { path -u 3 a }", "'-u'")]
     [InlineData("deny if { path -f /no/such/file }", "failed to open pattern file")]
     [InlineData("deny if { var(txn.x) a }", "matching method must be specified first")]

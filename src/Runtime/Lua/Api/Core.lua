@@ -117,7 +117,7 @@ function core.Alert(msg) core.log(core.alert, msg) end
 -- clear error naming it, rather than "attempt to call a nil value". Other names read as nil,
 -- so feature tests such as `if core.foo then` still work.
 local haproxy_names = {
-  "add_acl", "del_acl", "get_var",
+  "get_var",
   "register_filter", "set_nice", "disable_legacy_mailers", "event_sub",
 }
 local missing = {}

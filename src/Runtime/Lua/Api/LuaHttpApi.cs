@@ -483,8 +483,12 @@ public sealed class LuaHttpApi : ILuaActions
         {
             return call.Fail(e.Message);
         }
-        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
+        return call.ReturnSample(AsLuaValue(sample, asString: call.GetBoolean(2)));
     }
+
+    // sf and sc give a string always: an empty one where f and c give nil (no sample), as HAProxy's.
+    private static object? AsLuaValue(object? sample, bool asString) =>
+        !asString ? sample : sample is null ? "" : SampleValue.AsString(sample);
 
     /// <summary>convert(name, as_string, input, args...): built-in converters from Lua (txn.c / txn.sc).</summary>
     internal static int ConvertFromLua(LuaCall call, HttpExchange exchange)
@@ -509,7 +513,7 @@ public sealed class LuaHttpApi : ILuaActions
         {
             return call.Fail(e.Message);
         }
-        return call.ReturnSample(sample is not null && call.GetBoolean(2) ? SampleValue.AsString(sample) : sample);
+        return call.ReturnSample(AsLuaValue(sample, asString: call.GetBoolean(2)));
     }
 
     private int GetVariable(LuaCall call) => GetVariable(call, Current(call).Variables);

@@ -9,6 +9,7 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// the map converters read it (<see cref="SampleMap"/>); <c>lookup</c> gives the value of the
 /// first key that matches, or nil, <c>slookup</c> the value or an empty string. As HAProxy's,
 /// maps are read while the files load, not later, and a relative path is from the current folder.
+/// <c>core.add_acl</c> and <c>core.del_acl</c> change a pattern file as the add-acl and del-acl rules do.
 /// </summary>
 public sealed class LuaMapApi
 {
@@ -39,6 +40,25 @@ public sealed class LuaMapApi
                 return call.Return($"'del_map': unknown acl file '{call.GetString(1)}'");
             }
             map.Delete(call.GetString(2));
+            return call.ReturnNil();
+        });
+        // add_acl(file, key) and del_acl(file, key): nil, or HAProxy's message.
+        state.Expose(Internal, "add_acl", call =>
+        {
+            if (maps.Find(call.GetString(1)) is not { } patterns)
+            {
+                return call.Return($"'add_acl': unknown acl file '{call.GetString(1)}'");
+            }
+            AclFileRule.Add(patterns, call.GetString(2));
+            return call.ReturnNil();
+        });
+        state.Expose(Internal, "del_acl", call =>
+        {
+            if (maps.Find(call.GetString(1)) is not { } patterns)
+            {
+                return call.Return($"'del_acl': unknown acl file '{call.GetString(1)}'");
+            }
+            patterns.Delete(call.GetString(2));
             return call.ReturnNil();
         });
         state.RunModule(Source, "map", 0);

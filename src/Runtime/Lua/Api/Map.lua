@@ -64,3 +64,14 @@ function core.del_map(...)
   local refusal = internal.del_map(strings("del_map", 2, ...))
   if refusal then error(refusal, 2) end
 end
+
+-- core.add_acl and core.del_acl change the patterns of a file as the add-acl and del-acl rules do.
+function core.add_acl(...)
+  local refusal = internal.add_acl(strings("add_acl", 2, ...))
+  if refusal then error(refusal, 2) end
+end
+
+function core.del_acl(...)
+  local refusal = internal.del_acl(strings("del_acl", 2, ...))
+  if refusal then error(refusal, 2) end
+end

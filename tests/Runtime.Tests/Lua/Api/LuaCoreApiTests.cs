@@ -174,8 +174,8 @@ public class LuaCoreApiTests
         var (state, _) = Install(engine, 1);
 
         state.Execute("""
-            local ok, err = pcall(function() return core.add_acl("f", "k") end)
-            assert(not ok and err:find("core.add_acl is not implemented by ActorProxy", 1, true), err)
+            local ok, err = pcall(function() return core.register_filter("f", {}, function() end) end)
+            assert(not ok and err:find("core.register_filter is not implemented by ActorProxy", 1, true), err)
             assert(core.no_such_thing == nil)
             """);
     }

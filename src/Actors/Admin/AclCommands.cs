@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Actors.Admin;
+
+/// <summary>HAProxy's runtime ACL commands (management.txt 9.3): <c>show acl [ACL]</c>,
+/// <c>add acl</c>, <c>del acl</c>, <c>clear acl</c>, with its answers. An ACL is named by its file
+/// as the configuration wrote it or by <c>#ID</c> (an expression's own patterns have only their
+/// number); a pattern by itself or its <c>#0x…</c> reference.</summary>
+internal static class AclCommands
+{
+    private const string UnknownAcl = "Unknown ACL identifier. Please use #<id> or <file>.\n";
+
+    /// <summary>True for the words of an ACL command.</summary>
+    public static bool Handles(string[] words) => words is [("show" or "add" or "del" or "clear"), "acl", ..];
+
+    /// <summary>Runs the ACL command <paramref name="words"/> on <paramref name="references"/>.</summary>
+    public static AdminReply Run(MapReferences references, string[] words)
+    {
+        if (words is ["show", "acl"])
+        {
+            return new AdminReply(true, Listing(references, PatternUsers.Acl));
+        }
+        if (words.Length < 3)
+        {
+            return new AdminReply(false, words[0] switch
+            {
+                "add" => "'add acl' expects two parameters: ACL identifier and pattern.\n",
+                "del" => "This command expects two parameters: ACL identifier and key.\n",
+                _ => $"'{words[0]} acl' expects an ACL identifier (#<id> or <file>, see show acl).\n",
+            });
+        }
+        if (references.Find(words[2]) is not { } found || !found.Users.HasFlag(PatternUsers.Acl))
+        {
+            return new AdminReply(false, UnknownAcl);
+        }
+        return words switch
+        {
+            // A map's entries show their values too (HAProxy prints an entry's sample when it has one).
+            ["show", "acl", _] => new AdminReply(true, string.Concat(found.Entries.Select(e => found.Users.HasFlag(PatternUsers.Map)
+                ? $"{MapReference.Reference(e)} {e.Key} {e.Value}\n"
+                : $"{MapReference.Reference(e)} {e.Key}\n"))),
+            // HAProxy's CLI ends the parser's reason with a period.
+            ["add", "acl", _, var pattern, ..] => found.AddPattern(pattern) is { } refusal
+                ? new AdminReply(false, refusal.EndsWith('.') ? refusal + "\n" : refusal + ".\n")
+                : new AdminReply(true, ""),
+            ["add", "acl", ..] => new AdminReply(false, "'add acl' expects two parameters: ACL identifier and pattern.\n"),
+            ["del", "acl", _, var key, ..] => found.Delete(key) ? new AdminReply(true, "") : new AdminReply(false, "Key not found.\n"),
+            ["del", "acl", ..] => new AdminReply(false, "This command expects two parameters: ACL identifier and key.\n"),
+            _ => Clear(found),
+        };
+    }
+
+    /// <summary>HAProxy's listing of the references <paramref name="users"/> use: number, file
+    /// and what it is, as <c>show map</c> and <c>show acl</c> print it.</summary>
+    public static string Listing(MapReferences references, PatternUsers users)
+    {
+        var list = new StringBuilder("# id (file) description\n");
+        foreach (var reference in references.All.Where(r => r.Users.HasFlag(users)))
+        {
+            string description = reference.Description ?? $"pattern loaded from file '{reference.Name}' used by {UsersOf(reference)}";
+            list.Append(CultureInfo.InvariantCulture, $"{reference.Id} ({reference.Name}) {description}. curr_ver=0 next_ver=0 entry_cnt={reference.Entries.Count}\n");
+        }
+        return list.ToString();
+    }
+
+    private static string UsersOf(MapReference reference) =>
+        string.Join(", by ", new[] { (PatternUsers.Map, "map"), (PatternUsers.Acl, "acl") }.Where(u => reference.Users.HasFlag(u.Item1)).Select(u => u.Item2));
+
+    private static AdminReply Clear(MapReference reference)
+    {
+        reference.Clear();
+        return new AdminReply(true, "");
+    }
+}
