@@ -173,6 +173,24 @@ public static class HaproxyParityCases
               applet:start_response()
               applet:send(body)
             end)
+            -- Socket:connect's address forms and errors, on the origin and where nothing listens.
+            core.register_service("connect_forms", "http", function(applet)
+              local host, port = ("$ORIGIN"):match("^(.*):(%d+)$")
+              local closed_host, closed_port = ("$CLOSED"):match("^(.*):(%d+)$")
+              local out = {}
+              for _, args in ipairs({ { host, tonumber(port) }, { "$ORIGIN" }, { "ipv4@$ORIGIN" }, { host }, { "no address", 80 },
+                  { "$CLOSED" }, { closed_host, tonumber(closed_port) }, { "ipv6@::1", tonumber(closed_port) }, { "unix@/nonexistent/socket" }, {} }) do
+                local socket = core.tcp()
+                local ok, result, reason = pcall(socket.connect, socket, table.unpack(args))
+                out[#out + 1] = table.concat(args, " ") .. " => " .. tostring(ok) .. " " .. (tostring(result):gsub("^.-([^/]+:%d+:)", "%1")) .. " " .. tostring(reason)
+                socket:close()
+              end
+              local body = table.concat(out, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end)
             -- The Regex class: compiled in the file's body, used by a service.
             local _, needle = Regex.new("needle (..) (...)", true)
             local _, anycase = Regex.new("^hello(-(world))?(x)?", false)
@@ -364,6 +382,7 @@ public static class HaproxyParityCases
             "http-request return status 404 content-type text/plain string other"], Headers: [("x-k", "example.com")], Expect: "200"),
         new("Lua Map class: lookups, slookup, its methods' numbers, its errors", ["http-request use-service lua.maps"], Expect: "str=pool-a"),
         new("Lua Socket: getpeername, getsockname and setoption before, while and after a connection", ["http-request use-service lua.socket"], Expect: "peer=true"),
+        new("Lua Socket: connect's address forms (ADDR with a port, ADDR:PORT, ipv4@, ipv6@, unix@) and its errors", ["http-request use-service lua.connect_forms"], Expect: "=> true 1"),
         new("Lua Regex class: exec, match with its groups, case, a bad regex, a subject past a buffer, its errors", ["http-request use-service lua.regex"], Expect: "exec=true"),
         new("core.set_map and core.del_map change the map converters' map", ["http-request lua.remap",
             "http-request return status 200 content-type text/plain lf-string \"k=%[str(k),map($DIR/lua.map,none)] added=%[str(added),map($DIR/lua.map,none)] gone=%[str(gone),map($DIR/lua.map,none)] %[var(txn.errors)]\""],

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace ActorProxy.Runtime.Lua.Api;
@@ -47,12 +48,16 @@ public sealed class LuaSocketApi
         return call.Return(id);
     }
 
+    // connect(id, address, port or nil, tls): nothing once it waits, or HAProxy's error for an
+    // address it does not read (LuaAddress.ForSocket), which the Lua side raises.
     private int Connect(LuaCall call)
     {
         var socket = Get(call);
-        string host = call.GetString(2);
-        int port = (int)call.GetInteger(3);
-        return Start(call, socket, socket.ConnectAsync(host, port));
+        if (LuaAddress.ForSocket(call.GetString(2), call.IsNoneOrNil(3) ? null : call.GetInteger(3), out string? error) is not { } endPoint)
+        {
+            return call.Return(error!);
+        }
+        return Start(call, socket, socket.ConnectAsync(endPoint, tls: call.GetBoolean(4)));
     }
 
     private int Send(LuaCall call)
@@ -114,37 +119,73 @@ public sealed class LuaSocketApi
         return call.Return();
     }
 
-    // One TCP socket with a read buffer; each operation stores its outcome for result().
+    // One stream socket (TCP or Unix, with TLS for connect_ssl) with a read buffer; each
+    // operation stores its outcome for result().
     private sealed class LuaSocket : IDisposable
     {
-        private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // HAProxy's Lua sockets' TLS: a server line's `ssl verify none`, no SNI.
+        private static readonly Config.ServerSsl Unverified = new(Verify: false, [], ServerName: null, VerifyHost: null);
+
         private readonly MemoryStream _buffer = new();
+        private Socket? _socket;
+        private Stream? _stream;
         private (object? Value, string? Error, byte[]? Partial) _result;
 
         public TimeSpan Timeout { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
 
-        // HAProxy's hlua_socket_info: ADDRESS:PORT, [ADDRESS]:PORT for IPv6; null when not connected.
+        // HAProxy's hlua_socket_info: ADDRESS:PORT, [ADDRESS]:PORT for IPv6, a Unix socket's
+        // path; null when not connected.
         public string? Address(bool remote)
         {
-            if (!_socket.Connected || (remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint) is not IPEndPoint endPoint)
+            if (_socket is not { Connected: true } socket)
             {
                 return null;
             }
-            var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
-            return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{endPoint.Port}" : $"{address}:{endPoint.Port}";
+            switch (remote ? socket.RemoteEndPoint : socket.LocalEndPoint)
+            {
+                case IPEndPoint endPoint:
+                    var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+                    return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{endPoint.Port}" : $"{address}:{endPoint.Port}";
+                case UnixDomainSocketEndPoint unix:
+                    return unix.ToString();
+                default:
+                    return null;
+            }
         }
 
         public (object? Value, string? Error, byte[]? Partial) TakeResult() => _result;
 
-        public Task ConnectAsync(string host, int port) => Run(async cancel =>
+        // HAProxy answers a connection that fails, whatever the reason, with "Can't connect".
+        // connect_ssl checks no certificate, as HAProxy's Lua sockets do not.
+        public Task ConnectAsync(EndPoint endPoint, bool tls) => Run(async cancel =>
         {
-            await _socket.ConnectAsync(host, port, cancel);
+            var socket = endPoint is UnixDomainSocketEndPoint
+                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _socket?.Dispose();
+            _socket = socket;
+            try
+            {
+                await socket.ConnectAsync(endPoint, cancel);
+                Stream stream = new NetworkStream(socket, ownsSocket: false);
+                if (tls)
+                {
+                    var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                    await secure.AuthenticateAsClientAsync(Unverified.ClientOptions(http2: false), cancel);
+                    stream = secure;
+                }
+                _stream = stream;
+            }
+            catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
+            {
+                return (null, "Can't connect", null);
+            }
             return (1L, null, null);
         });
 
         public Task SendAsync(byte[] data) => Run(async cancel =>
         {
-            await _socket.SendAsync(data, SocketFlags.None, cancel);
+            await Connected.WriteAsync(data, cancel);
             return ((long)data.Length, null, null);
         });
 
@@ -157,7 +198,7 @@ public sealed class LuaSocketApi
                     return (taken, null, null);
                 }
                 var chunk = new byte[16384];
-                int read = await _socket.ReceiveAsync(chunk, SocketFlags.None, cancel);
+                int read = await Connected.ReadAsync(chunk, cancel);
                 if (read == 0)
                 {
                     byte[] rest = TakeAll();
@@ -167,9 +208,13 @@ public sealed class LuaSocketApi
             }
         });
 
+        // Sending or receiving before a connection fails as a socket not connected does.
+        private Stream Connected => _stream ?? throw new SocketException((int)SocketError.NotConnected);
+
         public void Dispose()
         {
-            _socket.Dispose();
+            _stream?.Dispose();
+            _socket?.Dispose();
             _buffer.Dispose();
         }
 

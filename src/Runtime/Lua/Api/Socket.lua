@@ -3,7 +3,7 @@
 -- coroutine after the operation completed.
 local internal = __actorproxy_socket
 __actorproxy_socket = nil
-local setmetatable, yield = setmetatable, coroutine.yield
+local setmetatable, yield, select, error = setmetatable, coroutine.yield, select, error
 
 local Socket = {}
 Socket.__index = Socket
@@ -14,11 +14,17 @@ local function wait(id)
   return internal.result(id)
 end
 
--- connect(address, port): 1, or nil and the reason.
-function Socket:connect(address, port)
-  internal.connect(self.id, address, port)
+-- connect(address[, port]) and connect_ssl(address[, port]): 1, or nil and the reason.
+-- HAProxy raises its errors from C, with no position in the message.
+local function connect(self, tls, ...)
+  if select("#", ...) < 1 then error("connect: need at least 2 arguments", 0) end
+  local address, port = ...
+  local refusal = internal.connect(self.id, address, port, tls)
+  if refusal then error(refusal, 0) end
   return wait(self.id)
 end
+function Socket:connect(...) return connect(self, false, ...) end
+function Socket:connect_ssl(...) return connect(self, true, ...) end
 
 -- send(data): the number of bytes sent, or nil and the reason.
 function Socket:send(data, i, j)
