@@ -33,6 +33,16 @@ public static class HaproxyParityCases
             for _, n in ipairs({ "CONTINUE", "STOP", "ERROR", "DONE", "DENY", "ABORT", "INVALID" }) do
               core.register_action("ret_" .. n:lower(), { "http-req", "http-res" }, function(txn) return act[n] end)
             end
+            -- An HTTP transaction's channels: which is the response's, and HAProxy's refusal to touch their bytes.
+            core.register_action("channels", { "http-req" }, function(txn)
+              local out = { "resp=" .. tostring(txn.req:is_resp()) .. "," .. tostring(txn.res:is_resp()) }
+              for _, call in ipairs({ { "get" }, { "dup" }, { "getline" }, { "data" }, { "line" }, { "remove" }, { "append", "x" },
+                  { "prepend", "x" }, { "insert", "x" }, { "set", "x" }, { "send", "x" }, { "forward", 1 } }) do
+                local ok, e = pcall(txn.req[call[1]], txn.req, table.unpack(call, 2))
+                out[#out + 1] = call[1] .. "=" .. tostring(ok) .. ":" .. tostring(e)
+              end
+              txn.http:req_set_header("x-channels", table.concat(out, " "))
+            end)
             -- What the fetch and converter classes give for no sample: nil from f and c, "" from sf and sc.
             core.register_action("absent", { "http-req" }, function(txn)
               txn.http:req_set_header("x-absent", string.format("f=%s sf=[%s] c=%s sc=[%s] sfh=[%s]", tostring(txn.f:req_hdr("x-none")),
@@ -422,6 +432,7 @@ public static class HaproxyParityCases
         new("well-formed chunked body, as bytes: forwarded", [],
             Raw: "POST /up HTTP/1.1\r\nHost: parity.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Expect: "200"),
         // Lua faults (doc/lua-api: an action or fetch that fails is logged, a service answers 500)
+        new("lua channels of an HTTP transaction: is_resp, and HAProxy's refusal to touch their bytes", ["http-request lua.channels"], Expect: "x-channels: resp=false,true get=false:Cannot manipulate"),
         new("lua fetches and converters with no sample: nil from f and c, an empty string from sf and sc", ["http-request lua.absent"], Expect: "x-absent: f=nil sf=[]"),
         new("lua action that raises goes on", ["http-request lua.fail"]),
         new("lua action past its timeout goes on", ["http-request lua.spin"]),

@@ -152,9 +152,50 @@ local sf = samples(internal.fetch, true)
 local c = samples(internal.convert, false)
 local sc = samples(internal.convert, true)
 
-local function new_txn()
-  return setmetatable({ http = setmetatable({}, HTTP), f = f, sf = sf, c = c, sc = sc }, TXN)
+-- Channel: txn.req and txn.res. On an HTTP transaction HAProxy 2.6 refuses to touch a channel's
+-- bytes ("Cannot manipulate HAProxy channels in HTTP mode.", raised with no position), answers
+-- is_resp, and reads its HTX buffer's state for the rest, which ActorProxy has not. The bytes of
+-- a tcp-request content rule's channel (inspect-delay) are not ActorProxy's either.
+local Channel = {}
+Channel.__index = Channel
+local http_refused = { "dup", "get", "getline", "data", "line", "append", "prepend", "insert", "set", "remove", "send", "forward" }
+local buffer_state = { "input", "output", "get_in_len", "get_out_len", "is_full", "may_recv" }
+local function not_implemented(method, reason)
+  error("Channel." .. method .. " is not implemented by ActorProxy: " .. reason, 3)
 end
+for _, method in ipairs(http_refused) do
+  Channel[method] = function()
+    if internal.tcp_content() then not_implemented(method, "tcp-request content rules cannot inspect a connection's bytes") end
+    error("Cannot manipulate HAProxy channels in HTTP mode.", 0)
+  end
+end
+for _, method in ipairs(buffer_state) do
+  Channel[method] = function()
+    if internal.tcp_content() then not_implemented(method, "tcp-request content rules cannot inspect a connection's bytes") end
+    not_implemented(method, "an HTTP transaction has no HAProxy buffer to measure")
+  end
+end
+function Channel:is_resp() return self.response end
+local request_channel = setmetatable({ response = false }, Channel)
+local response_channel = setmetatable({ response = true }, Channel)
+
+-- What ActorProxy's transactions have no use for, said when a script asks for it.
+local function refuse(method, reason)
+  TXN[method] = function() error("TXN." .. method .. " is not implemented by ActorProxy: " .. reason, 2) end
+end
+refuse("set_tos", "the client connection's packets keep the system's TOS")
+refuse("set_mark", "the client connection's packets keep the system's mark")
+refuse("set_priority_class", "requests never wait in a server queue")
+refuse("set_priority_offset", "requests never wait in a server queue")
+
+local function new_txn()
+  return setmetatable({ http = setmetatable({}, HTTP), f = f, sf = sf, c = c, sc = sc, req = request_channel, res = response_channel }, TXN)
+end
+
+-- CertCache: certificates are the configuration's (bind crt), loaded at start and at no other time.
+CertCache = {
+  set = function() error("CertCache.set is not implemented by ActorProxy: certificates are loaded from the configuration's crt files", 2) end,
+}
 
 -- AppletHTTP: a service answers through it.
 local Applet = {}

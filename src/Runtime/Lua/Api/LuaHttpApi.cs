@@ -34,6 +34,8 @@ public sealed class LuaHttpApi : ILuaActions
 
     // The transaction being run, and for a service its side of it.
     private HttpExchange? _exchange;
+    // What runs on it: an HTTP action or service, or a tcp-request / tcp-response content action.
+    private LuaFunctionKind _kind;
     private LuaServiceIo? _service;
     private bool _done;
 
@@ -65,6 +67,8 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "get_var", api.GetVariable);
         state.Expose(Internal, "set_var", api.SetVariable);
         state.Expose(Internal, "set_loglevel", api.SetLogLevel);
+        // True in a tcp-request or tcp-response content action: its channels hold raw bytes.
+        state.Expose(Internal, "tcp_content", call => call.Return(api._kind is LuaFunctionKind.TcpRequestAction or LuaFunctionKind.TcpResponseAction));
         // The transaction's own log level as HAProxy keeps it (s->logs.level): 0 until a
         // set-log-level rule or txn:set_loglevel sets one.
         state.Expose(Internal, "log_level", call => call.Return((long)(api.Current(call).LogLevel ?? 0)));
@@ -201,6 +205,7 @@ public sealed class LuaHttpApi : ILuaActions
         }
         _calls++;
         _exchange = exchange;
+        _kind = kind;
         try
         {
             context.Start(entry);
@@ -249,6 +254,7 @@ public sealed class LuaHttpApi : ILuaActions
             return true;
         }
         _exchange = call.Exchange;
+        _kind = call.Kind;
         _service = call.Service;
         try
         {

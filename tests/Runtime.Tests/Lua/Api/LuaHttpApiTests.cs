@@ -109,6 +109,31 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     [Fact]
+    public void WhatATransactionHasNoUseFor_RaisesItsReason_AndATcpContentChannelIsNotInspected()
+    {
+        var lua = Load("""
+            local function reason(f, ...) local _, e = pcall(f, ...) return (tostring(e):gsub("^.-:%d+: ", "")) end
+            core.register_action('refused', { 'http-req' }, function(txn)
+              results = { reason(txn.set_tos, txn, 8), reason(txn.set_priority_class, txn, 1), reason(CertCache.set, {}),
+                reason(txn.req.input, txn.req), reason(txn.res.get, txn.res) }
+            end)
+            core.register_action('content', { 'tcp-req' }, function(txn) tcp_result = reason(txn.req.get, txn.req) end)
+            """);
+
+        lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "refused", Request("/"), []);
+        lua.Http.RunAction(LuaFunctionKind.TcpRequestAction, "content", Request("/"), []);
+
+        lua.State.Execute("""
+            assert(results[1] == "TXN.set_tos is not implemented by ActorProxy: the client connection's packets keep the system's TOS", results[1])
+            assert(results[2] == "TXN.set_priority_class is not implemented by ActorProxy: requests never wait in a server queue", results[2])
+            assert(results[3]:find("CertCache.set is not implemented by ActorProxy", 1, true), results[3])
+            assert(results[4] == "Channel.input is not implemented by ActorProxy: an HTTP transaction has no HAProxy buffer to measure", results[4])
+            assert(results[5] == "Cannot manipulate HAProxy channels in HTTP mode.", results[5])
+            assert(tcp_result == "Channel.get is not implemented by ActorProxy: tcp-request content rules cannot inspect a connection's bytes", tcp_result)
+            """);
+    }
+
+    [Fact]
     public void EndlessFetch_IsStoppedAtSessionTimeout()
     {
         var lua = Load("core.register_fetches('spin', function(txn) while true do end end)");
