@@ -24,7 +24,7 @@ public sealed class MapReferences
     /// <summary>The map of the file at <paramref name="path"/> (written <paramref name="name"/>),
     /// read now if no rule read it before.</summary>
     /// <exception cref="SampleSyntaxException">The file cannot be read.</exception>
-    public MapReference GetOrRead(string path, string name) => GetOrAdd(path, name, PatternUsers.Map, () => MapFile.Read(path, name));
+    public MapReference GetOrRead(string path, string name) => GetOrAdd(path, name, PatternUsers.Map, () => PatternFile.ReadMap(path, name));
 
     /// <summary>The patterns an ACL's <c>-f</c> loads from the file at <paramref name="path"/>
     /// (written <paramref name="name"/>), read now if no rule read it before: one per line, or,
@@ -32,7 +32,7 @@ public sealed class MapReferences
     /// <exception cref="SampleSyntaxException">The file cannot be read.</exception>
     public MapReference GetOrReadPatterns(string path, string name, bool asMap) =>
         GetOrAdd(path, name, asMap ? PatternUsers.Acl | PatternUsers.Map : PatternUsers.Acl,
-            () => asMap ? MapFile.Read(path, name) : PatternFile.Read(path));
+            () => asMap ? PatternFile.ReadMap(path, name) : PatternFile.ReadPatterns(path));
 
     /// <summary>A new reference for an ACL expression's own <paramref name="patterns"/>,
     /// <paramref name="description"/> as <c>show acl</c> lists it.</summary>

@@ -46,7 +46,7 @@ public sealed class SampleMap
     /// <summary>A map of its own from the file at <paramref name="path"/> (written <paramref name="name"/>).</summary>
     /// <exception cref="SampleSyntaxException">The file cannot be read, or an entry does not parse.</exception>
     public static SampleMap Load(string path, string name, AclMatchMethod match, SampleType output) =>
-        Over(new MapReference(-1, name, MapFile.Read(path, name)), match, output);
+        Over(new MapReference(-1, name, PatternFile.ReadMap(path, name)), match, output);
 
     /// <summary>A value of the output type from its text, or null when it does not parse.</summary>
     public static object? Value(string text, SampleType output) => output switch

@@ -17,6 +17,14 @@ public static class HaproxyParityCases
     public static readonly (string Name, string Text)[] Files =
     [
         ("parity.lua", """
+            -- A service's answer: 200 and its lines.
+            local function answer(applet, lines)
+              local body = table.concat(lines, "\n") .. "\n"
+              applet:set_status(200)
+              applet:add_header("content-length", tostring(#body))
+              applet:start_response()
+              applet:send(body)
+            end
             core.register_action("fail", { "http-req" }, function(txn) error("action broke") end)
             core.register_action("spin", { "http-req" }, function(txn) while true do end end)
             core.register_fetches("fails", function(txn) error("fetch broke") end)
@@ -160,11 +168,7 @@ public static class HaproxyParityCases
               end
               local _, e = pcall(host_map.lookup, host_map)
               out[#out + 1] = tostring(e)
-              local body = table.concat(out, "\n") .. "\n"
-              applet:set_status(200)
-              applet:add_header("content-length", tostring(#body))
-              applet:start_response()
-              applet:send(body)
+              answer(applet, out)
             end)
             -- A Socket's addresses, before, while and after it is connected to the origin.
             core.register_service("socket", "http", function(applet)
@@ -177,11 +181,7 @@ public static class HaproxyParityCases
               out[#out + 1] = "status=" .. tostring(socket:receive("*l"))
               socket:close()
               out[#out + 1] = "closed=" .. tostring(socket:getpeername())
-              local body = table.concat(out, "\n") .. "\n"
-              applet:set_status(200)
-              applet:add_header("content-length", tostring(#body))
-              applet:start_response()
-              applet:send(body)
+              answer(applet, out)
             end)
             -- Socket:connect's address forms and errors, on the origin and where nothing listens.
             core.register_service("connect_forms", "http", function(applet)
@@ -195,11 +195,7 @@ public static class HaproxyParityCases
                 out[#out + 1] = table.concat(args, " ") .. " => " .. tostring(ok) .. " " .. (tostring(result):gsub("^.-([^/]+:%d+:)", "%1")) .. " " .. tostring(reason)
                 socket:close()
               end
-              local body = table.concat(out, "\n") .. "\n"
-              applet:set_status(200)
-              applet:add_header("content-length", tostring(#body))
-              applet:start_response()
-              applet:send(body)
+              answer(applet, out)
             end)
             -- The Regex class: compiled in the file's body, used by a service.
             local _, needle = Regex.new("needle (..) (...)", true)
@@ -220,11 +216,7 @@ public static class HaproxyParityCases
                 local _, e = pcall(call)
                 out[#out + 1] = (tostring(e):gsub("^.-([^/]+:%d+:)", "%1"))
               end
-              local body = table.concat(out, "\n") .. "\n"
-              applet:set_status(200)
-              applet:add_header("content-length", tostring(#body))
-              applet:start_response()
-              applet:send(body)
+              answer(applet, out)
             end)
             -- core.httpclient(): the answer as text, each header by name and index, and the body
             -- (an origin echo's fields sorted: the origin's server does not keep their order).
