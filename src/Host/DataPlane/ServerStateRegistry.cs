@@ -24,11 +24,14 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
 
     private readonly ConcurrentDictionary<(string Backend, string Server), ServerAdminState> _admin = new();
     private readonly ConcurrentDictionary<(string Backend, string Server), DateTimeOffset> _changed = new();
+    // Health a script forced: "down" or "nolb"; absent when its checks' (srv_set_running).
+    private readonly ConcurrentDictionary<(string Backend, string Server), string> _forced = new();
 
     public string Name => PolicyName;
 
     public IReadOnlyList<DestinationState> GetAvailalableDestinations(ClusterConfig config, IReadOnlyList<DestinationState> allDestinations) =>
-        allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((BackendClusters.BackendOf(config.ClusterId), d.DestinationId)) == ServerAdminState.Ready).ToArray();
+        allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((BackendClusters.BackendOf(config.ClusterId), d.DestinationId)) == ServerAdminState.Ready
+            && !_forced.ContainsKey((BackendClusters.BackendOf(config.ClusterId), d.DestinationId))).ToArray();
 
     public IReadOnlyList<ServerState> List() =>
         Clusters.GetClusters()
@@ -36,13 +39,33 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
                 c.ClusterId, d.DestinationId, d.Model.Config.Address,
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
-                d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
+                _forced.TryGetValue((c.ClusterId, d.DestinationId), out string? forced) ? forced
+                : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
                     : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown",
                 _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null)))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
-    public string? Set(string backend, string server, ServerAdminState state)
+    public string? Set(string backend, string server, ServerAdminState state) => Change(backend, server, key =>
+    {
+        _admin[key] = state;
+        _changed[key] = TimeProvider.System.GetUtcNow();
+    });
+
+    public string? Force(string backend, string server, ServerForcedHealth health) => Change(backend, server, key =>
+    {
+        if (health == ServerForcedHealth.Running)
+        {
+            _forced.TryRemove(key, out _);
+        }
+        else
+        {
+            _forced[key] = health == ServerForcedHealth.Stopped ? "down" : "nolb";
+        }
+    });
+
+    // Applies a change to a server of a backend, then has YARP choose its destinations again.
+    private string? Change(string backend, string server, Action<(string Backend, string Server)> change)
     {
         if (!Clusters.TryGetCluster(backend, out var cluster) || backend == BackendClusters.Unassigned || BackendClusters.IsTunnel(backend))
         {
@@ -52,8 +75,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         {
             return $"backend '{backend}' has no server '{server}'";
         }
-        _admin[(backend, server)] = state;
-        _changed[(backend, server)] = TimeProvider.System.GetUtcNow();
+        change((backend, server));
         var updater = services.GetRequiredService<IClusterDestinationsUpdater>();
         updater.UpdateAvailableDestinations(cluster);
         if (Clusters.TryGetCluster(BackendClusters.TunnelOf(backend), out var tunnel))

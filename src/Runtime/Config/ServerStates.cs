@@ -13,12 +13,26 @@ public enum ServerAdminState
     Maint,
 }
 
+/// <summary>A server's health as a script forces it (HAProxy's <c>srv_set_running</c>,
+/// <c>srv_set_stopping</c>, <c>srv_set_stopped</c>: Lua's <c>check_force_up</c>, <c>_nolb</c>, <c>_down</c>).</summary>
+public enum ServerForcedHealth
+{
+    /// <summary>Up: its health is its checks' again (none: up).</summary>
+    Running,
+
+    /// <summary>NOLB: takes no new traffic from the load balancing.</summary>
+    Stopping,
+
+    /// <summary>Down: takes no traffic.</summary>
+    Stopped,
+}
+
 /// <summary>One line of <c>show servers state</c>.</summary>
 /// <param name="Backend">The backend.</param>
 /// <param name="Server">The server.</param>
 /// <param name="Address">Its address.</param>
 /// <param name="Admin">Its administrative state.</param>
-/// <param name="Health">Its health as checks see it: up, down or unknown.</param>
+/// <param name="Health">Its health as checks see it (up, down or unknown), or as a script forced it (down, nolb).</param>
 /// <param name="AdminChangedAt">When its administrative state was last set, or null if never.</param>
 public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health, DateTimeOffset? AdminChangedAt = null);
 
@@ -30,4 +44,7 @@ public interface IServerStates
 
     /// <summary>Sets a server's administrative state; null on success, else why not.</summary>
     string? Set(string backend, string server, ServerAdminState state);
+
+    /// <summary>Forces a server's health; null on success, else why not.</summary>
+    string? Force(string backend, string server, ServerForcedHealth health);
 }

@@ -68,12 +68,14 @@ public static class StatCsv
         return rows;
     }
 
-    /// <summary>HAProxy's name of a server's state: MAINT, DRAIN, DOWN or UP.</summary>
+    /// <summary>HAProxy's name of a server's state: MAINT, DRAIN, DOWN, NOLB or UP.</summary>
     public static string StateOf(ServerState server) => server.Admin switch
     {
+        // A server that drains shows it only while it is up, as HAProxy's stats.
         ServerAdminState.Maint => "MAINT",
-        ServerAdminState.Drain => "DRAIN",
         _ when server.Health == "down" => "DOWN",
+        _ when server.Health == "nolb" => "NOLB",
+        ServerAdminState.Drain => "DRAIN",
         _ => "UP",
     };
 

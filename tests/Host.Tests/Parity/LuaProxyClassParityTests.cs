@@ -77,7 +77,8 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
           local sv = core.backends.app.servers.s1
           sv:check_enable(); sv:check_disable(); sv:agent_enable(); sv:agent_disable()
           sv:agent_force_up(); sv:agent_force_down(); core.backends.app:shut_bcksess()
-          if applet.qs == "drain" then sv:set_drain() elseif applet.qs == "maint" then sv:set_maint() elseif applet.qs == "ready" then sv:set_ready() end
+          if applet.qs == "drain" then sv:set_drain() elseif applet.qs == "maint" then sv:set_maint() elseif applet.qs == "ready" then sv:set_ready()
+          elseif applet.qs == "down" then sv:check_force_down() elseif applet.qs == "nolb" then sv:check_force_nolb() elseif applet.qs == "up" then sv:check_force_up() end
           reply(applet, { "draining=" .. tostring(sv:is_draining()) .. " status=" .. tostring(sv:get_stats().status) })
         end)
         """;
@@ -177,9 +178,33 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AServerForcedDownByAScript_GetsNoRequests_UntilForcedUp_AsOnHaproxy()
+    {
+        Assert.Equal(await GetAsync("/state?down", haproxy: true), await GetAsync("/state?down", haproxy: false));
+        foreach (bool haproxy in new[] { true, false })
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal("second", TestBackend.Header(await GetAsync($"/d{i}", haproxy), "x-backend"));
+            }
+        }
+        Assert.Matches(@"(?m)^app s1 \S+ ready down", await Socat.RunAsync("show servers state\n", $"UNIX-CONNECT:{Path.Combine(_directory.FullName, "actorproxy.sock")}"));
+        Assert.Equal(await GetAsync("/state?up", haproxy: true), await GetAsync("/state?up", haproxy: false));
+        foreach (bool haproxy in new[] { true, false })
+        {
+            var answeredBy = new HashSet<string?>();
+            for (int i = 0; i < 4; i++)
+            {
+                answeredBy.Add(TestBackend.Header(await GetAsync($"/u{i}", haproxy), "x-backend"));
+            }
+            Assert.Equal(["first", "second"], answeredBy.Order());
+        }
+    }
+
+    [Fact]
     public async Task AServerDrainedByAScript_GetsNoNewRequests_UntilReady_AsOnHaproxy()
     {
-        foreach (string state in new[] { "drain", "maint", "ready", "", "drain" })
+        foreach (string state in new[] { "down", "nolb", "drain", "up", "maint", "ready", "", "nolb", "up", "drain" })
         {
             Assert.Equal(await GetAsync($"/state?{state}", haproxy: true), await GetAsync($"/state?{state}", haproxy: false));
         }

@@ -64,6 +64,16 @@ public static class LuaProxyApi
             var admin = Enum.Parse<ServerAdminState>(call.GetString(3), ignoreCase: true);
             return servers.Set(call.GetString(1), call.GetString(2), admin) is { } refusal ? call.Return(refusal) : call.ReturnNil();
         });
+        // force(backend, server, running|stopping|stopped) → nil, or why not.
+        state.Expose(Internal, "force", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.Return("servers take a state once the node's listeners run (not in a file's body or an init function)");
+            }
+            var health = Enum.Parse<ServerForcedHealth>(call.GetString(3), ignoreCase: true);
+            return servers.Force(call.GetString(1), call.GetString(2), health) is { } refusal ? call.Return(refusal) : call.ReturnNil();
+        });
         // checked(backend) → true when its servers have health checks.
         state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));
         state.RunModule(Source, "proxy", 0);

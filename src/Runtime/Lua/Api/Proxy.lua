@@ -91,9 +91,18 @@ refuse(Server, "set_weight", "its servers have no weights")
 refuse(Server, "set_maxconn", "its servers have no maxconn")
 refuse(Server, "set_addr", "a server's address is the configuration's")
 refuse(Server, "shut_sess", "a server's sessions cannot be ended on their own")
-refuse(Server, "check_force_up", "a server's health is its backend's checks'")
-refuse(Server, "check_force_nolb", "a server's health is its backend's checks'")
-refuse(Server, "check_force_down", "a server's health is its backend's checks'")
+-- HAProxy forces a server's health whether it is checked or not; a checked server's next check
+-- then says otherwise. ActorProxy's checks are the backend's, which a forced health would contradict.
+for method, health in pairs({ check_force_up = "running", check_force_nolb = "stopping", check_force_down = "stopped" }) do
+  Server.methods[method] = function(sv)
+    local identity = check(Server, sv, method)
+    if internal.checked(identity.proxy) then
+      error("Server." .. method .. " is not implemented by ActorProxy: the health checks are the backend's, not each server's", 2)
+    end
+    local refusal = internal.force(identity.proxy, identity.server, health)
+    if refusal then error("Server." .. method .. ": " .. refusal, 2) end
+  end
+end
 
 -- Listener ------------------------------------------------------------------------------------
 -- HAProxy counts per listener only with `option socket-stats`, which ActorProxy has not: its

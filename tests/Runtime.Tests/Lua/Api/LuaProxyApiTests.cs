@@ -80,6 +80,13 @@ public sealed class LuaProxyApiTests : IDisposable
             """);
 
         Assert.Equal([("app", "s1", ServerAdminState.Drain), ("app", "s1", ServerAdminState.Maint), ("app", "s1", ServerAdminState.Ready)], servers.Changes);
+
+        _state.State.Execute("""
+            local s2 = core.backends.app.servers.s2
+            s2:check_force_down(); s2:check_force_nolb(); s2:check_force_up()
+            """);
+
+        Assert.Equal([("app", "s2", ServerForcedHealth.Stopped), ("app", "s2", ServerForcedHealth.Stopping), ("app", "s2", ServerForcedHealth.Running)], servers.Forced);
     }
 
     [Fact]
@@ -93,7 +100,7 @@ public sealed class LuaProxyApiTests : IDisposable
     [Theory]
     [InlineData("core.backends.app.servers.s1:set_weight('2')", "Server.set_weight is not implemented by ActorProxy: its servers have no weights")]
     [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr is not implemented by ActorProxy")]
-    [InlineData("core.backends.app.servers.s1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy")]
+    [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.frontends.web:pause()", "Proxy.pause is not implemented by ActorProxy")]
     [InlineData("core.backends.app.servers.s1.get_addr(core.backends.app)", "bad argument #1 to 'get_addr' (Server expected)")]
@@ -129,6 +136,14 @@ public sealed class LuaProxyApiTests : IDisposable
         {
             Changes.Add((backend, server, state));
             _states[(backend, server)] = state;
+            return null;
+        }
+
+        public List<(string, string, ServerForcedHealth)> Forced { get; } = [];
+
+        public string? Force(string backend, string server, ServerForcedHealth health)
+        {
+            Forced.Add((backend, server, health));
             return null;
         }
     }
