@@ -57,6 +57,9 @@ local function set_state(sv, method, state)
 end
 
 function Server.methods.get_addr(sv) return check(Server, sv, "get_addr").address end
+-- Not in 2.6 (HAProxy 2.7 adds them): the name and puid attributes as methods.
+function Server.methods.get_name(sv) return check(Server, sv, "get_name").server end
+function Server.methods.get_puid(sv) check(Server, sv, "get_puid") return sv.puid end
 function Server.methods.get_stats(sv)
   local identity = check(Server, sv, "get_stats")
   return internal.stats(identity.proxy, identity.server)

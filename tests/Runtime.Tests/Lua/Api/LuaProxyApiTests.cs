@@ -46,6 +46,7 @@ public sealed class LuaProxyApiTests : IDisposable
             assert(core.frontends.web.uuid == "1" and core.frontends.web.listeners["sock-1"] ~= nil and next(app.listeners) == nil)
             local s2 = app.servers.s2
             assert(s2.name == "s2" and s2.puid == "2" and s2:get_addr() == "::1:9002", s2:get_addr())
+            assert(s2:get_name() == "s2" and s2:get_puid() == "2")
             assert(s2:get_weight() == 1 and s2:get_maxconn() == 0 and s2:is_draining() == 0)
             assert(app.stktable == nil)
             """);
