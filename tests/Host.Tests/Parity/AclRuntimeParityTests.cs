@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using ActorProxy.Host.Tests.DataPlane;
-using ActorProxy.Host.Tests.StatsSocket;
-
 namespace ActorProxy.Host.Tests.Parity;
 
 /// <summary>Issue #14, point 3: ACL files changed at run time, alike on HAProxy 2.6 and ActorProxy
@@ -11,22 +7,17 @@ namespace ActorProxy.Host.Tests.Parity;
 /// alike.</summary>
 public sealed class AclRuntimeParityTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-acls");
-    private readonly int _haproxyPort = TestBackend.FreePort();
-    private readonly int _actorProxyPort = TestBackend.FreePort();
-    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private HaproxyProcess _haproxy = null!;
-    private ActorProxyProcess _actorProxy = null!;
+    private readonly RuntimeCommandPair _pair = new();
 
-    private string Blocked => Path.Combine(_directory.FullName, "blocked.acl");
+    private string Blocked => Path.Combine(_pair.Directory.FullName, "blocked.acl");
 
-    private string Paths => Path.Combine(_directory.FullName, "paths.map");
+    private string Paths => Path.Combine(_pair.Directory.FullName, "paths.map");
 
     public async Task InitializeAsync()
     {
         File.WriteAllText(Blocked, "10.0.0.0/8\n# a comment\n  192.168.1.1\n");
         File.WriteAllText(Paths, "/admin internal\n/api public\n");
-        File.WriteAllText(Path.Combine(_directory.FullName, "acl.lua"), $$"""
+        File.WriteAllText(Path.Combine(_pair.Directory.FullName, "acl.lua"), $$"""
             core.register_action("lua_acl", { "http-req" }, function(txn)
               local add, del = txn.sf:req_hdr("x-lua-add"), txn.sf:req_hdr("x-lua-del")
               if add ~= "" then core.add_acl("{{Blocked}}", add) end
@@ -45,35 +36,25 @@ public sealed class AclRuntimeParityTests : IAsyncLifetime
             $"http-request return status 200 content-type text/plain lf-string \"path %[path,map({Paths},none)] %[var(txn.error)]\" if paths",
             "http-request return status 200 content-type text/plain lf-string \"open %[var(txn.error)]\"",
         ];
-        string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
-        File.WriteAllText(haproxy, $"""
+        await _pair.StartAsync($"""
             global
-              stats socket {_directory.FullName}/haproxy.sock level admin
-              lua-load {_directory.FullName}/acl.lua
+              {_pair.HaproxyStatsSocket}
+              lua-load {_pair.Directory.FullName}/acl.lua
             defaults
               mode http
               timeout connect 2s
               timeout client 5s
               timeout server 5s
             frontend web
-              bind 127.0.0.1:{_haproxyPort}
+              bind 127.0.0.1:{_pair.HaproxyPort}
             {string.Concat(acls.Select(a => "  acl " + a + "\n"))}{string.Concat(rules.Select(r => "  " + r + "\n"))}
-            """);
-        string actorProxy = Path.Combine(_directory.FullName, "actorproxy.conf");
-        File.WriteAllText(actorProxy, $$"""
-            akka.remote.dot-netty.tcp.port = {{TestBackend.FreePort()}}
-            actorproxy {
-              global { threads = 1, stats-socket = "actorproxy.sock level admin", lua-load = [ "acl.lua" ] }
+            """, $$"""
               frontends.web {
-                bind = "127.0.0.1:{{_actorProxyPort}}"
+                bind = "127.0.0.1:{{_pair.ActorProxyPort}}"
                 acl = [ {{string.Join(", ", acls.Select(Quoted))}} ]
                 http-request = [ {{string.Join(", ", rules.Select(r => Quoted(r["http-request ".Length..])))}} ]
               }
-            }
-            """);
-        _haproxy = await HaproxyProcess.StartAsync(haproxy, _haproxyPort);
-        _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxy);
-        await _actorProxy.WaitForOutputAsync("ActorProxy running");
+            """, ", lua-load = [ \"acl.lua\" ]");
     }
 
     [Fact]
@@ -142,28 +123,9 @@ public sealed class AclRuntimeParityTests : IAsyncLifetime
 
     private static string Quoted(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private string Socket(bool haproxy) => $"UNIX-CONNECT:{Path.Combine(_directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock")}";
+    private Task<string> AskAsync(string command, bool haproxy) => _pair.AskAsync(command, haproxy);
 
-    // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x….
-    private async Task<string> AskAsync(string command, bool haproxy) =>
-        Regex.Replace(await Socat.RunAsync(command + "\n", Socket(haproxy)), "^0x[0-9a-f]+ ", "0x… ", RegexOptions.Multiline);
+    private Task<string> GetAsync(string path, bool haproxy, params (string Name, string Value)[] headers) => _pair.GetAsync(path, haproxy, headers);
 
-    private async Task<string> GetAsync(string path, bool haproxy, params (string Name, string Value)[] headers)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{(haproxy ? _haproxyPort : _actorProxyPort)}{path}");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.Add(name, value);
-        }
-        using var response = await _client.SendAsync(request);
-        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _actorProxy.StopAsync();
-        await _haproxy.DisposeAsync();
-        _client.Dispose();
-        _directory.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 }

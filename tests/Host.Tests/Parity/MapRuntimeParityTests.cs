@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using ActorProxy.Host.Tests.DataPlane;
 using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Parity;
@@ -9,16 +7,11 @@ namespace ActorProxy.Host.Tests.Parity;
 /// and ActorProxy: the same answers, and the map converters of both see the changes.</summary>
 public sealed class MapRuntimeParityTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actorproxy-maps");
-    private readonly int _haproxyPort = TestBackend.FreePort();
-    private readonly int _actorProxyPort = TestBackend.FreePort();
-    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private HaproxyProcess _haproxy = null!;
-    private ActorProxyProcess _actorProxy = null!;
+    private readonly RuntimeCommandPair _pair = new();
 
-    private string HostsMap => Path.Combine(_directory.FullName, "hosts.map");
+    private string HostsMap => Path.Combine(_pair.Directory.FullName, "hosts.map");
 
-    private string WeightsMap => Path.Combine(_directory.FullName, "weights.map");
+    private string WeightsMap => Path.Combine(_pair.Directory.FullName, "weights.map");
 
     public async Task InitializeAsync()
     {
@@ -33,34 +26,24 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
             $"http-request set-map({WeightsMap}) %[req.hdr(x-k)] %[req.hdr(x-v)] if {{ path /weight }}",
             "http-request set-map(/not-a-map.map) %[req.hdr(x-k)] x if { path /set }",
         ];
-        string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
-        File.WriteAllText(haproxy, $"""
+        await _pair.StartAsync($"""
             global
-              stats socket {_directory.FullName}/haproxy.sock level admin
+              {_pair.HaproxyStatsSocket}
             defaults
               mode http
               timeout connect 2s
               timeout client 5s
               timeout server 5s
             frontend web
-              bind 127.0.0.1:{_haproxyPort}
+              bind 127.0.0.1:{_pair.HaproxyPort}
             {string.Concat(mapRules.Select(r => "  " + r + "\n"))}  http-request return status 200 content-type text/plain lf-string "{format}"
 
-            """);
-        string actorProxy = Path.Combine(_directory.FullName, "actorproxy.conf");
-        File.WriteAllText(actorProxy, $$"""
-            akka.remote.dot-netty.tcp.port = {{TestBackend.FreePort()}}
-            actorproxy {
-              global { threads = 1, stats-socket = "actorproxy.sock level admin" }
+            """, $$"""
               frontends.web {
-                bind = "127.0.0.1:{{_actorProxyPort}}"
+                bind = "127.0.0.1:{{_pair.ActorProxyPort}}"
                 http-request = [ {{string.Concat(mapRules.Select(r => $"\"{r[13..].Replace("\"", "\\\"", StringComparison.Ordinal)}\", "))}}"return status 200 content-type text/plain lf-string \"{{format}}\"" ]
               }
-            }
             """);
-        _haproxy = await HaproxyProcess.StartAsync(haproxy, _haproxyPort);
-        _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxy);
-        await _actorProxy.WaitForOutputAsync("ActorProxy running");
     }
 
     [Fact]
@@ -91,16 +74,16 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
         Assert.Equal("v=pool-n w=0", await GetAsync("new.com", haproxy: false));
 
         // The first entry's reference, as show map prints it, names it in set map.
-        string reference = (await Socat.RunAsync($"show map {HostsMap}\n", Socket(haproxy: false))).Split(' ')[0];
+        string reference = (await Socat.RunAsync($"show map {HostsMap}\n", _pair.Socket(haproxy: false))).Split(' ')[0];
         // An empty answer: only the empty line that ends every answer.
-        Assert.Equal("\n", await Socat.RunAsync($"set map {HostsMap} #{reference} by-reference\n", Socket(haproxy: false)));
+        Assert.Equal("\n", await Socat.RunAsync($"set map {HostsMap} #{reference} by-reference\n", _pair.Socket(haproxy: false)));
         Assert.Equal("v=by-reference w=0", await GetAsync("dup", haproxy: false));
         foreach (string command in new[] { $"clear map {HostsMap}", $"show map {HostsMap}" })
         {
             Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
         }
         Assert.Equal(await GetAsync("dup", haproxy: true), await GetAsync("dup", haproxy: false));
-        Assert.Contains("entry_cnt=0", await Socat.RunAsync("show map\n", Socket(haproxy: false)));
+        Assert.Contains("entry_cnt=0", await Socat.RunAsync("show map\n", _pair.Socket(haproxy: false)));
     }
 
     [Fact]
@@ -121,14 +104,12 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
     [Fact]
     public async Task AValueTheMapsConvertersCannotRead_IsRefused_AndTheMapKept()
     {
-        string answer = await Socat.RunAsync($"add map {WeightsMap} c heavy\n", Socket(haproxy: false));
+        string answer = await Socat.RunAsync($"add map {WeightsMap} c heavy\n", _pair.Socket(haproxy: false));
 
         Assert.Contains("'heavy' is not an integer", answer);
         Assert.Equal("v=none w=1", await GetAsync("a", haproxy: false));
         Assert.DoesNotContain(" c ", await AskAsync($"show map {WeightsMap}", haproxy: false));
     }
-
-    private string Socket(bool haproxy) => $"UNIX-CONNECT:{Path.Combine(_directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock")}";
 
     // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x…. A map's
     // #ID is each proxy's own (HAProxy numbers set-map's references first): "#{weights}" is the
@@ -137,27 +118,16 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
     {
         if (command.Contains("#{weights}", StringComparison.Ordinal))
         {
-            string list = await Socat.RunAsync("show map\n", Socket(haproxy));
+            string list = await Socat.RunAsync("show map\n", _pair.Socket(haproxy));
             string id = list.Split('\n').Single(line => line.Contains($"({WeightsMap})", StringComparison.Ordinal)).Split(' ')[0];
             command = command.Replace("#{weights}", "#" + id, StringComparison.Ordinal);
         }
-        return Regex.Replace(await Socat.RunAsync(command + "\n", Socket(haproxy)), "^0x[0-9a-f]+ ", "0x… ", RegexOptions.Multiline);
+        return await _pair.AskAsync(command, haproxy);
     }
 
-    private async Task<string> GetAsync(string key, bool haproxy, string path = "/", string value = "")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{(haproxy ? _haproxyPort : _actorProxyPort)}{path}");
-        request.Headers.Add("x-k", key);
-        request.Headers.Add("x-v", value);
-        using var response = await _client.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    // The body only: the status is always 200.
+    private async Task<string> GetAsync(string key, bool haproxy, string path = "/", string value = "") =>
+        (await _pair.GetAsync(path, haproxy, ("x-k", key), ("x-v", value)))[4..];
 
-    public async Task DisposeAsync()
-    {
-        await _actorProxy.StopAsync();
-        await _haproxy.DisposeAsync();
-        _client.Dispose();
-        _directory.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 }
