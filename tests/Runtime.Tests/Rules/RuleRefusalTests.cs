@@ -124,6 +124,25 @@ public class RuleRefusalTests
         Assert.Contains(reason, failure.Message);
     }
 
+    [Fact]
+    public void AnAclFilesBadPattern_IsRefused_NamingTheFileAndTheLine()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"actorproxy-{Guid.NewGuid():N}.acl");
+        File.WriteAllText(file, "10.0.0.0/8\n# a comment\nnot-an-address\n");
+        try
+        {
+            var acls = NamedAcls.Predefined();
+
+            var failure = Assert.Throws<SampleSyntaxException>(() => acls.Add($"bad src -f {file}", RuleContext.Default with { Acls = acls }));
+
+            Assert.StartsWith($"pattern file '{file}' line 3: 'not-an-address'", failure.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("content reject if { path /x }", "reads HTTP")]
     [InlineData("content reject if { hdr(x) y }", "reads HTTP")]
