@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using ActorProxy.Runtime.Samples;
 
 namespace ActorProxy.Actors.Admin;
@@ -20,7 +18,7 @@ internal static class AclCommands
     {
         if (words is ["show", "acl"])
         {
-            return new AdminReply(true, Listing(references, PatternUsers.Acl));
+            return new AdminReply(true, PatternListing.Of(references, PatternUsers.Acl));
         }
         if (words.Length < 3)
         {
@@ -51,22 +49,6 @@ internal static class AclCommands
             _ => Clear(found),
         };
     }
-
-    /// <summary>HAProxy's listing of the references <paramref name="users"/> use: number, file
-    /// and what it is, as <c>show map</c> and <c>show acl</c> print it.</summary>
-    public static string Listing(MapReferences references, PatternUsers users)
-    {
-        var list = new StringBuilder("# id (file) description\n");
-        foreach (var reference in references.All.Where(r => r.Users.HasFlag(users)))
-        {
-            string description = reference.Description ?? $"pattern loaded from file '{reference.Name}' used by {UsersOf(reference)}";
-            list.Append(CultureInfo.InvariantCulture, $"{reference.Id} ({reference.Name}) {description}. curr_ver=0 next_ver=0 entry_cnt={reference.Entries.Count}\n");
-        }
-        return list.ToString();
-    }
-
-    private static string UsersOf(MapReference reference) =>
-        string.Join(", by ", new[] { (PatternUsers.Map, "map"), (PatternUsers.Acl, "acl") }.Where(u => reference.Users.HasFlag(u.Item1)).Select(u => u.Item2));
 
     private static AdminReply Clear(MapReference reference)
     {

@@ -18,7 +18,7 @@ internal static class MapCommands
     {
         if (words is ["show", "map"])
         {
-            return new AdminReply(true, AclCommands.Listing(maps, PatternUsers.Map));
+            return new AdminReply(true, PatternListing.Of(maps, PatternUsers.Map));
         }
         if (words.Length < 3)
         {

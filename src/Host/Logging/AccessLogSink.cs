@@ -121,10 +121,11 @@ internal sealed class AccessLogSink : IAsyncDisposable
             if (target.Kind is LogTargetKind.Udp or LogTargetKind.UnixDatagram)
             {
                 int dropped = _batch?.IsFull == true ? Flush() : 0;
-                if (Open() is not null)
+                if (Open() is null)
                 {
-                    _batch!.Add(bytes);
+                    return dropped + 1;
                 }
+                _batch!.Add(bytes);
                 return dropped;
             }
             try

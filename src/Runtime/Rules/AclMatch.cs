@@ -107,8 +107,7 @@ public sealed class AclMatch
             patterns.Add(words[i].Text);
         }
         // As HAProxy: the files' references first, then the expression's own, all in the
-        // configuration's numbering. Its own patterns are checked before anything is made of them.
-        _ = new AclPatterns(method.Value, ignoreCase, noResolve, patterns);
+        // configuration's numbering.
         var references = files.Select(f => context.Maps.GetOrReadPatterns(Path.GetFullPath(f.Name, context.BaseDirectory), f.Name, f.AsMap)).ToList();
         references.Add(context.Maps.AddOwnPatterns($"acl '{keyword}'", patterns));
         return new AclMatch(sample, [.. references.Select(r => AclReferencePatterns.Over(r, method.Value, ignoreCase, noResolve))]);

@@ -162,6 +162,8 @@ public sealed class LuaSocketApi
             var socket = endPoint is UnixDomainSocketEndPoint
                 ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
                 : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _stream?.Dispose();
+            _stream = null;
             _socket?.Dispose();
             _socket = socket;
             try
