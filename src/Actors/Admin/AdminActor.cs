@@ -60,7 +60,9 @@ public sealed class AdminActor : ReceiveActor
             AdminReply reply;
             try
             {
-                reply = await RunAsync(words, clock);
+                reply = TableCommands.Handles(words)
+                    ? TableCommands.Run(_node.Config.StickTables, words, GrantedLevel(command, replyTo) >= AdminLevel.Operator)
+                    : await RunAsync(words, clock);
             }
             catch (Exception e) when (e is AskTimeoutException or TimeoutException)
             {
@@ -109,6 +111,8 @@ public sealed class AdminActor : ReceiveActor
     {
         ["show", "fd", ..] => AdminLevel.Operator,
         [_, "map" or "acl", ..] and not ["show", ..] => AdminLevel.Operator,
+        // HAProxy lets a user list the tables; what changes them needs an operator.
+        ["clear" or "set", "table", ..] => AdminLevel.Operator,
         ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] => AdminLevel.Admin,
         _ => AdminLevel.User,
     };
@@ -124,7 +128,7 @@ public sealed class AdminActor : ReceiveActor
             return null;
         }
         var required = RequiredLevel(words);
-        var granted = local ? command.Level : _keys.LevelOf(command.Key);
+        var granted = GrantedLevel(command, sender);
         if (granted >= required)
         {
             return null;
@@ -135,6 +139,10 @@ public sealed class AdminActor : ReceiveActor
         _log.LogWarning("admin: refused '{Command}' from {Sender}: {Reason}", command.Line, sender.Path.Address, why);
         return new AdminReply(false, $"Permission denied: {why}\n");
     }
+
+    // What the command's sender may do: its stats socket's level, its key's, or everything from inside the process.
+    private AdminLevel? GrantedLevel(AdminCommand command, IActorRef sender) =>
+        sender.Path.Address.HasLocalScope ? command.Level ?? AdminLevel.Admin : _keys.LevelOf(command.Key);
 
     private static string LevelName(AdminLevel level) => level.ToString().ToLowerInvariant();
 

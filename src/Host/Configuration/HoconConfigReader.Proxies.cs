@@ -4,18 +4,19 @@ using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Logging;
 using ActorProxy.Runtime.Rules;
 using ActorProxy.Runtime.Samples;
+using ActorProxy.Runtime.Stick;
 using Akka.Configuration.Hocon;
 
 namespace ActorProxy.Host.Configuration;
 
 public static partial class HoconConfigReader
 {
-    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend", "log", "log-format", "capture", "stats"];
+    private static readonly HashSet<string> FrontendKeys = ["bind", "mode", "maxconn", "backlog", "timeout", "option", "acl", "tcp-request", "http-request", "http-response", "use-backend", "default-backend", "log", "log-format", "capture", "stats", "stick-table"];
     // The option flags a frontend and a backend carry out, beside forwardfor.
     private static readonly HashSet<string> FrontendFlags = ["http-buffer-request", "httplog", "httplog clf", "tcplog", "dontlognull", "log-separate-errors", "dontlog-normal"];
     private static readonly HashSet<string> BackendFlags = [];
 
-    private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option"];
+    private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option", "stick-table"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel"];
     // HAProxy timeouts a backend may not have here, each with why.
     private static readonly Dictionary<string, string> RefusedTimeouts = new()
@@ -37,7 +38,7 @@ public static partial class HoconConfigReader
             CheckKeys(path, FrontendKeys);
             CheckKeys($"{path}.timeout", FrontendTimeoutKeys);
             var mode = Mode($"{path}.mode");
-            var context = new RuleContext(Acls($"{path}.acl"), baseDirectory, Response: false) { Maps = _maps };
+            var context = new RuleContext(Acls($"{path}.acl", name), baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = name };
             var options = Options($"{path}.option", FrontendFlags);
             var bind = BindOptions($"{path}.bind");
             var captures = Captures($"{path}.capture");
@@ -94,6 +95,33 @@ public static partial class HoconConfigReader
             }
         }
 
+        /// <summary>The stick tables of every frontend and backend, read before any rule so that a
+        /// rule may name a proxy's table written after it.</summary>
+        public void StickTables(IEnumerable<string> frontends, IEnumerable<string> backends)
+        {
+            foreach (string key in frontends.Select(f => $"{Root}.frontends.{f}").Concat(backends.Select(b => $"{Root}.backends.{b}")))
+            {
+                if (!config.HasPath($"{key}.stick-table"))
+                {
+                    continue;
+                }
+                string name = key[(key.LastIndexOf('.') + 1)..];
+                if (_tables.Find(name) is not null)
+                {
+                    Error($"{key}.stick-table", $"a frontend and a backend called '{name}' both have a stick table: a table is named after its proxy, so one of them must go.");
+                    continue;
+                }
+                try
+                {
+                    _tables.Add(StickTableSettings.Parse(name, OptionalString($"{key}.stick-table") ?? ""), TimeProvider.System);
+                }
+                catch (FormatException e)
+                {
+                    Error($"{key}.stick-table", e.Message + ".");
+                }
+            }
+        }
+
         // log = [ "global" | "TARGET …" ], log-format, option httplog|tcplog…: the frontend's access
         // log, or null without a log line (HAProxy then logs nothing for it, whatever its format).
         private AccessLogSettings? AccessLog(string path, ProxyMode mode, IReadOnlySet<string> flags)
@@ -113,7 +141,7 @@ public static partial class HoconConfigReader
             {
                 try
                 {
-                    format = LogFormat.ParseAccessLog(text, new SampleFiles(baseDirectory, _maps));
+                    format = LogFormat.ParseAccessLog(text, new SampleFiles(baseDirectory, _maps) { Tables = _tables, Proxy = path[(path.LastIndexOf('.') + 1)..] });
                 }
                 catch (SampleSyntaxException e)
                 {
@@ -378,10 +406,10 @@ public static partial class HoconConfigReader
         }
 
         // acl = [ "NAME fetch [flags] [values…]", … ]: each line is what follows "acl" in HAProxy.
-        private NamedAcls Acls(string key)
+        private NamedAcls Acls(string key, string proxy)
         {
             var acls = NamedAcls.Predefined();
-            var context = new RuleContext(acls, baseDirectory, Response: false) { Maps = _maps };
+            var context = new RuleContext(acls, baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = proxy };
             int index = 0;
             foreach (var item in List(key))
             {

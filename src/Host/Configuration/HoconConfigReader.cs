@@ -57,6 +57,7 @@ public static partial class HoconConfigReader
                 MaxHeaders = reader.Integer(Global + ".tune.http.maxhdr"),
             },
         };
+        reader.StickTables(ProxySections(user, "frontends"), ProxySections(user, "backends"));
         var frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray();
         var backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray();
         var config = new ProxyConfig(file, global)
@@ -65,6 +66,7 @@ public static partial class HoconConfigReader
             Frontends = [.. frontends.Select(f => f with { Backends = backends.Where(b => b.Mode == f.Mode).Select(b => b.Name).ToHashSet() })],
             Backends = backends,
             Maps = reader.Maps,
+            StickTables = reader.Tables,
         };
         // A key the reader refused already has its error; the validator speaks for the others.
         var refused = reader.Errors.Select(e => e.Key).ToHashSet();
@@ -128,6 +130,11 @@ public static partial class HoconConfigReader
         private readonly MapReferences _maps = new();
 
         public MapReferences Maps => _maps;
+
+        // The configuration's stick tables, by proxy name.
+        private readonly Runtime.Stick.StickTables _tables = new();
+
+        public Runtime.Stick.StickTables Tables => _tables;
 
         public void Error(string key, string reason) => Errors.Add(new ConfigError(file, key, reason));
 

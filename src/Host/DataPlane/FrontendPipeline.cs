@@ -161,6 +161,7 @@ internal sealed class FrontendPipeline
                 return;
             }
             exchange.Variables.UseSession(SessionVariables(context));
+            exchange.Tracked = Host.DataPlane.AccessLog.HttpAccessLog.Of(context)?.Stick;
             var stream = http.StreamsServices ? new HttpServiceStream(context, head => StreamedHeadAsync(http, exchange, worker, context, head)) : null;
             exchange.ServiceStream = stream;
             await RunRulesAsync(http, exchange, worker, response: false);

@@ -14,4 +14,7 @@ public sealed record ProxyConfig(string File, GlobalSettings Global)
     /// <summary>The map files its rules read, shared by them and changed by the admin channel
     /// (<c>show map</c>, <c>add map</c>…).</summary>
     public Samples.MapReferences Maps { get; init; } = new();
+
+    /// <summary>The frontends' and backends' stick tables, by proxy name; nodes of a cluster share their entries.</summary>
+    public Stick.StickTables StickTables { get; init; } = new();
 }

@@ -55,6 +55,7 @@ public sealed class HttpExchange : Samples.ILogSubject
         Replay.Clear();
         HoldsPrivateValue = false;
         LuaGeneration = null;
+        Tracked = null;
     }
 
     private static long s_nextId;
@@ -90,6 +91,10 @@ public sealed class HttpExchange : Samples.ILogSubject
     /// <summary>True once a service sent its answer through <see cref="ServiceStream"/>: there is
     /// nothing left to write but the end of the response.</summary>
     public bool ServiceStreamed { get; set; }
+
+    /// <summary>The stick counters the stream tracks (sc0 to sc2, and its session's), or null
+    /// where there is no stick table.</summary>
+    public Stick.StickCounters? Tracked { get; set; }
 
     /// <summary>The client's address (<c>src</c>).</summary>
     public string ClientAddress { get; set; } = "";

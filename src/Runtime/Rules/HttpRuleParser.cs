@@ -88,14 +88,57 @@ public static class HttpRuleParser
             "use-service" when !response => ParseService(a, text),
             "set-status" when response => ParseSetStatus(a, text),
             "set-log-level" => a.NoMore(1, new SetLogLevelRule(LogLevelOf(a)) { Text = text }),
+            "track-sc0" or "track-sc1" or "track-sc2" => ParseTrack(a, text, context),
+            _ when keyword.StartsWith("sc-inc-gpc0(", StringComparison.Ordinal) || keyword.StartsWith("sc-inc-gpc1(", StringComparison.Ordinal) =>
+                a.NoMore(0, new StickCounterRule(CounterSlot(keyword), keyword[10] == '0' ? Stick.StickDataType.Gpc0 : Stick.StickDataType.Gpc1, null, 0) { Text = text }),
+            _ when keyword.StartsWith("sc-set-gpt0(", StringComparison.Ordinal) => ParseSetGpt0(a, text, keyword),
+            _ when keyword.StartsWith("sc-inc-gpc(", StringComparison.Ordinal) || keyword.StartsWith("sc-set-gpt(", StringComparison.Ordinal) =>
+                throw new SampleSyntaxException($"'{keyword}': the gpc and gpt arrays are not stored by ActorProxy yet; use sc-inc-gpc0, sc-inc-gpc1 or sc-set-gpt0"),
             _ => throw new SampleSyntaxException(
                 $"'{keyword}' is not an {(response ? "http-response" : "http-request")} action ActorProxy supports; it supports " +
                 (response
-                    ? "lua.NAME, allow, deny, return, redirect location, set-header, add-header, del-header, replace-header, replace-value, set-status, set-log-level, set-var, set-var-fmt, unset-var"
-                    : "lua.NAME, allow, deny, return, redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, set-query, set-method, set-uri, replace-path, replace-uri, set-log-level, set-var, set-var-fmt, unset-var, use-service")),
+                    ? "lua.NAME, allow, deny, return, redirect location, set-header, add-header, del-header, replace-header, replace-value, set-status, set-log-level, set-var, set-var-fmt, unset-var, track-sc0/1/2, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt0"
+                    : "lua.NAME, allow, deny, return, redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, set-query, set-method, set-uri, replace-path, replace-uri, set-log-level, set-var, set-var-fmt, unset-var, use-service, track-sc0/1/2, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt0")),
         };
         rule.Condition = condition;
         return rule;
+    }
+
+    // track-scN KEY [table T] (parse_trk_sc): the key is a sample; the table the proxy's own unless named.
+    internal static TrackRule ParseTrack(Arguments a, string text, RuleContext context)
+    {
+        var key = a.Sample(0);
+        string? table = null;
+        if (a.Count > 1)
+        {
+            if (a.At(1, "") != "table")
+            {
+                throw new SampleSyntaxException($"{a.Keyword}: unexpected '{a.At(1, "")}'; expected 'table <table>'");
+            }
+            table = a.At(2, "a table name after 'table'");
+            a.NoMore(3, 0);
+        }
+        return new TrackRule(a.Keyword[^1] - '0', key, context.Table(table, a.Keyword), context.Response) { Text = text };
+    }
+
+    // sc-set-gpt0(N) VALUE: an integer, else a sample expression (2.6 takes both).
+    private static HttpRule ParseSetGpt0(Arguments a, string text, string keyword)
+    {
+        string value = a.At(0, "an integer or a sample expression");
+        a.NoMore(1, 0);
+        return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long constant)
+            ? new StickCounterRule(CounterSlot(keyword), Stick.StickDataType.Gpt0, null, constant) { Text = text }
+            : new StickCounterRule(CounterSlot(keyword), Stick.StickDataType.Gpt0, a.Sample(0), 0) { Text = text };
+    }
+
+    // The N of sc-inc-gpc0(N): a stick counter, 0 to 2.
+    private static int CounterSlot(string keyword)
+    {
+        int open = keyword.IndexOf('(', StringComparison.Ordinal);
+        string inside = keyword.EndsWith(')') ? keyword[(open + 1)..^1] : "";
+        return int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out int slot) && slot < Stick.StickCounters.Slots
+            ? slot
+            : throw new SampleSyntaxException($"'{keyword}': expects a stick counter between 0 and {Stick.StickCounters.Slots - 1} in parentheses");
     }
 
     // stream_parse_set_log_level: -1 for silent, the level plus one otherwise (0 is "not set").
@@ -324,7 +367,7 @@ public static class HttpRuleParser
             : throw new SampleSyntaxException($"'{text}' is not an HTTP status between {min} and {max}");
 
     // The words after the action keyword, read in order with clear errors.
-    private sealed class Arguments(string keyword, string[] words, RuleContext context)
+    internal sealed class Arguments(string keyword, string[] words, RuleContext context)
     {
         public string Keyword => keyword;
 

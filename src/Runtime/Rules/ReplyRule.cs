@@ -17,6 +17,11 @@ public sealed class ReplyRule(int status, string? contentType, LogFormat? body, 
     {
         // A deny is the proxy refusing (P), a return the proxy answering (L), as HAProxy logs them.
         exchange.Ended = new Logging.Termination(deny ? 'P' : 'L', exchange.InResponse ? 'H' : 'R');
+        if (deny && !exchange.InResponse)
+        {
+            // A denied request is the client's error for its stick counters (http_req_get_intercept_rule's deny).
+            exchange.Tracked?.CountError();
+        }
         if (errorPage)
         {
             exchange.Reply = HttpReply.ErrorPage(status);

@@ -10,8 +10,28 @@ public sealed record RuleContext(NamedAcls Acls, string BaseDirectory, bool Resp
     /// <summary>The configuration's maps, which its rules' map converters share.</summary>
     public Samples.MapReferences Maps { get; init; } = new();
 
-    /// <summary>Where its samples' files come from.</summary>
-    public Samples.SampleFiles Files => new(BaseDirectory, Maps);
+    /// <summary>The configuration's stick tables, which track-sc rules and the stick counters' fetches name.</summary>
+    public Stick.StickTables Tables { get; init; } = new();
+
+    /// <summary>The proxy the rules belong to: its stick table is the one a rule or fetch names none.</summary>
+    public string? Proxy { get; init; }
+
+    /// <summary>Where its samples' files and tables come from.</summary>
+    public Samples.SampleFiles Files => new(BaseDirectory, Maps) { Tables = Tables, Proxy = Proxy };
+
+    /// <summary>The table called <paramref name="name"/>, or the proxy's own for null.</summary>
+    /// <exception cref="Samples.SampleSyntaxException">There is none.</exception>
+    public Stick.StickTable Table(string? name, string what)
+    {
+        try
+        {
+            return Files.Table(name);
+        }
+        catch (Samples.SampleSyntaxException e)
+        {
+            throw new Samples.SampleSyntaxException($"{what}: {e.Message}");
+        }
+    }
 
     /// <summary>Request rules with only the predefined ACLs, paths relative to the current folder.</summary>
     public static RuleContext Default { get; } = new(NamedAcls.Predefined(), Environment.CurrentDirectory, Response: false);

@@ -80,6 +80,10 @@ public static class SampleConverters
         {
             s_byName.Add(map.Name, map);
         }
+        foreach (var stick in Stick.StickSamples.Converters())
+        {
+            s_byName.Add(stick.Name, stick);
+        }
     }
 
     /// <summary>The converter called <paramref name="name"/>, or null.</summary>

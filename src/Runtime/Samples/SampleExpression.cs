@@ -121,7 +121,7 @@ public sealed class SampleExpression
             throw new SampleSyntaxException("empty sample expression");
         }
         int position = 0;
-        var fetch = ParseStep(text, ref position, isFetch: true);
+        var fetch = ParseStep(text, ref position, isFetch: true, files);
         var type = fetch.BuiltInFetch?.Output ?? SampleType.Str;
         var converters = new List<SampleStep>();
         while (position < text.Length)
@@ -197,24 +197,31 @@ public sealed class SampleExpression
                 $"unknown sample fetch '{name}' in '{text}' (ActorProxy implements: {string.Join(" ", SampleFetches.Names.Order(StringComparer.Ordinal))})");
             var args = SampleArgs.Parse(name, fetch.Args, text, ref position);
             Check(name, fetch.Check?.Invoke(args), text);
+            Prepare(name, args, fetch.Prepare, files, text);
             return new SampleStep(name, args, fetch, null);
         }
         var converter = SampleConverters.Find(name) ?? throw new SampleSyntaxException(
             $"unknown converter '{name}' in '{text}' (ActorProxy implements: {string.Join(" ", SampleConverters.Names.Order(StringComparer.Ordinal))})");
         var converterArgs = SampleArgs.Parse(name, converter.Args, text, ref position, converter.RegexOptions);
         Check(name, converter.Check?.Invoke(converterArgs), text);
-        if (converter.Prepare is { } prepare)
-        {
-            try
-            {
-                converterArgs.Prepare(prepare(converterArgs, files ?? SampleFiles.Current()));
-            }
-            catch (SampleSyntaxException e)
-            {
-                throw new SampleSyntaxException($"'{name}': {e.Message} in '{text}'");
-            }
-        }
+        Prepare(name, converterArgs, converter.Prepare, files, text);
         return new SampleStep(name, converterArgs, null, converter);
+    }
+
+    private static void Prepare(string name, SampleArgs args, Func<SampleArgs, SampleFiles, object>? prepare, SampleFiles? files, string text)
+    {
+        if (prepare is null)
+        {
+            return;
+        }
+        try
+        {
+            args.Prepare(prepare(args, files ?? SampleFiles.Current()));
+        }
+        catch (SampleSyntaxException e)
+        {
+            throw new SampleSyntaxException($"'{name}': {e.Message} in '{text}'");
+        }
     }
 
     private static void Check(string name, string? refusal, string text)

@@ -59,6 +59,11 @@ public sealed class SampleFetchDefinition
     /// they are refused, or null.</summary>
     public Func<SampleArgs, string?>? Check { get; init; }
 
+    /// <summary>Reads what its arguments name, once, when the configuration is read (a stick
+    /// table); its result is <see cref="SampleArgs.Prepared"/>. Throws
+    /// <see cref="SampleSyntaxException"/> to refuse them.</summary>
+    public Func<SampleArgs, SampleFiles, object>? Prepare { get; init; }
+
     /// <summary>True when it reads the request body, which the frontend must then read first (as
     /// HAProxy's <c>option http-buffer-request</c> does).</summary>
     public bool NeedsBody { get; init; }

@@ -116,6 +116,10 @@ public static class SampleFetches
         }
         Alias("shdr", "res.hdr");
         Alias("scook", "res.cook");
+        foreach (var stick in Stick.StickSamples.Fetches())
+        {
+            s_byName.Add(stick.Name, stick);
+        }
         foreach (var (name, fetch) in s_byName)
         {
             s_byLuaName.TryAdd(name.Replace('.', '_'), fetch);

@@ -98,6 +98,11 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("http-request = [ \"set-header x %[hdr(host,x)]\" ]", "http-request[0]", "'hdr': argument 2 'x' is not an integer")]
     [InlineData("http-response = [ \"set-header x %[path]\" ]", "http-response[0]", "reads the request's line or headers")]
     [InlineData("use-backend = [ \"app if { status 200 }\" ]", "use-backend[0]", "reads the response")]
+    [InlineData("http-request = [ \"track-sc0 src\" ]", "http-request[0]", "'track-sc0 src': track-sc0: proxy 'web' has no stick-table (name one with a table argument)")]
+    [InlineData("http-request = [ \"track-sc1 src table nowhere\" ]", "http-request[0]", "track-sc1: unable to find table 'nowhere' (no proxy of that name has a stick-table)")]
+    [InlineData("http-request = [ \"deny if { src_conn_cur(nowhere) gt 1 }\" ]", "http-request[0]", "'src_conn_cur': unable to find table 'nowhere'")]
+    [InlineData("http-request = [ \"sc-inc-gpc0(3)\" ]", "http-request[0]", "'sc-inc-gpc0(3)': expects a stick counter between 0 and 2 in parentheses")]
+    [InlineData("stick-table = \"type ip size 1m peers mine\"", "stick-table", "stick-table: 'peers' is not supported")]
     public void Read_FrontendLineActorProxyCannotHonour_NamesFileKeyTextAndReason(string line, string key, string reason)
     {
         var failure = Assert.Throws<ConfigException>(() => Read($$"""

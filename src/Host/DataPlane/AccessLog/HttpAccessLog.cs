@@ -38,6 +38,8 @@ internal sealed class HttpAccessLog
     private readonly TimeProvider _time;
     private readonly Action<HttpExchange> _returnTransaction;
     private readonly ServerConnectTimes _connects;
+    // With a stick table, every request has its stick counters.
+    private readonly bool _tracks;
 
     public HttpAccessLog(ProxyConfig config, AccessLogSink sink, ProxyStats stats, NodeConnectionLimits limits, IProxyStateLookup clusters, ServerConnectTimes connects,
         TimeProvider time, Action<HttpExchange> returnTransaction)
@@ -53,6 +55,7 @@ internal sealed class HttpAccessLog
         _clusters = clusters;
         _time = time;
         _returnTransaction = returnTransaction;
+        _tracks = config.StickTables.All.Count > 0;
     }
 
     /// <summary>True when there is an HTTP frontend.</summary>
@@ -103,7 +106,12 @@ internal sealed class HttpAccessLog
         }
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
-        var logged = new LoggedRequest(entry, connection.StreamStart, body) { RequestLineWords = request.Method.Length + target.Length + version.Length, Logs = logs };
+        var logged = new LoggedRequest(entry, connection.StreamStart, body)
+        {
+            RequestLineWords = request.Method.Length + target.Length + version.Length,
+            Logs = logs,
+            Stick = _tracks ? new Runtime.Stick.StickCounters() : null,
+        };
         if (request.Headers.TransferEncoding.Count > 0)
         {
             logged.ArrivedBody = request.BodyReader;
@@ -168,6 +176,8 @@ internal sealed class HttpAccessLog
                 entry.ResponseCaptures = Captured(FrontendOf(transform.HttpContext).ResponseCaptures, transform.HttpContext.Response.Headers);
             }
             logged.ServerChunked = transform.ProxyResponse.Headers.TransferEncodingChunked == true;
+            // The server's answer counts for the stick counters before any http-response rule reads them.
+            logged.Stick?.CountStatus((int)transform.ProxyResponse.StatusCode);
         }
         return ValueTask.CompletedTask;
     }
@@ -207,6 +217,7 @@ internal sealed class HttpAccessLog
         }
         var entry = logged.Entry;
         entry.LevelOverride = exchange.LogLevel ?? 0;
+        logged.ServiceAnswered = exchange.AnsweredByService && exchange.Server?.StartsWith("<lua.", StringComparison.Ordinal) == true;
         if (exchange.Ended is { } ended)
         {
             entry.Termination = ended;
@@ -268,6 +279,15 @@ internal sealed class HttpAccessLog
             ? HtxSize.Of(version + 3 + (context.Features.Get<IHttpResponseFeature>()?.ReasonPhrase ?? ReasonPhrases.GetReasonPhrase(response.StatusCode)).Length,
                 FieldsSize(response.Headers) + chunkedField, logged.ResponseBody.Count, logged.ServerChunked)
             : 0;
+        if (logged.Stick is { } stick)
+        {
+            if (logged.ServiceAnswered)
+            {
+                stick.CountStatus(entry.Status);
+            }
+            stick.CountBytes(entry.BytesIn, entry.BytesOut);
+            stick.Release();
+        }
         entry.ActiveConnections = _limits.Node.Connections;
         entry.FrontendConnections = _limits.Of(frontend).Connections;
         _stats.RecordHttp(entry, logged.Malformed);

@@ -41,4 +41,12 @@ internal sealed class LoggedRequest(AccessLogEntry entry, long start, CountingRe
 
     /// <summary>True when the request was refused as HAProxy's parser refuses one (a request error).</summary>
     public bool Malformed { get; set; }
+
+    /// <summary>What the request's stream tracks in the stick tables (the rules' track-sc), counted
+    /// as it goes and let go when it ends; null where the configuration has no stick table.</summary>
+    public Runtime.Stick.StickCounters? Stick { get; init; }
+
+    /// <summary>True when a Lua service answered: its status counts for the stick counters, as a
+    /// server's does (an applet's response goes through HAProxy's response analysers).</summary>
+    public bool ServiceAnswered { get; set; }
 }
