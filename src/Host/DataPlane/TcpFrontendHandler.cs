@@ -63,7 +63,10 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             if (log is not null && ConnectionLimits is { } limits)
             {
                 log.End(limits.Node.Connections, limits.Of(frontend).Connections);
+                session.Tracked?.CountBytes(log.Entry.BytesIn, log.Entry.BytesOut);
             }
+            // The session's stick counters let go: one connection fewer for each.
+            session.Tracked?.Release();
         }
     }
 

@@ -87,6 +87,9 @@ public sealed class TcpRequestRules : IRuleRun
                         return true;
                     }
                     continue;
+                case TcpRuleAction.Track:
+                    TrackSession(rule.Track!.Value);
+                    continue;
                 case TcpRuleAction.Reject:
                     RejectedOnConnection = rule.OnConnection;
                     End(TcpRequestOutcome.Close, null);
@@ -99,6 +102,19 @@ public sealed class TcpRequestRules : IRuleRun
         }
         ChooseBackend();
         return true;
+    }
+
+    // The session tracks the key's entry (tcp_exec_l4_rules / tcp_inspect_request's track-sc):
+    // unless the counter already tracks one, or the key makes none, or the table is full.
+    private void TrackSession((int Slot, Samples.SampleExpression Key, Stick.StickTable Table) track)
+    {
+        var (slot, key, table) = track;
+        var tracked = Exchange.Tracked ??= new Stick.StickCounters();
+        if (tracked.Own(slot) is null && key.Evaluate(Exchange, null) is { } sample &&
+            Stick.StickKey.FromSample(sample, table.Settings) is { } text && table.GetOrCreate(text) is { } entry)
+        {
+            tracked.Track(slot, table, entry);
+        }
     }
 
     // The action's return value (act.*), as HAProxy's tcp-request content rules take it: a deny

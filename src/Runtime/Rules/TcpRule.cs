@@ -17,6 +17,9 @@ public enum TcpRuleAction
 
     /// <summary><c>content lua.NAME [args…]</c>: a Lua action (registered for <c>tcp-req</c>) runs, then the next rule.</summary>
     LuaAction,
+
+    /// <summary><c>connection|content track-sc0|1|2 KEY [table T]</c>: the session tracks the key's stick table entry, then the next rule.</summary>
+    Track,
 }
 
 /// <summary>
@@ -51,6 +54,9 @@ public sealed class TcpRule
     /// <summary>The condition, or null for always.</summary>
     public RuleCondition? Condition { get; }
 
+    /// <summary>For <see cref="TcpRuleAction.Track"/>: the counter, the key's sample and the table.</summary>
+    public (int Slot, SampleExpression Key, Stick.StickTable Table)? Track { get; private init; }
+
     /// <summary>True for a <c>tcp-request connection</c> rule, which HAProxy runs before the
     /// session exists: a connection it rejects is not logged.</summary>
     public bool OnConnection => Text.TrimStart().StartsWith("connection", StringComparison.Ordinal);
@@ -83,9 +89,32 @@ public sealed class TcpRule
             ["content", "use-service", var service] when service.StartsWith("lua.", StringComparison.Ordinal) && service.Length > 4 =>
                 new TcpRule(text, TcpRuleAction.UseService, service[4..], condition),
             ["content", "use-service", var service] => throw new SampleSyntaxException($"use-service: '{service}' is not a Lua service; expected lua.NAME"),
+            ["connection" or "content", "track-sc0" or "track-sc1" or "track-sc2", ..] => ParseTrack(text, w, condition, context),
             ["content", var action, ..] when action.StartsWith("lua.", StringComparison.Ordinal) && action.Length > 4 =>
                 new TcpRule(text, TcpRuleAction.LuaAction, action[4..], condition, w[2..]),
-            _ => throw new SampleSyntaxException("expected 'connection reject|accept' or 'content reject|accept|use-service lua.NAME'"),
+            _ => throw new SampleSyntaxException("expected 'connection reject|accept|track-sc0|1|2' or 'content reject|accept|track-sc0|1|2|use-service lua.NAME'"),
         };
+    }
+
+    // track-scN KEY [table T], as in HTTP rules; the key reads what a TCP rule sees.
+    private static TcpRule ParseTrack(string text, string[] words, RuleCondition? condition, RuleContext context)
+    {
+        string keyword = words[1];
+        if (words.Length < 3)
+        {
+            throw new SampleSyntaxException($"{keyword}: missing a sample expression");
+        }
+        var key = SampleExpression.Parse(words[2], context.Files);
+        if (key.Direction != SampleDirection.Any || key.LuaNames().Any())
+        {
+            throw new SampleSyntaxException($"{keyword}: '{words[2]}' reads HTTP or calls Lua, which a tcp-request rule does not see");
+        }
+        string? table = words switch
+        {
+            [_, _, _] => null,
+            [_, _, _, "table", var name] => name,
+            _ => throw new SampleSyntaxException($"{keyword}: unexpected '{words[3]}'; expected 'table <table>'"),
+        };
+        return new TcpRule(text, TcpRuleAction.Track, null, condition) { Track = (keyword[^1] - '0', key, context.Table(table, keyword)) };
     }
 }
