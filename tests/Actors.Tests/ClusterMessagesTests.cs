@@ -179,6 +179,7 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         object[] messages =
         [
             new LoadLuaState(2),
+            new Stick.StickShare("0123456789ABCDEF", [3, -1], [new Stick.StickRateShare(1_764_000_000_000, 5, 2)], 0, 1_764_000_030_000),
             new LuaStateLoaded(0, [new LuaFunctionName(LuaFunctionKind.SampleFetch, "count"), new LuaFunctionName(LuaFunctionKind.HttpRequestAction, "tag")], ["an error"], ["shared.lua"], "ABCDEF"),
             new RunLuaInit(2),
             new LuaInitDone(0, ["init failed"]),

@@ -166,7 +166,7 @@ internal static class TableCommands
 
     // table_dump_head_to_buffer.
     private static string Head(StickTable table) => string.Create(CultureInfo.InvariantCulture,
-        $"# table: {table.Name}, type: {TypeName(table.Settings.Type)}, size:{table.Settings.Size}, used:{table.Count}\n");
+        $"# table: {table.Name}, type: {table.Settings.TypeName}, size:{table.Settings.Size}, used:{table.Count}\n");
 
     // table_dump_entry_to_buffer: the data in HAProxy's order, rates with their period.
     private static string Line(StickTable table, StickEntry entry)
@@ -183,15 +183,6 @@ internal static class TableCommands
         }
         return line.Append('\n').ToString();
     }
-
-    private static string TypeName(StickKeyType type) => type switch
-    {
-        StickKeyType.Ip => "ip",
-        StickKeyType.Ipv6 => "ipv6",
-        StickKeyType.Number => "integer",
-        StickKeyType.Text => "string",
-        _ => "binary",
-    };
 
     private sealed record Filter(StickDataType Type, string Op, long Value)
     {

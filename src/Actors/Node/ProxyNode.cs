@@ -150,6 +150,10 @@ public sealed class ProxyNode : IAsyncDisposable
                 shared = system.ActorOf(ClusterSingletonProxy.Props(
                     $"/user/{Lua.SharedLua.ManagerName}",
                     ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+                if (config.StickTables.All.Count > 0)
+                {
+                    system.ActorOf(Stick.StickTableReplicator.Props(config.StickTables.All, loggers.CreateLogger<Stick.StickTableReplicator>()), Stick.StickTableReplicator.Name);
+                }
             }
             else
             {

@@ -23,6 +23,21 @@ public sealed record StickTableSettings(string Name, StickKeyType Type, int KeyL
         ["write-to"] = "write-to needs a second table fed by this one, which ActorProxy does not do yet",
     };
 
+    /// <summary>The key's type as the configuration names it (<c>ip</c>, <c>ipv6</c>, <c>integer</c>, <c>string</c>, <c>binary</c>).</summary>
+    public string TypeName => Type switch
+    {
+        StickKeyType.Ip => "ip",
+        StickKeyType.Ipv6 => "ipv6",
+        StickKeyType.Number => "integer",
+        StickKeyType.Text => "string",
+        _ => "binary",
+    };
+
+    /// <summary>What the nodes of a cluster must agree on to add up their shares of the table:
+    /// the key and what an entry stores (size and expire may differ between nodes).</summary>
+    public string Shape => $"type {TypeName} len {KeyLength} store " + string.Join(',',
+        StickDataTypes.All.Where(Stores.ContainsKey).Select(t => Stores[t] == 0 ? StickDataTypes.Name(t) : $"{StickDataTypes.Name(t)}({Stores[t]})"));
+
     /// <summary>Reads what follows <c>stick-table</c> for the proxy <paramref name="name"/>.</summary>
     /// <exception cref="FormatException">The line does not parse, or asks what ActorProxy does not do; the message says which.</exception>
     public static StickTableSettings Parse(string name, string line)

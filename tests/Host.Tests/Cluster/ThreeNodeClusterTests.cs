@@ -59,6 +59,24 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestsSpreadOverTheNodes_ReadAsOneTotalRate_OnEveryNode()
+    {
+        const int Requests = 30;
+        await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[i % Nodes]}/hit")));
+
+        // Each node reads the cluster's count and rate of the client's address from its own table.
+        for (int node = 0; node < Nodes; node++)
+        {
+            string url = $"http://127.0.0.1:{_httpPorts[node]}/rate";
+            await Eventually.HoldsAsync(async () => await _client.GetStringAsync(url) == $"{Requests} {Requests}",
+                $"node {node + 1} reads {Requests} requests at {Requests} per minute", TimeSpan.FromSeconds(20));
+        }
+        var (code, table, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[2]}", "--credentials", Credentials("boss"), "show", "table", "web");
+        Assert.True(code == 0, error);
+        Assert.Matches($@"^# table: web, type: ip, size:1024, used:1\n0x[0-9a-f]+: key=127\.0\.0\.1 use=0 exp=\d+ http_req_cnt={Requests} http_req_rate\(60000\)={Requests}\n$", table);
+    }
+
+    [Fact]
     public async Task SharedCounterService_IsExact_AfterConcurrentRequestsOnEveryNode()
     {
         const int PerNode = 15;
@@ -242,7 +260,12 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                   global { threads = 1, lua-load = [ "shared.lua" ], lua-load-per-thread = [ "worker{{node + 1}}.lua" ], tune.lua.service-timeout = 1s }
                   frontends.web {
                     bind = "127.0.0.1:{{_httpPorts[node]}}"
-                    http-request = [ "use-service prometheus-exporter if { path /metrics }", "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
+                    stick-table = "type ip size 1k expire 1m store http_req_cnt,http_req_rate(1m)"
+                    http-request = [
+                      "return status 200 content-type text/plain lf-string \"%[src_http_req_cnt] %[src_http_req_rate]\" if { path /rate }",
+                      "track-sc0 src if { path /hit }",
+                      "return status 200 content-type text/plain string hit if { path /hit }",
+                      "use-service prometheus-exporter if { path /metrics }", "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
                   }
                   frontends.tcp { bind = "127.0.0.1:{{_tcpPorts[node]}}", mode = tcp, tcp-request = [ "content use-service lua.tcp_hello" ] }
                 }

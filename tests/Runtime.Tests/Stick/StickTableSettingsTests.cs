@@ -19,6 +19,16 @@ public sealed class StickTableSettingsTests
         Assert.Equal(31, StickTableSettings.Parse("t", "type string size 1").KeyLength);
     }
 
+    [Fact]
+    public void Shape_IsWhatNodesMustAgreeOn_NotSizeOrExpire()
+    {
+        var table = StickTableSettings.Parse("web", "type string len 16 size 100k expire 30s store http_req_rate(10s),conn_cur store gpc0");
+
+        Assert.Equal("type string len 16 store gpc0,conn_cur,http_req_rate(10000)", table.Shape);
+        Assert.Equal(table.Shape, StickTableSettings.Parse("web", "type string len 16 size 1 store gpc0,conn_cur,http_req_rate(10s)").Shape);
+        Assert.NotEqual(table.Shape, StickTableSettings.Parse("web", "type string len 16 size 100k store gpc0,conn_cur,http_req_rate(1m)").Shape);
+    }
+
     [Theory]
     [InlineData("size 10", "stick-table: missing type")]
     [InlineData("type ip", "stick-table: missing size")]
