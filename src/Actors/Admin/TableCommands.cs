@@ -46,7 +46,7 @@ internal static class TableCommands
             return new AdminReply(false, error);
         }
         var filters = Filters(table, words).Filters;
-        var matching = (Func<StickEntry, bool>)(entry => filters.All(f => f.Matches(entry.Read(f.Type, table.Now) ?? 0)));
+        var matching = (Func<StickEntry, bool>)(entry => filters.All(f => f.Matches(table, entry)));
         // HAProxy's set table with neither key nor filter walks the table as clear does, and
         // removes what no stream tracks.
         if (action is "clear" or "set")
@@ -124,9 +124,9 @@ internal static class TableCommands
     }
 
     // table_prepare_data_request: up to four data.TYPE OP VALUE conditions.
-    private static (IReadOnlyList<Filter> Filters, string? Error) Filters(StickTable table, string[] words)
+    private static (IReadOnlyList<StickFilter> Filters, string? Error) Filters(StickTable table, string[] words)
     {
-        var filters = new List<Filter>();
+        var filters = new List<StickFilter>();
         int i = 0;
         for (; i < MaxFilters && 3 + 3 * i < words.Length; i++)
         {
@@ -140,7 +140,7 @@ internal static class TableCommands
                 return ([], $"Filter entry #{i + 1}: Data type not stored in this table\n");
             }
             string op = 4 + 3 * i < words.Length ? words[4 + 3 * i] : "";
-            if (op is not ("eq" or "ne" or "le" or "ge" or "lt" or "gt"))
+            if (!StickFilter.Operators.Contains(op))
             {
                 return ([], $"Filter entry #{i + 1}: Require and operator among \"eq\", \"ne\", \"le\", \"ge\", \"lt\", \"gt\"\n");
             }
@@ -148,7 +148,7 @@ internal static class TableCommands
             {
                 return ([], $"Filter entry #{i + 1}: Require a valid integer value to compare against\n");
             }
-            filters.Add(new Filter(type, op, value));
+            filters.Add(new StickFilter(type, op, value));
         }
         if (3 + 3 * i < words.Length)
         {
@@ -182,18 +182,5 @@ internal static class TableCommands
                 .Append((entry.Read(type, now) ?? 0).ToString(CultureInfo.InvariantCulture));
         }
         return line.Append('\n').ToString();
-    }
-
-    private sealed record Filter(StickDataType Type, string Op, long Value)
-    {
-        public bool Matches(long data) => Op switch
-        {
-            "eq" => data == Value,
-            "ne" => data != Value,
-            "le" => data <= Value,
-            "ge" => data >= Value,
-            "lt" => data < Value,
-            _ => data > Value,
-        };
     }
 }

@@ -113,7 +113,8 @@ public static partial class HoconConfigReader
                 }
                 try
                 {
-                    _tables.Add(StickTableSettings.Parse(name, OptionalString($"{key}.stick-table") ?? ""), TimeProvider.System);
+                    _tables.Add(StickTableSettings.Parse(name, OptionalString($"{key}.stick-table") ?? ""), TimeProvider.System,
+                        inFrontend: key.StartsWith($"{Root}.frontends.", StringComparison.Ordinal));
                 }
                 catch (FormatException e)
                 {

@@ -203,6 +203,26 @@ public readonly unsafe ref struct LuaCall
     /// out (it reads as nil).</summary>
     public int ReturnFields(IEnumerable<KeyValuePair<string, object?>> fields)
     {
+        PushFields(fields);
+        return 1;
+    }
+
+    /// <summary>Returns a table of field tables (<see cref="ReturnFields"/>), each under its key:
+    /// a <see cref="long"/> key is an integer, a <see cref="string"/> a string.</summary>
+    public int ReturnFieldTables(IEnumerable<(object Key, IEnumerable<KeyValuePair<string, object?>> Fields)> tables)
+    {
+        lua_createtable(_thread, 0, 0);
+        foreach (var (key, fields) in tables)
+        {
+            PushValue(key, "key");
+            PushFields(fields);
+            lua_rawset(_thread, -3);
+        }
+        return 1;
+    }
+
+    private void PushFields(IEnumerable<KeyValuePair<string, object?>> fields)
+    {
         lua_createtable(_thread, 0, 32);
         foreach (var (name, value) in fields)
         {
@@ -211,20 +231,24 @@ public readonly unsafe ref struct LuaCall
                 continue;
             }
             PushString(_thread, name);
-            switch (value)
-            {
-                case long number:
-                    lua_pushinteger(_thread, number);
-                    break;
-                case string text:
-                    PushString(_thread, text);
-                    break;
-                default:
-                    throw new ArgumentException($"field '{name}': a {value.GetType().Name} is no Lua value here", nameof(fields));
-            }
+            PushValue(value, name);
             lua_rawset(_thread, -3);
         }
-        return 1;
+    }
+
+    private void PushValue(object value, string what)
+    {
+        switch (value)
+        {
+            case long number:
+                lua_pushinteger(_thread, number);
+                break;
+            case string text:
+                PushString(_thread, text);
+                break;
+            default:
+                throw new ArgumentException($"field '{what}': a {value.GetType().Name} is no Lua value here", nameof(value));
+        }
     }
 
     /// <summary>Returns a list of byte strings: a table indexed from 1.</summary>

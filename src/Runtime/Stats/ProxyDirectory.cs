@@ -29,6 +29,9 @@ public sealed class ProxyDirectory
         ];
     }
 
+    /// <summary>The proxies' stick tables (a proxy's <c>stktable</c>).</summary>
+    public Stick.StickTables Tables => _config.StickTables;
+
     /// <summary>The proxies' counters.</summary>
     public ProxyStats Stats { get; }
 

@@ -31,6 +31,9 @@ public sealed class StickTable
     /// <summary>Where its data types sit in a slot.</summary>
     public StickTableLayout Layout { get; }
 
+    /// <summary>True when its proxy is a frontend, false for a backend.</summary>
+    public bool InFrontend { get; init; } = true;
+
     /// <summary>The table's name: its proxy's.</summary>
     public string Name => Settings.Name;
 

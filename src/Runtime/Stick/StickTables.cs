@@ -12,10 +12,11 @@ public sealed class StickTables
     /// <summary>The table called <paramref name="name"/>, or null.</summary>
     public StickTable? Find(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>Adds a table; a name may have one.</summary>
-    public StickTable Add(StickTableSettings settings, TimeProvider time)
+    /// <summary>Adds a table; a name may have one. A backend's table says so with
+    /// <paramref name="inFrontend"/> false.</summary>
+    public StickTable Add(StickTableSettings settings, TimeProvider time, bool inFrontend = true)
     {
-        var table = new StickTable(settings, time);
+        var table = new StickTable(settings, time) { InFrontend = inFrontend };
         _byName.Add(settings.Name, table);
         return table;
     }

@@ -12,7 +12,8 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// sets it. As HAProxy's, the tables appear once the state's files have run (a file's body reads
 /// nil), before its init functions. What a server or proxy of ActorProxy does not have — weights,
 /// a maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
-/// change it are errors that say so (Proxy.lua).
+/// change it are errors that say so (Proxy.lua). A proxy's <c>stktable</c> is HAProxy's
+/// StickTable class (<see cref="LuaStickTableApi"/>).
 /// </summary>
 public static class LuaProxyApi
 {
@@ -33,13 +34,14 @@ public static class LuaProxyApi
     {
         IReadOnlyList<ProxyEntry> all = proxies?.Proxies ?? [];
         state.Expose(Internal, "count", call => call.Return((long)all.Count));
-        // proxy(i) → name, uuid, cap, mode, servers, listeners.
+        // proxy(i) → name, uuid, cap, mode, servers, listeners, whether it has a stick table.
         state.Expose(Internal, "proxy", call =>
         {
             var proxy = all[(int)call.GetInteger(1) - 1];
+            bool table = proxies!.Tables.Find(proxy.Name) is { } found && found.InFrontend == proxy.IsFrontend;
             return call.Return(proxy.Name) + call.Return(proxy.Uuid.ToString(CultureInfo.InvariantCulture)) +
                 call.Return(proxy.IsFrontend ? "frontend" : "backend") + call.Return(proxy.Mode == ProxyMode.Http ? "http" : "tcp") +
-                call.Return((long)proxy.Servers.Count) + call.Return((long)proxy.Listeners.Count);
+                call.Return((long)proxy.Servers.Count) + call.Return((long)proxy.Listeners.Count) + call.Return(table);
         });
         // server(i, j) → name, puid, address.
         state.Expose(Internal, "server", call =>
@@ -76,6 +78,7 @@ public static class LuaProxyApi
         });
         // checked(backend) → true when its servers have health checks.
         state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));
+        LuaStickTableApi.Expose(state, Internal, proxies?.Tables ?? new Stick.StickTables());
         state.RunModule(Source, "proxy", 0);
     }
 

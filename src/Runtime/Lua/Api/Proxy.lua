@@ -3,7 +3,7 @@
 -- puid, both numbers as strings), and methods that ask C# (LuaProxyApi) for what changes.
 local internal = __actorproxy_proxy
 __actorproxy_proxy = nil
-local setmetatable, error = setmetatable, error
+local setmetatable, error, type, tostring, pairs, rawlen = setmetatable, error, type, tostring, pairs, rawlen
 
 -- What each object stands for, out of the script's sight.
 local identities = setmetatable({}, { __mode = "k" })
@@ -12,7 +12,7 @@ local function class(name)
   local methods = {}
   return { name = name, methods = methods, meta = { __index = methods, __name = name } }
 end
-local Proxy, Server, Listener = class("Proxy"), class("Server"), class("Listener")
+local Proxy, Server, Listener, StickTable = class("Proxy"), class("Server"), class("Listener"), class("StickTable")
 
 local function new(kind, fields, identity)
   identity.kind = kind
@@ -112,11 +112,54 @@ end
 -- fields are all empty, as HAProxy's are then.
 function Listener.methods.get_stats(ls) check(Listener, ls, "get_stats") return {} end
 
+-- StickTable ----------------------------------------------------------------------------------
+function StickTable.methods.info(st)
+  local info, data = internal.stk_info(check(StickTable, st, "info").table)
+  info.nopurge, info.data = false, data
+  return info
+end
+function StickTable.methods.lookup(st, key)
+  local identity = check(StickTable, st, "lookup")
+  if type(key) ~= "string" and type(key) ~= "number" then return nil end
+  return internal.stk_lookup(identity.table, tostring(key))
+end
+local operators = { eq = true, ne = true, le = true, lt = true, ge = true, gt = true }
+-- hlua_stktable_dump's filter: up to four {column, operator, value} triplets. A bad one is not
+-- an error: nil and HAProxy's message are returned, as its hlua_error does.
+function StickTable.methods.dump(st, filter)
+  local identity = check(StickTable, st, "dump")
+  local flat, count = {}, 0
+  if filter ~= nil then
+    if type(filter) ~= "table" then return nil, "filter table expected" end
+    local _, stored = internal.stk_info(identity.table)
+    for _, entry in pairs(filter) do
+      if count >= 4 then return nil, "Filter table too large (len > 4)" end
+      local n = count + 1
+      if type(entry) ~= "table" or rawlen(entry) ~= 3 then
+        return nil, "Filter table entry must be a triplet: {\"data_col\", \"op\", val} (entry #" .. n .. ")"
+      end
+      local column, op, value = entry[1], entry[2], entry[3]
+      if type(column) ~= "string" then return nil, "Filter table data column must be string (entry #" .. n .. ")" end
+      if stored[column] == nil then return nil, "Filter table data column not present in stick table (entry #" .. n .. ")" end
+      if type(op) ~= "string" then return nil, "Filter table operator must be string (entry #" .. n .. ")" end
+      if not operators[op] then return nil, "Unknown operator in filter table (entry #" .. n .. ")" end
+      -- lua_tointeger: a number or numeric string of an integer, else 0.
+      local number = (type(value) == "number" or type(value) == "string") and math.tointeger(tonumber(value)) or 0
+      local at = #flat
+      flat[at + 1], flat[at + 2], flat[at + 3] = column, op, number
+      count = n
+    end
+  end
+  local entries = internal.stk_dump(identity.table, table.unpack(flat))
+  if entries == nil then return nil, "Unsupported stick table key type" end
+  return entries
+end
+
 -- core.proxies, core.frontends, core.backends: set once the state's files have run.
 __actorproxy_publish_proxies = function()
   local proxies, frontends, backends = {}, {}, {}
   for i = 1, internal.count() do
-    local name, uuid, cap, mode, server_count, listener_count = internal.proxy(i)
+    local name, uuid, cap, mode, server_count, listener_count, has_table = internal.proxy(i)
     local servers, listeners = {}, {}
     for j = 1, server_count do
       local server, puid, address = internal.server(i, j)
@@ -127,6 +170,7 @@ __actorproxy_publish_proxies = function()
       listeners[listener] = new(Listener, {}, { proxy = name, listener = listener })
     end
     local px = new(Proxy, { name = name, uuid = uuid, servers = servers, listeners = listeners }, { name = name, cap = cap, mode = mode })
+    if has_table then px.stktable = new(StickTable, {}, { table = name }) end
     proxies[name] = px
     if cap == "frontend" then frontends[name] = px else backends[name] = px end
   end
