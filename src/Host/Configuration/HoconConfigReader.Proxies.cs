@@ -38,7 +38,7 @@ public static partial class HoconConfigReader
             CheckKeys(path, FrontendKeys);
             CheckKeys($"{path}.timeout", FrontendTimeoutKeys);
             var mode = Mode($"{path}.mode");
-            var context = new RuleContext(Acls($"{path}.acl", name), baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = name };
+            var context = new RuleContext(Acls($"{path}.acl", name, mode), baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = name, TcpContent = mode == ProxyMode.Tcp };
             var options = Options($"{path}.option", FrontendFlags);
             var bind = BindOptions($"{path}.bind");
             var captures = Captures($"{path}.capture");
@@ -61,7 +61,8 @@ public static partial class HoconConfigReader
                     HttpRequest = OptionalDuration($"{path}.timeout.http-request"),
                     HttpKeepAlive = OptionalDuration($"{path}.timeout.http-keep-alive"),
                 },
-                TcpRequest = Rules($"{path}.tcp-request", text => TcpRule.Parse(text, context)),
+                TcpRequest = Rules($"{path}.tcp-request", text => TcpRule.Parse(text, context), skip: IsInspectDelay),
+                InspectDelay = InspectDelay($"{path}.tcp-request"),
                 HttpRequest = Rules($"{path}.http-request", text => HttpRuleParser.ParseRequest(text, context)),
                 HttpResponse = Rules($"{path}.http-response", text => HttpRuleParser.ParseResponse(text, context)),
                 UseBackend = BackendSwitches($"{path}.use-backend", context),
@@ -386,13 +387,18 @@ public static partial class HoconConfigReader
             return servers;
         }
 
-        private IReadOnlyList<T> Rules<T>(string key, Func<string, T> parse)
+        private IReadOnlyList<T> Rules<T>(string key, Func<string, T> parse, Func<string, bool>? skip = null)
         {
             var rules = new List<T>();
             int index = 0;
             foreach (var item in List(key))
             {
                 string text = item.IsString() ? item.GetString() : "";
+                if (skip?.Invoke(text) == true)
+                {
+                    index++;
+                    continue;
+                }
                 try
                 {
                     rules.Add(parse(text));
@@ -406,11 +412,47 @@ public static partial class HoconConfigReader
             return rules;
         }
 
+        private static bool IsInspectDelay(string text) => text.TrimStart().StartsWith("inspect-delay", StringComparison.Ordinal);
+
+        // tcp-request = [ "inspect-delay 5s", … ]: the line HAProxy writes, once.
+        private TimeSpan? InspectDelay(string key)
+        {
+            TimeSpan? delay = null;
+            int index = 0;
+            foreach (var item in List(key))
+            {
+                string text = item.IsString() ? item.GetString() : "";
+                if (IsInspectDelay(text))
+                {
+                    string[] words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    try
+                    {
+                        if (words.Length != 2 || words[0] != "inspect-delay")
+                        {
+                            throw new FormatException("expected 'inspect-delay <time>'");
+                        }
+                        long milliseconds = Runtime.Config.HaproxyTime.Milliseconds(words[1], "inspect-delay", "");
+                        if (delay is not null)
+                        {
+                            throw new FormatException("inspect-delay is given twice (HAProxy ignores the second)");
+                        }
+                        delay = TimeSpan.FromMilliseconds(milliseconds);
+                    }
+                    catch (FormatException e)
+                    {
+                        Error($"{key}[{index}]", $"'tcp-request {text}' expects a positive delay in milliseconds ({e.Message}).");
+                    }
+                }
+                index++;
+            }
+            return delay;
+        }
+
         // acl = [ "NAME fetch [flags] [values…]", … ]: each line is what follows "acl" in HAProxy.
-        private NamedAcls Acls(string key, string proxy)
+        private NamedAcls Acls(string key, string proxy, ProxyMode mode)
         {
             var acls = NamedAcls.Predefined();
-            var context = new RuleContext(acls, baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = proxy };
+            var context = new RuleContext(acls, baseDirectory, Response: false) { Maps = _maps, Tables = _tables, Proxy = proxy, TcpContent = mode == ProxyMode.Tcp };
             int index = 0;
             foreach (var item in List(key))
             {

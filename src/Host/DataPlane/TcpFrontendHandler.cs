@@ -76,6 +76,77 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         int thread = ConnectionTracker.WorkerOf(connection.Items);
         var worker = _workers[thread - 1];
         var rules = new TcpRequestRules(frontend, session);
+        await InspectAsync(frontend, connection.Transport.Input, session, rules, worker);
+        switch (rules.Outcome)
+        {
+            case TcpRequestOutcome.Serve:
+                log?.Serving(rules.Target!);
+                await ServeAsync(rules.Target!, worker, session, connection, log);
+                break;
+            case TcpRequestOutcome.Relay:
+                await RelayAsync(_backends[rules.Target!], thread, connection, log);
+                break;
+            case TcpRequestOutcome.Close when rules.RejectedOnConnection:
+                // HAProxy has no session yet at tcp-request connection: nothing is logged.
+                log?.Discard();
+                break;
+            case TcpRequestOutcome.Close:
+                log?.Rejected();
+                break;
+        }
+    }
+
+    // tcp_inspect_request: the rules run on what the client has sent; while one of them cannot tell
+    // yet, and the inspect delay is not over, they wait for more and run again. The bytes stay in
+    // the pipe (examined, not consumed) for the relay or the service.
+    private async Task InspectAsync(FrontendSettings frontend, PipeReader input, HttpExchange session, TcpRequestRules rules, IActorRef worker)
+    {
+        var http = node.Config.Global.Http;
+        // HAProxy's buffer keeps tune.maxrewrite free: the request's input stops short of it.
+        int limit = Math.Max(1, http.BufSize - http.MaxRewrite);
+        var buffer = new TcpRequestBuffer(http.BufSize);
+        session.RequestBuffer = buffer;
+        using var inspection = frontend.InspectDelay is { } delay ? new CancellationTokenSource(delay) : null;
+        ReadResult? read = input.TryRead(out var ready) ? ready : null;
+        while (true)
+        {
+            if (read is { } current)
+            {
+                var data = current.Buffer.Length > limit ? current.Buffer.Slice(0, limit) : current.Buffer;
+                buffer.Data = System.Buffers.BuffersExtensions.ToArray(data);
+                buffer.Closed = current.IsCompleted;
+            }
+            buffer.Final = inspection is null || inspection.IsCancellationRequested || buffer.Closed || buffer.Data.Length >= limit;
+            await RunRulesAsync(frontend, session, rules, worker);
+            if (!rules.WaitsForData || buffer.Final)
+            {
+                // What was read stays for whoever reads next.
+                if (read is { } last)
+                {
+                    input.AdvanceTo(last.Buffer.Start);
+                }
+                return;
+            }
+            rules.Restart();
+            if (read is { } examined)
+            {
+                input.AdvanceTo(examined.Buffer.Start, examined.Buffer.End);
+            }
+            try
+            {
+                read = await input.ReadAsync(inspection!.Token);
+            }
+            catch (OperationCanceledException) when (inspection!.IsCancellationRequested)
+            {
+                // The delay is over: the rules run once more, on what came, for good (read again,
+                // as the pipe still holds it, unconsumed).
+                read = input.TryRead(out var rest) ? rest : null;
+            }
+        }
+    }
+
+    private async Task RunRulesAsync(FrontendSettings frontend, HttpExchange session, TcpRequestRules rules, IActorRef worker)
+    {
         if (frontend.TcpRequestUsesLua)
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,23 +164,6 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         else if (!rules.Continue(NoLuaActions.Instance))
         {
             throw new InvalidOperationException($"The tcp-request rules of frontend '{frontend.Name}' waited, but they call no Lua.");
-        }
-        switch (rules.Outcome)
-        {
-            case TcpRequestOutcome.Serve:
-                log?.Serving(rules.Target!);
-                await ServeAsync(rules.Target!, worker, session, connection, log);
-                break;
-            case TcpRequestOutcome.Relay:
-                await RelayAsync(_backends[rules.Target!], thread, connection, log);
-                break;
-            case TcpRequestOutcome.Close when rules.RejectedOnConnection:
-                // HAProxy has no session yet at tcp-request connection: nothing is logged.
-                log?.Discard();
-                break;
-            case TcpRequestOutcome.Close:
-                log?.Rejected();
-                break;
         }
     }
 

@@ -45,6 +45,10 @@ public sealed record FrontendSettings
     /// <summary><c>tcp-request</c> rules, in order.</summary>
     public IReadOnlyList<TcpRule> TcpRequest { get; init; } = [];
 
+    /// <summary><c>tcp-request inspect-delay</c>: how long the content rules may wait for the
+    /// client's data they need; null for none, when they run at once on what is there.</summary>
+    public TimeSpan? InspectDelay { get; init; }
+
     /// <summary><c>http-request</c> rules, in order.</summary>
     public IReadOnlyList<HttpRule> HttpRequest { get; init; } = [];
 

@@ -56,6 +56,7 @@ public sealed class HttpExchange : Samples.ILogSubject
         HoldsPrivateValue = false;
         LuaGeneration = null;
         Tracked = null;
+        RequestBuffer = null;
     }
 
     private static long s_nextId;
@@ -95,6 +96,10 @@ public sealed class HttpExchange : Samples.ILogSubject
     /// <summary>The stick counters the stream tracks (sc0 to sc2, and its session's), or null
     /// where there is no stick table.</summary>
     public Stick.StickCounters? Tracked { get; set; }
+
+    /// <summary>A TCP connection's data as its <c>tcp-request content</c> rules inspect it; null on
+    /// an HTTP transaction, where HAProxy's payload fetches find no sample either.</summary>
+    public TcpRequestBuffer? RequestBuffer { get; set; }
 
     /// <summary>The client's address (<c>src</c>).</summary>
     public string ClientAddress { get; set; } = "";

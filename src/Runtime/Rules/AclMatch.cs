@@ -114,19 +114,29 @@ public sealed class AclMatch
     }
 
     /// <summary>Evaluates the expression: true when a value of the sample matches.</summary>
-    public bool Matches(HttpExchange exchange, ILuaSamples? lua)
+    public bool Matches(HttpExchange exchange, ILuaSamples? lua) => Test(exchange, lua) == AclResult.Pass;
+
+    /// <summary>Evaluates the expression as acl_exec_cond does: <see cref="AclResult.Pass"/> when a
+    /// value of the sample matches, else <see cref="AclResult.Miss"/> when a TCP connection's data
+    /// could still change the answer (its inspection is not over), else <see cref="AclResult.Fail"/>.</summary>
+    public AclResult Test(HttpExchange exchange, ILuaSamples? lua)
     {
+        var buffer = exchange.RequestBuffer;
+        if (buffer is not null)
+        {
+            buffer.MayChange = false;
+        }
         foreach (object value in Sample.EvaluateEach(exchange, lua))
         {
             foreach (var patterns in _patterns)
             {
                 if (patterns.Matches(value))
                 {
-                    return true;
+                    return AclResult.Pass;
                 }
             }
         }
-        return false;
+        return buffer is { MayChange: true, Final: false } ? AclResult.Miss : AclResult.Fail;
     }
 
     // The method a sample's type implies (parse_acl_expr's switch on the expression's type).

@@ -33,12 +33,12 @@ public sealed class NamedAcls
         ("HTTP_URL_STAR", "url *"),
         ("HTTP_CONTENT", "req.hdr_val(content-length) gt 0"),
         ("REQ_CONTENT", "req.proto_http"),
+        ("WAIT_END", "wait_end"),
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
         ["RDP_COOKIE"] = "the predefined ACL RDP_COOKIE (req.rdp_cookie_cnt) is not supported by ActorProxy",
-        ["WAIT_END"] = "the predefined ACL WAIT_END (tcp-request inspect-delay) is not supported by ActorProxy",
     };
 
     private static readonly Lazy<Dictionary<string, IReadOnlyList<AclMatch>>> s_predefined = new(() =>

@@ -86,39 +86,56 @@ public sealed class RuleCondition
         return new RuleCondition(unless, alternatives);
     }
 
-    /// <summary>True when the rule applies.</summary>
-    public bool Holds(HttpExchange exchange, ILuaSamples? lua)
+    /// <summary>True when the rule applies (a condition still waiting for data does not).</summary>
+    public bool Holds(HttpExchange exchange, ILuaSamples? lua) => Test(exchange, lua) == AclResult.Pass;
+
+    /// <summary>The condition's result as acl_exec_cond gives it, <c>unless</c> applied:
+    /// <see cref="AclResult.Miss"/> while a TCP connection's data could still change it.</summary>
+    public AclResult Test(HttpExchange exchange, ILuaSamples? lua)
     {
-        bool any = false;
+        var result = AclResult.Fail;
         foreach (var terms in _alternatives)
         {
-            bool all = true;
+            // AND over the terms: the first that fails, or is not known yet, settles it.
+            var all = AclResult.Pass;
             foreach (var (negated, acl) in terms)
             {
-                if (AnyHolds(acl, exchange, lua) == negated)
+                var term = AnyHolds(acl, exchange, lua);
+                all &= negated ? Negate(term) : term;
+                if (all != AclResult.Pass)
                 {
-                    all = false;
                     break;
                 }
             }
-            if (all)
+            result |= all;
+            if (result == AclResult.Pass)
             {
-                any = true;
                 break;
             }
         }
-        return any != _unless;
+        return result == AclResult.Miss ? AclResult.Miss : (result == AclResult.Pass) != _unless ? AclResult.Pass : AclResult.Fail;
     }
 
-    private static bool AnyHolds(IReadOnlyList<AclMatch> acl, HttpExchange exchange, ILuaSamples? lua)
+    // acl_neg: a result not known yet stays so.
+    private static AclResult Negate(AclResult result) => result switch
     {
+        AclResult.Pass => AclResult.Fail,
+        AclResult.Fail => AclResult.Pass,
+        _ => AclResult.Miss,
+    };
+
+    // A named ACL's lines are ORed: one that passes is enough.
+    private static AclResult AnyHolds(IReadOnlyList<AclMatch> acl, HttpExchange exchange, ILuaSamples? lua)
+    {
+        var result = AclResult.Fail;
         foreach (var expression in acl)
         {
-            if (expression.Matches(exchange, lua))
+            result |= expression.Test(exchange, lua);
+            if (result == AclResult.Pass)
             {
-                return true;
+                break;
             }
         }
-        return false;
+        return result;
     }
 }

@@ -25,6 +25,8 @@ public sealed class TcpRequestRules : IRuleRun
 {
     private readonly FrontendSettings _frontend;
     private int _next;
+    private bool _restarted;
+    private bool _connectionAccepted;
 
     /// <summary>A run of <paramref name="frontend"/>'s rules on the connection <paramref name="session"/>.</summary>
     public TcpRequestRules(FrontendSettings frontend, HttpExchange session)
@@ -38,6 +40,19 @@ public sealed class TcpRequestRules : IRuleRun
 
     /// <inheritdoc/>
     public IWaitingCall? Waiting { get; private set; }
+
+    /// <summary>True when the run stopped at a content rule that cannot tell before more of the
+    /// connection's data arrives: <see cref="Restart"/> once it has, or once the inspection is over.</summary>
+    public bool WaitsForData { get; private set; }
+
+    /// <summary>Runs the content rules again from the first, as HAProxy does each time data arrives
+    /// during the inspect delay; the connection rules ran once.</summary>
+    public void Restart()
+    {
+        _next = 0;
+        _restarted = true;
+        WaitsForData = false;
+    }
 
     /// <summary>What the frontend does with the connection, once the run is over.</summary>
     public TcpRequestOutcome Outcome { get; private set; }
@@ -70,7 +85,20 @@ public sealed class TcpRequestRules : IRuleRun
         for (; _next < rules.Count; _next++)
         {
             var rule = rules[_next];
-            if (!rule.Applies(Exchange))
+            // The connection rules run once, until one accepts (tcp_exec_l4_rules).
+            if (rule.OnConnection && (_restarted || _connectionAccepted))
+            {
+                continue;
+            }
+            var applies = rule.Test(Exchange);
+            if (applies == AclResult.Miss)
+            {
+                // tcp_inspect_request's missing_data: the run stops until more data arrives or
+                // the inspection is over, then starts again from the first content rule.
+                WaitsForData = true;
+                return true;
+            }
+            if (applies == AclResult.Fail)
             {
                 continue;
             }
@@ -89,6 +117,9 @@ public sealed class TcpRequestRules : IRuleRun
                     continue;
                 case TcpRuleAction.Track:
                     TrackSession(rule.Track!.Value);
+                    continue;
+                case TcpRuleAction.Accept when rule.OnConnection:
+                    _connectionAccepted = true;
                     continue;
                 case TcpRuleAction.Reject:
                     RejectedOnConnection = rule.OnConnection;

@@ -62,7 +62,10 @@ public sealed class TcpRule
     public bool OnConnection => Text.TrimStart().StartsWith("connection", StringComparison.Ordinal);
 
     /// <summary>True when the rule applies to a connection from <paramref name="connection"/>.</summary>
-    public bool Applies(HttpExchange connection) => Condition is null || Condition.Holds(connection, null);
+    public bool Applies(HttpExchange connection) => Test(connection) == AclResult.Pass;
+
+    /// <summary>Whether the rule applies, or (<see cref="AclResult.Miss"/>) cannot tell before more of the connection's data arrives.</summary>
+    public AclResult Test(HttpExchange connection) => Condition?.Test(connection, null) ?? AclResult.Pass;
 
     /// <summary>Parses the text that follows <c>tcp-request</c> with only the predefined ACLs.</summary>
     /// <exception cref="SampleSyntaxException">The rule does not parse.</exception>
@@ -82,6 +85,11 @@ public sealed class TcpRule
             throw new SampleSyntaxException($"'{http.Sample.Fetch.Name}' reads HTTP, which a tcp-request rule does not see");
         }
         string[] w = [.. words.Select(t => t.Text)];
+        if (w is ["connection", ..] && condition?.Acls.FirstOrDefault(acl => acl.Sample.Fetch.BuiltInFetch?.ReadsContent == true) is { } content)
+        {
+            // HAProxy's words: the contents are not there yet when connection rules run.
+            throw new SampleSyntaxException($"fetch method '{content.Sample.Fetch.Name}' extracts information from 'request contents', none of which is available here; use 'tcp-request content' with 'tcp-request inspect-delay'");
+        }
         return w switch
         {
             ["connection" or "content", "reject"] => new TcpRule(text, TcpRuleAction.Reject, null, condition),

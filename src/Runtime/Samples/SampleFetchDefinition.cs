@@ -68,6 +68,10 @@ public sealed class SampleFetchDefinition
     /// HAProxy's <c>option http-buffer-request</c> does).</summary>
     public bool NeedsBody { get; init; }
 
+    /// <summary>True for a fetch of a TCP connection's request contents (<c>req.len</c>,
+    /// <c>req.payload</c>…), which a <c>tcp-request connection</c> rule runs too early to see.</summary>
+    public bool ReadsContent { get; init; }
+
     /// <summary>For fetches with several values (headers, cookies), every value in turn, as an
     /// ACL tries them (<c>SMP_F_NOT_LAST</c>); null when the fetch has only one.</summary>
     public Func<HttpExchange, SampleArgs, IEnumerable<object>>? Each { get; }

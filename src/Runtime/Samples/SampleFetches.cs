@@ -116,6 +116,10 @@ public static class SampleFetches
         }
         Alias("shdr", "res.hdr");
         Alias("scook", "res.cook");
+        foreach (var payload in PayloadFetches.Fetches())
+        {
+            s_byName.Add(payload.Name, payload);
+        }
         foreach (var stick in Stick.StickSamples.Fetches())
         {
             s_byName.Add(stick.Name, stick);

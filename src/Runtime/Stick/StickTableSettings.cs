@@ -132,39 +132,7 @@ public sealed record StickTableSettings(string Name, StickKeyType Type, int KeyL
         };
     }
 
-    // parse_time_err: a number with an optional unit, milliseconds by default.
-    private static long Delay(string keyword, string text)
-    {
-        int digits = 0;
-        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
-        {
-            digits++;
-        }
-        if (digits == 0)
-        {
-            throw new FormatException($"stick-table: unexpected character '{(text.Length > 0 ? text[0] : ' ')}' in argument of '{keyword}'");
-        }
-        long value = long.Parse(text.AsSpan(0, digits), CultureInfo.InvariantCulture);
-        double milliseconds = text[digits..] switch
-        {
-            "" or "ms" => value,
-            "us" => value / 1000.0,
-            "s" => value * 1000.0,
-            "m" => value * 60_000.0,
-            "h" => value * 3_600_000.0,
-            "d" => value * 86_400_000.0,
-            var unit => throw new FormatException($"stick-table: unexpected character '{unit[0]}' in argument of '{keyword}'"),
-        };
-        if (milliseconds > int.MaxValue)
-        {
-            throw new FormatException($"stick-table: timer overflow in argument <{text}> to <{keyword}>, maximum value is 2147483647 ms (~24.8 days)");
-        }
-        if (value != 0 && milliseconds < 1)
-        {
-            throw new FormatException($"stick-table: timer underflow in argument <{text}> to <{keyword}>, minimum non-null value is 1 ms");
-        }
-        return (long)Math.Ceiling(milliseconds);
-    }
+    private static long Delay(string keyword, string text) => Config.HaproxyTime.Milliseconds(text, keyword, "stick-table: ");
 
     // store a,b(period),…: what each entry keeps.
     private static IEnumerable<(StickDataType, uint)> StoreList(string list)

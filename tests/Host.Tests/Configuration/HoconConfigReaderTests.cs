@@ -117,6 +117,37 @@ public sealed class HoconConfigReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("\"inspect-delay\"", "'tcp-request inspect-delay' expects a positive delay in milliseconds (expected 'inspect-delay <time>')")]
+    [InlineData("\"inspect-delay 5x\"", "(unexpected character 'x' in argument of 'inspect-delay')")]
+    [InlineData("\"inspect-delay 1s\", \"inspect-delay 2s\"", "inspect-delay is given twice")]
+    [InlineData("\"connection reject if { req.len gt 1 }\"", "extracts information from 'request contents', none of which is available here")]
+    [InlineData("\"content reject if { req.payload_lv(0,0) -m found }\"", "payload length must be > 0")]
+    public void Read_TcpInspectionLineActorProxyCannotHonour_NamesKeyAndReason(string rules, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read($$"""
+            actorproxy.frontends.relay { bind = "127.0.0.1:8080", mode = tcp, tcp-request = [ {{rules}} ], default-backend = app }
+            actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:9000" } }
+            """));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.StartsWith("actorproxy.frontends.relay.tcp-request[", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Fact]
+    public void Read_InspectDelay_IsTheFrontendsAndNoRule()
+    {
+        var config = Read("""
+            actorproxy.frontends.relay { bind = "127.0.0.1:8080", mode = tcp, tcp-request = [ "inspect-delay 1500ms", "content accept if { req.len ge 5 }" ], default-backend = app }
+            actorproxy.backends.app { mode = tcp, servers { s1 = "127.0.0.1:9000" } }
+            """);
+
+        var relay = Assert.Single(config.Frontends);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), relay.InspectDelay);
+        Assert.Equal("content accept if { req.len ge 5 }", Assert.Single(relay.TcpRequest).Text);
+    }
+
+    [Theory]
     [InlineData("frontends.\"my site\" { bind = \"127.0.0.1:8080\" }", "actorproxy.frontends.my site", "character ' ' is not permitted in a proxy name 'my site'")]
     [InlineData("backends.\"app~tunnel\" { servers { s1 = \"127.0.0.1:9000\" } }", "actorproxy.backends.app~tunnel", "character '~' is not permitted")]
     public void Read_ProxyNameHaproxyRefuses_IsRefused(string section, string key, string reason)

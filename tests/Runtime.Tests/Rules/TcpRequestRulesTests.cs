@@ -84,6 +84,52 @@ public class TcpRequestRulesTests
         Assert.Null(rules.Exchange.Suspension);
     }
 
+    [Fact]
+    public void AContentRuleThatCannotTellYet_WaitsForData_ThenRunsAgainFromTheFirstContentRule()
+    {
+        var frontend = Frontend([], "app") with
+        {
+            TcpRequest = ContentRules("connection accept", "connection reject", "content lua.again", "content accept if { req.len ge 5 }", "content reject"),
+        };
+        var session = Session();
+        session.RequestBuffer = new TcpRequestBuffer(16384) { Data = "he"u8.ToArray() };
+        var rules = new TcpRequestRules(frontend, session);
+
+        Assert.True(rules.Continue(_lua));
+        Assert.True(rules.WaitsForData);
+
+        session.RequestBuffer.Data = "hello"u8.ToArray();
+        rules.Restart();
+        Assert.True(rules.Continue(_lua));
+
+        Assert.False(rules.WaitsForData);
+        Assert.Equal((TcpRequestOutcome.Relay, "app"), (rules.Outcome, rules.Target));
+        // The connection rules ended at their accept, as HAProxy's; the content rules before the
+        // waiting one ran each time.
+        Assert.Equal(["again()", "again()"], _lua.Calls);
+    }
+
+    [Fact]
+    public void OnceTheInspectionIsOver_ARuleThatCouldNotTell_Fails()
+    {
+        var frontend = Frontend([], "app") with
+        {
+            TcpRequest = ContentRules("content accept if { req.len ge 5 }", "content reject"),
+        };
+        var session = Session();
+        session.RequestBuffer = new TcpRequestBuffer(16384) { Data = "he"u8.ToArray(), Final = true };
+        var rules = new TcpRequestRules(frontend, session);
+
+        Assert.True(rules.Continue(_lua));
+
+        Assert.False(rules.WaitsForData);
+        Assert.Equal(TcpRequestOutcome.Close, rules.Outcome);
+    }
+
+    // Rules of a mode tcp frontend, which may read the connection's contents.
+    private static TcpRule[] ContentRules(params string[] lines) =>
+        [.. lines.Select(l => TcpRule.Parse(l, RuleContext.Default with { TcpContent = true }))];
+
     private TcpRequestRules Run(string[] lines, string? defaultBackend = "app")
     {
         var rules = new TcpRequestRules(Frontend(lines, defaultBackend), Session());

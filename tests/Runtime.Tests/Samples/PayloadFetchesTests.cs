@@ -1,0 +1,92 @@
+using ActorProxy.Runtime.Http;
+using ActorProxy.Runtime.Rules;
+using ActorProxy.Runtime.Samples;
+
+namespace ActorProxy.Runtime.Tests.Samples;
+
+/// <summary>The content fetches of a TCP connection (payload.c): what they read, and when they say
+/// that more data could change their answer (HAProxy's SMP_F_MAY_CHANGE).</summary>
+public sealed class PayloadFetchesTests
+{
+    [Theory]
+    [InlineData("req.payload(1,3)", "0102030405", "020304", false)]
+    [InlineData("req.payload(3,4)", "0102030405", null, true)]
+    [InlineData("req.payload(2,0)", "0102030405", "030405", true)]
+    [InlineData("req.payload(0,20000)", "01", null, false)]
+    [InlineData("req.payload_lv(0,1)", "03616263", "616263", false)]
+    [InlineData("req.payload_lv(0,2)", "0003616263", "616263", false)]
+    [InlineData("req.payload_lv(0,1,3)", "02ffff6162", "6162", false)]
+    [InlineData("req.payload_lv(0,1,+1)", "02ff6162", "6162", false)]
+    [InlineData("req.payload_lv(0,1)", "05616263", null, true)]
+    [InlineData("req.payload_lv(0,1)", "00", null, false)]
+    public void Payload_ReadsItsBytes_OrSaysMoreMayCome(string expression, string data, string? expected, bool mayChange)
+    {
+        var (exchange, buffer) = Connection(Convert.FromHexString(data));
+
+        object? sample = SampleExpression.Parse(expression).Evaluate(exchange, null);
+
+        Assert.Equal(expected, sample is byte[] bytes ? Convert.ToHexString(bytes) : null);
+        Assert.Equal(mayChange, buffer.MayChange);
+    }
+
+    [Fact]
+    public void TlsHello_TypeAndServerName_OnceWhole()
+    {
+        byte[] hello = Convert.FromHexString(
+            "16030100" + "3a" + "010000" + "36" + "0303" + new string('0', 64) + "00" + "00021301" + "0100" + "000b" + "0000000700050000026162");
+        var (whole, _) = Connection(hello);
+        var (part, buffer) = Connection(hello[..20]);
+
+        Assert.Equal(1L, SampleExpression.Parse("req.ssl_hello_type").Evaluate(whole, null));
+        Assert.Equal("ab", SampleExpression.Parse("req_ssl_sni").Evaluate(whole, null));
+        Assert.Null(SampleExpression.Parse("req.ssl_sni").Evaluate(part, null));
+        Assert.True(buffer.MayChange);
+        var (text, textBuffer) = Connection("GET / HTTP/1.1\r\n"u8.ToArray());
+        Assert.Null(SampleExpression.Parse("req.ssl_hello_type").Evaluate(text, null));
+        Assert.False(textBuffer.MayChange);
+    }
+
+    [Fact]
+    public void OnAnHttpTransaction_NothingIsFound()
+    {
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
+
+        Assert.Null(SampleExpression.Parse("req.payload(0,1)").Evaluate(exchange, null));
+        Assert.Null(SampleExpression.Parse("req.ssl_sni").Evaluate(exchange, null));
+    }
+
+    [Fact]
+    public void WaitEnd_HoldsOnlyOnceTheInspectionIsOver()
+    {
+        var (exchange, buffer) = Connection([]);
+        var acl = AclMatch.Parse(RuleToken.Split("wait_end"), RuleContext.Default);
+
+        Assert.Equal(AclResult.Miss, acl.Test(exchange, null));
+        buffer.Final = true;
+        Assert.Equal(AclResult.Pass, acl.Test(exchange, null));
+    }
+
+    [Theory]
+    [InlineData("req.payload_lv(-1,1)", "payload offset1 must be positive")]
+    [InlineData("req.payload_lv(0,0)", "payload length must be > 0")]
+    [InlineData("req.payload_lv(0,1,x)", "payload offset2 is not a number")]
+    [InlineData("req.payload_lv(0,1,-5)", "payload offset2 too negative")]
+    public void BadPayloadArguments_AreRefusedAsByHaproxy(string expression, string reason)
+    {
+        Assert.Contains(reason, Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse(expression)).Message);
+    }
+
+    [Fact]
+    public void ReqLen_IsRefusedInHttpRules_AndContentFetchesInConnectionRules()
+    {
+        Assert.Contains("in mode http HAProxy counts", Assert.Throws<SampleSyntaxException>(() => HttpRuleParser.ParseRequest("deny if { req.len gt 0 }")).Message);
+        Assert.Contains("extracts information from 'request contents'", Assert.Throws<SampleSyntaxException>(() =>
+            TcpRule.Parse("connection reject if { req.ssl_hello_type 1 }", RuleContext.Default with { TcpContent = true })).Message);
+    }
+
+    private static (HttpExchange Exchange, TcpRequestBuffer Buffer) Connection(byte[] data)
+    {
+        var buffer = new TcpRequestBuffer(16384) { Data = data };
+        return (new HttpExchange("tcp-in", "", "", null, "") { RequestBuffer = buffer }, buffer);
+    }
+}
