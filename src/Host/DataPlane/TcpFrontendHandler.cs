@@ -84,7 +84,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 await ServeAsync(rules.Target!, worker, session, connection, log);
                 break;
             case TcpRequestOutcome.Relay:
-                await RelayAsync(_backends[rules.Target!], thread, connection, log);
+                await RelayAsync(_backends[rules.Target!], thread, connection, session.RequestBuffer?.Pending() ?? [], log);
                 break;
             case TcpRequestOutcome.Close when rules.RejectedOnConnection:
                 // HAProxy has no session yet at tcp-request connection: nothing is logged.
@@ -97,51 +97,56 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     }
 
     // tcp_inspect_request: the rules run on what the client has sent; while one of them cannot tell
-    // yet, and the inspect delay is not over, they wait for more and run again. The bytes stay in
-    // the pipe (examined, not consumed) for the relay or the service.
+    // yet (or a Lua action waits for data), and the inspect delay is not over, they wait for more
+    // and run again. What they read is taken out of the pipe into the session's buffer, where Lua
+    // may change it; the relay or the service sends it on first.
     private async Task InspectAsync(FrontendSettings frontend, PipeReader input, HttpExchange session, TcpRequestRules rules, IActorRef worker)
     {
         var http = node.Config.Global.Http;
-        // HAProxy's buffer keeps tune.maxrewrite free: the request's input stops short of it.
-        int limit = Math.Max(1, http.BufSize - http.MaxRewrite);
-        var buffer = new TcpRequestBuffer(http.BufSize);
+        var buffer = new TcpRequestBuffer(http.BufSize, Math.Max(1, http.BufSize - http.MaxRewrite));
         session.RequestBuffer = buffer;
         using var inspection = frontend.InspectDelay is { } delay ? new CancellationTokenSource(delay) : null;
-        ReadResult? read = input.TryRead(out var ready) ? ready : null;
+        if (input.TryRead(out var ready))
+        {
+            Take(input, ready, buffer);
+        }
         while (true)
         {
-            if (read is { } current)
-            {
-                var data = current.Buffer.Length > limit ? current.Buffer.Slice(0, limit) : current.Buffer;
-                buffer.Data = System.Buffers.BuffersExtensions.ToArray(data);
-                buffer.Closed = current.IsCompleted;
-            }
-            buffer.Final = inspection is null || inspection.IsCancellationRequested || buffer.Closed || buffer.Data.Length >= limit;
+            buffer.Final = inspection is null || inspection.IsCancellationRequested || buffer.Closed || buffer.Full;
             await RunRulesAsync(frontend, session, rules, worker);
             if (!rules.WaitsForData || buffer.Final)
             {
-                // What was read stays for whoever reads next.
-                if (read is { } last)
-                {
-                    input.AdvanceTo(last.Buffer.Start);
-                }
                 return;
             }
-            rules.Restart();
-            if (read is { } examined)
-            {
-                input.AdvanceTo(examined.Buffer.Start, examined.Buffer.End);
-            }
+            rules.GoOnWithData();
             try
             {
-                read = await input.ReadAsync(inspection!.Token);
+                Take(input, await input.ReadAsync(inspection!.Token), buffer);
             }
             catch (OperationCanceledException) when (inspection!.IsCancellationRequested)
             {
-                // The delay is over: the rules run once more, on what came, for good (read again,
-                // as the pipe still holds it, unconsumed).
-                read = input.TryRead(out var rest) ? rest : null;
+                // The delay is over: the rules run once more, on what came, for good.
             }
+        }
+    }
+
+    // Moves what the client sent into the buffer, up to its limit; what does not fit stays in the
+    // pipe, unexamined, for whoever reads next.
+    private static void Take(PipeReader input, ReadResult read, TcpRequestBuffer buffer)
+    {
+        var received = read.Buffer;
+        int room = Math.Max(0, buffer.Limit - buffer.Output.Length - buffer.Data.Length);
+        var taken = received.Length > room ? received.Slice(0, room) : received;
+        buffer.Data = [.. buffer.Data, .. System.Buffers.BuffersExtensions.ToArray(taken)];
+        buffer.Received += taken.Length;
+        buffer.Closed = read.IsCompleted && taken.Length == received.Length;
+        if (taken.Length == received.Length)
+        {
+            input.AdvanceTo(taken.End);
+        }
+        else
+        {
+            input.AdvanceTo(taken.End, taken.End);
         }
     }
 
@@ -180,7 +185,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         // and HAProxy still sends such a client what the service answers. A client that is gone
         // fails the next write instead.
         using var stop = new CancellationTokenSource();
-        var reading = ForwardInputAsync(connection.Transport.Input, actor, relay, id, log, stop.Token);
+        var reading = ForwardInputAsync(connection.Transport.Input, session.RequestBuffer?.Pending() ?? [], actor, relay, id, log, stop.Token);
         try
         {
             await foreach (var chunk in output.Reader.ReadAllAsync(stop.Token))
@@ -210,8 +215,14 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private static async Task ForwardInputAsync(PipeReader input, IActorRef actor, IActorRef relay, long id, AccessLog.TcpAccessLog? log, CancellationToken stop)
+    // The rules' buffer first, then what the client sends.
+    private static async Task ForwardInputAsync(PipeReader input, byte[] inspected, IActorRef actor, IActorRef relay, long id, AccessLog.TcpAccessLog? log, CancellationToken stop)
     {
+        if (inspected.Length > 0)
+        {
+            log?.FromClient(inspected.Length);
+            actor.Tell(new TcpServiceInput(id, inspected, false), relay);
+        }
         try
         {
             while (true)
@@ -236,7 +247,8 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         }
     }
 
-    private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection, AccessLog.TcpAccessLog? log)
+    // The rules' buffer (what they read, as Lua left it) goes to the server before the rest.
+    private async Task RelayAsync(BackendSettings backend, int thread, ConnectionContext connection, byte[] inspected, AccessLog.TcpAccessLog? log)
     {
         log?.Connecting(backend.Name);
         // Kestrel fires ConnectionClosed at the client's FIN. A client that sent something and
@@ -247,7 +259,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             // The transport's own signal, which fires at the FIN too (the connection's waits for a reset).
             var transportClosed = connection.Features.Get<IConnectionLifetimeFeature>()?.ConnectionClosed ?? connection.ConnectionClosed;
-            using (transportClosed.Register(() => DropIfNothingSent(connection.Transport.Input, left)))
+            using (transportClosed.Register(() => DropIfNothingSent(connection.Transport.Input, inspected.Length > 0, left)))
             {
                 reached = await ConnectAsync(backend, thread, log, left.Token);
             }
@@ -277,7 +289,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         var serverTimeout = backend.TunnelTimeout ?? backend.ServerTimeout;
         using var serverIdle = new CancellationTokenSource();
         serverIdle.CancelAfter(serverTimeout);
-        var toServer = CopyToServerAsync(connection.Transport.Input, log is null ? stream : new AccessLog.CountingStream(stream), server.Socket, stream, serverIdle, log);
+        var toServer = CopyToServerAsync(connection.Transport.Input, inspected, log is null ? stream : new AccessLog.CountingStream(stream), server.Socket, stream, serverIdle, log);
         var toClient = CopyToClientAsync(stream, connection, buffer, serverIdle, serverTimeout, log);
         try
         {
@@ -299,11 +311,15 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     }
 
     // Through a counting stream when the connection is logged (written is then the server's own stream).
-    private static async Task CopyToServerAsync(PipeReader client, Stream written, Socket socket, Stream server, CancellationTokenSource serverIdle,
+    private static async Task CopyToServerAsync(PipeReader client, byte[] inspected, Stream written, Socket socket, Stream server, CancellationTokenSource serverIdle,
         AccessLog.TcpAccessLog? log)
     {
         try
         {
+            if (inspected.Length > 0)
+            {
+                await written.WriteAsync(inspected);
+            }
             await client.CopyToAsync(written);
         }
         catch
@@ -353,8 +369,12 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     // the client connection's worker, in the fd table too.
     // Runs when the client's side closed while its server is being reached: no one reads its
     // bytes yet, so a look at them is safe.
-    private static void DropIfNothingSent(PipeReader input, CancellationTokenSource left)
+    private static void DropIfNothingSent(PipeReader input, bool inspected, CancellationTokenSource left)
     {
+        if (inspected)
+        {
+            return;
+        }
         if (!input.TryRead(out var read))
         {
             left.Cancel();

@@ -42,17 +42,26 @@ public sealed class TcpRequestRules : IRuleRun
     public IWaitingCall? Waiting { get; private set; }
 
     /// <summary>True when the run stopped at a content rule that cannot tell before more of the
-    /// connection's data arrives: <see cref="Restart"/> once it has, or once the inspection is over.</summary>
+    /// connection's data arrives, or at a Lua action that waits for it: <see cref="GoOnWithData"/>
+    /// once it has, or once the inspection is over.</summary>
     public bool WaitsForData { get; private set; }
 
-    /// <summary>Runs the content rules again from the first, as HAProxy does each time data arrives
-    /// during the inspect delay; the connection rules ran once.</summary>
-    public void Restart()
+    /// <summary>Goes on once more data arrived or the inspection is over, as HAProxy does: a Lua
+    /// action that waited for data resumes; otherwise the content rules run again from the first
+    /// (the connection rules ran once).</summary>
+    public void GoOnWithData()
     {
-        _next = 0;
-        _restarted = true;
         WaitsForData = false;
+        if (Waiting is null)
+        {
+            _next = 0;
+            _restarted = true;
+        }
     }
+
+    /// <summary>The Lua action that runs waits for more of the connection's data (a Channel read):
+    /// the run stops until <see cref="GoOnWithData"/>.</summary>
+    public void AwaitData() => WaitsForData = true;
 
     /// <summary>What the frontend does with the connection, once the run is over.</summary>
     public TcpRequestOutcome Outcome { get; private set; }

@@ -66,13 +66,13 @@ internal static class PayloadFetches
         {
             return null;
         }
-        var data = buffer.Data.Span;
+        ReadOnlySpan<byte> data = buffer.Data;
         if (offset + size > data.Length)
         {
             buffer.MayChange = true;
             return null;
         }
-        if (size == 0 && !buffer.Closed && data.Length < buffer.Capacity)
+        if (size == 0 && !buffer.Closed && !buffer.Full)
         {
             buffer.MayChange = true;
         }
@@ -87,7 +87,7 @@ internal static class PayloadFetches
         {
             return null;
         }
-        var data = buffer.Data.Span;
+        ReadOnlySpan<byte> data = buffer.Data;
         long lengthAt = args.Number(0), lengthSize = args.Number(1);
         if (lengthAt + lengthSize > data.Length)
         {
@@ -163,7 +163,7 @@ internal static class PayloadFetches
             {
                 return null;
             }
-            var data = buffer.Data.Span;
+            ReadOnlySpan<byte> data = buffer.Data;
             if (data.Length == 0)
             {
                 return TooShort(buffer);
@@ -209,7 +209,7 @@ internal static class PayloadFetches
 
         private static object? ReadServerName(TcpRequestBuffer buffer)
         {
-            var data = buffer.Data.Span;
+            ReadOnlySpan<byte> data = buffer.Data;
             int left = data.Length;
             if (left == 0)
             {

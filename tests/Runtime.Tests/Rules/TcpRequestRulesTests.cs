@@ -99,7 +99,7 @@ public class TcpRequestRulesTests
         Assert.True(rules.WaitsForData);
 
         session.RequestBuffer.Data = "hello"u8.ToArray();
-        rules.Restart();
+        rules.GoOnWithData();
         Assert.True(rules.Continue(_lua));
 
         Assert.False(rules.WaitsForData);
