@@ -72,6 +72,21 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void ATcpConnectionsBuffer_ReachesTheSharedStateOnAnotherNode_AndComesBackChanged()
+    {
+        var exchange = new HttpExchange("relay", "", "", null, "") { RequestBuffer = new TcpRequestBuffer(16384) { Data = [1, 2, 3], Final = true } };
+
+        var there = RoundTrip(new SharedLuaResult(HttpExchangeSnapshot.Of(exchange), 1L, null)).Exchange.ToExchange();
+        there.RequestBuffer!.Data = [9];
+        there.RequestBuffer.Output = [8];
+        RoundTrip(new SharedLuaResult(HttpExchangeSnapshot.Of(there), 1L, null)).Exchange.ApplyTo(exchange);
+
+        Assert.Equal([9], exchange.RequestBuffer.Data);
+        Assert.Equal([8], exchange.RequestBuffer.Output);
+        Assert.True(exchange.RequestBuffer.Final);
+    }
+
+    [Fact]
     public void ClientTls_ReachesTheSharedStateOnAnotherNode()
     {
         var tls = new TlsSession("TLSv1.3", "a.test", "h2", "/CN=client", "/CN=Intermediate");

@@ -110,15 +110,35 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             Take(input, ready, buffer);
         }
+        try
+        {
+            await InspectUntilDoneAsync(frontend, input, session, rules, worker, buffer, inspection);
+        }
+        finally
+        {
+            // The rules' Lua is over (a Lua action that waited for data kept its generation until
+            // now); a service they start holds its own lease.
+            session.EndLua();
+        }
+    }
+
+    private async Task InspectUntilDoneAsync(FrontendSettings frontend, PipeReader input, HttpExchange session, TcpRequestRules rules, IActorRef worker,
+        TcpRequestBuffer buffer, CancellationTokenSource? inspection)
+    {
         while (true)
         {
             buffer.Final = inspection is null || inspection.IsCancellationRequested || buffer.Closed || buffer.Full;
             await RunRulesAsync(frontend, session, rules, worker);
-            if (!rules.WaitsForData || buffer.Final)
+            if (!rules.WaitsForData || (buffer.Final && rules.Waiting is null))
             {
                 return;
             }
             rules.GoOnWithData();
+            if (buffer.Final)
+            {
+                // A Lua action waited as the inspection ended: it goes on with what is there.
+                continue;
+            }
             try
             {
                 Take(input, await input.ReadAsync(inspection!.Token), buffer);
@@ -156,15 +176,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             worker.Tell(new RunTcpRequest(rules, done));
-            try
-            {
-                await done.Task;
-            }
-            finally
-            {
-                // The rules' Lua is over; a service it starts holds its own lease.
-                session.EndLua();
-            }
+            await done.Task;
         }
         else if (!rules.Continue(NoLuaActions.Instance))
         {

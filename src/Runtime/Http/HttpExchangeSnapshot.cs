@@ -25,6 +25,7 @@ namespace ActorProxy.Runtime.Http;
 /// <param name="InResponse">True once the response is processed (<c>res.*</c> variables).</param>
 /// <param name="ServiceStreamed">True once a service sent its answer through the client's stream.</param>
 /// <param name="LogLevel">The log level <c>txn:set_loglevel</c> set, or null.</param>
+/// <param name="Buffer">A TCP connection's request buffer, for a tcp-request content action; null otherwise.</param>
 public sealed record HttpExchangeSnapshot(
     long Id, string Frontend, string Method, string Path, string? Query, string Version,
     string ClientAddress, int ClientPort,
@@ -32,7 +33,7 @@ public sealed record HttpExchangeSnapshot(
     int Status, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
     IReadOnlyDictionary<string, object> Variables, byte[] RequestBody,
     HttpConnectionSnapshot Connection, string? Reason, int Verdict, bool CloseWithoutReply, bool InResponse,
-    bool ServiceStreamed = false, int? LogLevel = null)
+    bool ServiceStreamed = false, int? LogLevel = null, TcpBufferSnapshot? Buffer = null)
 {
     /// <summary>Takes the snapshot of <paramref name="exchange"/>.</summary>
     public static HttpExchangeSnapshot Of(HttpExchange exchange) => new(
@@ -42,7 +43,7 @@ public sealed record HttpExchangeSnapshot(
         exchange.Variables.Local.ToDictionary(v => v.Key, v => AddressSample.ToPlain(v.Value)), exchange.RequestBody,
         new HttpConnectionSnapshot(exchange.LocalAddress, exchange.LocalPort, exchange.Thread, exchange.UrlPrefix, exchange.Tls),
         exchange.Reason, (int)exchange.Verdict, exchange.CloseWithoutReply, exchange.Variables.InResponse,
-        exchange.ServiceStreamed, exchange.LogLevel);
+        exchange.ServiceStreamed, exchange.LogLevel, TcpBufferSnapshot.Of(exchange.RequestBuffer));
 
     /// <summary>A transaction to run Lua on, made from the snapshot.</summary>
     public HttpExchange ToExchange()
@@ -76,6 +77,10 @@ public sealed record HttpExchangeSnapshot(
         exchange.CloseWithoutReply = CloseWithoutReply;
         exchange.ServiceStreamed = ServiceStreamed;
         exchange.LogLevel = LogLevel;
+        if (Buffer is { } buffer)
+        {
+            buffer.ApplyTo(exchange.RequestBuffer ??= new TcpRequestBuffer(buffer.Capacity, buffer.Limit));
+        }
         Replace(exchange.RequestHeaders, RequestHeaders);
         Replace(exchange.ResponseHeaders, ResponseHeaders);
         exchange.Variables.Replace(Variables.Select(v => KeyValuePair.Create(v.Key, AddressSample.FromPlain(v.Value))), InResponse);
@@ -96,6 +101,31 @@ public sealed record HttpExchangeSnapshot(
         {
             headers.Add(name, value);
         }
+    }
+}
+
+/// <summary>A TCP connection's request buffer in a snapshot, so that a tcp-request content action
+/// of the shared state reads and changes it as a worker's does.</summary>
+/// <param name="Capacity">Its size.</param>
+/// <param name="Limit">Where its input stops.</param>
+/// <param name="Data">Its input.</param>
+/// <param name="Output">What Lua passed on already.</param>
+/// <param name="Closed">True once the client closed its side.</param>
+/// <param name="Final">True once the inspection is over.</param>
+public sealed record TcpBufferSnapshot(int Capacity, int Limit, byte[] Data, byte[] Output, bool Closed, bool Final)
+{
+    /// <summary>The snapshot of <paramref name="buffer"/>, or null for none.</summary>
+    public static TcpBufferSnapshot? Of(TcpRequestBuffer? buffer) =>
+        buffer is null ? null : new(buffer.Capacity, buffer.Limit, buffer.Data, buffer.Output, buffer.Closed, buffer.Final);
+
+    /// <summary>Copies what Lua may have changed (the input and the output) into <paramref name="buffer"/>,
+    /// and the state the rules read.</summary>
+    public void ApplyTo(TcpRequestBuffer buffer)
+    {
+        buffer.Data = Data;
+        buffer.Output = Output;
+        buffer.Closed = Closed;
+        buffer.Final = Final;
     }
 }
 

@@ -59,10 +59,6 @@ public sealed class TcpRequestRules : IRuleRun
         }
     }
 
-    /// <summary>The Lua action that runs waits for more of the connection's data (a Channel read):
-    /// the run stops until <see cref="GoOnWithData"/>.</summary>
-    public void AwaitData() => WaitsForData = true;
-
     /// <summary>What the frontend does with the connection, once the run is over.</summary>
     public TcpRequestOutcome Outcome { get; private set; }
 
@@ -82,7 +78,7 @@ public sealed class TcpRequestRules : IRuleRun
         {
             if (!waiting.Resume())
             {
-                return false;
+                return StopsForData(waiting);
             }
             Waiting = null;
             if (EndsAfterAction())
@@ -117,7 +113,7 @@ public sealed class TcpRequestRules : IRuleRun
                     if (lua.RunAction(Lua.LuaFunctionKind.TcpRequestAction, rule.Service!, Exchange, rule.Arguments) is { } yielded)
                     {
                         Waiting = yielded;
-                        return false;
+                        return StopsForData(yielded);
                     }
                     if (EndsAfterAction())
                     {
@@ -141,6 +137,19 @@ public sealed class TcpRequestRules : IRuleRun
             break;
         }
         ChooseBackend();
+        return true;
+    }
+
+    // A Lua action that waits for the connection's data (a Channel read, HAProxy's ACT_RET_YIELD
+    // in tcp_inspect_request) ends this run: the connection's handler reads, then goes on. Any
+    // other wait is its worker's to resume.
+    private bool StopsForData(IWaitingCall waiting)
+    {
+        if (waiting.Wait.Kind != Tasks.LuaTaskStepKind.WaitInput)
+        {
+            return false;
+        }
+        WaitsForData = true;
         return true;
     }
 

@@ -17,11 +17,14 @@ internal sealed class LuaScriptEngine : IDisposable
 
     public LuaEngine Engine { get; }
 
-    public LoadedLuaState Load(string source)
+    public LoadedLuaState Load(string source) => Load(source, 1);
+
+    /// <summary>Loads <paramref name="source"/> into state <paramref name="id"/>: 0 is the shared state (lua-load).</summary>
+    public LoadedLuaState Load(string source, int id)
     {
         string path = Path.Combine(_directory.FullName, "test.lua");
         File.WriteAllText(path, source);
-        return LoadedLuaState.Create(Engine, Engine.CurrentGeneration, 1, [new LuaFile(path, "test.lua")], "lua-load-per-thread");
+        return LoadedLuaState.Create(Engine, Engine.CurrentGeneration, id, [new LuaFile(path, "test.lua")], id == 0 ? "lua-load" : "lua-load-per-thread");
     }
 
     public void Dispose()

@@ -154,8 +154,9 @@ local sc = samples(internal.convert, true)
 
 -- Channel: txn.req and txn.res. On an HTTP transaction HAProxy 2.6 refuses to touch a channel's
 -- bytes ("Cannot manipulate HAProxy channels in HTTP mode.", raised with no position), answers
--- is_resp, and reads its HTX buffer's state for the rest, which ActorProxy has not. The bytes of
--- a tcp-request content rule's channel (inspect-delay) are not ActorProxy's either.
+-- is_resp, and reads its HTX buffer's state for the rest, which ActorProxy has not. In a
+-- tcp-request content action the request channel is the connection's buffer (LuaChannelApi),
+-- each method as hlua.c's: reads that need more data wait for it while the inspection goes on.
 local Channel = {}
 Channel.__index = Channel
 local http_refused = { "dup", "get", "getline", "data", "line", "append", "prepend", "insert", "set", "remove", "send", "forward" }
@@ -163,15 +164,252 @@ local buffer_state = { "input", "output", "get_in_len", "get_out_len", "is_full"
 local function not_implemented(method, reason)
   error("Channel." .. method .. " is not implemented by ActorProxy: " .. reason, 3)
 end
+
+-- The request channel's methods in a tcp-request content action.
+local Tcp = {}
+local function state()
+  local input, output, closed, final, full, may_recv, room, size = internal.chn_state()
+  return { input = input, output = output, closed = closed, final = final, full = full, may_recv = may_recv, room = room, size = size }
+end
+-- HAProxy waits when its action may yield, the input is open and there is room for more.
+local function can_wait(st) return not st.final and not st.closed and st.may_recv end
+-- The shared state (lua-load) may run on another node, which the connection's next bytes do not reach.
+local function wait_data()
+  if core.thread == 0 then
+    error("a Channel read that waits for more data is not supported in the shared state (lua-load): load the action with lua-load-per-thread", 0)
+  end
+  internal.wait_data()
+  yield()
+end
+-- How the running method was called, for luaL_argerror's wording: called as a method
+-- (req:data(x)) its arguments count from the first after the channel; otherwise (pcall(req.data,
+-- req, x)) from the channel, and a function called through no name is '?'.
+-- luaL_error's messages start where the caller is, when it is Lua code (none under pcall).
+local getinfo = debug.getinfo
+local calling
+local function called()
+  local info = getinfo(2, "n")
+  local caller = getinfo(3, "Sl")
+  info.where = caller and caller.currentline > 0 and (caller.short_src .. ":" .. caller.currentline .. ": ") or ""
+  calling = info
+end
+local function luaerror(message) error((calling and calling.where or "") .. message, 0) end
+local function argerror(position, message)
+  local method = calling and calling.namewhat == "method"
+  local name = calling and calling.name or "?"
+  luaerror("bad argument #" .. (method and position or position + 1) .. " to '" .. name .. "' (" .. message .. ")")
+end
+local function count(method, wanted, ...)
+  if select("#", ...) ~= wanted then luaerror("'" .. method .. "' needs " .. wanted .. " arguments") end
+end
+-- luaL_checkinteger's errors (a C function's: no position).
+local function integer(value, position)
+  local numeric = (type(value) == "number" or type(value) == "string") and tonumber(value) or nil
+  if numeric == nil then
+    argerror(position, "number expected, got " .. (value == nil and "no value" or type(value)))
+  end
+  local number = math.tointeger(numeric)
+  if number == nil then argerror(position, "number has no integer representation") end
+  return number
+end
+local function text(value, position)
+  if type(value) ~= "string" and type(value) ~= "number" then
+    argerror(position, "string expected, got " .. (value == nil and "no value" or type(value)))
+  end
+  return tostring(value)
+end
+-- An offset into the input: from its end when negative; past it is an error.
+local function offset_of(value, input, method, position)
+  local offset = integer(value, position)
+  if offset < 0 then offset = math.max(0, input + offset) end
+  if offset > input then error("offset out of range.", 0) end
+  return offset
+end
+local function insert(st, str, offset)
+  if #str == 0 then return 0 end
+  if #str > st.room then return -1 end
+  internal.chn_edit(offset, 0, str)
+  return #str
+end
+
+-- data and line: a part of the input, not removed; waits when more was asked than there is.
+local function read_part(method, line, n, first, second)
+  while true do
+    local st = state()
+    local offset = n >= 1 and offset_of(first, st.input, method, 1) or 0
+    local length = st.input - offset
+    if n == 2 then
+      length = integer(second, 2)
+      if length == 0 then return "" end
+      if length == -1 then length = st.size end
+      if length < 0 then error("length out of range.", 0) end
+    end
+    if line then
+      local part = internal.chn_read(offset, math.min(length, st.input - offset))
+      local lf = part:find("\n", 1, true)
+      if lf then return part:sub(1, lf) end
+    end
+    if offset + length <= st.input then return internal.chn_read(offset, length) end
+    if not can_wait(st) then return internal.chn_read(offset, st.input - offset) end
+    wait_data()
+  end
+end
+function Tcp.data(_, ...)
+  local n = select("#", ...)
+  if n > 2 then luaerror("'data' expects at most 2 arguments") end
+  return read_part("data", false, n, ...)
+end
+function Tcp.line(_, ...)
+  local n = select("#", ...)
+  if n > 2 then luaerror("'line' expects at most 2 arguments") end
+  return read_part("line", true, n, ...)
+end
+function Tcp.dup(...)
+  count("dup", 1, ...)
+  local st = state()
+  if st.input == 0 and st.closed then return nil end
+  return internal.chn_read(0, st.input)
+end
+function Tcp.get(...)
+  count("get", 1, ...)
+  local st = state()
+  if st.input == 0 and st.closed then return nil end
+  local all = internal.chn_read(0, st.input)
+  internal.chn_edit(0, #all, "")
+  return all
+end
+function Tcp.getline(...)
+  count("getline", 1, ...)
+  while true do
+    local st = state()
+    if st.input == 0 and st.closed then return nil end
+    local all = internal.chn_read(0, st.input)
+    local lf = all:find("\n", 1, true)
+    if lf or not can_wait(st) then
+      local line = lf and all:sub(1, lf) or all
+      internal.chn_edit(0, #line, "")
+      return line
+    end
+    wait_data()
+  end
+end
+-- HAProxy 2.6 inserts what append adds at the start of the input, as prepend does.
+function Tcp.append(...)
+  count("append", 2, ...)
+  local _, str = ...
+  return insert(state(), text(str, 1), 0)
+end
+function Tcp.prepend(...)
+  count("prepend", 2, ...)
+  local _, str = ...
+  return insert(state(), text(str, 1), 0)
+end
+function Tcp.insert(_, ...)
+  local n = select("#", ...)
+  if n < 1 or n > 2 then luaerror("'insert' expects at least 1 argument and at most 2 arguments") end
+  local str, where = ...
+  str = text(str, 1)
+  local st = state()
+  local offset = n == 2 and offset_of(where, st.input, "insert", 2) or st.input
+  return insert(st, str, offset)
+end
+function Tcp.set(_, ...)
+  local n = select("#", ...)
+  if n < 1 or n > 3 then luaerror("'set' expects at least 1 argument and at most 3 arguments") end
+  local str, first, second = ...
+  str = text(str, 1)
+  local st = state()
+  local offset = n >= 2 and offset_of(first, st.input, "set", 2) or 0
+  local length = st.input - offset
+  if n == 3 then
+    length = integer(second, 3)
+    if length == -1 then length = st.input - offset end
+    if length ~= 0 and (length < 0 or offset + length > st.input) then error("length out of range.", 0) end
+  end
+  if #str > st.room + length then return -1 end
+  internal.chn_edit(offset, length, str)
+  return #str
+end
+function Tcp.remove(_, ...)
+  local n = select("#", ...)
+  if n > 2 then luaerror("'remove' expects at most 2 arguments") end
+  local first, second = ...
+  local st = state()
+  local offset = n >= 1 and offset_of(first, st.input, "remove", 1) or 0
+  local length = st.input - offset
+  if n == 2 then
+    length = integer(second, 2)
+    if length == 0 then return 0 end
+    if length == -1 then length = st.input - offset end
+    if length < 0 or offset + length > st.input then error("length out of range.", 0) end
+  end
+  internal.chn_edit(offset, length, "")
+  return length
+end
+-- send: the string goes to the output, ahead of the input, as far as there is room; the rest
+-- waits for room, which an unconnected server never makes before the inspection is over.
+function Tcp.send(...)
+  count("send", 2, ...)
+  local _, str = ...
+  str = text(str, 1)
+  local sent = 0
+  while true do
+    local st = state()
+    local part = str:sub(sent + 1, sent + math.min(st.room, #str - sent))
+    if #part > 0 then
+      internal.chn_output(part, 0)
+      sent = sent + #part
+    end
+    if sent >= #str or st.final then return sent end
+    wait_data()
+  end
+end
+-- forward: up to LENGTH bytes of input go to the output; it waits for the rest while the input is open.
+function Tcp.forward(...)
+  count("forward", 2, ...)
+  local _, wanted = ...
+  wanted = integer(wanted, 1)
+  local forwarded = 0
+  while true do
+    local st = state()
+    local step = math.min(wanted - forwarded, st.input)
+    if step > 0 then
+      internal.chn_output("", step)
+      forwarded = forwarded + step
+    end
+    if forwarded >= wanted or st.closed or st.final then return forwarded end
+    wait_data()
+  end
+end
+function Tcp.input(...) count("input", 1, ...) return state().input end
+function Tcp.get_in_len(...) count("input", 1, ...) return state().input end
+function Tcp.output(...) count("output", 1, ...) return state().output end
+function Tcp.get_out_len(...) count("output", 1, ...) return state().output end
+function Tcp.is_full(...) count("is_full", 1, ...) return state().full end
+function Tcp.may_recv(...)
+  count("may_recv", 1, ...)
+  local st = state()
+  return not st.closed and st.may_recv
+end
+
+local function tcp_request(channel) return internal.tcp_content() and not channel.response end
 for _, method in ipairs(http_refused) do
-  Channel[method] = function()
-    if internal.tcp_content() then not_implemented(method, "tcp-request content rules cannot inspect a connection's bytes") end
+  Channel[method] = function(channel, ...)
+    if tcp_request(channel) then
+      called()
+      return Tcp[method](channel, ...)
+    end
+    if internal.tcp_content() then not_implemented(method, "the response channel of a tcp-request content rule is not there (ActorProxy has no tcp-response rules)") end
     error("Cannot manipulate HAProxy channels in HTTP mode.", 0)
   end
 end
 for _, method in ipairs(buffer_state) do
-  Channel[method] = function()
-    if internal.tcp_content() then not_implemented(method, "tcp-request content rules cannot inspect a connection's bytes") end
+  Channel[method] = function(channel, ...)
+    if tcp_request(channel) then
+      called()
+      return Tcp[method](channel, ...)
+    end
+    if internal.tcp_content() then not_implemented(method, "the response channel of a tcp-request content rule is not there (ActorProxy has no tcp-response rules)") end
     not_implemented(method, "an HTTP transaction has no HAProxy buffer to measure")
   end
 end

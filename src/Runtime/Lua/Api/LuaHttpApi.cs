@@ -38,6 +38,8 @@ public sealed class LuaHttpApi : ILuaActions
     private LuaFunctionKind _kind;
     private LuaServiceIo? _service;
     private bool _done;
+    // Set by a Channel read of a tcp-request content action that waits for the connection's data.
+    private bool _waitsForData;
 
     private LuaHttpApi(LuaState state, LuaFunctionRegistry registry)
     {
@@ -69,6 +71,14 @@ public sealed class LuaHttpApi : ILuaActions
         state.Expose(Internal, "set_loglevel", api.SetLogLevel);
         // True in a tcp-request or tcp-response content action: its channels hold raw bytes.
         state.Expose(Internal, "tcp_content", call => call.Return(api._kind is LuaFunctionKind.TcpRequestAction or LuaFunctionKind.TcpResponseAction));
+        // A Channel read that needs more of the connection's data: the action yields until it comes.
+        state.Expose(Internal, "wait_data", call =>
+        {
+            api._waitsForData = true;
+            return call.Return();
+        });
+        LuaChannelApi.Expose(state, Internal, call => api.Current(call).RequestBuffer
+            ?? throw new LuaArgumentException($"{call.Name}: the transaction has no TCP request buffer"));
         // The transaction's own log level as HAProxy keeps it (s->logs.level): 0 until a
         // set-log-level rule or txn:set_loglevel sets one.
         state.Expose(Internal, "log_level", call => call.Return((long)(api.Current(call).LogLevel ?? 0)));
@@ -290,6 +300,7 @@ public sealed class LuaHttpApi : ILuaActions
     private LuaExecResult Drive(LuaContext context, bool mayWait)
     {
         _done = false;
+        _waitsForData = false;
         var outcome = context.Resume(yieldAllowed: true);
         while (!mayWait && outcome == LuaExecResult.Again && context.YieldedByHook && !_done)
         {
@@ -304,6 +315,10 @@ public sealed class LuaHttpApi : ILuaActions
         if (outcome != LuaExecResult.Again || _done)
         {
             return null;
+        }
+        if (_waitsForData)
+        {
+            return new LuaTaskStep(LuaTaskStepKind.WaitInput);
         }
         if (context.PendingOperation is { } operation)
         {

@@ -109,7 +109,7 @@ public sealed class LuaHttpApiTests : IDisposable
     }
 
     [Fact]
-    public void WhatATransactionHasNoUseFor_RaisesItsReason_AndATcpContentChannelIsNotInspected()
+    public void WhatATransactionHasNoUseFor_RaisesItsReason_AndATcpContentChannelIsTheConnectionsBuffer()
     {
         var lua = Load("""
             local function reason(f, ...) local _, e = pcall(f, ...) return (tostring(e):gsub("^.-:%d+: ", "")) end
@@ -117,11 +117,13 @@ public sealed class LuaHttpApiTests : IDisposable
               results = { reason(txn.set_tos, txn, 8), reason(txn.set_priority_class, txn, 1), reason(CertCache.set, {}),
                 reason(txn.req.input, txn.req), reason(txn.res.get, txn.res) }
             end)
-            core.register_action('content', { 'tcp-req' }, function(txn) tcp_result = reason(txn.req.get, txn.req) end)
+            core.register_action('content', { 'tcp-req' }, function(txn) tcp_result = txn.req:get() .. "|" .. reason(txn.res.get, txn.res) end)
             """);
 
         lua.Http.RunAction(LuaFunctionKind.HttpRequestAction, "refused", Request("/"), []);
-        lua.Http.RunAction(LuaFunctionKind.TcpRequestAction, "content", Request("/"), []);
+        var connection = Request("/");
+        connection.RequestBuffer = new TcpRequestBuffer(16384) { Data = "abc"u8.ToArray() };
+        lua.Http.RunAction(LuaFunctionKind.TcpRequestAction, "content", connection, []);
 
         lua.State.Execute("""
             assert(results[1] == "TXN.set_tos is not implemented by ActorProxy: the client connection's packets keep the system's TOS", results[1])
@@ -129,8 +131,40 @@ public sealed class LuaHttpApiTests : IDisposable
             assert(results[3]:find("CertCache.set is not implemented by ActorProxy", 1, true), results[3])
             assert(results[4] == "Channel.input is not implemented by ActorProxy: an HTTP transaction has no HAProxy buffer to measure", results[4])
             assert(results[5] == "Cannot manipulate HAProxy channels in HTTP mode.", results[5])
-            assert(tcp_result == "Channel.get is not implemented by ActorProxy: tcp-request content rules cannot inspect a connection's bytes", tcp_result)
+            assert(tcp_result == "abc|Channel.get is not implemented by ActorProxy: the response channel of a tcp-request content rule is not there (ActorProxy has no tcp-response rules)", tcp_result)
             """);
+        Assert.Empty(connection.RequestBuffer.Data);
+    }
+
+    [Fact]
+    public void ATcpContentReadThatNeedsMoreData_WaitsForIt_ThenGoesOn()
+    {
+        var lua = Load("core.register_action('line', { 'tcp-req' }, function(txn) got = txn.req:getline() end)");
+        var connection = Request("/");
+        connection.RequestBuffer = new TcpRequestBuffer(16384) { Data = "hel"u8.ToArray() };
+
+        var waiting = lua.Http.RunAction(LuaFunctionKind.TcpRequestAction, "line", connection, []);
+
+        Assert.Equal(LuaTaskStepKind.WaitInput, Assert.IsType<Runtime.Lua.Api.LuaSuspendedCall>(waiting).Wait.Kind);
+        connection.RequestBuffer.Data = "hello\nworld"u8.ToArray();
+        Assert.True(waiting.Resume());
+        lua.State.Execute("assert(got == 'hello\\n', got)");
+        Assert.Equal("world"u8.ToArray(), connection.RequestBuffer.Data);
+    }
+
+    [Fact]
+    public void ATcpContentReadThatWouldWait_IsRefusedInTheSharedState_AndOnceTheInspectionIsOverReturnsWhatThereIs()
+    {
+        var shared = _lua.Load("core.register_action('line', { 'tcp-req' }, function(txn) got = txn.req:getline() end)", 0);
+        var connection = Request("/");
+        connection.RequestBuffer = new TcpRequestBuffer(16384) { Data = "hel"u8.ToArray() };
+
+        Assert.Null(shared.Http.RunAction(LuaFunctionKind.TcpRequestAction, "line", connection, []));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("a Channel read that waits for more data is not supported in the shared state (lua-load)"));
+
+        connection.RequestBuffer.Final = true;
+        Assert.Null(shared.Http.RunAction(LuaFunctionKind.TcpRequestAction, "line", connection, []));
+        shared.State.Execute("assert(got == 'hel', got)");
     }
 
     [Fact]
