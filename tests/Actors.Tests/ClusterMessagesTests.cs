@@ -194,6 +194,12 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         object[] messages =
         [
             new LoadLuaState(2),
+            new Maps.ProposeMapChange(3, "hosts.map", new Runtime.Samples.MapChange(Runtime.Samples.MapChangeKind.Add, "a.test", "web", 42), "123"),
+            new Maps.MapChangeOrdered("e1", 7, 3, "hosts.map", new Runtime.Samples.MapChange(Runtime.Samples.MapChangeKind.Delete, "#0x00000000002a", "", 0), "123"),
+            new Maps.MapSnapshotRequest("e1", 7, TestActor),
+            new Maps.MapFollow("e1", 6),
+            new Maps.MapSequenceAt("e1", 7),
+            new Maps.MapSnapshot("e1", 7, [new Maps.MapSnapshotPart(3, "hosts.map", [new Runtime.Samples.MapEntry(42, "a.test", "web", 1)])]),
             new Stick.StickShare("0123456789ABCDEF", [3, -1], [new Stick.StickRateShare(1_764_000_000_000, 5, 2)], 0, 1_764_000_030_000),
             new LuaStateLoaded(0, [new LuaFunctionName(LuaFunctionKind.SampleFetch, "count"), new LuaFunctionName(LuaFunctionKind.HttpRequestAction, "tag")], ["an error"], ["shared.lua"], "ABCDEF"),
             new RunLuaInit(2),

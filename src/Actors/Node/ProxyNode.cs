@@ -150,6 +150,7 @@ public sealed class ProxyNode : IAsyncDisposable
                 shared = system.ActorOf(ClusterSingletonProxy.Props(
                     $"/user/{Lua.SharedLua.ManagerName}",
                     ClusterSingletonProxySettings.Create(system)), Lua.SharedLua.ManagerName + "-proxy");
+                StartMapReplication(system, config.Maps, loggers);
                 if (config.StickTables.All.Count > 0)
                 {
                     system.ActorOf(Stick.StickTableReplicator.Props(config.StickTables.All, loggers.CreateLogger<Stick.StickTableReplicator>()), Stick.StickTableReplicator.Name);
@@ -191,6 +192,21 @@ public sealed class ProxyNode : IAsyncDisposable
             engine.Dispose();
             throw;
         }
+    }
+
+    // The maps and ACL files of every node change in one order: a replicator per node, and the
+    // sequencer, a singleton on the oldest.
+    private static void StartMapReplication(ActorSystem system, Runtime.Samples.MapReferences maps, ILoggerFactory loggers)
+    {
+        string self = Cluster.Get(system).SelfUniqueAddress.Uid.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        var sequencer = system.ActorOf(ClusterSingletonProxy.Props(
+            $"/user/{Maps.MapSequencer.ManagerName}",
+            ClusterSingletonProxySettings.Create(system)), Maps.MapSequencer.ManagerName + "-proxy");
+        var replicator = system.ActorOf(Maps.MapReplicator.Props(maps, sequencer, self, loggers.CreateLogger<Maps.MapReplicator>()), Maps.MapReplicator.Name);
+        system.ActorOf(ClusterSingletonManager.Props(
+            Maps.MapSequencer.Props(replicator),
+            PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system)), Maps.MapSequencer.ManagerName);
     }
 
     /// <summary>Asks every state's actor for its status: the shared state first, then workers in order.</summary>

@@ -8,22 +8,28 @@ namespace ActorProxy.Runtime.Samples;
 /// an ACL file's have none. A change is checked first by every user (a value each output type can read, a key
 /// each match method can), and refused as a whole when one cannot.
 /// </summary>
-/// <remarks>Thread-safe: changes are serialised, readers take the entries as they are.</remarks>
+/// <remarks>Thread-safe: changes are serialised, readers take the entries as they are. In a
+/// cluster (<see cref="MapReferences.Replication"/>) a change shows here at once and goes to be
+/// ordered; the entries are then those every node agreed on (<see cref="Confirm"/>), with this
+/// node's changes not yet ordered replayed over them, so that every node ends alike.</remarks>
 public sealed class MapReference
 {
-    private static long s_nextEntry;
-
     private readonly Lock _lock = new();
     private readonly List<Func<string, string, string?>> _checks = [];
+    private readonly MapReferences? _owner;
+    private readonly List<MapChange> _pending = [];
+    private MapEntry[] _confirmed;
     private volatile MapEntry[] _entries;
     private long _revision;
 
-    internal MapReference(int id, string name, IEnumerable<(string Key, string Value, int Line)> entries, string? description = null)
+    internal MapReference(int id, string name, IEnumerable<(string Key, string Value, int Line)> entries, string? description = null, MapReferences? owner = null)
     {
         Id = id;
         Name = name;
         Description = description;
-        _entries = [.. entries.Select(e => new MapEntry(Interlocked.Increment(ref s_nextEntry), e.Key, e.Value, e.Line))];
+        _owner = owner;
+        _confirmed = [.. entries.Select(e => new MapEntry(owner?.NextFileEntryId() ?? MapReferences.StandaloneEntryId(), e.Key, e.Value, e.Line))];
+        _entries = _confirmed;
     }
 
     /// <summary>Its number on the admin channel (<c>#0</c>), in the order the maps were read.</summary>
@@ -71,7 +77,7 @@ public sealed class MapReference
             {
                 return refusal;
             }
-            Publish([.. _entries, new MapEntry(Interlocked.Increment(ref s_nextEntry), pattern, "", 0)]);
+            Commit(new MapChange(unlessPresent ? MapChangeKind.AddUnlessPresent : MapChangeKind.Add, pattern, "", NewEntryId()));
             return null;
         }
     }
@@ -94,7 +100,7 @@ public sealed class MapReference
             {
                 return refusal;
             }
-            Publish([.. _entries, new MapEntry(Interlocked.Increment(ref s_nextEntry), key, value, 0)]);
+            Commit(new MapChange(MapChangeKind.Add, key, value, NewEntryId()));
             return null;
         }
     }
@@ -106,17 +112,17 @@ public sealed class MapReference
         lock (_lock)
         {
             refusal = null;
-            var entries = _entries;
-            if (!entries.Any(e => Names(e, key)))
+            var change = new MapChange(MapChangeKind.Set, key, value, 0);
+            if (_entries.FirstOrDefault(change.Names) is not { } named)
             {
                 return false;
             }
-            if (Refusal(entries.First(e => Names(e, key)).Key, value) is { } refused)
+            if (Refusal(named.Key, value) is { } refused)
             {
                 refusal = refused;
                 return true;
             }
-            Publish([.. entries.Select(e => Names(e, key) ? e with { Value = value } : e)]);
+            Commit(change);
             return true;
         }
     }
@@ -131,10 +137,7 @@ public sealed class MapReference
             {
                 return refusal;
             }
-            var entries = _entries;
-            Publish(entries.Any(e => e.Key == key)
-                ? [.. entries.Select(e => e.Key == key ? e with { Value = value } : e)]
-                : [.. entries, new MapEntry(Interlocked.Increment(ref s_nextEntry), key, value, 0)]);
+            Commit(new MapChange(MapChangeKind.SetOrAdd, key, value, NewEntryId()));
             return null;
         }
     }
@@ -145,12 +148,12 @@ public sealed class MapReference
     {
         lock (_lock)
         {
-            var entries = _entries;
-            if (!entries.Any(e => Names(e, key)))
+            var change = new MapChange(MapChangeKind.Delete, key, "", 0);
+            if (!_entries.Any(change.Names))
             {
                 return false;
             }
-            Publish([.. entries.Where(e => !Names(e, key))]);
+            Commit(change);
             return true;
         }
     }
@@ -160,17 +163,82 @@ public sealed class MapReference
     {
         lock (_lock)
         {
-            Publish([]);
+            Commit(new MapChange(MapChangeKind.Clear, "", "", 0));
+        }
+    }
+
+    /// <summary>Applies a change the cluster ordered (<paramref name="own"/>: this node's oldest
+    /// change not yet ordered, which it confirms).</summary>
+    public void Confirm(MapChange change, bool own)
+    {
+        lock (_lock)
+        {
+            _confirmed = change.ApplyTo(_confirmed);
+            if (own && _pending.Count > 0)
+            {
+                _pending.RemoveAt(0);
+            }
+            Replay();
+        }
+    }
+
+    /// <summary>The entries every node agreed on, for a node that joins.</summary>
+    public IReadOnlyList<MapEntry> Confirmed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _confirmed;
+            }
+        }
+    }
+
+    /// <summary>This node's changes not yet ordered, oldest first.</summary>
+    public IReadOnlyList<MapChange> Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _pending];
+            }
+        }
+    }
+
+    /// <summary>Takes the cluster's entries (a node that joins, or a new sequencer); this node's
+    /// changes not yet ordered stay on top of them.</summary>
+    public void Reset(IEnumerable<MapEntry> confirmed)
+    {
+        lock (_lock)
+        {
+            _confirmed = [.. confirmed];
+            Replay();
         }
     }
 
     /// <summary>The entry's reference as the admin channel prints it and takes it back (<c>#0x…</c>).</summary>
     public static string Reference(MapEntry entry) => $"0x{entry.Id:x12}";
 
-    private static bool Names(MapEntry entry, string key) =>
-        key.StartsWith("#0x", StringComparison.Ordinal) ? key[1..] == Reference(entry) : entry.Key == key;
+    private long NewEntryId() => _owner?.NewEntryId() ?? MapReferences.StandaloneEntryId();
 
     private string? Refusal(string key, string value) => _checks.Select(check => check(key, value)).FirstOrDefault(r => r is not null);
+
+    // The change shows here now; in a cluster it also goes to be ordered, and stays pending until it comes back.
+    private void Commit(MapChange change)
+    {
+        if (_owner?.Replication is { } replication)
+        {
+            _pending.Add(change);
+            Publish(change.ApplyTo(_entries));
+            replication.Propose(this, change);
+            return;
+        }
+        _confirmed = change.ApplyTo(_confirmed);
+        Publish(_confirmed);
+    }
+
+    private void Replay() => Publish(_pending.Aggregate(_confirmed, (entries, change) => change.ApplyTo(entries)));
 
     private void Publish(MapEntry[] entries)
     {

@@ -6,8 +6,30 @@ namespace ActorProxy.Runtime.Samples;
 /// <remarks>Thread-safe.</remarks>
 public sealed class MapReferences
 {
+    private static long s_standalone;
+    private static readonly long s_standalonePrefix = Random.Shared.NextInt64(1, 0xFF_FFFF) << 32;
+
     private readonly Lock _lock = new();
     private readonly List<(string Path, MapReference Map)> _maps = [];
+    private long _fileEntries;
+    private long _changeEntries;
+
+    /// <summary>Where changes go to be ordered across a cluster; null on a node alone, where they apply at once.</summary>
+    public IMapReplication? Replication { get; set; }
+
+    /// <summary>The prefix of the ids of entries this node's changes make, so that no two nodes
+    /// make the same id: 24 bits above a 32-bit count (a cluster sets it from the node's unique id).</summary>
+    public long EntryPrefix { get; set; } = Random.Shared.NextInt64(1, 0xFF_FFFF) << 32;
+
+    /// <summary>The next id of an entry read from a file: numbered in reading order, so alike on
+    /// every node of one configuration.</summary>
+    internal long NextFileEntryId() => Interlocked.Increment(ref _fileEntries);
+
+    /// <summary>The id of an entry a change makes: this node's prefix, then a count.</summary>
+    internal long NewEntryId() => EntryPrefix | Interlocked.Increment(ref _changeEntries);
+
+    /// <summary>An id for an entry of a map no configuration shares (a Lua <c>Map</c>).</summary>
+    internal static long StandaloneEntryId() => s_standalonePrefix | Interlocked.Increment(ref s_standalone);
 
     /// <summary>Every reference, by number.</summary>
     public IReadOnlyList<MapReference> All
@@ -40,7 +62,7 @@ public sealed class MapReferences
     {
         lock (_lock)
         {
-            var own = new MapReference(_maps.Count, "", patterns.Select(p => (p, "", 0)), description);
+            var own = new MapReference(_maps.Count, "", patterns.Select(p => (p, "", 0)), description, this);
             own.UsedBy(PatternUsers.Acl);
             _maps.Add(("", own));
             return own;
@@ -59,7 +81,7 @@ public sealed class MapReferences
                     return map;
                 }
             }
-            var added = new MapReference(_maps.Count, name, read());
+            var added = new MapReference(_maps.Count, name, read(), owner: this);
             added.UsedBy(users);
             _maps.Add((path, added));
             return added;

@@ -77,6 +77,21 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMapChangedOnOneNode_IsTheMapOfEveryNode()
+    {
+        Assert.Equal("web", await _client.GetStringAsync($"http://127.0.0.1:{_httpPorts[2]}/map"));
+
+        var (code, answer, error) = await ActorProxyProcess.RunAsync("admin", "--node", $"127.0.0.1:{_remotePorts[1]}", "--credentials", Credentials("boss"), "set", "map", "hosts.map", "a.test", "changed");
+
+        Assert.True(code == 0, error + answer);
+        for (int node = 0; node < Nodes; node++)
+        {
+            string url = $"http://127.0.0.1:{_httpPorts[node]}/map";
+            await Eventually.HoldsAsync(async () => await _client.GetStringAsync(url) == "changed", $"node {node + 1}'s map says a.test is 'changed'", TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
     public async Task SharedCounterService_IsExact_AfterConcurrentRequestsOnEveryNode()
     {
         const int PerNode = 15;
@@ -239,6 +254,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
             await script.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
             Assert.Equal(0, script.ExitCode);
         }
+        File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "a.test web\n");
         string seed = $"akka.ssl.tcp://actorproxy@127.0.0.1:{_remotePorts[0]}";
         for (int node = 0; node < Nodes; node++)
         {
@@ -263,6 +279,7 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
                     stick-table = "type ip size 1k expire 1m store http_req_cnt,http_req_rate(1m)"
                     http-request = [
                       "return status 200 content-type text/plain lf-string \"%[src_http_req_cnt] %[src_http_req_rate]\" if { path /rate }",
+                      "return status 200 content-type text/plain lf-string \"%[str(a.test),map(hosts.map,none)]\" if { path /map }",
                       "track-sc0 src if { path /hit }",
                       "return status 200 content-type text/plain string hit if { path /hit }",
                       "use-service prometheus-exporter if { path /metrics }", "use-service lua.count if { path /count }", "use-service lua.inits if { path /inits }", "use-service lua.whoami if { path /whoami }", "use-service lua.first_line if { path /first-line }" ]
