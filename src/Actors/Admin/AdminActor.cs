@@ -20,7 +20,7 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
+        "set server BACKEND/SERVER state ready|drain|maint, set server BACKEND/SERVER addr ADDRESS [port PORT], show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
         "flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -160,7 +160,10 @@ public sealed class AdminActor : ReceiveActor
         ["show", "stat"] => Task.FromResult(new AdminReply(true,
             Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
         ["set", "server", var server, "state", var state] => Task.FromResult(SetServer(server, state)),
-        ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint")),
+        ["set", "server", var server, "addr", var address] => Task.FromResult(MoveServer(server, address, null)),
+        ["set", "server", var server, "addr", var address, "port", var port] => Task.FromResult(MoveServer(server, address, port)),
+        ["set", "server", _, "addr"] => Task.FromResult(new AdminReply(false, "set server <b>/<s> addr requires an address and optionally a port.\n")),
+        ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint or BACKEND/SERVER addr ADDRESS [port PORT]")),
         ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
             Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
         [_, "acl", ..] when AclCommands.Handles(words) => Task.FromResult(AclCommands.Run(_node.Config.Maps, words)),
@@ -365,6 +368,23 @@ public sealed class AdminActor : ReceiveActor
         return servers.Set(parts[0], parts[1], admin) is { } error
             ? new AdminReply(false, $"set server: {error}")
             : new AdminReply(true, "");
+    }
+
+    // set server B/S addr A [port P]: HAProxy's report as a warning line, as its cli_msg writes it.
+    private AdminReply MoveServer(string target, string address, string? port)
+    {
+        string[] parts = target.Split('/');
+        if (parts.Length != 2)
+        {
+            return new AdminReply(false, "Require 'backend/server'.\n");
+        }
+        if (_node.ServerStates is not { } servers)
+        {
+            return new AdminReply(false, "set server: the node has no listeners running");
+        }
+        return servers.SetAddress(parts[0], parts[1], address, port, "stats socket command") is { } report
+            ? new AdminReply(true, report + "\n")
+            : new AdminReply(false, "No such server.\n");
     }
 
     private Task<AdminReply> FlushPools()

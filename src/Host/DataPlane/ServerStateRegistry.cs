@@ -26,6 +26,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
     private readonly ConcurrentDictionary<(string Backend, string Server), DateTimeOffset> _changed = new();
     // Health a script forced: "down" or "nolb"; absent when its checks' (srv_set_running).
     private readonly ConcurrentDictionary<(string Backend, string Server), string> _forced = new();
+    // Addresses set at run time, read back at once while YARP takes its new configuration.
+    private readonly ConcurrentDictionary<(string Backend, string Server), string> _moved = new();
 
     public string Name => PolicyName;
 
@@ -37,7 +39,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         Clusters.GetClusters()
             .Where(c => c.ClusterId != BackendClusters.Unassigned && !BackendClusters.IsTunnel(c.ClusterId))
             .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
-                c.ClusterId, d.DestinationId, d.Model.Config.Address,
+                c.ClusterId, d.DestinationId, _moved.GetValueOrDefault((c.ClusterId, d.DestinationId)) ?? d.Model.Config.Address,
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
                 _forced.TryGetValue((c.ClusterId, d.DestinationId), out string? forced) ? forced
                 : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
@@ -63,6 +65,36 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             _forced[key] = health == ServerForcedHealth.Stopped ? "down" : "nolb";
         }
     });
+
+    public string? SetAddress(string backend, string server, string address, string? port, string updater)
+    {
+        if (!Clusters.TryGetCluster(backend, out var cluster) || BackendClusters.IsTunnel(backend) || backend == BackendClusters.Unassigned
+            || !cluster.Destinations.TryGetValue(server, out var destination))
+        {
+            return null;
+        }
+        var current = new Uri(_moved.GetValueOrDefault((backend, server)) ?? destination.Model.Config.Address);
+        var (report, host, newPort) = ServerAddressChange.Describe(current.Host.Trim('[', ']'), current.Port, address, port);
+        if (host != current.Host.Trim('[', ']') || newPort != current.Port)
+        {
+            Move(backend, server, host, newPort);
+        }
+        return $"{report} by '{updater}'";
+    }
+
+    // A new address for the destination of the backend's clusters (and its tunnel twin): YARP
+    // keeps its state (health, the balancing's) and connects there from now on.
+    private void Move(string backend, string server, string host, int port)
+    {
+        var provider = services.GetRequiredService<InMemoryConfigProvider>();
+        var config = provider.GetConfig();
+        string address = $"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}";
+        _moved[(backend, server)] = address;
+        var clusters = config.Clusters.Select(c => BackendClusters.BackendOf(c.ClusterId) == backend && c.Destinations?.ContainsKey(server) == true
+            ? c with { Destinations = c.Destinations.ToDictionary(d => d.Key, d => d.Key == server ? d.Value with { Address = address } : d.Value) }
+            : c).ToArray();
+        provider.Update(config.Routes, clusters);
+    }
 
     // Applies a change to a server of a backend, then has YARP choose its destinations again.
     private string? Change(string backend, string server, Action<(string Backend, string Server)> change)

@@ -47,4 +47,9 @@ public interface IServerStates
 
     /// <summary>Forces a server's health; null on success, else why not.</summary>
     string? Force(string backend, string server, ServerForcedHealth health);
+
+    /// <summary>Moves a server to <paramref name="address"/> and, given, <paramref name="port"/>
+    /// (<c>set server … addr</c>, Lua's <c>set_addr</c>): HAProxy's report of what changed, naming
+    /// <paramref name="updater"/> — or of why nothing did; null when there is no such server.</summary>
+    string? SetAddress(string backend, string server, string address, string? port, string updater);
 }

@@ -72,6 +72,14 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
           reply(applet, out)
         end)
 
+        -- s1 moves to the port the query names: HAProxy's reports, then its address.
+        core.register_service("move", "http", function(applet)
+          local sv = core.backends.app.servers.s1
+          local port = applet.qs
+          reply(applet, { sv:set_addr("not-an-ip"), sv:set_addr("127.0.0.1", "x"), sv:set_addr("127.0.0.1", port),
+            sv:set_addr("127.0.0.1", port), sv:set_addr("127.0.0.1"), sv:get_addr() })
+        end)
+
         -- What a server without checks or agent ignores, then a state the query names.
         core.register_service("state", "http", function(applet)
           local sv = core.backends.app.servers.s1
@@ -104,6 +112,7 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
               http-request use-service lua.inventory if { path /inventory }
               http-request use-service lua.stats if { path /stats }
               http-request use-service lua.state if { path /state }
+              http-request use-service lua.move if { path /move }
             """;
         string haproxy = Path.Combine(_directory.FullName, "haproxy.cfg");
         File.WriteAllText(haproxy, $"""
@@ -139,7 +148,7 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
               global { threads = 1, lua-load = [ "{{script}}" ], stats-socket = "actorproxy.sock level admin" }
               frontends.web {
                 bind = "127.0.0.1:{{_actorProxyPort}}"
-                http-request = [ "use-service lua.inventory if { path /inventory }", "use-service lua.stats if { path /stats }", "use-service lua.state if { path /state }" ]
+                http-request = [ "use-service lua.inventory if { path /inventory }", "use-service lua.stats if { path /stats }", "use-service lua.state if { path /state }", "use-service lua.move if { path /move }" ]
                 default-backend = app
               }
               frontends.raw { mode = tcp, bind = "127.0.0.1:{{_actorProxyTcpPort}}", default-backend = db }
@@ -231,6 +240,28 @@ public sealed class LuaProxyClassParityTests : IAsyncLifetime
             }
             Assert.Equal(["first", "second"], answeredBy.Order());
         }
+    }
+
+    [Fact]
+    public async Task AServerMovedByAScript_TakesItsRequestsAtItsNewAddress_AsOnHaproxy()
+    {
+        string haproxy = await GetAsync($"/move?{_second.Port}", haproxy: true);
+
+        Assert.Equal(haproxy, await GetAsync($"/move?{_second.Port}", haproxy: false));
+        Assert.Contains($"no need to change the addr, port changed from '{_first.Port}' to '{_second.Port}' by 'Lua script'", haproxy);
+        foreach (bool onHaproxy in new[] { true, false })
+        {
+            // Bounded: ActorProxy's forwarding takes the new address as YARP applies its configuration.
+            await Eventually.HoldsAsync(async () => TestBackend.Header(await GetAsync("/moved", onHaproxy), "x-backend") == "second" &&
+                TestBackend.Header(await GetAsync("/moved", onHaproxy), "x-backend") == "second", "both servers answer from the second backend", TimeSpan.FromSeconds(10));
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal("second", TestBackend.Header(await GetAsync($"/m{i}", onHaproxy), "x-backend"));
+            }
+        }
+        string cli = $"set server app/s2 addr 127.0.0.1 port {_first.Port}\n";
+        Assert.Equal(await Socat.RunAsync(cli, $"UNIX-CONNECT:{Path.Combine(_directory.FullName, "haproxy.sock")}"),
+            await Socat.RunAsync(cli, $"UNIX-CONNECT:{Path.Combine(_directory.FullName, "actorproxy.sock")}"));
     }
 
     private async Task<string> GetAsync(string path, bool haproxy)

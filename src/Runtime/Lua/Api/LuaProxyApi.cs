@@ -76,6 +76,27 @@ public static class LuaProxyApi
             var health = Enum.Parse<ServerForcedHealth>(call.GetString(3), ignoreCase: true);
             return servers.Force(call.GetString(1), call.GetString(2), health) is { } refusal ? call.Return(refusal) : call.ReturnNil();
         });
+        // address(backend, server) → its address now (ADDRESS:PORT), or nil before the listeners run.
+        state.Expose(Internal, "address", call =>
+        {
+            string backend = call.GetString(1), name = call.GetString(2);
+            return proxies?.Servers?.List().FirstOrDefault(s => s.Backend == backend && s.Server == name) is { Address.Length: > 0 } server
+                && Uri.TryCreate(server.Address, UriKind.Absolute, out var uri)
+                ? call.Return($"{uri.Host.Trim('[', ']')}:{uri.Port}")
+                : call.ReturnNil();
+        });
+        // set_addr(backend, server, addr, port) → HAProxy's report, or nil and why not.
+        state.Expose(Internal, "set_addr", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.ReturnNil() + call.Return("a server moves once the node's listeners run (not in a file's body or an init function)");
+            }
+            string? port = call.IsNoneOrNil(4) ? null : call.GetString(4);
+            return servers.SetAddress(call.GetString(1), call.GetString(2), call.GetString(3), port, "Lua script") is { } report
+                ? call.Return(report)
+                : call.ReturnNil() + call.Return($"backend '{call.GetString(1)}' has no server '{call.GetString(2)}'");
+        });
         // checked(backend) → true when its servers have health checks.
         state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));
         LuaStickTableApi.Expose(state, Internal, proxies?.Tables ?? new Stick.StickTables());

@@ -56,7 +56,21 @@ local function set_state(sv, method, state)
   if refusal then error("Server." .. method .. ": " .. refusal, 3) end
 end
 
-function Server.methods.get_addr(sv) return check(Server, sv, "get_addr").address end
+-- The address now: what set_addr or the runtime API set, else the configuration's.
+function Server.methods.get_addr(sv)
+  local identity = check(Server, sv, "get_addr")
+  return internal.address(identity.proxy, identity.server) or identity.address
+end
+-- srv_update_addr_port: HAProxy's report of what changed (or why nothing did), never nil.
+function Server.methods.set_addr(sv, addr, port)
+  local identity = check(Server, sv, "set_addr")
+  if type(addr) ~= "string" and type(addr) ~= "number" then
+    error("bad argument #1 to 'set_addr' (string expected, got " .. (addr == nil and "no value" or type(addr)) .. ")", 2)
+  end
+  local report, refusal = internal.set_addr(identity.proxy, identity.server, tostring(addr), port ~= nil and tostring(port) or nil)
+  if refusal then error("Server.set_addr: " .. refusal, 2) end
+  return report
+end
 -- Not in 2.6 (HAProxy 2.7 adds them): the name and puid attributes as methods.
 function Server.methods.get_name(sv) return check(Server, sv, "get_name").server end
 function Server.methods.get_puid(sv) check(Server, sv, "get_puid") return sv.puid end
@@ -92,7 +106,6 @@ for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "ag
 end
 refuse(Server, "set_weight", "its servers have no weights")
 refuse(Server, "set_maxconn", "its servers have no maxconn")
-refuse(Server, "set_addr", "a server's address is the configuration's")
 refuse(Server, "shut_sess", "a server's sessions cannot be ended on their own")
 -- HAProxy forces a server's health whether it is checked or not; a checked server's next check
 -- then says otherwise. ActorProxy's checks are the backend's, which a forced health would contradict.

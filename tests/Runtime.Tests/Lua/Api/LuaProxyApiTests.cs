@@ -91,6 +91,21 @@ public sealed class LuaProxyApiTests : IDisposable
     }
 
     [Fact]
+    public void AnAddress_IsSetThroughTheNodesServerStates_AndGetAddrReadsIt()
+    {
+        var servers = new RecordingServerStates();
+        _proxies.Servers = servers;
+
+        _state.State.Execute("""
+            local s1 = core.backends.app.servers.s1
+            assert(s1:set_addr("10.0.0.9", "8080") == "IP changed from '127.0.0.1' to '10.0.0.9' by 'Lua script'")
+            assert(s1:get_addr() == "10.0.0.9:8080", s1:get_addr())
+            """);
+
+        Assert.Equal("http://10.0.0.9:8080", servers.Addresses[("app", "s1")]);
+    }
+
+    [Fact]
     public void AStateSetBeforeTheListenersRun_IsAnErrorSayingSo()
     {
         var error = Assert.Throws<LuaScriptException>(() => _state.State.Execute("core.backends.app.servers.s1:set_maint()"));
@@ -100,7 +115,7 @@ public sealed class LuaProxyApiTests : IDisposable
 
     [Theory]
     [InlineData("core.backends.app.servers.s1:set_weight('2')", "Server.set_weight is not implemented by ActorProxy: its servers have no weights")]
-    [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr is not implemented by ActorProxy")]
+    [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr: a server moves once the node's listeners run")]
     [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.frontends.web:pause()", "Proxy.pause is not implemented by ActorProxy")]
@@ -131,7 +146,8 @@ public sealed class LuaProxyApiTests : IDisposable
         public List<(string, string, ServerAdminState)> Changes { get; } = [];
 
         public IReadOnlyList<ServerState> List() =>
-            _states.Select(s => new ServerState(s.Key.Item1, s.Key.Item2, "", s.Value, "up")).ToArray();
+            _states.Select(s => new ServerState(s.Key.Item1, s.Key.Item2, "", s.Value, "up"))
+                .Concat(Addresses.Select(a => new ServerState(a.Key.Item1, a.Key.Item2, a.Value, ServerAdminState.Ready, "up"))).ToArray();
 
         public string? Set(string backend, string server, ServerAdminState state)
         {
@@ -141,6 +157,14 @@ public sealed class LuaProxyApiTests : IDisposable
         }
 
         public List<(string, string, ServerForcedHealth)> Forced { get; } = [];
+
+        public Dictionary<(string, string), string> Addresses { get; } = [];
+
+        public string? SetAddress(string backend, string server, string address, string? port, string updater)
+        {
+            Addresses[(backend, server)] = $"http://{address}:{port ?? "80"}";
+            return $"IP changed from '127.0.0.1' to '{address}' by '{updater}'";
+        }
 
         public string? Force(string backend, string server, ServerForcedHealth health)
         {
