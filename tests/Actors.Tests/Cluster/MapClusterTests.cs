@@ -1,7 +1,6 @@
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Samples;
 using Akka.Actor;
-using Akka.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorProxy.Actors.Tests.Cluster;
@@ -28,7 +27,7 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task ChangesMadeOnEveryNodeAtOnce_EndInOneOrderOnAll()
     {
         var nodes = await StartAsync(3);
-        await using var _ = new Stopping(nodes.Select(n => n.Node).ToArray());
+        await using var _ = new ClusterNodes.Stopping(nodes.Select(n => n.Node).ToArray());
 
         // Each node changes the map many times, all at once.
         await Task.WhenAll(nodes.Select((node, i) => Task.Run(() =>
@@ -57,7 +56,7 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task AChange_ShowsAtOnceOnItsNode_AndSoonOnTheOthers()
     {
         var nodes = await StartAsync(2);
-        await using var _ = new Stopping(nodes.Select(n => n.Node).ToArray());
+        await using var _ = new ClusterNodes.Stopping(nodes.Select(n => n.Node).ToArray());
 
         Assert.True(nodes[1].Map.Set("b.test", "changed", out var refusal));
 
@@ -74,8 +73,8 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
         nodes[1].Map.Delete("a.test");
         await AwaitAssertAsync(() => Assert.Equal(Dump(nodes[0].Map), Dump(nodes[1].Map)), Wait);
 
-        var joiner = await StartNodeAsync(Joining(Akka.Cluster.Cluster.Get(nodes[0].Node.System).SelfAddress));
-        await using var _ = new Stopping([nodes[0].Node, nodes[1].Node, joiner.Node]);
+        var joiner = await StartNodeAsync(ClusterNodes.Joining(Akka.Cluster.Cluster.Get(nodes[0].Node.System).SelfAddress, ProxyNode.DefaultAkkaConfig));
+        await using var _ = new ClusterNodes.Stopping([nodes[0].Node, nodes[1].Node, joiner.Node]);
 
         await AwaitAssertAsync(() => Assert.Equal(Dump(nodes[0].Map), Dump(joiner.Map)), Wait);
         Assert.Equal(["b.test api", "c.test late"], joiner.Map.Entries.Select(e => $"{e.Key} {e.Value}"));
@@ -85,7 +84,7 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task WhenTheSequencersNodeLeaves_TheOthersGoOnInANewOrder()
     {
         var nodes = await StartAsync(3);
-        await using var _ = new Stopping([nodes[1].Node, nodes[2].Node]);
+        await using var _ = new ClusterNodes.Stopping([nodes[1].Node, nodes[2].Node]);
         Assert.Null(nodes[2].Map.Add("before.test", "1"));
         await AwaitAssertAsync(() => Assert.Equal(Dump(nodes[2].Map), Dump(nodes[1].Map)), Wait);
 
@@ -111,7 +110,7 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
         var seed = Akka.Cluster.Cluster.Get(started[0].Item1.System).SelfAddress;
         while (started.Count < count)
         {
-            started.Add(await StartNodeAsync(Joining(seed)));
+            started.Add(await StartNodeAsync(ClusterNodes.Joining(seed, ProxyNode.DefaultAkkaConfig)));
         }
         return [.. started];
     }
@@ -125,21 +124,7 @@ public sealed class MapClusterTests : Akka.TestKit.Xunit2.TestKit
         return (node, map);
     }
 
-    private static ActorSystem Joining(Address seed) => ActorSystem.Create("cluster", ConfigurationFactory
-        .ParseString($"akka.cluster.seed-nodes = [\"{seed}\"]")
-        .WithFallback(ProxyNode.DefaultAkkaConfig));
 
-    // Stops the nodes, the joiners first.
-    private sealed class Stopping(ProxyNode[] nodes) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var node in nodes.Reverse())
-            {
-                await node.DisposeAsync();
-            }
-        }
-    }
 
     protected override void Dispose(bool disposing)
     {

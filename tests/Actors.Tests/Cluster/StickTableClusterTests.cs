@@ -3,7 +3,6 @@ using ActorProxy.Runtime.Config;
 using ActorProxy.Runtime.Stick;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Remote;
 using Akka.Remote.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,9 +17,7 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
 {
     private const string Line = "type ip size 1k expire 1m store http_req_cnt,http_req_rate(1m),conn_cur,gpc0,gpt0";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private static readonly Config Cuttable = ConfigurationFactory
-        .ParseString("akka.remote.dot-netty.tcp.applied-adapters = [trttl]")
-        .WithFallback(ProxyNode.DefaultAkkaConfig);
+    private static readonly Config Cuttable = ClusterNodes.Cuttable;
 
     private readonly LuaScripts _scripts = new();
 
@@ -32,7 +29,7 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task RequestsCountedOnEachNode_ReadAsTheClustersTotal_OnEveryNode()
     {
         var (nodes, tables) = await StartAsync(3);
-        await using var _ = new Stopping(nodes);
+        await using var _ = new ClusterNodes.Stopping(nodes);
 
         // 5 requests on node 1, 3 on node 2, 1 on node 3, all from one client address.
         int[] perNode = [5, 3, 1];
@@ -61,7 +58,7 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task SetTableOnOneNode_SetsTheClustersValue()
     {
         var (nodes, tables) = await StartAsync(2);
-        await using var _ = new Stopping(nodes);
+        await using var _ = new ClusterNodes.Stopping(nodes);
         tables[0].GetOrCreate("10.0.0.1")!.Add(StickDataType.Gpc0, StickDataType.Gpc0Rate, 4, tables[0].Now);
         await AwaitAssertAsync(() => Assert.Equal(4, Read(tables[1], "10.0.0.1", StickDataType.Gpc0)), Wait);
 
@@ -76,16 +73,16 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task CountsMadeDuringACut_ReachTheCutNode_OnceItHeals()
     {
         var (nodes, tables) = await StartAsync(3);
-        await using var _ = new Stopping(nodes);
+        await using var _ = new ClusterNodes.Stopping(nodes);
         tables[0].GetOrCreate("10.0.0.1")!.Add(StickDataType.HttpReqCnt, null, 1, tables[0].Now);
         await AwaitAssertAsync(() => Assert.Equal(1, Read(tables[2], "10.0.0.1", StickDataType.HttpReqCnt)), Wait);
 
         // Cut node 3 off (shorter than failure detection: it stays a member), count on node 1,
         // then heal: node 3 catches up from the gossip of full states.
-        await ThrottleAsync(nodes[2].System, Blackhole.Instance, nodes[0].System, nodes[1].System);
+        await ClusterNodes.ThrottleAsync(nodes[2].System, Blackhole.Instance, nodes[0].System, nodes[1].System);
         tables[0].GetOrCreate("10.0.0.1")!.Add(StickDataType.HttpReqCnt, null, 2, tables[0].Now);
         await AwaitAssertAsync(() => Assert.Equal(3, Read(tables[1], "10.0.0.1", StickDataType.HttpReqCnt)), Wait);
-        await ThrottleAsync(nodes[2].System, Unthrottled.Instance, nodes[0].System, nodes[1].System);
+        await ClusterNodes.ThrottleAsync(nodes[2].System, Unthrottled.Instance, nodes[0].System, nodes[1].System);
 
         await AwaitAssertAsync(() => Assert.Equal(3, Read(tables[2], "10.0.0.1", StickDataType.HttpReqCnt)), Wait);
     }
@@ -94,7 +91,7 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
     public async Task ANodeThatLeaves_TakesItsConnectionsWithIt()
     {
         var (nodes, tables) = await StartAsync(2);
-        await using var _ = new Stopping(nodes[..1]);
+        await using var _ = new ClusterNodes.Stopping(nodes[..1]);
         // Node 1 saw the client too: the entry lives on there once node 2's share is gone.
         Assert.NotNull(tables[0].GetOrCreate("10.0.0.1"));
         var tracked = new StickCounters();
@@ -113,9 +110,9 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
         var log = new Runtime.Tests.CapturingLogger();
         var first = await StartNodeAsync(ActorSystem.Create("cluster", Cuttable), "type ip size 1k store gpc0", log);
         var seed = Akka.Cluster.Cluster.Get(first.Node.System).SelfAddress;
-        var second = await StartNodeAsync(Joining(seed), "type ip size 1k store gpc0,gpt0");
-        var third = await StartNodeAsync(Joining(seed), "type ip size 1k store gpc0");
-        await using var _ = new Stopping([first.Node, second.Node, third.Node]);
+        var second = await StartNodeAsync(ClusterNodes.Joining(seed, Cuttable), "type ip size 1k store gpc0,gpt0");
+        var third = await StartNodeAsync(ClusterNodes.Joining(seed, Cuttable), "type ip size 1k store gpc0");
+        await using var _ = new ClusterNodes.Stopping([first.Node, second.Node, third.Node]);
         string secondUid = Akka.Cluster.Cluster.Get(second.Node.System).SelfUniqueAddress.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         second.Table.GetOrCreate("10.0.0.1")!.Add(StickDataType.Gpc0, null, 5, second.Table.Now);
@@ -136,7 +133,7 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
         var seed = Akka.Cluster.Cluster.Get(started[0].Node.System).SelfAddress;
         while (started.Count < count)
         {
-            started.Add(await StartNodeAsync(Joining(seed), Line));
+            started.Add(await StartNodeAsync(ClusterNodes.Joining(seed, Cuttable), Line));
         }
         return ([.. started.Select(s => s.Node)], [.. started.Select(s => s.Table)]);
     }
@@ -150,35 +147,8 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
         return (node, table);
     }
 
-    private static ActorSystem Joining(Address seed) => ActorSystem.Create("cluster", ConfigurationFactory
-        .ParseString($"akka.cluster.seed-nodes = [\"{seed}\"]")
-        .WithFallback(Cuttable));
 
-    // Sets the throttle between the node and each of the others, both ways.
-    private static async Task ThrottleAsync(ActorSystem node, ThrottleMode mode, params ActorSystem[] others)
-    {
-        var address = Akka.Cluster.Cluster.Get(node).SelfAddress;
-        foreach (var other in others)
-        {
-            var otherAddress = Akka.Cluster.Cluster.Get(other).SelfAddress;
-            Assert.True(await Transport(other).ManagementCommand(new SetThrottle(address, ThrottleTransportAdapter.Direction.Both, mode)));
-            Assert.True(await Transport(node).ManagementCommand(new SetThrottle(otherAddress, ThrottleTransportAdapter.Direction.Both, mode)));
-        }
-    }
 
-    private static RemoteTransport Transport(ActorSystem system) => ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
-
-    // Stops the nodes, the joiners first.
-    private sealed class Stopping(ProxyNode[] nodes) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var node in nodes.Reverse())
-            {
-                await node.DisposeAsync();
-            }
-        }
-    }
 
     protected override void Dispose(bool disposing)
     {

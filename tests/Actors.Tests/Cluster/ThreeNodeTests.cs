@@ -5,7 +5,6 @@ using ActorProxy.Runtime.Http;
 using ActorProxy.Runtime.Lua;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Remote;
 using Akka.Remote.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,9 +19,7 @@ namespace ActorProxy.Actors.Tests.Cluster;
 public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(40);
-    private static readonly Config Cuttable = ConfigurationFactory
-        .ParseString("akka.remote.dot-netty.tcp.applied-adapters = [trttl]")
-        .WithFallback(ProxyNode.DefaultAkkaConfig);
+    private static readonly Config Cuttable = ClusterNodes.Cuttable;
 
     private readonly LuaScripts _scripts = new();
 
@@ -43,9 +40,9 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
         var firstSystem = ActorSystem.Create("cluster", Cuttable);
         await using var first = await ProxyNode.StartAsync(firstSystem, config, NullLoggerFactory.Instance).WaitAsync(Wait);
         var firstAddress = Akka.Cluster.Cluster.Get(firstSystem).SelfAddress;
-        var secondSystem = Joining(firstAddress);
+        var secondSystem = ClusterNodes.Joining(firstAddress, Cuttable);
         await using var second = await ProxyNode.StartAsync(secondSystem, config, NullLoggerFactory.Instance).WaitAsync(Wait);
-        var thirdSystem = Joining(firstAddress);
+        var thirdSystem = ClusterNodes.Joining(firstAddress, Cuttable);
         await using var third = await ProxyNode.StartAsync(thirdSystem, config, NullLoggerFactory.Instance).WaitAsync(Wait);
         var secondAddress = Akka.Cluster.Cluster.Get(secondSystem).SelfAddress;
 
@@ -55,7 +52,8 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("1/3", await CountAsync(second));
         Assert.Equal("marked", await FetchAsync(third, "mark"));
 
-        await CutOffAsync(firstSystem, secondSystem, thirdSystem);
+        // Nothing passes between the first node and the others any more, either way.
+        await ClusterNodes.ThrottleAsync(firstSystem, Blackhole.Instance, secondSystem, thirdSystem);
 
         // A call in the gap waits for its session timeout, then the rules go on without its sample
         // (set-header sets the empty string, as HAProxy does for a missing sample); show lua
@@ -90,9 +88,6 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("functions=3", lua.Text);
     }
 
-    private static ActorSystem Joining(Address seed) => ActorSystem.Create("cluster", ConfigurationFactory
-        .ParseString($"akka.cluster.seed-nodes = [\"{seed}\"]")
-        .WithFallback(Cuttable));
 
     private static Task<string?> CountAsync(ProxyNode node) => FetchAsync(node, "count");
 
@@ -112,19 +107,6 @@ public sealed class ThreeNodeTests : Akka.TestKit.Xunit2.TestKit
         return exchange.RequestHeaders.GetLast("x-count");
     }
 
-    // Nothing passes between the node and the others any more, either way.
-    private static async Task CutOffAsync(ActorSystem node, params ActorSystem[] others)
-    {
-        var address = Akka.Cluster.Cluster.Get(node).SelfAddress;
-        foreach (var other in others)
-        {
-            var otherAddress = Akka.Cluster.Cluster.Get(other).SelfAddress;
-            Assert.True(await Transport(other).ManagementCommand(new SetThrottle(address, ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));
-            Assert.True(await Transport(node).ManagementCommand(new SetThrottle(otherAddress, ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));
-        }
-    }
-
-    private static RemoteTransport Transport(ActorSystem system) => ((IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Transport;
 
     protected override void Dispose(bool disposing)
     {

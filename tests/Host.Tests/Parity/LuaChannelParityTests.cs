@@ -68,13 +68,11 @@ public sealed class LuaChannelParityTests : IAsyncLifetime
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly RuntimeCommandPair _pair = new();
-    private readonly TcpListener _server = new(IPAddress.Loopback, 0);
+    private readonly TcpTestServer _server = new(UntilEndAsync);
 
     public async Task InitializeAsync()
     {
-        _server.Start();
-        _ = ServeAsync();
-        int port = ((IPEndPoint)_server.LocalEndpoint).Port;
+        int port = _server.Port;
         string script = Path.Combine(_pair.Directory.FullName, "channel.lua");
         File.WriteAllText(script, Script);
         await _pair.StartAsync($"""
@@ -131,47 +129,21 @@ public sealed class LuaChannelParityTests : IAsyncLifetime
     }
 
     // The server: what it received up to the script's #END#, then it closes.
-    private async Task ServeAsync()
+    private static async Task UntilEndAsync(NetworkStream stream, CancellationToken cancel)
     {
-        while (true)
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        while (!received.ToString().Contains("#END#", StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, cancel)) > 0)
         {
-            TcpClient accepted;
-            try
-            {
-                accepted = await _server.AcceptTcpClientAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(async () =>
-            {
-                using (accepted)
-                {
-                    var received = new StringBuilder();
-                    var buffer = new byte[4096];
-                    try
-                    {
-                        using var timeout = new CancellationTokenSource(Wait);
-                        var stream = accepted.GetStream();
-                        int read;
-                        while (!received.ToString().Contains("#END#", StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
-                        {
-                            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
-                        }
-                        await stream.WriteAsync(Encoding.Latin1.GetBytes("got " + received));
-                    }
-                    catch (Exception e) when (e is IOException or OperationCanceledException)
-                    {
-                    }
-                }
-            });
+            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
         }
+        await stream.WriteAsync(Encoding.Latin1.GetBytes("got " + received), cancel);
     }
 
     public async Task DisposeAsync()
     {
-        _server.Stop();
+        _server.Dispose();
         await _pair.DisposeAsync();
     }
 }

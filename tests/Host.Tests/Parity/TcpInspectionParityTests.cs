@@ -15,18 +15,15 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private static readonly string[] Backends = ["echo", "sni_a", "lv"];
     private readonly RuntimeCommandPair _pair = new();
-    private readonly List<TcpListener> _servers = [];
+    private readonly List<TcpTestServer> _servers = [];
 
     public async Task InitializeAsync()
     {
         foreach (string name in Backends)
         {
-            var server = new TcpListener(IPAddress.Loopback, 0);
-            server.Start();
-            _servers.Add(server);
-            _ = ServeAsync(server, name);
+            _servers.Add(new TcpTestServer((stream, cancel) => EchoAsync(stream, name, cancel)));
         }
-        int Port(string name) => ((IPEndPoint)_servers[Array.IndexOf(Backends, name)].LocalEndpoint).Port;
+        int Port(string name) => _servers[Array.IndexOf(Backends, name)].Port;
         string[] rules =
         [
             "inspect-delay 1s",
@@ -123,36 +120,11 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
     }
 
     // A backend: its name and, in hex, every byte the client sent, once the client has sent all.
-    private static async Task ServeAsync(TcpListener server, string name)
+    private static async Task EchoAsync(NetworkStream stream, string name, CancellationToken cancel)
     {
-        while (true)
-        {
-            TcpClient accepted;
-            try
-            {
-                accepted = await server.AcceptTcpClientAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(async () =>
-            {
-                using (accepted)
-                {
-                    var received = new MemoryStream();
-                    try
-                    {
-                        using var timeout = new CancellationTokenSource(Wait);
-                        await accepted.GetStream().CopyToAsync(received, timeout.Token);
-                        await accepted.GetStream().WriteAsync(Encoding.Latin1.GetBytes($"{name} {Convert.ToHexString(received.ToArray())}"));
-                    }
-                    catch (Exception e) when (e is IOException or OperationCanceledException)
-                    {
-                    }
-                }
-            });
-        }
+        var received = new MemoryStream();
+        await stream.CopyToAsync(received, cancel);
+        await stream.WriteAsync(Encoding.Latin1.GetBytes($"{name} {Convert.ToHexString(received.ToArray())}"), cancel);
     }
 
     // A minimal TLS 1.2 ClientHello with one cipher suite and a server_name extension.
@@ -186,7 +158,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
     {
         foreach (var server in _servers)
         {
-            server.Stop();
+            server.Dispose();
         }
         await _pair.DisposeAsync();
     }
