@@ -238,7 +238,16 @@ public sealed class MapReference
         Publish(_confirmed);
     }
 
-    private void Replay() => Publish(_pending.Aggregate(_confirmed, (entries, change) => change.ApplyTo(entries)));
+    // The entries again from the ordered ones and this node's pending changes; unchanged (this
+    // node's own change coming back in its place), the users need not rebuild what they made of them.
+    private void Replay()
+    {
+        var entries = _pending.Aggregate(_confirmed, (current, change) => change.ApplyTo(current));
+        if (!entries.AsSpan().SequenceEqual(_entries))
+        {
+            Publish(entries);
+        }
+    }
 
     private void Publish(MapEntry[] entries)
     {

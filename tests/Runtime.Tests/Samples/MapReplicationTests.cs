@@ -27,9 +27,12 @@ public sealed class MapReplicationTests : IDisposable
         Assert.Equal(["a.test", "b.test"], map.Entries.Select(e => e.Key));
         Assert.Equal(["a.test"], map.Confirmed.Select(e => e.Key));
         var change = Assert.Single(_sent.Changes);
+        long revision = map.Revision;
         map.Confirm(change, own: true);
         Assert.Equal(["a.test", "b.test"], map.Confirmed.Select(e => e.Key));
         Assert.Empty(map.Pending);
+        // The entries did not change when it came back: the map's users rebuild nothing.
+        Assert.Equal(revision, map.Revision);
     }
 
     [Fact]
