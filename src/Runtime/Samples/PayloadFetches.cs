@@ -8,7 +8,7 @@ namespace ActorProxy.Runtime.Samples;
 /// <summary>
 /// The fetches of a TCP connection's request contents (configuration.txt 7.3.5; payload.c):
 /// <c>req.len</c>, <c>req.payload</c>, <c>req.payload_lv</c>, <c>req.ssl_hello_type</c>,
-/// <c>req.ssl_sni</c> and the <c>WAIT_END</c> ACL's <c>wait_end</c>, read from
+/// <c>req.ssl_sni</c>, <c>req.ssl_alpn</c> and the <c>WAIT_END</c> ACL's <c>wait_end</c>, read from
 /// <see cref="HttpExchange.RequestBuffer"/>. Each says when more data could change its answer, as
 /// HAProxy's do, so that a <c>tcp-request content</c> rule waits for it within its inspect delay.
 /// On an HTTP transaction they find nothing, as HAProxy's do on its HTX buffers.
@@ -27,6 +27,8 @@ internal static class PayloadFetches
         yield return Renamed("req_ssl_hello_type", helloType);
         yield return serverName;
         yield return Renamed("req_ssl_sni", serverName);
+        yield return new SampleFetchDefinition("req.ssl_alpn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any,
+            (x, _) => TlsHello.Protocols(x.RequestBuffer) is [var first, ..] ? first : null, (x, _) => TlsHello.Protocols(x.RequestBuffer)) { ReadsContent = true };
         yield return new SampleFetchDefinition("req.payload", SampleType.Bin, new(2, SInt, SInt), SampleDirection.Any, (x, a) => Payload(x.RequestBuffer, a))
         {
             ReadsContent = true,
@@ -188,10 +190,57 @@ internal static class PayloadFetches
             return (long)data[5];
         }
 
+        // What one extension of a ClientHello gives: the extension from its type on, and the
+        // bytes left in the extension list from it.
+        private delegate object? ExtensionReader(ReadOnlySpan<byte> extension, int remaining);
+
         // smp_fetch_ssl_hello_sni: the host name of a whole ClientHello's server_name extension.
+        public static object? ServerName(TcpRequestBuffer? buffer) => Extension(buffer, 0, (extension, remaining) =>
+        {
+            int field = (extension[2] << 8) + extension[3];
+            if (field < 2)
+            {
+                return null;
+            }
+            int list = (extension[4] << 8) + extension[5];
+            if (list < 4 || list > remaining - 6 || extension[6] != 0)
+            {
+                return null;
+            }
+            int nameLength = (extension[7] << 8) + extension[8];
+            return Encoding.Latin1.GetString(extension.Slice(9, nameLength));
+        });
+
+        // smp_fetch_ssl_hello_alpn: the protocol names of a whole ClientHello's ALPN extension,
+        // in order (an ACL tries each; a sample is the first).
+        public static IReadOnlyList<object> Protocols(TcpRequestBuffer? buffer) => Extension(buffer, 16, (extension, _) =>
+        {
+            int field = (extension[2] << 8) + extension[3];
+            if (field < 3)
+            {
+                return null;
+            }
+            var names = new List<object>();
+            for (int at = 6; ; )
+            {
+                int nameLength = extension[at];
+                if (nameLength + at - 3 > field)
+                {
+                    return names.Count > 0 ? names : null;
+                }
+                names.Add(Encoding.Latin1.GetString(extension.Slice(at + 1, nameLength)));
+                if (nameLength + at - 3 >= field)
+                {
+                    return names;
+                }
+                at += nameLength + 1;
+            }
+        }) as IReadOnlyList<object> ?? [];
+
+        // The extension of <type> of a whole ClientHello at the start of the buffer, read by <read>.
         // HAProxy checks the hello's length against the bytes after the record header, so it may
         // read a few bytes past what arrived: here that reads as too short.
-        public static object? ServerName(TcpRequestBuffer? buffer)
+        private static object? Extension(TcpRequestBuffer? buffer, int type, ExtensionReader read)
         {
             if (buffer is null)
             {
@@ -199,7 +248,7 @@ internal static class PayloadFetches
             }
             try
             {
-                return ReadServerName(buffer);
+                return WalkExtensions(buffer, type, read);
             }
             catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
             {
@@ -207,7 +256,7 @@ internal static class PayloadFetches
             }
         }
 
-        private static object? ReadServerName(TcpRequestBuffer buffer)
+        private static object? WalkExtensions(TcpRequestBuffer buffer, int wanted, ExtensionReader read)
         {
             ReadOnlySpan<byte> data = buffer.Data;
             int left = data.Length;
@@ -298,22 +347,9 @@ internal static class PayloadFetches
                 {
                     return null;
                 }
-                if (type == 0)
+                if (type == wanted)
                 {
-                    if (field < 2)
-                    {
-                        return null;
-                    }
-                    int list = (data[4] << 8) + data[5];
-                    if (list < 4 || list > length - 6)
-                    {
-                        return null;
-                    }
-                    if (data[6] == 0)
-                    {
-                        int nameLength = (data[7] << 8) + data[8];
-                        return Encoding.Latin1.GetString(data.Slice(9, nameLength));
-                    }
+                    return read(data, length);
                 }
                 length -= 4 + field;
                 data = data[(4 + field)..];

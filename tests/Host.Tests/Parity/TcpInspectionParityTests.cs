@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Parity;
 public sealed class TcpInspectionParityTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private static readonly string[] Backends = ["echo", "sni_a", "lv"];
+    private static readonly string[] Backends = ["echo", "sni_a", "lv", "alpn"];
     private readonly RuntimeCommandPair _pair = new();
     private readonly List<TcpTestServer> _servers = [];
 
@@ -35,7 +35,8 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
             "content accept if { req.len ge 5 }",
             "content reject",
         ];
-        (string Backend, string Condition)[] switches = [("sni_a", "{ req.ssl_sni -i a.test }"), ("lv", "{ req.payload_lv(0,1) -m str abc }")];
+        (string Backend, string Condition)[] switches =
+            [("sni_a", "{ req.ssl_sni -i a.test }"), ("lv", "{ req.payload_lv(0,1) -m str abc }"), ("alpn", "{ req.ssl_alpn http/1.1 }")];
         await _pair.StartAsync($"""
             defaults
               mode tcp
@@ -63,6 +64,8 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         { "a TLS hello for a.test, whole", [ClientHello("a.test")], true },
         { "a TLS hello for a.test, in two parts", [ClientHello("a.test")[..10], ClientHello("a.test")[10..]], true },
         { "a TLS hello for b.test", [ClientHello("b.test")], true },
+        { "a TLS hello offering h2 then http/1.1", [ClientHello("c.test", "h2", "http/1.1")], true },
+        { "a TLS hello offering h2 only", [ClientHello("c.test", "h2")], true },
         { "QUIT", ["QUIT now"u8.ToArray()], true },
         { "text long enough", ["hello world"u8.ToArray()], true },
         { "text in parts, long enough at last", ["he"u8.ToArray(), "llo"u8.ToArray()], true },
@@ -87,6 +90,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         Assert.Equal($"sni_a {Convert.ToHexString(ClientHello("a.test"))}", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("a.test")], halfClose: true));
         Assert.Equal($"lv {Convert.ToHexString("\u0003abcde"u8)}", await ExchangeAsync(_pair.ActorProxyPort, ["\u0003abcde"u8.ToArray()], halfClose: true));
         Assert.Equal("closed", await ExchangeAsync(_pair.ActorProxyPort, ["QUIT"u8.ToArray()], halfClose: true));
+        Assert.StartsWith("alpn ", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("c.test", "h2", "http/1.1")], halfClose: true));
         Assert.Equal("closed", await ExchangeAsync(_pair.ActorProxyPort, ["xy"u8.ToArray()], halfClose: false));
     }
 
@@ -127,8 +131,9 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         await stream.WriteAsync(Encoding.Latin1.GetBytes($"{name} {Convert.ToHexString(received.ToArray())}"), cancel);
     }
 
-    // A minimal TLS 1.2 ClientHello with one cipher suite and a server_name extension.
-    private static byte[] ClientHello(string host)
+    // A minimal TLS 1.2 ClientHello with one cipher suite, a server_name extension and, given
+    // protocols, an ALPN extension.
+    private static byte[] ClientHello(string host, params string[] protocols)
     {
         byte[] name = Encoding.ASCII.GetBytes(host);
         var sni = new List<byte> { 0x00, 0x00 };
@@ -137,6 +142,14 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         sni.Add(0x00);
         sni.AddRange(Big(name.Length, 2));
         sni.AddRange(name);
+        if (protocols.Length > 0)
+        {
+            var list = protocols.SelectMany(p => new[] { (byte)p.Length }.Concat(Encoding.ASCII.GetBytes(p))).ToArray();
+            sni.AddRange([0x00, 0x10]);
+            sni.AddRange(Big(list.Length + 2, 2));
+            sni.AddRange(Big(list.Length, 2));
+            sni.AddRange(list);
+        }
         var hello = new List<byte> { 0x03, 0x03 };
         hello.AddRange(Enumerable.Range(0, 32).Select(i => (byte)i));
         hello.Add(0x00);

@@ -47,6 +47,20 @@ public sealed class PayloadFetchesTests
     }
 
     [Fact]
+    public void TlsHello_Protocols_TheFirstAsASample_EveryOneForAnAcl()
+    {
+        // A hello whose only extension is ALPN with h2 and http/1.1.
+        byte[] hello = Convert.FromHexString(
+            "160301" + "0041" + "01" + "00003d" + "0303" + new string('0', 64) + "00" + "00021301" + "0100" + "0012" +
+            "0010" + "000e" + "000c" + "026832" + "08" + Convert.ToHexString("http/1.1"u8));
+        var (exchange, _) = Connection(hello);
+
+        Assert.Equal("h2", SampleExpression.Parse("req.ssl_alpn").Evaluate(exchange, null));
+        Assert.Equal(AclResult.Pass, AclMatch.Parse(RuleToken.Split("req.ssl_alpn http/1.1"), RuleContext.Default with { TcpContent = true }).Test(exchange, null));
+        Assert.Null(SampleExpression.Parse("req.ssl_sni").Evaluate(exchange, null));
+    }
+
+    [Fact]
     public void OnAnHttpTransaction_NothingIsFound()
     {
         var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
