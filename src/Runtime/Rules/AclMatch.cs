@@ -52,7 +52,7 @@ public sealed class AclMatch
         context.Check(sample);
         method ??= DefaultMethod(sample.Output);
 
-        bool ignoreCase = false, noResolve = false, loaded = false, asMap = false;
+        bool ignoreCase = false, noResolve = false, loaded = false, asMap = false, methodGiven = false;
         var files = new List<(string Name, bool AsMap)>();
         var patterns = new List<string>();
         int i = 1;
@@ -72,6 +72,7 @@ public sealed class AclMatch
                         throw new SampleSyntaxException("'-m' must only be specified before patterns and files");
                     }
                     method = ParseMethod(Next(words, ref i, "-m", "a match method"));
+                    methodGiven = true;
                     if (method != AclMatchMethod.Found && !SampleValue.CanCast(sample.Output, AclPatterns.ExpectedType(method.Value)))
                     {
                         throw new SampleSyntaxException($"matching method '{words[i].Text}' cannot be used with fetch keyword '{keyword}'");
@@ -102,9 +103,11 @@ public sealed class AclMatch
         {
             throw new SampleSyntaxException($"matching method must be specified first (using '-m') when using a sample fetch of this type ('{keyword}')");
         }
+        // HAProxy's req.ssl_ver ACL keyword reads its patterns as dotted versions (3.1, 3.0:3.3).
+        bool dotted = keyword is "req.ssl_ver" or "req_ssl_ver" && sample.Converters.Count == 0 && !methodGiven;
         for (; i < words.Count; i++)
         {
-            patterns.Add(words[i].Text);
+            patterns.Add(dotted ? DottedVersion.ToRange(words[i].Text) : words[i].Text);
         }
         // As HAProxy: the files' references first, then the expression's own, all in the
         // configuration's numbering.

@@ -27,6 +27,11 @@ internal static class PayloadFetches
         yield return Renamed("req_ssl_hello_type", helloType);
         yield return serverName;
         yield return Renamed("req_ssl_sni", serverName);
+        var version = new SampleFetchDefinition("req.ssl_ver", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.Version(x.RequestBuffer)) { ReadsContent = true };
+        yield return version;
+        yield return Renamed("req_ssl_ver", version);
+        yield return new SampleFetchDefinition("req.ssl_ec_ext", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.EllipticCurves(x.RequestBuffer)) { ReadsContent = true };
+        yield return new SampleFetchDefinition("req.ssl_st_ext", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.SessionTicket(x.RequestBuffer)) { ReadsContent = true };
         yield return new SampleFetchDefinition("req.ssl_alpn", SampleType.Str, SampleArgSpec.None, SampleDirection.Any,
             (x, _) => TlsHello.Protocols(x.RequestBuffer) is [var first, ..] ? first : null, (x, _) => TlsHello.Protocols(x.RequestBuffer)) { ReadsContent = true };
         yield return new SampleFetchDefinition("req.payload", SampleType.Bin, new(2, SInt, SInt), SampleDirection.Any, (x, a) => Payload(x.RequestBuffer, a))
@@ -240,7 +245,7 @@ internal static class PayloadFetches
         // The extension of <type> of a whole ClientHello at the start of the buffer, read by <read>.
         // HAProxy checks the hello's length against the bytes after the record header, so it may
         // read a few bytes past what arrived: here that reads as too short.
-        private static object? Extension(TcpRequestBuffer? buffer, int type, ExtensionReader read)
+        private static object? Extension(TcpRequestBuffer? buffer, int type, ExtensionReader read, object? missing = null)
         {
             if (buffer is null)
             {
@@ -248,7 +253,7 @@ internal static class PayloadFetches
             }
             try
             {
-                return WalkExtensions(buffer, type, read);
+                return WalkExtensions(buffer, type, read, missing);
             }
             catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
             {
@@ -256,7 +261,7 @@ internal static class PayloadFetches
             }
         }
 
-        private static object? WalkExtensions(TcpRequestBuffer buffer, int wanted, ExtensionReader read)
+        private static object? WalkExtensions(TcpRequestBuffer buffer, int wanted, ExtensionReader read, object? missing)
         {
             ReadOnlySpan<byte> data = buffer.Data;
             int left = data.Length;
@@ -354,7 +359,97 @@ internal static class PayloadFetches
                 length -= 4 + field;
                 data = data[(4 + field)..];
             }
-            return null;
+            return missing;
+        }
+
+        // smp_fetch_req_ssl_ec_ext: true when the hello has the elliptic curves extension.
+        public static object? EllipticCurves(TcpRequestBuffer? buffer) => Extension(buffer, 10, (_, _) => true);
+
+        // smp_fetch_req_ssl_st_ext: 2 for a session ticket, 1 for its extension empty, 0 without it.
+        public static object? SessionTicket(TcpRequestBuffer? buffer) =>
+            Extension(buffer, 35, (extension, _) => ((extension[2] << 8) + extension[3]) > 0 ? 2L : 1L, missing: 0L);
+
+        // smp_fetch_req_ssl_ver: the version a whole hello asks for (the ClientHello's, not the
+        // record's), SSLv3 and later or an SSLv2 hello, as (major << 16) + minor.
+        public static object? Version(TcpRequestBuffer? buffer)
+        {
+            if (buffer is null)
+            {
+                return null;
+            }
+            ReadOnlySpan<byte> data = buffer.Data;
+            int left = data.Length, length;
+            if (left == 0)
+            {
+                return TooShort(buffer);
+            }
+            long version;
+            if (data[0] is >= 0x14 and <= 0x17 or 0xFF)
+            {
+                if (left < 11)
+                {
+                    return TooShort(buffer);
+                }
+                version = (data[1] << 16) + data[2];
+                length = (data[3] << 8) + data[4];
+                if (version < 0x00030000 || length < 6 || length > (1 << 14) + 2048)
+                {
+                    return null;
+                }
+                left -= 5;
+                data = data[5..];
+                version = (data[4] << 16) + data[5];
+            }
+            else
+            {
+                int record, padding;
+                if ((data[0] & 0x80) != 0)
+                {
+                    if (left < 3)
+                    {
+                        return TooShort(buffer);
+                    }
+                    record = ((data[0] & 0x7F) << 8) | data[1];
+                    padding = 0;
+                    left -= 2;
+                    data = data[2..];
+                }
+                else
+                {
+                    if (left < 4)
+                    {
+                        return TooShort(buffer);
+                    }
+                    record = ((data[0] & 0x3F) << 8) | data[1];
+                    padding = data[2];
+                    left -= 3;
+                    data = data[3..];
+                }
+                if (data[0] != 0x01)
+                {
+                    return null;
+                }
+                left--;
+                data = data[1..];
+                if (left < 8)
+                {
+                    return TooShort(buffer);
+                }
+                version = (data[0] << 16) + data[1];
+                int ciphers = (data[2] << 8) + data[3], session = (data[4] << 8) + data[5], challenge = (data[6] << 8) + data[7];
+                left -= 8;
+                if (ciphers % 3 != 0 || (session != 0 && session != 16) || challenge is < 16 or > 32 || record != 9 + ciphers + session + challenge)
+                {
+                    return null;
+                }
+                length = ciphers + session + challenge + padding;
+            }
+            // All of the message that fits in the buffer must be there.
+            if (left < Math.Min(length, buffer.Limit))
+            {
+                return TooShort(buffer);
+            }
+            return version;
         }
 
         private static object? TooShort(TcpRequestBuffer buffer)

@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Parity;
 public sealed class TcpInspectionParityTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private static readonly string[] Backends = ["echo", "sni_a", "lv", "alpn"];
+    private static readonly string[] Backends = ["echo", "sni_a", "lv", "alpn", "modern"];
     private readonly RuntimeCommandPair _pair = new();
     private readonly List<TcpTestServer> _servers = [];
 
@@ -36,7 +36,8 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
             "content reject",
         ];
         (string Backend, string Condition)[] switches =
-            [("sni_a", "{ req.ssl_sni -i a.test }"), ("lv", "{ req.payload_lv(0,1) -m str abc }"), ("alpn", "{ req.ssl_alpn http/1.1 }")];
+            [("sni_a", "{ req.ssl_sni -i a.test }"), ("lv", "{ req.payload_lv(0,1) -m str abc }"), ("alpn", "{ req.ssl_alpn http/1.1 }"),
+             ("modern", "{ req.ssl_ver 3.2:3.4 } { req.ssl_st_ext 0 } !{ req.ssl_ec_ext }")];
         await _pair.StartAsync($"""
             defaults
               mode tcp
@@ -91,6 +92,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         Assert.Equal($"lv {Convert.ToHexString("\u0003abcde"u8)}", await ExchangeAsync(_pair.ActorProxyPort, ["\u0003abcde"u8.ToArray()], halfClose: true));
         Assert.Equal("closed", await ExchangeAsync(_pair.ActorProxyPort, ["QUIT"u8.ToArray()], halfClose: true));
         Assert.StartsWith("alpn ", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("c.test", "h2", "http/1.1")], halfClose: true));
+        Assert.StartsWith("modern ", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("b.test")], halfClose: true));
         Assert.Equal("closed", await ExchangeAsync(_pair.ActorProxyPort, ["xy"u8.ToArray()], halfClose: false));
     }
 

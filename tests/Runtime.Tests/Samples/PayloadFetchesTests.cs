@@ -60,6 +60,33 @@ public sealed class PayloadFetchesTests
         Assert.Null(SampleExpression.Parse("req.ssl_sni").Evaluate(exchange, null));
     }
 
+    [Theory]
+    [InlineData("req.ssl_ver 3.3", AclResult.Pass)]
+    [InlineData("req_ssl_ver 3.0:3.2", AclResult.Fail)]
+    [InlineData("req.ssl_ver 3.1-3.4", AclResult.Pass)]
+    [InlineData("req.ssl_ver -m int 196611", AclResult.Pass)]
+    [InlineData("req.ssl_st_ext 0", AclResult.Pass)]
+    [InlineData("req.ssl_ec_ext", AclResult.Fail)]
+    public void TlsHello_VersionAndExtensions_AsHaproxyReadsThem(string acl, AclResult expected)
+    {
+        byte[] hello = Convert.FromHexString(
+            "16030100" + "3a" + "010000" + "36" + "0303" + new string('0', 64) + "00" + "00021301" + "0100" + "000b" + "0000000700050000026162");
+        var (exchange, _) = Connection(hello);
+
+        Assert.Equal(expected, AclMatch.Parse(RuleToken.Split(acl), RuleContext.Default with { TcpContent = true }).Test(exchange, null));
+        // HAProxy's version number: (major << 16) + minor, 3.3 for TLS 1.2.
+        Assert.Equal((3L << 16) + 3, SampleExpression.Parse("req.ssl_ver").Evaluate(exchange, null));
+    }
+
+    [Theory]
+    [InlineData("req.ssl_ver 3.x", "'3.x' is not a dotted number")]
+    [InlineData("req.ssl_ver 3.3:3.1", "'3.3:3.1' is not a valid dotted number range")]
+    [InlineData("req.ssl_ver 196611", "'196611' is not a dotted number")]
+    public void BadDottedVersions_AreRefusedAsByHaproxy(string acl, string reason)
+    {
+        Assert.Contains(reason, Assert.Throws<SampleSyntaxException>(() => AclMatch.Parse(RuleToken.Split(acl), RuleContext.Default with { TcpContent = true })).Message);
+    }
+
     [Fact]
     public void OnAnHttpTransaction_NothingIsFound()
     {
