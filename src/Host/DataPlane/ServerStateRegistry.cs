@@ -26,8 +26,6 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
     private readonly ConcurrentDictionary<(string Backend, string Server), DateTimeOffset> _changed = new();
     // Health a script forced: "down" or "nolb"; absent when its checks' (srv_set_running).
     private readonly ConcurrentDictionary<(string Backend, string Server), string> _forced = new();
-    // Addresses set at run time, read back at once while YARP takes its new configuration.
-    private readonly ConcurrentDictionary<(string Backend, string Server), string> _moved = new();
 
     public string Name => PolicyName;
 
@@ -39,7 +37,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         Clusters.GetClusters()
             .Where(c => c.ClusterId != BackendClusters.Unassigned && !BackendClusters.IsTunnel(c.ClusterId))
             .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
-                c.ClusterId, d.DestinationId, _moved.GetValueOrDefault((c.ClusterId, d.DestinationId)) ?? d.Model.Config.Address,
+                c.ClusterId, d.DestinationId, AddressOf(c.ClusterId, d),
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
                 _forced.TryGetValue((c.ClusterId, d.DestinationId), out string? forced) ? forced
                 : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
@@ -73,7 +71,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         {
             return null;
         }
-        var current = new Uri(_moved.GetValueOrDefault((backend, server)) ?? destination.Model.Config.Address);
+        var current = new Uri(AddressOf(backend, destination));
         var (report, host, newPort) = ServerAddressChange.Describe(current.Host.Trim('[', ']'), current.Port, address, port);
         if (host != current.Host.Trim('[', ']') || newPort != current.Port)
         {
@@ -89,12 +87,18 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         var provider = services.GetRequiredService<InMemoryConfigProvider>();
         var config = provider.GetConfig();
         string address = $"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}";
-        _moved[(backend, server)] = address;
         var clusters = config.Clusters.Select(c => BackendClusters.BackendOf(c.ClusterId) == backend && c.Destinations?.ContainsKey(server) == true
             ? c with { Destinations = c.Destinations.ToDictionary(d => d.Key, d => d.Key == server ? d.Value with { Address = address } : d.Value) }
             : c).ToArray();
         provider.Update(config.Routes, clusters);
     }
+
+    // A server's address as the configuration has it now: the provider's, which a move changes at
+    // once, before YARP has applied it to its destinations.
+    private string AddressOf(string backend, DestinationState destination) =>
+        services.GetRequiredService<InMemoryConfigProvider>().GetConfig().Clusters
+            .FirstOrDefault(c => c.ClusterId == backend)?.Destinations?.GetValueOrDefault(destination.DestinationId)?.Address
+        ?? destination.Model.Config.Address;
 
     // Applies a change to a server of a backend, then has YARP choose its destinations again.
     private string? Change(string backend, string server, Action<(string Backend, string Server)> change)

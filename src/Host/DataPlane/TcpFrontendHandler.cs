@@ -102,6 +102,19 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     // may change it; the relay or the service sends it on first.
     private async Task InspectAsync(FrontendSettings frontend, PipeReader input, HttpExchange session, TcpRequestRules rules, IActorRef worker)
     {
+        if (!frontend.InspectsContent)
+        {
+            // Connection rules only (or none): nothing reads the client's bytes, which go straight to the relay.
+            try
+            {
+                await RunRulesAsync(frontend, session, rules, worker);
+            }
+            finally
+            {
+                session.EndLua();
+            }
+            return;
+        }
         var http = node.Config.Global.Http;
         var buffer = new TcpRequestBuffer(http.BufSize, Math.Max(1, http.BufSize - http.MaxRewrite));
         session.RequestBuffer = buffer;
@@ -158,7 +171,6 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         int room = Math.Max(0, buffer.Limit - buffer.Output.Length - buffer.Data.Length);
         var taken = received.Length > room ? received.Slice(0, room) : received;
         buffer.Data = [.. buffer.Data, .. System.Buffers.BuffersExtensions.ToArray(taken)];
-        buffer.Received += taken.Length;
         buffer.Closed = read.IsCompleted && taken.Length == received.Length;
         if (taken.Length == received.Length)
         {

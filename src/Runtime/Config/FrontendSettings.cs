@@ -109,6 +109,10 @@ public sealed record FrontendSettings
     /// connection's worker; a <c>use-service</c> alone does not: the service is started after them.</summary>
     public bool TcpRequestUsesLua => TcpRequest.Any(rule => rule.Action == TcpRuleAction.LuaAction);
 
+    /// <summary>True when a <c>tcp-request content</c> rule runs: the connection's first bytes are
+    /// then read into its buffer for the rules (and Lua) to inspect before they go on.</summary>
+    public bool InspectsContent => TcpRequest.Any(rule => !rule.OnConnection);
+
     /// <summary>True when its <c>http-response</c> rules call Lua, so must run on the worker.</summary>
     public bool ResponseUsesLua => HttpResponse.Any(rule => rule.LuaFunctions().Any());
 }

@@ -39,9 +39,6 @@ public sealed class TcpRequestBuffer
     /// <summary>Bytes Lua passed on already, which the server gets first.</summary>
     public byte[] Output { get; set; } = [];
 
-    /// <summary>Bytes received from the client so far (the access log's count).</summary>
-    public long Received { get; set; }
-
     /// <summary>True when no more data will count: the client closed its side, the buffer is
     /// full, the inspect delay is over, or the frontend has none (HAProxy's SMP_OPT_FINAL).</summary>
     public bool Final { get; set; }

@@ -103,11 +103,12 @@ public sealed class AclMatch
         {
             throw new SampleSyntaxException($"matching method must be specified first (using '-m') when using a sample fetch of this type ('{keyword}')");
         }
-        // HAProxy's req.ssl_ver ACL keyword reads its patterns as dotted versions (3.1, 3.0:3.3).
-        bool dotted = keyword is "req.ssl_ver" or "req_ssl_ver" && sample.Converters.Count == 0 && !methodGiven;
+        // An ACL keyword may read its patterns its own way (req.ssl_ver: dotted versions), unless
+        // converters or -m made it an ordinary expression.
+        var read = sample.Converters.Count == 0 && !methodGiven ? sample.Fetch.BuiltInFetch?.AclPattern : null;
         for (; i < words.Count; i++)
         {
-            patterns.Add(dotted ? DottedVersion.ToRange(words[i].Text) : words[i].Text);
+            patterns.Add(read is null ? words[i].Text : read(words[i].Text));
         }
         // As HAProxy: the files' references first, then the expression's own, all in the
         // configuration's numbering.

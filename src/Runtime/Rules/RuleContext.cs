@@ -16,8 +16,8 @@ public sealed record RuleContext(NamedAcls Acls, string BaseDirectory, bool Resp
     /// <summary>The proxy the rules belong to: its stick table is the one a rule or fetch names none.</summary>
     public string? Proxy { get; init; }
 
-    /// <summary>True in a mode tcp frontend, whose rules may read the connection's contents
-    /// (<c>req.len</c>): in mode http HAProxy counts its HTX buffer there, which ActorProxy does not have.</summary>
+    /// <summary>True in a mode tcp frontend, whose rules may read what a fetch refused in mode http
+    /// reads (<see cref="Samples.SampleFetchDefinition.RefusedInHttp"/>).</summary>
     public bool TcpContent { get; init; }
 
     /// <summary>Where its samples' files and tables come from.</summary>
@@ -50,9 +50,9 @@ public sealed record RuleContext(NamedAcls Acls, string BaseDirectory, bool Resp
     public void Check(Samples.SampleExpression sample)
     {
         string rules = Response ? "http-response rules" : "http-request rules";
-        if (!TcpContent && sample.Fetch.BuiltInFetch is { ReadsContent: true, Name: "req.len" or "req_len" })
+        if (!TcpContent && sample.Fetch.BuiltInFetch?.RefusedInHttp is { } refusal)
         {
-            throw new Samples.SampleSyntaxException($"'{sample.Fetch.Name}' counts a TCP connection's data, in mode tcp; in mode http HAProxy counts the bytes of its internal HTTP buffer, which ActorProxy does not have");
+            throw new Samples.SampleSyntaxException($"'{sample.Fetch.Name}' reads a TCP connection's data, in mode tcp; {refusal}");
         }
         var direction = sample.Direction;
         if (direction == Samples.SampleDirection.Response && !Response)

@@ -18,7 +18,11 @@ internal static class PayloadFetches
     /// <summary>The definitions, HAProxy's old names (<c>req_len</c>…) beside the new.</summary>
     public static IEnumerable<SampleFetchDefinition> Fetches()
     {
-        var length = new SampleFetchDefinition("req.len", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => Length(x.RequestBuffer)) { ReadsContent = true };
+        var length = new SampleFetchDefinition("req.len", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => Length(x.RequestBuffer))
+        {
+            ReadsContent = true,
+            RefusedInHttp = "in mode http HAProxy counts the bytes of its internal HTTP buffer, which ActorProxy does not have",
+        };
         var helloType = new SampleFetchDefinition("req.ssl_hello_type", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.Type(x.RequestBuffer)) { ReadsContent = true };
         var serverName = new SampleFetchDefinition("req.ssl_sni", SampleType.Str, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.ServerName(x.RequestBuffer)) { ReadsContent = true };
         yield return length;
@@ -27,7 +31,11 @@ internal static class PayloadFetches
         yield return Renamed("req_ssl_hello_type", helloType);
         yield return serverName;
         yield return Renamed("req_ssl_sni", serverName);
-        var version = new SampleFetchDefinition("req.ssl_ver", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.Version(x.RequestBuffer)) { ReadsContent = true };
+        var version = new SampleFetchDefinition("req.ssl_ver", SampleType.SInt, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.Version(x.RequestBuffer))
+        {
+            ReadsContent = true,
+            AclPattern = Rules.DottedVersion.ToRange,
+        };
         yield return version;
         yield return Renamed("req_ssl_ver", version);
         yield return new SampleFetchDefinition("req.ssl_ec_ext", SampleType.Bool, SampleArgSpec.None, SampleDirection.Any, (x, _) => TlsHello.EllipticCurves(x.RequestBuffer)) { ReadsContent = true };
@@ -48,7 +56,12 @@ internal static class PayloadFetches
     }
 
     private static SampleFetchDefinition Renamed(string name, SampleFetchDefinition fetch) =>
-        new(name, fetch.Output, fetch.Args, fetch.Direction, fetch.Fetch) { ReadsContent = fetch.ReadsContent };
+        new(name, fetch.Output, fetch.Args, fetch.Direction, fetch.Fetch)
+        {
+            ReadsContent = fetch.ReadsContent,
+            RefusedInHttp = fetch.RefusedInHttp,
+            AclPattern = fetch.AclPattern,
+        };
 
     // smp_fetch_len: the bytes so far, a count that may grow.
     private static object? Length(TcpRequestBuffer? buffer)

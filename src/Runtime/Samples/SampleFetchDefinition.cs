@@ -72,6 +72,14 @@ public sealed class SampleFetchDefinition
     /// <c>req.payload</c>…), which a <c>tcp-request connection</c> rule runs too early to see.</summary>
     public bool ReadsContent { get; init; }
 
+    /// <summary>Why the fetch is refused in mode http (HAProxy gives it a meaning there that
+    /// ActorProxy has no counterpart for), or null.</summary>
+    public string? RefusedInHttp { get; init; }
+
+    /// <summary>How the fetch's ACL keyword reads a pattern into the one its match method reads
+    /// (HAProxy's acl keyword parse function, as pat_parse_dotted_ver), or null for the method's own.</summary>
+    public Func<string, string>? AclPattern { get; init; }
+
     /// <summary>For fetches with several values (headers, cookies), every value in turn, as an
     /// ACL tries them (<c>SMP_F_NOT_LAST</c>); null when the fetch has only one.</summary>
     public Func<HttpExchange, SampleArgs, IEnumerable<object>>? Each { get; }

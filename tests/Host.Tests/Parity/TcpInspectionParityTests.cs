@@ -13,7 +13,7 @@ namespace ActorProxy.Host.Tests.Parity;
 public sealed class TcpInspectionParityTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private static readonly string[] Backends = ["echo", "sni_a", "lv", "alpn", "modern"];
+    private static readonly string[] Backends = ["echo", "sni_a", "lv", "alpn", "modern", "first"];
     private readonly RuntimeCommandPair _pair = new();
     private readonly List<TcpTestServer> _servers = [];
 
@@ -21,7 +21,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
     {
         foreach (string name in Backends)
         {
-            _servers.Add(new TcpTestServer((stream, cancel) => EchoAsync(stream, name, cancel)));
+            _servers.Add(new TcpTestServer((stream, cancel) => name == "first" ? FirstReadAsync(stream, name, cancel) : EchoAsync(stream, name, cancel)));
         }
         int Port(string name) => _servers[Array.IndexOf(Backends, name)].Port;
         string[] rules =
@@ -33,11 +33,14 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
             "content reject if { req.payload(0,4) -m bin 51554954 }",
             "content accept if { req.ssl_hello_type 1 }",
             "content accept if { req.len ge 5 }",
+            // Short data that starts with 'z' is taken once the inspection is over.
+            "content accept if WAIT_END { req.payload(0,1) -m bin 7a }",
             "content reject",
         ];
         (string Backend, string Condition)[] switches =
             [("sni_a", "{ req.ssl_sni -i a.test }"), ("lv", "{ req.payload_lv(0,1) -m str abc }"), ("alpn", "{ req.ssl_alpn http/1.1 }"),
-             ("modern", "{ req.ssl_ver 3.2:3.4 } { req.ssl_st_ext 0 } !{ req.ssl_ec_ext }")];
+             ("modern", "{ req.ssl_ver 3.2:3.4 } { req.ssl_st_ext 0 } !{ req.ssl_ec_ext }"),
+             ("first", "{ req.payload(0,1) -m bin 7a }")];
         await _pair.StartAsync($"""
             defaults
               mode tcp
@@ -73,6 +76,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         { "a length-prefixed block", ["\u0003abcde"u8.ToArray()], true },
         { "too short, then closed", ["xy"u8.ToArray()], true },
         { "too short, until the delay is over", ["xy"u8.ToArray()], false },
+        { "too short, taken at the end of the delay", ["z"u8.ToArray()], false },
     };
 
     [Theory]
@@ -94,6 +98,7 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         Assert.StartsWith("alpn ", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("c.test", "h2", "http/1.1")], halfClose: true));
         Assert.StartsWith("modern ", await ExchangeAsync(_pair.ActorProxyPort, [ClientHello("b.test")], halfClose: true));
         Assert.Equal("closed", await ExchangeAsync(_pair.ActorProxyPort, ["xy"u8.ToArray()], halfClose: false));
+        Assert.Equal("first 7A", await ExchangeAsync(_pair.ActorProxyPort, ["z"u8.ToArray()], halfClose: false));
     }
 
     // Sends the parts one by one, half-closes (or not), and reads what comes back until the end:
@@ -123,6 +128,14 @@ public sealed class TcpInspectionParityTests : IAsyncLifetime
         {
             return "closed";
         }
+    }
+
+    // A backend that answers what its first read got, and closes: for a client that keeps its side open.
+    private static async Task FirstReadAsync(NetworkStream stream, string name, CancellationToken cancel)
+    {
+        var buffer = new byte[4096];
+        int read = await stream.ReadAsync(buffer, cancel);
+        await stream.WriteAsync(Encoding.Latin1.GetBytes($"{name} {Convert.ToHexString(buffer, 0, read)}"), cancel);
     }
 
     // A backend: its name and, in hex, every byte the client sent, once the client has sent all.
