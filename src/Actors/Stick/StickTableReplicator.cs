@@ -30,6 +30,8 @@ public sealed class StickTableReplicator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, Replicated> _byKey = new(StringComparer.Ordinal);
     // Nodes that left: what still arrives of theirs (gossip in flight) is not added back.
     private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
+    // The other members up: while there is none, nothing is written (no one would read it).
+    private readonly HashSet<string> _others = new(StringComparer.Ordinal);
 
     /// <summary>Creates the replicator of <paramref name="tables"/>; use <see cref="Props"/>.</summary>
     public StickTableReplicator(IReadOnlyList<StickTable> tables, ILogger logger)
@@ -50,7 +52,21 @@ public sealed class StickTableReplicator : ReceiveActor, IWithTimers
                 AddOthersShares(replicated, changed.Get(replicated.Key));
             }
         });
-        Receive<ClusterEvent.MemberRemoved>(removed => ForgetNode(NodeOf(removed.Member.UniqueAddress)));
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            string node = NodeOf(removed.Member.UniqueAddress);
+            _others.Remove(node);
+            ForgetNode(node);
+        });
+        Receive<ClusterEvent.MemberUp>(up =>
+        {
+            string node = NodeOf(up.Member.UniqueAddress);
+            if (node != _self && _others.Add(node) && _others.Count == 1)
+            {
+                // The first other node: it gets every share this node counted alone.
+                WriteAll();
+            }
+        });
         Receive<UpdateSuccess>(_ => { });
         Receive<IUpdateFailure>(failure => _logger.LogError("stick table replication: the local write of {Key} failed: {Failure}", failure.Key.Id, failure));
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
@@ -71,7 +87,7 @@ public sealed class StickTableReplicator : ReceiveActor, IWithTimers
             _replicator.Tell(Dsl.Subscribe(replicated.Key, Self));
             _logger.LogInformation("stick table '{Table}' is shared with the cluster ({Shape})", replicated.Table.Name, replicated.Table.Settings.Shape);
         }
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
         var interval = Context.System.Settings.Config.GetTimeSpan("actorproxy.stick-tables.replicate-interval", TimeSpan.FromMilliseconds(100));
         Timers.StartPeriodicTimer(nameof(Flush), Flush.Instance, interval);
     }
@@ -79,32 +95,50 @@ public sealed class StickTableReplicator : ReceiveActor, IWithTimers
     /// <inheritdoc/>
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    // This node's changed shares go into the replicated dictionary, its dropped keys out of it.
+    // This node's changed shares go into the replicated dictionary, its dropped keys out of it;
+    // alone, it only takes them (WriteAll catches up when another node comes).
     private void FlushChanges()
     {
         foreach (var replicated in _byKey.Values)
         {
             var (changed, dropped) = replicated.Table.TakeChanges();
-            if (changed.Count == 0 && dropped.Count == 0)
+            if (_others.Count > 0 && (changed.Count > 0 || dropped.Count > 0))
             {
-                continue;
+                Write(replicated, changed, dropped.Select(key => $"{_self}|{key}").ToList());
             }
-            var shares = changed.Select(c => (Id: $"{_self}|{c.Key}", Share: StickShare.Of(c.Slot, replicated.Shape))).ToList();
-            var removed = dropped.Select(key => $"{_self}|{key}").ToList();
-            var self = _cluster.SelfUniqueAddress;
-            _replicator.Tell(Dsl.Update(replicated.Key, LWWDictionary<string, StickShare>.Empty, WriteLocal.Instance, dictionary =>
-            {
-                foreach (var (id, share) in shares)
-                {
-                    dictionary = dictionary.SetItem(self, id, share);
-                }
-                foreach (string id in removed)
-                {
-                    dictionary = dictionary.Remove(self, id);
-                }
-                return dictionary;
-            }));
         }
+    }
+
+    // Every share of this node, and out with what it wrote before of keys it no longer has.
+    private void WriteAll()
+    {
+        foreach (var replicated in _byKey.Values)
+        {
+            var all = replicated.Table.TakeAll();
+            var current = all.Select(s => $"{_self}|{s.Key}").ToHashSet(StringComparer.Ordinal);
+            var stale = replicated.Written.Where(id => !current.Contains(id)).ToList();
+            Write(replicated, all, stale);
+        }
+    }
+
+    private void Write(Replicated replicated, IReadOnlyList<(string Key, StickSlot Slot)> changed, IReadOnlyList<string> removed)
+    {
+        var shares = changed.Select(c => (Id: $"{_self}|{c.Key}", Share: StickShare.Of(c.Slot, replicated.Shape))).ToList();
+        replicated.Written.UnionWith(shares.Select(s => s.Id));
+        replicated.Written.ExceptWith(removed);
+        var self = _cluster.SelfUniqueAddress;
+        _replicator.Tell(Dsl.Update(replicated.Key, LWWDictionary<string, StickShare>.Empty, WriteLocal.Instance, dictionary =>
+        {
+            foreach (var (id, share) in shares)
+            {
+                dictionary = dictionary.SetItem(self, id, share);
+            }
+            foreach (string id in removed)
+            {
+                dictionary = dictionary.Remove(self, id);
+            }
+            return dictionary;
+        }));
     }
 
     // What the other nodes wrote since the last notification goes into the local entries; what
@@ -196,6 +230,9 @@ public sealed class StickTableReplicator : ReceiveActor, IWithTimers
         public Dictionary<string, StickShare> Seen { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> Misfits { get; } = new(StringComparer.Ordinal);
+
+        // The ids of this node's shares in the dictionary.
+        public HashSet<string> Written { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class Flush

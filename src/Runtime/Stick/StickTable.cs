@@ -154,6 +154,14 @@ public sealed class StickTable
         return (changed, dropped);
     }
 
+    /// <summary>This node's share of every entry, for nodes that did not get them (it was alone);
+    /// what changed before is taken with them.</summary>
+    public IReadOnlyList<(string Key, StickSlot Slot)> TakeAll()
+    {
+        TakeChanges();
+        return [.. Entries().Select(entry => (entry.Key, entry.TakeOwn()))];
+    }
+
     /// <summary>Takes <paramref name="node"/>'s share of <paramref name="key"/> as it replicated it,
     /// or forgets it for null. A share for a key this node has not seen makes its entry, while there is room.</summary>
     public void Merge(string node, string key, StickSlot? slot)

@@ -55,6 +55,27 @@ public sealed class StickTableClusterTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task WhatANodeCountedAlone_ReachesTheNodeThatJoinsIt()
+    {
+        var first = await StartNodeAsync(ActorSystem.Create("cluster", Cuttable), Line);
+        first.Table.GetOrCreate("10.0.0.1")!.Add(StickDataType.HttpReqCnt, StickDataType.HttpReqRate, 3, first.Table.Now);
+        first.Table.GetOrCreate("10.0.0.2")!.Set(StickDataType.Gpt0, 5, first.Table.Now);
+        // Dropped while alone: the joiner does not see it.
+        first.Table.GetOrCreate("10.0.0.3");
+        Assert.True(first.Table.Remove("10.0.0.3"));
+
+        var second = await StartNodeAsync(ClusterNodes.Joining(Akka.Cluster.Cluster.Get(first.Node.System).SelfAddress, Cuttable), Line);
+        await using var _ = new ClusterNodes.Stopping(first.Node, second.Node);
+
+        await AwaitAssertAsync(() =>
+        {
+            Assert.Equal(3, Read(second.Table, "10.0.0.1", StickDataType.HttpReqCnt));
+            Assert.Equal(5, Read(second.Table, "10.0.0.2", StickDataType.Gpt0));
+        }, Wait);
+        Assert.Null(second.Table.Lookup("10.0.0.3"));
+    }
+
+    [Fact]
     public async Task SetTableOnOneNode_SetsTheClustersValue()
     {
         var (nodes, tables) = await StartAsync(2);
