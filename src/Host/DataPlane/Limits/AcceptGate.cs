@@ -4,7 +4,7 @@ namespace ActorProxy.Host.DataPlane.Limits;
 /// How many connections may be open at once, for one frontend or for the whole node (HAProxy's
 /// frontend and global <c>maxconn</c>): a listener takes a slot before it accepts, so at the limit
 /// it stops accepting and new connections wait in the system's accept queue, as HAProxy's
-/// listeners do; a slot is given back when its connection's socket is closed.
+/// listeners do; a slot is given back once its connection's socket is closed.
 /// </summary>
 internal sealed class AcceptGate(int limit) : IDisposable
 {
@@ -27,12 +27,10 @@ internal sealed class AcceptGate(int limit) : IDisposable
     /// <summary>Gives a slot back.</summary>
     public void Leave() => _slots.Release();
 
-    /// <summary>Gives the slot of a closed connection back.</summary>
-    public void LeaveClosed()
-    {
-        Interlocked.Decrement(ref _connections);
-        _slots.Release();
-    }
+    /// <summary>The connection is about to be closed: it is counted no more, so a client that sees
+    /// the close and connects again is logged with the count HAProxy would give (its count drops
+    /// on its own thread before the next accept); its slot stays taken until <see cref="Leave"/>.</summary>
+    public void Closing() => Interlocked.Decrement(ref _connections);
 
     /// <inheritdoc/>
     public void Dispose() => _slots.Dispose();

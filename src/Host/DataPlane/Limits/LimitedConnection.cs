@@ -22,14 +22,16 @@ internal sealed class LimitedConnection : ConnectionContext
     private const byte TcpCloseWait = 8;
 
     private readonly ConnectionContext _inner;
+    private readonly Action _closing;
     private readonly Action _leave;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenRegistration _transportClosed;
     private int _left;
 
-    public LimitedConnection(ConnectionContext inner, Action leave)
+    public LimitedConnection(ConnectionContext inner, Action closing, Action leave)
     {
         _inner = inner;
+        _closing = closing;
         _leave = leave;
         _transportClosed = inner.ConnectionClosed.UnsafeRegister(static state => ((LimitedConnection)state!).OnTransportClosed(), this);
     }
@@ -54,19 +56,21 @@ internal sealed class LimitedConnection : ConnectionContext
 
     public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _left, 1) != 0)
+        {
+            return;
+        }
+        _closing();
         try
         {
             await _inner.DisposeAsync();
         }
         finally
         {
-            if (Interlocked.Exchange(ref _left, 1) == 0)
-            {
-                await _transportClosed.DisposeAsync();
-                await _closed.CancelAsync();
-                _closed.Dispose();
-                _leave();
-            }
+            await _transportClosed.DisposeAsync();
+            await _closed.CancelAsync();
+            _closed.Dispose();
+            _leave();
             await base.DisposeAsync();
         }
     }

@@ -50,7 +50,7 @@ internal sealed class LimitedListener(IConnectionListener inner, AcceptGate fron
         }
         frontend.Accepted();
         node.Accepted();
-        return new LimitedConnection(connection, LeaveClosed);
+        return new LimitedConnection(connection, Closing, Leave);
     }
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
@@ -72,9 +72,9 @@ internal sealed class LimitedListener(IConnectionListener inner, AcceptGate fron
         frontend.Leave();
     }
 
-    private void LeaveClosed()
+    private void Closing()
     {
-        node.LeaveClosed();
-        frontend.LeaveClosed();
+        node.Closing();
+        frontend.Closing();
     }
 }
