@@ -20,7 +20,7 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, set server BACKEND/SERVER addr ADDRESS [port PORT], show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
+        "set server BACKEND/SERVER state ready|drain|maint, set server BACKEND/SERVER addr ADDRESS [port PORT], set server BACKEND/SERVER weight WEIGHT[%], get weight BACKEND/SERVER, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
         "flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -66,7 +66,7 @@ public sealed class AdminActor : ReceiveActor
             }
             catch (Exception e) when (e is AskTimeoutException or TimeoutException)
             {
-                reply = new AdminReply(false, $"'{command.Line}': no answer from the node's actors in time");
+                reply = new AdminReply(false, $"'{command.Line}': no answer from the node's actors in time\n");
             }
             Answer(replyTo, reply);
         });
@@ -156,22 +156,17 @@ public sealed class AdminActor : ReceiveActor
         ["show", "lua"] => ShowLuaAsync(),
         ["show", "tasks"] => ShowTasksAsync(),
         ["show", "pools"] => Task.FromResult(new AdminReply(true, _node.Pools.Dump())),
-        ["show", "servers", "state"] => Task.FromResult(ShowServers()),
         ["show", "stat"] => Task.FromResult(new AdminReply(true,
             Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
-        ["set", "server", var server, "state", var state] => Task.FromResult(SetServer(server, state)),
-        ["set", "server", var server, "addr", var address] => Task.FromResult(MoveServer(server, address, null)),
-        ["set", "server", var server, "addr", var address, "port", var port] => Task.FromResult(MoveServer(server, address, port)),
-        ["set", "server", _, "addr"] => Task.FromResult(new AdminReply(false, "set server <b>/<s> addr requires an address and optionally a port.\n")),
-        ["set", "server", ..] => Task.FromResult(new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint or BACKEND/SERVER addr ADDRESS [port PORT]")),
+        _ when ServerCommands.Handles(words) => Task.FromResult(ServerCommands.Run(_node.ServerStates, words)),
         ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
             Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
         [_, "acl", ..] when AclCommands.Handles(words) => Task.FromResult(AclCommands.Run(_node.Config.Maps, words)),
         ["flush", "pools"] => FlushPools(),
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),
-        ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)")),
-        [] => Task.FromResult(new AdminReply(false, Help)),
-        _ => LuaCliAsync(words) ?? Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}")),
+        ["shutdown", "session"] => Task.FromResult(new AdminReply(false, "shutdown session: expected an fd number (see show fd)\n")),
+        [] => Task.FromResult(new AdminReply(false, Help + "\n")),
+        _ => LuaCliAsync(words) ?? Task.FromResult(new AdminReply(false, $"unknown command '{string.Join(' ', words)}'; {Help}\n")),
     };
 
     private async Task ReloadAsync(IActorRef replyTo)
@@ -217,11 +212,11 @@ public sealed class AdminActor : ReceiveActor
         }
         catch (Runtime.Lua.LuaScriptException e)
         {
-            return new AdminReply(false, $"{path}: {e.Message}");
+            return new AdminReply(false, $"{path}: {e.Message}\n");
         }
         catch (OperationCanceledException)
         {
-            return new AdminReply(false, $"{path}: no answer in time");
+            return new AdminReply(false, $"{path}: no answer in time\n");
         }
     }
 
@@ -339,54 +334,6 @@ public sealed class AdminActor : ReceiveActor
         return new AdminReply(true, string.Concat(lines));
     }
 
-    private AdminReply ShowServers()
-    {
-        if (_node.ServerStates is not { } servers)
-        {
-            return new AdminReply(false, "show servers state: the node has no listeners running");
-        }
-        var text = new StringBuilder("# backend server address admin health\n");
-        foreach (var server in servers.List())
-        {
-            text.Append(CultureInfo.InvariantCulture,
-                $"{server.Backend} {server.Server} {server.Address} {server.Admin.ToString().ToLowerInvariant()} {server.Health}\n");
-        }
-        return new AdminReply(true, text.ToString());
-    }
-
-    private AdminReply SetServer(string target, string state)
-    {
-        string[] parts = target.Split('/');
-        if (parts.Length != 2 || !Enum.TryParse<Runtime.Config.ServerAdminState>(state, ignoreCase: true, out var admin) || int.TryParse(state, out _))
-        {
-            return new AdminReply(false, $"set server: expected BACKEND/SERVER state ready|drain|maint, got '{target} state {state}'");
-        }
-        if (_node.ServerStates is not { } servers)
-        {
-            return new AdminReply(false, "set server: the node has no listeners running");
-        }
-        return servers.Set(parts[0], parts[1], admin) is { } error
-            ? new AdminReply(false, $"set server: {error}")
-            : new AdminReply(true, "");
-    }
-
-    // set server B/S addr A [port P]: HAProxy's report as a warning line, as its cli_msg writes it.
-    private AdminReply MoveServer(string target, string address, string? port)
-    {
-        string[] parts = target.Split('/');
-        if (parts.Length != 2)
-        {
-            return new AdminReply(false, "Require 'backend/server'.\n");
-        }
-        if (_node.ServerStates is not { } servers)
-        {
-            return new AdminReply(false, "set server: the node has no listeners running");
-        }
-        return servers.SetAddress(parts[0], parts[1], address, port, "stats socket command") is { } report
-            ? new AdminReply(true, report + "\n")
-            : new AdminReply(false, "No such server.\n");
-    }
-
     private Task<AdminReply> FlushPools()
     {
         _node.Pools.FlushAll();
@@ -398,12 +345,12 @@ public sealed class AdminActor : ReceiveActor
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
         {
-            return new AdminReply(false, $"shutdown session: '{text}' is not an fd number");
+            return new AdminReply(false, $"shutdown session: '{text}' is not an fd number\n");
         }
         var entry = (await Fds()).FirstOrDefault(e => e.Fd == fd);
         if (entry is null)
         {
-            return new AdminReply(false, $"shutdown session: no connection on fd {fd}");
+            return new AdminReply(false, $"shutdown session: no connection on fd {fd}\n");
         }
         var done = new TaskCompletionSource<AdminReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         Context.ActorOf(SessionCloser.Props(_node.FdSupervisor, fd, entry.Tgid, done));

@@ -22,7 +22,7 @@ public sealed class SessionCloser : ReceiveActor
         });
         Receive<LeaseRefused>(refused =>
         {
-            done.TrySetResult(new AdminReply(false, $"shutdown session: {refused.Reason}"));
+            done.TrySetResult(new AdminReply(false, $"shutdown session: {refused.Reason}\n"));
             Context.Stop(Self);
         });
         fds.Tell(new RequestLease(fd, tgid));

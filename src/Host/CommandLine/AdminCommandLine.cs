@@ -73,7 +73,7 @@ internal static class AdminCommandLine
                 var reply = await AskAsync(system, address, line, key);
                 if (!reply.Success)
                 {
-                    await Console.Error.WriteLineAsync($"actorproxy admin: {reply.Text}");
+                    await Console.Error.WriteLineAsync($"actorproxy admin: {reply.Text.TrimEnd('\n')}");
                     return 1;
                 }
                 await Console.Out.WriteAsync(reply.Text);

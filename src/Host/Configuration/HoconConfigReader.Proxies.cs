@@ -268,11 +268,16 @@ public static partial class HoconConfigReader
                 // YARP sets the HTTP version a request is forwarded with per cluster.
                 Error($"{path}.servers", "'proto h2' is on some servers of the backend but not all: ActorProxy speaks one HTTP version to a backend's servers; put it on each or on none.");
             }
+            var balance = Balance($"{path}.balance");
+            foreach (var server in servers.Where(s => s.Weight != 1 && balance != BalanceAlgorithm.RoundRobin))
+            {
+                Error($"{path}.servers.{server.Name}", $"'weight {server.Weight}': ActorProxy weighs servers in balance roundrobin only (HAProxy's fwrr); its {balance.ToString().ToLowerInvariant()} picks without weights. Remove the weight, or use balance roundrobin.");
+            }
             return new BackendSettings
             {
                 Name = name,
                 Mode = mode,
-                Balance = Balance($"{path}.balance"),
+                Balance = balance,
                 Servers = servers,
                 ConnectTimeout = OptionalDuration($"{path}.timeout.connect") ?? TimeSpan.FromSeconds(5),
                 ServerTimeout = OptionalDuration($"{path}.timeout.server") ?? TimeSpan.FromSeconds(30),
@@ -382,7 +387,7 @@ public static partial class HoconConfigReader
                 {
                     Error($"{key}.{name}", $"{e.Message}.");
                 }
-                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, options?.Ssl, options?.Http2 ?? false));
+                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, options?.Ssl, options?.Http2 ?? false, options?.Weight ?? 1));
             }
             return servers;
         }

@@ -53,7 +53,7 @@ internal static class BackendClusters
             BalanceAlgorithm.Random => LoadBalancingPolicies.Random,
             // HAProxy's first takes servers in declaration order; YARP's, by destination id.
             BalanceAlgorithm.First => LoadBalancingPolicies.FirstAlphabetical,
-            _ => LoadBalancingPolicies.RoundRobin,
+            _ => RoundRobinPolicy.PolicyName,
         },
         Destinations = backend.Servers.ToDictionary(
             server => server.Name,

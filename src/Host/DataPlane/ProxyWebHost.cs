@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
 using OpenTelemetry.Metrics;
 
@@ -101,6 +102,8 @@ internal static class ProxyWebHost
         var connectTimes = new ServerConnectTimes(config.Frontends.Any(f => f.Mode == ProxyMode.Http));
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends, connectTimes));
         builder.Services.AddSingleton(_ => accessLog);
+        builder.Services.AddSingleton(_ => new ServerWeights(config));
+        builder.Services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);

@@ -10,12 +10,12 @@ namespace ActorProxy.Host.DataPlane;
 
 /// <summary>
 /// Servers' administrative states on top of YARP's health: a YARP available-destinations policy
-/// that keeps only servers both healthy (or not checked yet) and <see cref="ServerAdminState.Ready"/>,
-/// and the admin channel's view of it.
+/// that keeps only servers healthy (or not checked yet), <see cref="ServerAdminState.Ready"/> and
+/// of a weight above 0 (<see cref="ServerWeights"/>), and the admin channel's view of it.
 /// </summary>
 // YARP's destination updater uses every available-destinations policy, this one included: the
 // registry resolves YARP's services when it needs them rather than in its constructor.
-internal sealed class ServerStateRegistry(IServiceProvider services) : IServerStates, IAvailableDestinationsPolicy
+internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights) : IServerStates, IAvailableDestinationsPolicy
 {
     private IProxyStateLookup Clusters => services.GetRequiredService<IProxyStateLookup>();
 
@@ -29,9 +29,12 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
 
     public string Name => PolicyName;
 
-    public IReadOnlyList<DestinationState> GetAvailalableDestinations(ClusterConfig config, IReadOnlyList<DestinationState> allDestinations) =>
-        allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((BackendClusters.BackendOf(config.ClusterId), d.DestinationId)) == ServerAdminState.Ready
-            && !_forced.ContainsKey((BackendClusters.BackendOf(config.ClusterId), d.DestinationId))).ToArray();
+    public IReadOnlyList<DestinationState> GetAvailalableDestinations(ClusterConfig config, IReadOnlyList<DestinationState> allDestinations)
+    {
+        string backend = BackendClusters.BackendOf(config.ClusterId);
+        return allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((backend, d.DestinationId)) == ServerAdminState.Ready
+            && !_forced.ContainsKey((backend, d.DestinationId)) && weights.Of(backend, d.DestinationId).Weight > 0).ToArray();
+    }
 
     public IReadOnlyList<ServerState> List() =>
         Clusters.GetClusters()
@@ -42,7 +45,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
                 _forced.TryGetValue((c.ClusterId, d.DestinationId), out string? forced) ? forced
                 : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
                     : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown",
-                _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null)))
+                _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null,
+                weights.Of(c.ClusterId, d.DestinationId).Weight, weights.Of(c.ClusterId, d.DestinationId).Initial)))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
@@ -63,6 +67,12 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             _forced[key] = health == ServerForcedHealth.Stopped ? "down" : "nolb";
         }
     });
+
+    public string? SetWeight(string backend, string server, string weight)
+    {
+        string? refusal = null;
+        return Change(backend, server, key => refusal = weights.Set(key.Backend, key.Server, weight)) ?? refusal;
+    }
 
     public string? SetAddress(string backend, string server, string address, string? port, string updater)
     {
@@ -100,7 +110,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
             .FirstOrDefault(c => c.ClusterId == backend)?.Destinations?.GetValueOrDefault(destination.DestinationId)?.Address
         ?? destination.Model.Config.Address;
 
-    // Applies a change to a server of a backend, then has YARP choose its destinations again.
+    // Applies a change to a server of a backend, then has YARP choose its destinations again and
+    // the backend's rotation take them at once, as HAProxy applies a change when it is made.
     private string? Change(string backend, string server, Action<(string Backend, string Server)> change)
     {
         if (!Clusters.TryGetCluster(backend, out var cluster) || backend == BackendClusters.Unassigned || BackendClusters.IsTunnel(backend))
@@ -118,6 +129,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services) : IServerSt
         {
             updater.UpdateAvailableDestinations(tunnel);
         }
+        weights.Sync(backend, cluster.DestinationsState.AvailableDestinations);
         return null;
     }
 

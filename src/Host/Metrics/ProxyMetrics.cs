@@ -120,7 +120,8 @@ internal sealed class ProxyMetrics : IDisposable
     {
         Gauge("haproxy_backend_status", "Current status of the service, per state label value.", () => Backends().SelectMany(b =>
         {
-            bool up = _servers.List().Any(s => s.Backend == b.Backend.Name && StatCsv.StateOf(s) == "UP");
+            // HAProxy's: up while its usable servers weigh something, or when it has none.
+            bool up = b.Backend.Servers.Count == 0 || _servers.List().Any(s => s.Backend == b.Backend.Name && s.Usable);
             return new[]
             {
                 new Measurement<double>(up ? 0 : 1, Label("proxy", b.Backend.Name), Label("state", "DOWN")),
@@ -132,7 +133,9 @@ internal sealed class ProxyMetrics : IDisposable
         Gauge("haproxy_backend_max_sessions", "Highest value of current sessions encountered since process started",
             () => Backends().Select(b => new Measurement<double>(b.Counters.MaxSessions, Label("proxy", b.Backend.Name))));
         Gauge("haproxy_backend_active_servers", "Total number of active UP servers with a non-zero weight",
-            () => Backends().Select(b => new Measurement<double>(_servers.List().Count(s => s.Backend == b.Backend.Name && StatCsv.StateOf(s) == "UP"), Label("proxy", b.Backend.Name))));
+            () => Backends().Select(b => new Measurement<double>(_servers.List().Count(s => s.Backend == b.Backend.Name && s.Usable), Label("proxy", b.Backend.Name))));
+        Gauge("haproxy_backend_weight", "Server's effective weight, or sum of active servers' effective weights for a backend",
+            () => Backends().Select(b => new Measurement<double>(_servers.List().Where(s => s.Backend == b.Backend.Name && s.Usable).Sum(s => s.Weight), Label("proxy", b.Backend.Name))));
         PerBackend("sessions", "Total number of sessions since process started", c => c.Sessions);
         PerBackend("bytes_in", "Total number of request bytes since process started", c => c.BytesIn);
         PerBackend("bytes_out", "Total number of response bytes since process started", c => c.BytesOut);
@@ -155,6 +158,8 @@ internal sealed class ProxyMetrics : IDisposable
             string state = StatCsv.StateOf(s);
             return states.Select(name => new Measurement<double>(name == state ? 1 : 0, Label("proxy", s.Backend), Label("server", s.Server), Label("state", name)));
         }));
+        Gauge("haproxy_server_weight", "Server's effective weight, or sum of active servers' effective weights for a backend",
+            () => _servers.List().Select(s => new Measurement<double>(s.Weight, Label("proxy", s.Backend), Label("server", s.Server))));
         Gauge("haproxy_server_current_sessions", "Number of current sessions on the frontend, backend or server",
             () => Servers().Select(s => new Measurement<double>(_live.InFlight(s.Backend.Name, s.Server.Name), Label("proxy", s.Backend.Name), Label("server", s.Server.Name))));
         Gauge("haproxy_server_max_sessions", "Highest value of current sessions encountered since process started",

@@ -125,7 +125,9 @@ internal sealed class StatsSocketSession(Socket client, IActorRef admin, AdminLe
         try
         {
             var reply = await admin.Ask<AdminReply>(new AdminCommand(command, Level: level), CommandTimeout);
-            return reply.Text.Length == 0 || reply.Text.EndsWith('\n') ? reply.Text : reply.Text + "\n";
+            // As HAProxy's CLI writes a message: as it is, so that one without a newline of its
+            // own ends at the empty line that closes every answer.
+            return reply.Text;
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

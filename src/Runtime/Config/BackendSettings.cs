@@ -6,7 +6,8 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="Port">Its port.</param>
 /// <param name="Ssl">Its TLS (<c>ssl …</c> after the address), or null for clear text.</param>
 /// <param name="Http2">True for <c>proto h2</c>.</param>
-public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null, bool Http2 = false);
+/// <param name="Weight">Its configured weight (<c>weight N</c>, HAProxy's iweight), 0 to 256.</param>
+public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null, bool Http2 = false, int Weight = 1);
 
 /// <summary><c>option httpchk</c>: active health checks.</summary>
 /// <param name="Path">The path requested.</param>

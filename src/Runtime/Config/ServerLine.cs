@@ -6,13 +6,18 @@ namespace ActorProxy.Runtime.Config;
 
 /// <summary>
 /// The options of a <c>server</c> line after its address, those ActorProxy carries out:
-/// <c>ssl verify none|required ca-file FILE sni str(NAME) verifyhost NAME</c> and <c>proto h2</c>.
+/// <c>ssl verify none|required ca-file FILE sni str(NAME) verifyhost NAME</c>, <c>proto h2</c>
+/// and <c>weight N</c>.
 /// </summary>
 /// <param name="Ssl">The server's TLS, or null for clear text.</param>
 /// <param name="Http2">True for <c>proto h2</c>: HTTP/2 to the server (with prior knowledge in
 /// clear text, by ALPN over TLS).</param>
-public sealed record ServerLine(ServerSsl? Ssl, bool Http2)
+/// <param name="Weight">Its load-balancing weight, 0 to 256 (HAProxy's default 1).</param>
+public sealed record ServerLine(ServerSsl? Ssl, bool Http2, int Weight = 1)
 {
+    /// <summary>The largest weight (SRV_UWGHT_MAX).</summary>
+    public const int MaxWeight = 256;
+
     /// <summary>Reads the options; relative paths are from <paramref name="baseDirectory"/>.
     /// Throws <see cref="FormatException"/> for an option ActorProxy does not carry out or a
     /// misuse, with HAProxy's reason where it has one, and <see cref="CertificateLoadException"/>
@@ -20,6 +25,7 @@ public sealed record ServerLine(ServerSsl? Ssl, bool Http2)
     public static ServerLine Parse(IReadOnlyList<string> options, string baseDirectory)
     {
         bool ssl = false, http2 = false;
+        int weight = 1;
         bool? verify = null;
         string? caFile = null, serverName = null, verifyHost = null;
         for (int i = 0; i < options.Count; i++)
@@ -52,23 +58,35 @@ public sealed record ServerLine(ServerSsl? Ssl, bool Http2)
                         ? true
                         : throw new FormatException($"proto: '{proto}' is not a protocol ActorProxy speaks to a server (h2)");
                     break;
+                case "weight":
+                    weight = ParseWeight(Argument(options, ref i));
+                    break;
                 default:
-                    throw new FormatException($"server option '{options[i]}' is not supported by ActorProxy; it carries out: ssl, verify none|required, ca-file FILE, sni str(NAME), verifyhost NAME, proto h2");
+                    throw new FormatException($"server option '{options[i]}' is not supported by ActorProxy; it carries out: ssl, verify none|required, ca-file FILE, sni str(NAME), verifyhost NAME, proto h2, weight N");
             }
         }
         if (!ssl)
         {
             return verify is not null || caFile is not null || serverName is not null || verifyHost is not null
                 ? throw new FormatException("'verify', 'ca-file', 'sni' and 'verifyhost' need 'ssl' on the same server")
-                : new ServerLine(null, http2);
+                : new ServerLine(null, http2, weight);
         }
         if (verify != false && caFile is null)
         {
             // HAProxy 2.6's own refusal (ssl-server-verify required is its default).
             throw new FormatException("verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line");
         }
-        return new ServerLine(new ServerSsl(verify != false, caFile is null ? [] : LoadAuthorities(caFile), serverName, verifyHost), http2);
+        return new ServerLine(new ServerSsl(verify != false, caFile is null ? [] : LoadAuthorities(caFile), serverName, verifyHost), http2, weight);
     }
+
+    // srv_parse_weight reads the number with atol, so that "3x" weighs 3 and "x" 0: ActorProxy
+    // takes only a number, with HAProxy's words for one out of range.
+    private static int ParseWeight(string text) =>
+        !int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int weight)
+            ? throw new FormatException($"weight: expected a number from 0 to {MaxWeight}, not '{text}'")
+            : weight is < 0 or > MaxWeight
+                ? throw new FormatException($"weight is not within 0 and {MaxWeight} ({weight})")
+                : weight;
 
     // HAProxy's sni takes a sample expression evaluated per request; connections to a server are
     // pooled by its address here, so only a constant name is carried out.

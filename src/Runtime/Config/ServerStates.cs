@@ -34,7 +34,15 @@ public enum ServerForcedHealth
 /// <param name="Admin">Its administrative state.</param>
 /// <param name="Health">Its health as checks see it (up, down or unknown), or as a script forced it (down, nolb).</param>
 /// <param name="AdminChangedAt">When its administrative state was last set, or null if never.</param>
-public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health, DateTimeOffset? AdminChangedAt = null);
+/// <param name="Weight">Its weight now (HAProxy's uweight).</param>
+/// <param name="InitialWeight">Its weight as configured (iweight).</param>
+public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health,
+    DateTimeOffset? AdminChangedAt = null, int Weight = 1, int InitialWeight = 1)
+{
+    /// <summary>True when it takes new traffic: ready, up and of a weight above 0
+    /// (HAProxy's srv_currently_usable).</summary>
+    public bool Usable => Admin == ServerAdminState.Ready && Health is ("up" or "unknown") && Weight > 0;
+}
 
 /// <summary>The servers of the running listeners, as the admin channel reads and changes them.</summary>
 public interface IServerStates
@@ -52,4 +60,9 @@ public interface IServerStates
     /// (<c>set server … addr</c>, Lua's <c>set_addr</c>): HAProxy's report of what changed, naming
     /// <paramref name="updater"/> — or of why nothing did; null when there is no such server.</summary>
     string? SetAddress(string backend, string server, string address, string? port, string updater);
+
+    /// <summary>Changes a server's weight (<c>set server … weight</c>, Lua's <c>set_weight</c>):
+    /// an absolute weight or a percentage of the configured one. Null when done, else HAProxy's
+    /// words for why not.</summary>
+    string? SetWeight(string backend, string server, string weight);
 }

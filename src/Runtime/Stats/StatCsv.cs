@@ -62,8 +62,8 @@ public static class StatCsv
                 var state = states.FirstOrDefault(s => s.Server == server.Name);
                 rows.Add(Row(new ServerLine(backend, server, stats.Server(backend.Name, server.Name)!, state, id, sid++, live, now, stats.Started)));
             }
-            int up = states.Count(s => StateOf(s) == "UP");
-            rows.Add(Row(new BackendLine(backend, counters, id++, live, now, stats.Started, config, up)));
+            var usable = states.Where(s => s.Usable).ToArray();
+            rows.Add(Row(new BackendLine(backend, counters, id++, live, now, stats.Started, config, usable.Length, usable.Sum(s => s.Weight))));
         }
         return rows;
     }
@@ -184,8 +184,9 @@ public static class StatCsv
             "scur" => N(Live?.InFlight(Backend.Name, Server.Name) ?? 0),
             // HAProxy's words for a server with no health check, as for one checked.
             "status" => State is null ? "no check" : Status(State),
-            // HAProxy shows a drained or maintained server's weight as it is configured.
-            "weight" or "act" or "uweight" => "1",
+            // HAProxy shows a drained or maintained server's weight as it is set.
+            "weight" or "uweight" => N(State?.Weight ?? Server.Weight),
+            "act" => "1",
             "lastchg" => N((long)(Now - (State?.AdminChangedAt ?? Started)).TotalSeconds),
             "iid" => N(Id),
             "sid" => N(Sid),
@@ -203,7 +204,7 @@ public static class StatCsv
     }
 
     private sealed record BackendLine(BackendSettings Backend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now, DateTimeOffset Started,
-        ProxyConfig Config, int Up) : StatLine(Counters)
+        ProxyConfig Config, int Usable, int Weight) : StatLine(Counters)
     {
         public override string Value(string field) => field switch
         {
@@ -212,8 +213,10 @@ public static class StatCsv
             "scur" => N(Live?.InFlight(Backend.Name, null) ?? 0),
             "slim" => N(FullConn()),
             "dreq" => "0",
-            "status" => Up > 0 ? "UP" : "DOWN",
-            "weight" or "act" or "uweight" => N(Up),
+            // HAProxy's: up while its usable servers weigh something, or when it has none at all.
+            "status" => Weight > 0 || Backend.Servers.Count == 0 ? "UP" : "DOWN",
+            "act" => N(Usable),
+            "weight" or "uweight" => N(Weight),
             "chkdown" or "downtime" => "0",
             "lastchg" => N((long)(Now - Started).TotalSeconds),
             "iid" => N(Id),

@@ -223,4 +223,31 @@ public sealed class HoconConfigReaderTests : IDisposable
     }
 
     private ProxyConfig Read(string text) => HoconConfigReader.Read(text, "test.conf", _directory.FullName);
+
+    [Fact]
+    public void Read_ServerWeights_InDeclarationOrder()
+    {
+        var config = Read("""
+            actorproxy.backends.app { servers { b = "127.0.0.1:9001 weight 3", a = "127.0.0.1:9002", c = "127.0.0.1:9003 weight 0" } }
+            """);
+
+        Assert.Equal([("b", 3), ("a", 1), ("c", 0)], config.Backends.Single().Servers.Select(s => (s.Name, s.Weight)));
+    }
+
+    [Theory]
+    [InlineData("roundrobin", "weight 257", "weight is not within 0 and 256 (257)")]
+    [InlineData("roundrobin", "weight heavy", "weight: expected a number from 0 to 256, not 'heavy'")]
+    [InlineData("roundrobin", "weight", "'weight' expects an argument")]
+    [InlineData("leastconn", "weight 2", "ActorProxy weighs servers in balance roundrobin only")]
+    [InlineData("first", "weight 0", "ActorProxy weighs servers in balance roundrobin only")]
+    public void Read_AWeightThatCannotBeHonoured_IsRefusedNamingTheServer(string balance, string options, string reason)
+    {
+        var failure = Assert.Throws<ConfigException>(() => Read($$"""
+            actorproxy.backends.app { balance = {{balance}}, servers { s1 = "127.0.0.1:9000 {{options}}" } }
+            """));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal("actorproxy.backends.app.servers.s1", error.Key);
+        Assert.Contains(reason, error.Reason);
+    }
 }

@@ -33,9 +33,9 @@ public sealed class MetricsParityTests : IAsyncLifetime
         "haproxy_frontend_bytes_in_total",
         "haproxy_backend_status", "haproxy_backend_sessions_total", "haproxy_backend_http_requests_total", "haproxy_backend_http_responses_total",
         "haproxy_backend_connection_errors_total", "haproxy_backend_response_errors_total", "haproxy_backend_loadbalanced_total",
-        "haproxy_backend_bytes_in_total", "haproxy_backend_bytes_out_total", "haproxy_backend_active_servers",
+        "haproxy_backend_bytes_in_total", "haproxy_backend_bytes_out_total", "haproxy_backend_active_servers", "haproxy_backend_weight",
         "haproxy_server_status", "haproxy_server_sessions_total", "haproxy_server_http_responses_total", "haproxy_server_connection_errors_total",
-        "haproxy_server_loadbalanced_total", "haproxy_server_bytes_in_total", "haproxy_server_bytes_out_total",
+        "haproxy_server_loadbalanced_total", "haproxy_server_bytes_in_total", "haproxy_server_bytes_out_total", "haproxy_server_weight",
     ];
 
     // Compared by their series only: the values are times, this machine's limits, or how many
@@ -332,8 +332,8 @@ public sealed class MetricsParityTests : IAsyncLifetime
           mode tcp
           server s1 127.0.0.1:{{_origin.Port}}
         backend spare
-          server ready 127.0.0.1:{{_origin.Port}}
-          server drained 127.0.0.1:{{_origin.Port}}
+          server ready 127.0.0.1:{{_origin.Port}} weight 3
+          server drained 127.0.0.1:{{_origin.Port}} weight 2
           server off 127.0.0.1:{{_origin.Port}}
 
         """;
@@ -359,7 +359,7 @@ public sealed class MetricsParityTests : IAsyncLifetime
           backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
           backends.dead { servers { s1 = "127.0.0.1:{{_deadPort}}" } }
           backends.tcporigin { mode = tcp, servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
-          backends.spare { servers { ready = "127.0.0.1:{{_origin.Port}}", drained = "127.0.0.1:{{_origin.Port}}", off = "127.0.0.1:{{_origin.Port}}" } }
+          backends.spare { servers { ready = "127.0.0.1:{{_origin.Port}} weight 3", drained = "127.0.0.1:{{_origin.Port}} weight 2", off = "127.0.0.1:{{_origin.Port}}" } }
         }
         """;
 }

@@ -23,8 +23,9 @@ public sealed class RuntimeCommandPair : IAsyncDisposable
 
     /// <summary>Starts both: <paramref name="haproxyConfig"/> whole, <paramref name="actorProxyConfig"/>
     /// inside <c>actorproxy { }</c> beside its own global section (threads, the stats socket, and
-    /// <paramref name="actorProxyGlobal"/>).</summary>
-    public async Task StartAsync(string haproxyConfig, string actorProxyConfig, string actorProxyGlobal = "")
+    /// <paramref name="actorProxyGlobal"/>); HAProxy is up once it listens on its frontend's port
+    /// and on <paramref name="haproxyPorts"/>.</summary>
+    public async Task StartAsync(string haproxyConfig, string actorProxyConfig, string actorProxyGlobal = "", params int[] haproxyPorts)
     {
         string haproxy = Path.Combine(Directory.FullName, "haproxy.cfg");
         File.WriteAllText(haproxy, haproxyConfig);
@@ -36,7 +37,7 @@ public sealed class RuntimeCommandPair : IAsyncDisposable
             {{actorProxyConfig}}
             }
             """);
-        _haproxy = await HaproxyProcess.StartAsync(haproxy, HaproxyPort);
+        _haproxy = await HaproxyProcess.StartAsync(haproxy, [HaproxyPort, .. haproxyPorts]);
         _actorProxy = ActorProxyProcess.Start("run", "-f", actorProxy);
         await _actorProxy.WaitForOutputAsync("ActorProxy running");
     }

@@ -10,8 +10,8 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// <c>servers</c>, <c>listeners</c>, <c>get_cap</c>, <c>get_mode</c>, <c>get_stats</c> (the
 /// fields of <c>show stat</c>), each server's state, read and set as <c>set server … state</c>
 /// sets it. As HAProxy's, the tables appear once the state's files have run (a file's body reads
-/// nil), before its init functions. What a server or proxy of ActorProxy does not have — weights,
-/// a maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
+/// nil), before its init functions. What a server or proxy of ActorProxy does not have — a
+/// maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
 /// change it are errors that say so (Proxy.lua). A proxy's <c>stktable</c> is HAProxy's
 /// StickTable class (<see cref="LuaStickTableApi"/>).
 /// </summary>
@@ -96,6 +96,24 @@ public static class LuaProxyApi
             return servers.SetAddress(call.GetString(1), call.GetString(2), call.GetString(3), port, "Lua script") is { } report
                 ? call.Return(report)
                 : call.ReturnNil() + call.Return($"backend '{call.GetString(1)}' has no server '{call.GetString(2)}'");
+        });
+        // weight(backend, server) → its weight now (before the listeners run, as configured).
+        state.Expose(Internal, "weight", call =>
+        {
+            string backend = call.GetString(1), name = call.GetString(2);
+            return call.Return((long)(proxies?.Servers?.List().FirstOrDefault(s => s.Backend == backend && s.Server == name)?.Weight
+                ?? proxies?.Backend(backend)?.Servers.FirstOrDefault(s => s.Name == name)?.Weight ?? 1));
+        });
+        // set_weight(backend, server, weight) → nil, or HAProxy's words for why not.
+        state.Expose(Internal, "set_weight", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.Return("a server's weight changes once the node's listeners run (not in a file's body or an init function)");
+            }
+            return servers.SetWeight(call.GetString(1), call.GetString(2), call.GetString(3)) is { } refusal
+                ? call.Return(refusal.TrimEnd())
+                : call.ReturnNil();
         });
         // checked(backend) → true when its servers have health checks.
         state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));

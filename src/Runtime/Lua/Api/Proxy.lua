@@ -78,13 +78,25 @@ function Server.methods.get_stats(sv)
   local identity = check(Server, sv, "get_stats")
   return internal.stats(identity.proxy, identity.server)
 end
--- HAProxy 2.6 gives an integer: 1 when the server drains (or weighs 0), else 0.
+-- HAProxy 2.6 gives an integer: 1 when the server drains or weighs 0, else 0.
 function Server.methods.is_draining(sv)
   local identity = check(Server, sv, "is_draining")
-  return internal.state(identity.proxy, identity.server) == "drain" and 1 or 0
+  local draining = internal.state(identity.proxy, identity.server) == "drain" or internal.weight(identity.proxy, identity.server) == 0
+  return draining and 1 or 0
 end
--- HAProxy's defaults, which ActorProxy's servers always have: weight 1, no maxconn.
-function Server.methods.get_weight(sv) check(Server, sv, "get_weight") return 1 end
+function Server.methods.get_weight(sv)
+  local identity = check(Server, sv, "get_weight")
+  return internal.weight(identity.proxy, identity.server)
+end
+-- server_parse_weight_change_request: nil when done, else HAProxy's words for why not.
+function Server.methods.set_weight(sv, weight)
+  local identity = check(Server, sv, "set_weight")
+  if type(weight) ~= "string" and type(weight) ~= "number" then
+    error("bad argument #1 to 'set_weight' (string expected, got " .. (weight == nil and "no value" or type(weight)) .. ")", 2)
+  end
+  return internal.set_weight(identity.proxy, identity.server, tostring(weight))
+end
+-- HAProxy's default, which ActorProxy's servers always have: no maxconn.
 function Server.methods.get_maxconn(sv) check(Server, sv, "get_maxconn") return 0 end
 function Server.methods.set_drain(sv) set_state(sv, "set_drain", "drain") end
 function Server.methods.set_maint(sv) set_state(sv, "set_maint", "maint") end
@@ -104,7 +116,6 @@ end
 for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "agent_force_down" }) do
   Server.methods[method] = function(sv) check(Server, sv, method) end
 end
-refuse(Server, "set_weight", "its servers have no weights")
 refuse(Server, "set_maxconn", "its servers have no maxconn")
 refuse(Server, "shut_sess", "a server's sessions cannot be ended on their own")
 -- HAProxy forces a server's health whether it is checked or not; a checked server's next check

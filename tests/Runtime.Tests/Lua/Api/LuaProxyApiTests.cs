@@ -114,7 +114,6 @@ public sealed class LuaProxyApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData("core.backends.app.servers.s1:set_weight('2')", "Server.set_weight is not implemented by ActorProxy: its servers have no weights")]
     [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr: a server moves once the node's listeners run")]
     [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable is not implemented by ActorProxy: the health checks are the backend's")]
@@ -125,6 +124,31 @@ public sealed class LuaProxyApiTests : IDisposable
         var error = Assert.Throws<LuaScriptException>(() => _state.State.Execute(call));
 
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void AWeight_IsSetThroughTheNodesServerStates_AndReadBack()
+    {
+        _state.State.Execute("""
+            local s1 = core.backends.app.servers.s1
+            assert(s1:get_weight() == 1)
+            local refusal = s1:set_weight("2")
+            assert(refusal:find("a server's weight changes once the node's listeners run", 1, true), refusal)
+            """);
+        var servers = new RecordingServerStates();
+        _proxies.Servers = servers;
+
+        _state.State.Execute("""
+            local s1 = core.backends.app.servers.s1
+            assert(s1:set_weight(3) == nil)
+            assert(s1:get_weight() == 3, s1:get_weight())
+            assert(s1:is_draining() == 0)
+            assert(s1:set_weight("0%") == nil)
+            assert(s1:is_draining() == 1)
+            assert(s1:set_weight("x") == "Empty weight string empty or preceded by garbage")
+            """);
+
+        Assert.Equal(["3", "0%", "x"], servers.WeightRequests);
     }
 
     [Fact]
@@ -147,7 +171,24 @@ public sealed class LuaProxyApiTests : IDisposable
 
         public IReadOnlyList<ServerState> List() =>
             _states.Select(s => new ServerState(s.Key.Item1, s.Key.Item2, "", s.Value, "up"))
-                .Concat(Addresses.Select(a => new ServerState(a.Key.Item1, a.Key.Item2, a.Value, ServerAdminState.Ready, "up"))).ToArray();
+                .Concat(Addresses.Select(a => new ServerState(a.Key.Item1, a.Key.Item2, a.Value, ServerAdminState.Ready, "up")))
+                .Concat(_weights.Select(w => new ServerState(w.Key.Item1, w.Key.Item2, "", ServerAdminState.Ready, "up", Weight: w.Value))).ToArray();
+
+        private readonly Dictionary<(string, string), int> _weights = [];
+
+        public List<string> WeightRequests { get; } = [];
+
+        // The parsing is ServerWeightChange's, whose errors reach the script as they are.
+        public string? SetWeight(string backend, string server, string weight)
+        {
+            WeightRequests.Add(weight);
+            if (ServerWeightChange.Parse(weight, 1, out string? error) is not { } value)
+            {
+                return error;
+            }
+            _weights[(backend, server)] = value;
+            return null;
+        }
 
         public string? Set(string backend, string server, ServerAdminState state)
         {
