@@ -20,7 +20,7 @@ public sealed class AdminActor : ReceiveActor
     public const string Name = "admin";
 
     private const string Help = "commands: show info, show cluster, show members, show fd, show lua, show tasks, show pools, show servers state, show stat, " +
-        "set server BACKEND/SERVER state ready|drain|maint, set server BACKEND/SERVER addr ADDRESS [port PORT], set server BACKEND/SERVER weight WEIGHT[%], get weight BACKEND/SERVER, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
+        "set server BACKEND/SERVER state ready|drain|maint, set server BACKEND/SERVER addr ADDRESS [port PORT], set server BACKEND/SERVER weight WEIGHT[%], get weight BACKEND/SERVER, disable|enable|shutdown frontend FRONTEND, show map [MAP], add map MAP KEY VALUE, set map MAP KEY|#REF VALUE, del map MAP KEY|#REF, clear map MAP, show acl [ACL], add acl ACL PATTERN, del acl ACL PATTERN|#REF, clear acl ACL, " +
         "flush pools, shutdown session FD, reload (the Lua files), and the Lua commands (core.register_cli)";
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -113,7 +113,7 @@ public sealed class AdminActor : ReceiveActor
         [_, "map" or "acl", ..] and not ["show", ..] => AdminLevel.Operator,
         // HAProxy lets a user list the tables; what changes them needs an operator.
         ["clear" or "set", "table", ..] => AdminLevel.Operator,
-        ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] => AdminLevel.Admin,
+        ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] or ["disable" or "enable", ..] => AdminLevel.Admin,
         _ => AdminLevel.User,
     };
 
@@ -159,6 +159,7 @@ public sealed class AdminActor : ReceiveActor
         ["show", "stat"] => Task.FromResult(new AdminReply(true,
             Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
         _ when ServerCommands.Handles(words) => Task.FromResult(ServerCommands.Run(_node.ServerStates, words)),
+        _ when FrontendCommands.Handles(words) => Task.FromResult(FrontendCommands.Run(_node.Config, _node.FrontendListeners, words)),
         ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
             Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
         [_, "acl", ..] when AclCommands.Handles(words) => Task.FromResult(AclCommands.Run(_node.Config.Maps, words)),

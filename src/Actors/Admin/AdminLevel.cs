@@ -10,6 +10,6 @@ public enum AdminLevel
     /// <summary>Also reads what is: show fd (HAProxy's show fd and show sess are operator commands).</summary>
     Operator = 2,
 
-    /// <summary>Also changes the node: set server, shutdown session, flush pools.</summary>
+    /// <summary>Also changes the node: set server, disable/enable/shutdown frontend, shutdown session, flush pools.</summary>
     Admin = 3,
 }

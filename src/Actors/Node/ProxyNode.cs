@@ -63,6 +63,13 @@ public sealed class ProxyNode : IAsyncDisposable
         set => _proxies.Servers = value;
     }
 
+    /// <summary>The frontends' listeners, once they run; null before (and in <c>check</c>).</summary>
+    public IFrontendListeners? FrontendListeners
+    {
+        get => _proxies.Listeners;
+        set => _proxies.Listeners = value;
+    }
+
     /// <summary>The running listeners' live counts, once they run; null before (and in <c>check</c>).</summary>
     public Runtime.Stats.ILiveStats? LiveStats
     {

@@ -46,8 +46,9 @@ internal static class ProxyWebHost
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         // Created and disposed by the web host: the gates end with the listeners.
         builder.Services.AddSingleton(_ => new NodeConnectionLimits(config));
+        builder.Services.AddSingleton<FrontendListeners>();
         builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
-            new LimitedListenerFactory(config.Frontends, services.GetRequiredService<NodeConnectionLimits>(), loggers));
+            new LimitedListenerFactory(config.Frontends, services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<FrontendListeners>(), loggers));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -114,7 +115,8 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton(services => new Metrics.StatsPageService(node, services.GetRequiredService<Metrics.LiveStats>(),
             services.GetRequiredService<ServerStateRegistry>()));
         string meterName = Metrics.ProxyMetrics.NextMeterName();
-        builder.Services.AddSingleton(services => new Metrics.LiveStats(services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<IProxyStateLookup>()));
+        builder.Services.AddSingleton(services => new Metrics.LiveStats(services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<IProxyStateLookup>(),
+            services.GetRequiredService<FrontendListeners>()));
         builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<Metrics.LiveStats>(),
             services.GetRequiredService<ServerStateRegistry>()));
         builder.Services.AddSingleton<Metrics.PrometheusExporterService>();
@@ -156,6 +158,7 @@ internal static class ProxyWebHost
         app.Services.GetRequiredService<AccessLogSink>();
         node.ServerStates = app.Services.GetRequiredService<ServerStateRegistry>();
         node.LiveStats = app.Services.GetRequiredService<Metrics.LiveStats>();
+        node.FrontendListeners = app.Services.GetRequiredService<FrontendListeners>();
         node.MaxConn = app.Services.GetRequiredService<NodeConnectionLimits>().Node.Limit;
         tcp.Servers = new TcpServerChoice(app.Services);
         tcp.ConnectionLimits = app.Services.GetRequiredService<NodeConnectionLimits>();

@@ -7,8 +7,10 @@ namespace ActorProxy.Host.Metrics;
 
 /// <summary>The listeners' live counts: connections from the accept gates, requests in flight
 /// from YARP's destinations.</summary>
-internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup clusters) : ILiveStats
+internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup clusters, IFrontendListeners listeners) : ILiveStats
 {
+    public ListenerState FrontendState(FrontendSettings frontend) => listeners.StateOf(frontend.Name);
+
     public int FrontendSessions(FrontendSettings frontend) => limits.Of(frontend).Connections;
 
     public int FrontendLimit(FrontendSettings frontend) => limits.Of(frontend).Limit;

@@ -91,10 +91,15 @@ internal sealed class ProxyMetrics : IDisposable
 
     private void DefineFrontends()
     {
-        Gauge("haproxy_frontend_status", "Current status of the service, per state label value.", () => Frontends().SelectMany(f => new[]
+        // HAProxy's exporter: DOWN once the frontend is stopped; a paused one is UP.
+        Gauge("haproxy_frontend_status", "Current status of the service, per state label value.", () => Frontends().SelectMany(f =>
         {
-            new Measurement<double>(0, Label("proxy", f.Frontend.Name), Label("state", "DOWN")),
-            new Measurement<double>(1, Label("proxy", f.Frontend.Name), Label("state", "UP")),
+            bool stopped = _live.FrontendState(f.Frontend) == ListenerState.Stopped;
+            return new[]
+            {
+                new Measurement<double>(stopped ? 1 : 0, Label("proxy", f.Frontend.Name), Label("state", "DOWN")),
+                new Measurement<double>(stopped ? 0 : 1, Label("proxy", f.Frontend.Name), Label("state", "UP")),
+            };
         }));
         Gauge("haproxy_frontend_current_sessions", "Number of current sessions on the frontend, backend or server",
             () => Frontends().Select(f => new Measurement<double>(_live.FrontendSessions(f.Frontend), Label("proxy", f.Frontend.Name))));

@@ -3,7 +3,7 @@ using ActorProxy.Runtime.Config;
 namespace ActorProxy.Runtime.Stats;
 
 /// <summary>What only the running listeners know of the node's proxies: connections open now,
-/// the limits in force, requests in flight to the servers.</summary>
+/// the limits in force, the listeners' states, requests in flight to the servers.</summary>
 public interface ILiveStats
 {
     /// <summary>A frontend's connections open now (HAProxy's <c>scur</c>).</summary>
@@ -11,6 +11,9 @@ public interface ILiveStats
 
     /// <summary>A frontend's maxconn in force (<c>slim</c>).</summary>
     int FrontendLimit(FrontendSettings frontend);
+
+    /// <summary>Where a frontend's listener stands (open, paused, stopped).</summary>
+    ListenerState FrontendState(FrontendSettings frontend);
 
     /// <summary>Requests in flight to a backend, or to one of its servers.</summary>
     int InFlight(string backend, string? server);

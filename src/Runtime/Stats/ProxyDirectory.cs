@@ -41,6 +41,9 @@ public sealed class ProxyDirectory
     /// <summary>The servers' states, once the listeners run; null before.</summary>
     public IServerStates? Servers { get; set; }
 
+    /// <summary>The frontends' listeners, once they run; null before.</summary>
+    public IFrontendListeners? Listeners { get; set; }
+
     /// <summary>The listeners' live counts, once they run; null before.</summary>
     public ILiveStats? Live { get; set; }
 

@@ -153,7 +153,13 @@ public static class StatCsv
             "slim" => Live is null ? "" : N(Live.FrontendLimit(Frontend)),
             "dreq" => N(Counters.DeniedRequests),
             "ereq" => N(Counters.RequestErrors),
-            "status" => "OPEN",
+            // HAProxy 2.6.12's words (2.6.0 said STOP for a paused frontend too).
+            "status" => (Live?.FrontendState(Frontend) ?? ListenerState.Open) switch
+            {
+                ListenerState.Paused => "PAUSED",
+                ListenerState.Stopped => "STOP",
+                _ => "OPEN",
+            },
             "iid" => N(Id),
             "sid" => "0",
             "type" => "0",

@@ -23,6 +23,8 @@ public sealed class StatCsvTests
 
         public int FrontendLimit(FrontendSettings frontend) => 2000;
 
+        public ListenerState FrontendState(FrontendSettings frontend) => ListenerState.Open;
+
         public int InFlight(string backend, string? server) => server is null ? 2 : 1;
     }
 

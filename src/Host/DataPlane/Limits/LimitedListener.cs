@@ -5,13 +5,15 @@ namespace ActorProxy.Host.DataPlane.Limits;
 
 /// <summary>
 /// A frontend's listener that accepts only while its frontend and the node have room: it takes a
-/// slot of each before it asks the transport for the next connection. Unbinding ends a wait.
+/// slot of each before it asks the transport for the next connection. It accepts on the socket
+/// its <see cref="ListenerSwitch"/> has open, waits while the frontend is paused and ends once it
+/// is stopped. Unbinding ends a wait.
 /// </summary>
-internal sealed class LimitedListener(IConnectionListener inner, AcceptGate frontend, AcceptGate node) : IConnectionListener
+internal sealed class LimitedListener(ListenerSwitch listeners, AcceptGate frontend, AcceptGate node) : IConnectionListener
 {
     private readonly CancellationTokenSource _unbound = new();
 
-    public EndPoint EndPoint => inner.EndPoint;
+    public EndPoint EndPoint => listeners.EndPoint;
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
@@ -33,36 +35,52 @@ internal sealed class LimitedListener(IConnectionListener inner, AcceptGate fron
             frontend.Leave();
             return null;
         }
-        ConnectionContext? connection;
-        try
+        while (true)
         {
-            connection = await inner.AcceptAsync(cancellationToken);
+            IConnectionListener? inner;
+            try
+            {
+                inner = await listeners.ListenerAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                inner = null;
+            }
+            ConnectionContext? connection = null;
+            try
+            {
+                connection = inner is null ? null : await inner.AcceptAsync(cancellationToken);
+            }
+            catch
+            {
+                Leave();
+                throw;
+            }
+            if (connection is not null)
+            {
+                frontend.Accepted();
+                node.Accepted();
+                return new LimitedConnection(connection, Closing, Leave);
+            }
+            // A socket closed by a pause: accept again once the frontend is resumed.
+            if (inner is null || _unbound.IsCancellationRequested || listeners.IsCurrent(inner))
+            {
+                Leave();
+                return null;
+            }
         }
-        catch
-        {
-            Leave();
-            throw;
-        }
-        if (connection is null)
-        {
-            Leave();
-            return null;
-        }
-        frontend.Accepted();
-        node.Accepted();
-        return new LimitedConnection(connection, Closing, Leave);
     }
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
         await _unbound.CancelAsync();
-        await inner.UnbindAsync(cancellationToken);
+        await listeners.UnbindAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _unbound.CancelAsync();
-        await inner.DisposeAsync();
+        await listeners.DisposeAsync();
         _unbound.Dispose();
     }
 

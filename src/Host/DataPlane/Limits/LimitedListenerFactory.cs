@@ -10,11 +10,11 @@ namespace ActorProxy.Host.DataPlane.Limits;
 /// <summary>
 /// Kestrel's transport for ActorProxy's frontends: the sockets transport, one per frontend so that
 /// each listens with its own <c>backlog</c>, behind a <see cref="LimitedListener"/> that enforces
-/// the frontend's and the node's <c>maxconn</c>. Registered after Kestrel's own, so Kestrel binds
-/// through it.
+/// the frontend's and the node's <c>maxconn</c>, whose socket can be paused and stopped
+/// (<see cref="FrontendListeners"/>). Registered after Kestrel's own, so Kestrel binds through it.
 /// </summary>
-internal sealed class LimitedListenerFactory(IReadOnlyList<FrontendSettings> frontends, NodeConnectionLimits limits, ILoggerFactory loggers)
-    : IConnectionListenerFactory
+internal sealed class LimitedListenerFactory(IReadOnlyList<FrontendSettings> frontends, NodeConnectionLimits limits,
+    FrontendListeners listeners, ILoggerFactory loggers) : IConnectionListenerFactory
 {
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
@@ -23,6 +23,11 @@ internal sealed class LimitedListenerFactory(IReadOnlyList<FrontendSettings> fro
         var options = new SocketTransportOptions { Backlog = frontend.Backlog > 0 ? frontend.Backlog : gate.Limit };
         InlineIo.Configure(options);
         var sockets = new SocketTransportFactory(Options.Create(options), loggers);
-        return new LimitedListener(await sockets.BindAsync(endpoint, cancellationToken), gate, limits.Node);
+        var first = await sockets.BindAsync(endpoint, cancellationToken);
+        // A resumed frontend binds again at once (the sockets transport binds synchronously).
+        var socket = new ListenerSwitch(frontend.Name, first, address => sockets.BindAsync(address).AsTask().GetAwaiter().GetResult(),
+            loggers.CreateLogger<ListenerSwitch>());
+        listeners.Add(frontend.Name, socket);
+        return new LimitedListener(socket, gate, limits.Node);
     }
 }

@@ -10,8 +10,9 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// <c>servers</c>, <c>listeners</c>, <c>get_cap</c>, <c>get_mode</c>, <c>get_stats</c> (the
 /// fields of <c>show stat</c>), each server's state, read and set as <c>set server … state</c>
 /// sets it. As HAProxy's, the tables appear once the state's files have run (a file's body reads
-/// nil), before its init functions. What a server or proxy of ActorProxy does not have — a
-/// maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
+/// nil), before its init functions. A frontend's <c>pause</c>, <c>resume</c> and <c>stop</c> change
+/// its listener (<see cref="IFrontendListeners"/>). What a server or proxy of ActorProxy does not
+/// have — a maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
 /// change it are errors that say so (Proxy.lua). A proxy's <c>stktable</c> is HAProxy's
 /// StickTable class (<see cref="LuaStickTableApi"/>).
 /// </summary>
@@ -114,6 +115,23 @@ public static class LuaProxyApi
             return servers.SetWeight(call.GetString(1), call.GetString(2), call.GetString(3)) is { } refusal
                 ? call.Return(refusal.TrimEnd())
                 : call.ReturnNil();
+        });
+        // switch(frontend, pause|resume|stop) → nil, or why it cannot change yet. HAProxy's own
+        // refusals (already paused, stopped before) change nothing and say nothing to a script.
+        state.Expose(Internal, "switch", call =>
+        {
+            if (proxies?.Listeners is not { } listeners)
+            {
+                return call.Return("a frontend's listener changes once the node's listeners run (not in a file's body or an init function)");
+            }
+            string frontend = call.GetString(1);
+            _ = call.GetString(2) switch
+            {
+                "pause" => listeners.Pause(frontend),
+                "resume" => listeners.Resume(frontend),
+                _ => listeners.Stop(frontend),
+            };
+            return call.ReturnNil();
         });
         // checked(backend) → true when its servers have health checks.
         state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));

@@ -45,9 +45,16 @@ function Proxy.methods.get_stats(px)
 end
 -- ActorProxy's servers are never backup servers: there are no sessions of theirs to end.
 function Proxy.methods.shut_bcksess(px) check(Proxy, px, "shut_bcksess") end
-refuse(Proxy, "pause", "a frontend's listener cannot be paused")
-refuse(Proxy, "resume", "a frontend's listener cannot be paused")
-refuse(Proxy, "stop", "a frontend's listener cannot be stopped while the node runs")
+-- pause_proxy, resume_proxy, stop_proxy: a frontend's listener closes, opens again, closes for
+-- good; a backend has no listener, and nothing changes. Nothing is returned, as in HAProxy.
+for _, method in ipairs({ "pause", "resume", "stop" }) do
+  Proxy.methods[method] = function(px)
+    local identity = check(Proxy, px, method)
+    if identity.cap ~= "frontend" then return end
+    local refusal = internal.switch(identity.name, method)
+    if refusal then error("Proxy." .. method .. ": " .. refusal, 2) end
+  end
+end
 
 -- Server --------------------------------------------------------------------------------------
 local function set_state(sv, method, state)

@@ -117,7 +117,7 @@ public sealed class LuaProxyApiTests : IDisposable
     [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr: a server moves once the node's listeners run")]
     [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy: the health checks are the backend's")]
     [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable is not implemented by ActorProxy: the health checks are the backend's")]
-    [InlineData("core.frontends.web:pause()", "Proxy.pause is not implemented by ActorProxy")]
+    [InlineData("core.frontends.web:pause()", "Proxy.pause: a frontend's listener changes once the node's listeners run")]
     [InlineData("core.backends.app.servers.s1.get_addr(core.backends.app)", "bad argument #1 to 'get_addr' (Server expected)")]
     public void WhatActorProxyCannotDo_IsAnErrorNamingIt(string call, string message)
     {
