@@ -6,13 +6,14 @@ namespace ActorProxy.Actors.Admin;
 
 /// <summary>HAProxy's runtime commands on servers (server.c's CLI): <c>show servers state</c>,
 /// <c>set server B/S state ready|drain|maint</c>, <c>set server B/S addr A [port P]</c>,
-/// <c>set server B/S weight W[%]</c>, <c>set weight B/S W[%]</c> and <c>get weight B/S</c>, with
+/// <c>set server B/S weight W[%]</c>, <c>set weight B/S W[%]</c>, <c>get weight B/S</c> and
+/// <c>shutdown sessions server B/S</c>, with
 /// HAProxy's answers and errors.</summary>
 internal static class ServerCommands
 {
     /// <summary>True for the words of a server command.</summary>
     public static bool Handles(string[] words) =>
-        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..];
+        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..] or ["shutdown", "sessions", "server", ..];
 
     /// <summary>Runs <paramref name="words"/> on <paramref name="servers"/> (null when the node
     /// has no listeners running).</summary>
@@ -26,6 +27,7 @@ internal static class ServerCommands
         ["set", "server", var server, "weight", .. var weight] => On(servers, words, s => SetWeight(s, server, weight)),
         ["set", "weight", var server, .. var weight] => On(servers, words, s => SetWeight(s, server, weight)),
         ["get", "weight", .. var server] => On(servers, words, s => GetWeight(s, server.FirstOrDefault() ?? "")),
+        ["shutdown", "sessions", "server", .. var server] => On(servers, words, s => ShutDown(s, server.FirstOrDefault() ?? "")),
         _ => new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint, BACKEND/SERVER addr ADDRESS [port PORT] or BACKEND/SERVER weight WEIGHT[%]\n"),
     };
 
@@ -82,6 +84,17 @@ internal static class ServerCommands
         return servers.SetWeight(backend, server, weight.FirstOrDefault() ?? "") is { } refusal
             ? new AdminReply(false, refusal)
             : new AdminReply(true, "");
+    }
+
+    // cli_parse_shutdown_sessions_server: no answer when done.
+    private static AdminReply ShutDown(IServerStates servers, string target)
+    {
+        var (backend, server, error) = Find(servers, target);
+        if (error is not null)
+        {
+            return new AdminReply(false, error);
+        }
+        return servers.ShutDownSessions(backend, server) ? new AdminReply(true, "") : new AdminReply(false, "No such server.\n");
     }
 
     private static AdminReply GetWeight(IServerStates servers, string target)

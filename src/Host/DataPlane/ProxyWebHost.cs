@@ -104,6 +104,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new BackendHttpClientFactory(config.Backends, backends, connectTimes));
         builder.Services.AddSingleton(_ => accessLog);
         builder.Services.AddSingleton(_ => new ServerWeights(config));
+        builder.Services.AddSingleton<ServerSessions>();
         builder.Services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
@@ -174,6 +175,7 @@ internal static class ProxyWebHost
             proxy.Use(pipeline.RunRequestRulesAsync);
             proxy.Use(pipeline.RetryRefusedAsync);
             proxy.UseLoadBalancing();
+            proxy.Use(app.Services.GetRequiredService<ServerSessions>().TrackAsync);
             proxy.UsePassiveHealthChecks();
         });
         var taken = config.Frontends

@@ -15,7 +15,7 @@ namespace ActorProxy.Host.DataPlane;
 /// </summary>
 // YARP's destination updater uses every available-destinations policy, this one included: the
 // registry resolves YARP's services when it needs them rather than in its constructor.
-internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights) : IServerStates, IAvailableDestinationsPolicy
+internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights, ServerSessions sessions) : IServerStates, IAvailableDestinationsPolicy
 {
     private IProxyStateLookup Clusters => services.GetRequiredService<IProxyStateLookup>();
 
@@ -72,6 +72,17 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
     {
         string? refusal = null;
         return Change(backend, server, key => refusal = weights.Set(key.Backend, key.Server, weight)) ?? refusal;
+    }
+
+    public bool ShutDownSessions(string backend, string server)
+    {
+        if (!Clusters.TryGetCluster(backend, out var cluster) || BackendClusters.IsTunnel(backend) || backend == BackendClusters.Unassigned
+            || !cluster.Destinations.ContainsKey(server))
+        {
+            return false;
+        }
+        sessions.ShutDown(backend, server);
+        return true;
     }
 
     public string? SetAddress(string backend, string server, string address, string? port, string updater)

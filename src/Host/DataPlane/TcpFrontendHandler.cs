@@ -295,6 +295,9 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
             return;
         }
         var stream = server.Stream;
+        // Ended with its server's sessions (shut_sess): both sides are shut, and the relay ends
+        // as if the server had closed, with a FIN to the client, as HAProxy's.
+        using var session = Servers!.Sessions.Enter(backend.Name, server.Server, () => ShutBoth(server.Socket));
         // The buffer first: with none, nothing has been relayed when the connection closes.
         var buffer = _buffers.Rent();
         if (buffer is null)
@@ -331,6 +334,18 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         finally
         {
             _buffers.Return(buffer);
+        }
+    }
+
+    private static void ShutBoth(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closed already.
         }
     }
 
@@ -431,7 +446,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                 if (server.Ssl is not { } ssl)
                 {
                     log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
-                    return new ServerConnection(stream, stream.Socket);
+                    return new ServerConnection(stream, stream.Socket, server.Name);
                 }
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 try
@@ -444,7 +459,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
                     throw;
                 }
                 log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
-                return new ServerConnection(tls, stream.Socket);
+                return new ServerConnection(tls, stream.Socket, server.Name);
             }
             catch (Exception e) when (e is AuthenticationException or IOException && !left.IsCancellationRequested)
             {
@@ -470,7 +485,7 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
 
     // A relay's connection to its server: the stream it speaks (TLS over the socket for a
     // server with ssl) and the socket, whose send side closes when the client's does.
-    private sealed record ServerConnection(Stream Stream, Socket Socket) : IAsyncDisposable
+    private sealed record ServerConnection(Stream Stream, Socket Socket, string Server) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Stream.DisposeAsync();
     }

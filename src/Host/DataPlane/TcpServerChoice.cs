@@ -26,6 +26,9 @@ internal sealed class TcpServerChoice(IServiceProvider services)
         services.GetServices<ILoadBalancingPolicy>().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly IDestinationHealthUpdater _health = services.GetRequiredService<IDestinationHealthUpdater>();
 
+    /// <summary>The servers' sessions, which a relayed connection is one of.</summary>
+    public ServerSessions Sessions { get; } = services.GetRequiredService<ServerSessions>();
+
     /// <summary>The next server to try for <paramref name="backend"/>, none of
     /// <paramref name="tried"/>; null when no available server is left.</summary>
     public (ClusterState Cluster, DestinationState Server)? Pick(string backend, IReadOnlyCollection<DestinationState> tried)

@@ -65,4 +65,9 @@ public interface IServerStates
     /// an absolute weight or a percentage of the configured one. Null when done, else HAProxy's
     /// words for why not.</summary>
     string? SetWeight(string backend, string server, string weight);
+
+    /// <summary>Ends every session the server serves now (<c>shutdown sessions server</c>, Lua's
+    /// <c>shut_sess</c>): its requests in flight and its relayed connections. False when there is
+    /// no such server.</summary>
+    bool ShutDownSessions(string backend, string server);
 }

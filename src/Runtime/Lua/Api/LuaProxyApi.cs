@@ -116,6 +116,17 @@ public static class LuaProxyApi
                 ? call.Return(refusal.TrimEnd())
                 : call.ReturnNil();
         });
+        // shut_sess(backend, server) → nil, or why not.
+        state.Expose(Internal, "shut_sess", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.Return("a server's sessions end once the node's listeners run (not in a file's body or an init function)");
+            }
+            return servers.ShutDownSessions(call.GetString(1), call.GetString(2))
+                ? call.ReturnNil()
+                : call.Return($"backend '{call.GetString(1)}' has no server '{call.GetString(2)}'");
+        });
         // switch(frontend, pause|resume|stop) → nil, or why it cannot change yet. HAProxy's own
         // refusals (already paused, stopped before) change nothing and say nothing to a script.
         state.Expose(Internal, "switch", call =>

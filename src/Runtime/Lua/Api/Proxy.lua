@@ -103,6 +103,12 @@ function Server.methods.set_weight(sv, weight)
   end
   return internal.set_weight(identity.proxy, identity.server, tostring(weight))
 end
+-- srv_shutdown_streams: the server's requests in flight and relayed connections end; nothing is returned.
+function Server.methods.shut_sess(sv)
+  local identity = check(Server, sv, "shut_sess")
+  local refusal = internal.shut_sess(identity.proxy, identity.server)
+  if refusal then error("Server.shut_sess: " .. refusal, 2) end
+end
 -- HAProxy's default, which ActorProxy's servers always have: no maxconn.
 function Server.methods.get_maxconn(sv) check(Server, sv, "get_maxconn") return 0 end
 function Server.methods.set_drain(sv) set_state(sv, "set_drain", "drain") end
@@ -124,7 +130,6 @@ for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "ag
   Server.methods[method] = function(sv) check(Server, sv, method) end
 end
 refuse(Server, "set_maxconn", "its servers have no maxconn")
-refuse(Server, "shut_sess", "a server's sessions cannot be ended on their own")
 -- HAProxy forces a server's health whether it is checked or not; a checked server's next check
 -- then says otherwise. ActorProxy's checks are the backend's, which a forced health would contradict.
 for method, health in pairs({ check_force_up = "running", check_force_nolb = "stopping", check_force_down = "stopped" }) do

@@ -178,6 +178,14 @@ public sealed class LuaProxyApiTests : IDisposable
 
         public List<string> WeightRequests { get; } = [];
 
+        public List<(string, string)> ShutDown { get; } = [];
+
+        public bool ShutDownSessions(string backend, string server)
+        {
+            ShutDown.Add((backend, server));
+            return true;
+        }
+
         // The parsing is ServerWeightChange's, whose errors reach the script as they are.
         public string? SetWeight(string backend, string server, string weight)
         {
