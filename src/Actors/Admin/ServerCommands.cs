@@ -6,14 +6,14 @@ namespace ActorProxy.Actors.Admin;
 
 /// <summary>HAProxy's runtime commands on servers (server.c's CLI): <c>show servers state</c>,
 /// <c>set server B/S state ready|drain|maint</c>, <c>set server B/S addr A [port P]</c>,
-/// <c>set server B/S weight W[%]</c>, <c>set weight B/S W[%]</c>, <c>get weight B/S</c> and
-/// <c>shutdown sessions server B/S</c>, with
+/// <c>set server B/S weight W[%]</c>, <c>set weight B/S W[%]</c>, <c>get weight B/S</c>,
+/// <c>set maxconn server B/S N</c> and <c>shutdown sessions server B/S</c>, with
 /// HAProxy's answers and errors.</summary>
 internal static class ServerCommands
 {
     /// <summary>True for the words of a server command.</summary>
     public static bool Handles(string[] words) =>
-        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..] or ["shutdown", "sessions", "server", ..];
+        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..] or ["shutdown", "sessions", "server", ..] or ["set", "maxconn", "server", ..];
 
     /// <summary>Runs <paramref name="words"/> on <paramref name="servers"/> (null when the node
     /// has no listeners running).</summary>
@@ -28,6 +28,8 @@ internal static class ServerCommands
         ["set", "weight", var server, .. var weight] => On(servers, words, s => SetWeight(s, server, weight)),
         ["get", "weight", .. var server] => On(servers, words, s => GetWeight(s, server.FirstOrDefault() ?? "")),
         ["shutdown", "sessions", "server", .. var server] => On(servers, words, s => ShutDown(s, server.FirstOrDefault() ?? "")),
+        ["set", "maxconn", "server", var server, .. var maxConn] => On(servers, words, s => SetMaxConn(s, server, maxConn)),
+        ["set", "maxconn", "server"] => new AdminReply(false, "Require 'backend/server'.\n"),
         _ => new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint, BACKEND/SERVER addr ADDRESS [port PORT] or BACKEND/SERVER weight WEIGHT[%]\n"),
     };
 
@@ -82,6 +84,19 @@ internal static class ServerCommands
             return new AdminReply(false, error);
         }
         return servers.SetWeight(backend, server, weight.FirstOrDefault() ?? "") is { } refusal
+            ? new AdminReply(false, refusal)
+            : new AdminReply(true, "");
+    }
+
+    // cli_parse_set_maxconn_server: no answer when done.
+    private static AdminReply SetMaxConn(IServerStates servers, string target, string[] maxConn)
+    {
+        var (backend, server, error) = Find(servers, target);
+        if (error is not null)
+        {
+            return new AdminReply(false, error);
+        }
+        return servers.SetMaxConn(backend, server, maxConn.FirstOrDefault() ?? "") is { } refusal
             ? new AdminReply(false, refusal)
             : new AdminReply(true, "");
     }

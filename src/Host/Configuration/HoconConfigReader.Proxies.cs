@@ -17,13 +17,7 @@ public static partial class HoconConfigReader
     private static readonly HashSet<string> BackendFlags = [];
 
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option", "stick-table"];
-    private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel"];
-    // HAProxy timeouts a backend may not have here, each with why.
-    private static readonly Dictionary<string, string> RefusedTimeouts = new()
-    {
-        // HAProxy's queue holds requests waiting for a server at its maxconn.
-        ["queue"] = "ActorProxy queues no request for a server (servers have no maxconn): timeout queue would never apply; remove it.",
-    };
+    private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel", "queue"];
     private static readonly HashSet<string> FrontendTimeoutKeys = ["client", "http-request", "http-keep-alive"];
     private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
 
@@ -255,7 +249,7 @@ public static partial class HoconConfigReader
         {
             string path = $"{Root}.backends.{name}";
             CheckKeys(path, BackendKeys);
-            CheckKeys($"{path}.timeout", TimeoutKeys, RefusedTimeouts);
+            CheckKeys($"{path}.timeout", TimeoutKeys);
             CheckKeys($"{path}.health-check", HealthCheckKeys);
             var mode = Mode($"{path}.mode");
             var servers = Servers($"{path}.servers");
@@ -273,6 +267,10 @@ public static partial class HoconConfigReader
             {
                 Error($"{path}.servers.{server.Name}", $"'weight {server.Weight}': ActorProxy weighs servers in balance roundrobin only (HAProxy's fwrr); its {balance.ToString().ToLowerInvariant()} picks without weights. Remove the weight, or use balance roundrobin.");
             }
+            foreach (var server in servers.Where(s => s.MaxConn > 0 && balance != BalanceAlgorithm.RoundRobin))
+            {
+                Error($"{path}.servers.{server.Name}", $"'maxconn {server.MaxConn}': ActorProxy queues requests for servers at their maxconn in balance roundrobin only (HAProxy's fwrr skips a full server); its {balance.ToString().ToLowerInvariant()} would pick a full one. Remove the maxconn, or use balance roundrobin.");
+            }
             return new BackendSettings
             {
                 Name = name,
@@ -280,6 +278,7 @@ public static partial class HoconConfigReader
                 Balance = balance,
                 Servers = servers,
                 ConnectTimeout = OptionalDuration($"{path}.timeout.connect") ?? TimeSpan.FromSeconds(5),
+                QueueTimeout = OptionalDuration($"{path}.timeout.queue"),
                 ServerTimeout = OptionalDuration($"{path}.timeout.server") ?? TimeSpan.FromSeconds(30),
                 TunnelTimeout = OptionalDuration($"{path}.timeout.tunnel"),
                 HealthCheck = config.HasPath($"{path}.health-check")
@@ -387,7 +386,7 @@ public static partial class HoconConfigReader
                 {
                     Error($"{key}.{name}", $"{e.Message}.");
                 }
-                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, options?.Ssl, options?.Http2 ?? false, options?.Weight ?? 1));
+                servers.Add(new ServerSettings(name, text[..colon].Trim('[', ']'), port, options?.Ssl, options?.Http2 ?? false, options?.Weight ?? 1, options?.MaxConn ?? 0));
             }
             return servers;
         }

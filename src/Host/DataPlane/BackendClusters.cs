@@ -53,7 +53,9 @@ internal static class BackendClusters
             BalanceAlgorithm.Random => LoadBalancingPolicies.Random,
             // HAProxy's first takes servers in declaration order; YARP's, by destination id.
             BalanceAlgorithm.First => LoadBalancingPolicies.FirstAlphabetical,
-            _ => RoundRobinPolicy.PolicyName,
+            // HAProxy's roundrobin is ServerDispatch's, a step before YARP's load balancing,
+            // which then has the one server chosen and asks no policy.
+            _ => null,
         },
         Destinations = backend.Servers.ToDictionary(
             server => server.Name,

@@ -15,7 +15,6 @@ using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
-using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
 using OpenTelemetry.Metrics;
 
@@ -105,7 +104,7 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton(_ => accessLog);
         builder.Services.AddSingleton(_ => new ServerWeights(config));
         builder.Services.AddSingleton<ServerSessions>();
-        builder.Services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();
+        builder.Services.AddSingleton(services => new ServerDispatch(config, services.GetRequiredService<ServerWeights>(), node.Stats, services));
         builder.Services.AddSingleton<ServerStateRegistry>();
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
@@ -117,7 +116,7 @@ internal static class ProxyWebHost
             services.GetRequiredService<ServerStateRegistry>()));
         string meterName = Metrics.ProxyMetrics.NextMeterName();
         builder.Services.AddSingleton(services => new Metrics.LiveStats(services.GetRequiredService<NodeConnectionLimits>(), services.GetRequiredService<IProxyStateLookup>(),
-            services.GetRequiredService<FrontendListeners>()));
+            services.GetRequiredService<FrontendListeners>(), services.GetRequiredService<ServerDispatch>()));
         builder.Services.AddSingleton(services => new Metrics.ProxyMetrics(meterName, node, services.GetRequiredService<Metrics.LiveStats>(),
             services.GetRequiredService<ServerStateRegistry>()));
         builder.Services.AddSingleton<Metrics.PrometheusExporterService>();
@@ -174,6 +173,7 @@ internal static class ProxyWebHost
             proxy.Use(pipeline.RefuseMalformedAsync);
             proxy.Use(pipeline.RunRequestRulesAsync);
             proxy.Use(pipeline.RetryRefusedAsync);
+            proxy.Use(app.Services.GetRequiredService<ServerDispatch>().AssignAsync);
             proxy.UseLoadBalancing();
             proxy.Use(app.Services.GetRequiredService<ServerSessions>().TrackAsync);
             proxy.UsePassiveHealthChecks();

@@ -15,7 +15,7 @@ namespace ActorProxy.Host.DataPlane;
 /// </summary>
 // YARP's destination updater uses every available-destinations policy, this one included: the
 // registry resolves YARP's services when it needs them rather than in its constructor.
-internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights, ServerSessions sessions) : IServerStates, IAvailableDestinationsPolicy
+internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights, ServerDispatch dispatch, ServerSessions sessions) : IServerStates, IAvailableDestinationsPolicy
 {
     private IProxyStateLookup Clusters => services.GetRequiredService<IProxyStateLookup>();
 
@@ -46,7 +46,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
                 : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
                     : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown",
                 _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null,
-                weights.Of(c.ClusterId, d.DestinationId).Weight, weights.Of(c.ClusterId, d.DestinationId).Initial)))
+                weights.Of(c.ClusterId, d.DestinationId).Weight, weights.Of(c.ClusterId, d.DestinationId).Initial,
+                dispatch.QueueOf(c.ClusterId)?.MaxConn(d.DestinationId) ?? 0)))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
@@ -73,6 +74,8 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
         string? refusal = null;
         return Change(backend, server, key => refusal = weights.Set(key.Backend, key.Server, weight)) ?? refusal;
     }
+
+    public string? SetMaxConn(string backend, string server, string maxConn) => dispatch.SetMaxConn(backend, server, maxConn);
 
     public bool ShutDownSessions(string backend, string server)
     {
@@ -140,7 +143,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
         {
             updater.UpdateAvailableDestinations(tunnel);
         }
-        weights.Sync(backend, cluster.DestinationsState.AvailableDestinations);
+        dispatch.Sync(backend, cluster.DestinationsState.AvailableDestinations);
         return null;
     }
 

@@ -431,62 +431,113 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
     {
         var servers = Servers ?? throw new InvalidOperationException("The TCP frontends have no server choice yet.");
         var tried = new List<Yarp.ReverseProxy.Model.DestinationState>();
-        while (servers.Pick(backend.Name, tried) is var (cluster, destination))
+        while (true)
         {
-            tried.Add(destination);
-            var server = backend.Servers.Single(s => s.Name == destination.DestinationId);
-            // The server tried is the line's, reached or not (HAProxy's "d/s1 … SC").
-            log?.Entry.Server = server.Name;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(left);
-            timeout.CancelAfter(backend.ConnectTimeout);
-            try
+            var choice = await servers.PickAsync(backend.Name, tried, left);
+            log?.LeftQueue(choice.QueuePosition);
+            if (choice.Server is not { } destination)
             {
-                var stream = await connections.ConnectAsync(backend.Name, server.Host, server.Port,
-                    node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
-                if (server.Ssl is not { } ssl)
+                if (choice.TimedOut && !left.IsCancellationRequested)
                 {
-                    log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
-                    return new ServerConnection(stream, stream.Socket, server.Name);
+                    log?.QueueTimedOut();
+                    logger.LogWarning("backend {Backend}: no server had a free slot within timeout queue", backend.Name);
                 }
-                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                try
+                else if (!left.IsCancellationRequested)
                 {
-                    await tls.AuthenticateAsClientAsync(ssl.ClientOptions(http2: false), timeout.Token);
+                    logger.LogWarning("backend {Backend}: no server available", backend.Name);
                 }
-                catch
-                {
-                    await tls.DisposeAsync();
-                    throw;
-                }
-                log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
-                return new ServerConnection(tls, stream.Socket, server.Name);
-            }
-            catch (Exception e) when (e is AuthenticationException or IOException && !left.IsCancellationRequested)
-            {
-                servers.Refused(cluster, destination);
-                logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) refused: TLS handshake failed: {Reason}",
-                    backend.Name, server.Name, server.Host, server.Port, e.Message);
-            }
-            catch (OperationCanceledException) when (left.IsCancellationRequested)
-            {
-                // The client left while its server was being reached: nothing is wrong with the server.
                 return null;
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            tried.Add(destination);
+            // The server's slot is the connection's until it ends, or until it is not reached.
+            ServerConnection? reached = null;
+            bool clientLeft = false;
+            try
             {
-                servers.Refused(cluster, destination);
-                logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
-                    backend.Name, server.Name, server.Host, server.Port, e is OperationCanceledException ? $"no connection within timeout connect ({backend.ConnectTimeout.TotalMilliseconds:0} ms)" : e.Message);
+                (reached, clientLeft) = await TryServerAsync(backend, backend.Servers.Single(s => s.Name == destination.DestinationId),
+                    choice, thread, log, () => servers.Release(backend.Name, choice), left);
+            }
+            finally
+            {
+                if (reached is null)
+                {
+                    servers.Release(backend.Name, choice);
+                }
+            }
+            if (reached is not null || clientLeft)
+            {
+                return reached;
             }
         }
-        logger.LogWarning("backend {Backend}: no server available", backend.Name);
-        return null;
+    }
+
+    // One server tried: its connection, or none (it refused: it is marked down), or none because
+    // the client left meanwhile.
+    private async Task<(ServerConnection? Reached, bool ClientLeft)> TryServerAsync(BackendSettings backend, ServerSettings server,
+        TcpServerChoice.Choice choice, int thread, AccessLog.TcpAccessLog? log, Action release, CancellationToken left)
+    {
+        var servers = Servers!;
+        // The server tried is the line's, reached or not (HAProxy's "d/s1 … SC").
+        log?.Entry.Server = server.Name;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(left);
+        timeout.CancelAfter(backend.ConnectTimeout);
+        try
+        {
+            var stream = await connections.ConnectAsync(backend.Name, server.Host, server.Port,
+                node.Layout.GroupOf(thread), node.Layout.LocalBitOf(thread), timeout.Token);
+            if (server.Ssl is not { } ssl)
+            {
+                log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
+                return (new ServerConnection(stream, stream.Socket, server.Name, release), false);
+            }
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(ssl.ClientOptions(http2: false), timeout.Token);
+            }
+            catch
+            {
+                await tls.DisposeAsync();
+                throw;
+            }
+            log?.Connected(server.Name, stream.Socket.RemoteEndPoint as IPEndPoint);
+            return (new ServerConnection(tls, stream.Socket, server.Name, release), false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException && !left.IsCancellationRequested)
+        {
+            servers.Refused(choice.Cluster, choice.Server!);
+            logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) refused: TLS handshake failed: {Reason}",
+                backend.Name, server.Name, server.Host, server.Port, e.Message);
+        }
+        catch (OperationCanceledException) when (left.IsCancellationRequested)
+        {
+            // The client left while its server was being reached: nothing is wrong with the server.
+            return (null, true);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            servers.Refused(choice.Cluster, choice.Server!);
+            logger.LogWarning("backend {Backend}: server {Server} ({Host}:{Port}) unreachable: {Reason}",
+                backend.Name, server.Name, server.Host, server.Port, e is OperationCanceledException ? $"no connection within timeout connect ({backend.ConnectTimeout.TotalMilliseconds:0} ms)" : e.Message);
+        }
+        return (null, false);
     }
 
     // A relay's connection to its server: the stream it speaks (TLS over the socket for a
     // server with ssl) and the socket, whose send side closes when the client's does.
-    private sealed record ServerConnection(Stream Stream, Socket Socket, string Server) : IAsyncDisposable
+    // Disposing it gives the server's slot back.
+    private sealed record ServerConnection(Stream Stream, Socket Socket, string Server, Action Release) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => Stream.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Stream.DisposeAsync();
+            }
+            finally
+            {
+                Release();
+            }
+        }
     }
 }

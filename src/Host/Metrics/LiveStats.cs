@@ -7,8 +7,12 @@ namespace ActorProxy.Host.Metrics;
 
 /// <summary>The listeners' live counts: connections from the accept gates, requests in flight
 /// from YARP's destinations.</summary>
-internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup clusters, IFrontendListeners listeners) : ILiveStats
+internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup clusters, IFrontendListeners listeners, DataPlane.ServerDispatch dispatch) : ILiveStats
 {
+    public int Queued(string backend) => dispatch.QueueOf(backend)?.Length ?? 0;
+
+    public int MaxQueued(string backend) => dispatch.QueueOf(backend)?.MaxLength ?? 0;
+
     public ListenerState FrontendState(FrontendSettings frontend) => listeners.StateOf(frontend.Name);
 
     public int FrontendSessions(FrontendSettings frontend) => limits.Of(frontend).Connections;
@@ -17,6 +21,10 @@ internal sealed class LiveStats(NodeConnectionLimits limits, IProxyStateLookup c
 
     public int InFlight(string backend, string? server)
     {
+        if (dispatch.Served(backend, server) is { } served)
+        {
+            return served;
+        }
         if (!clusters.TryGetCluster(backend, out var cluster))
         {
             return 0;

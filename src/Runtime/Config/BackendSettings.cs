@@ -7,7 +7,8 @@ namespace ActorProxy.Runtime.Config;
 /// <param name="Ssl">Its TLS (<c>ssl …</c> after the address), or null for clear text.</param>
 /// <param name="Http2">True for <c>proto h2</c>.</param>
 /// <param name="Weight">Its configured weight (<c>weight N</c>, HAProxy's iweight), 0 to 256.</param>
-public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null, bool Http2 = false, int Weight = 1);
+/// <param name="MaxConn">Its configured <c>maxconn</c>: the most sessions it serves at once, 0 for no limit.</param>
+public sealed record ServerSettings(string Name, string Host, int Port, ServerSsl? Ssl = null, bool Http2 = false, int Weight = 1, int MaxConn = 0);
 
 /// <summary><c>option httpchk</c>: active health checks.</summary>
 /// <param name="Path">The path requested.</param>
@@ -39,6 +40,10 @@ public sealed record BackendSettings
     /// <summary><c>timeout tunnel</c>: once a TCP connection is relayed, the inactivity allowed on
     /// both sides, superseding <c>timeout client</c> and <c>timeout server</c>; null when not set.</summary>
     public TimeSpan? TunnelTimeout { get; init; }
+
+    /// <summary><c>timeout queue</c>: how long a request waits for a server at its maxconn, when
+    /// set; HAProxy's default is <see cref="ConnectTimeout"/>.</summary>
+    public TimeSpan? QueueTimeout { get; init; }
 
     /// <summary>Active health checks, or null for none (passive checks are always on).</summary>
     public HealthCheckSettings? HealthCheck { get; init; }

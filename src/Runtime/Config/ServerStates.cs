@@ -36,8 +36,9 @@ public enum ServerForcedHealth
 /// <param name="AdminChangedAt">When its administrative state was last set, or null if never.</param>
 /// <param name="Weight">Its weight now (HAProxy's uweight).</param>
 /// <param name="InitialWeight">Its weight as configured (iweight).</param>
+/// <param name="MaxConn">The most sessions it serves at once now, 0 for no limit.</param>
 public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health,
-    DateTimeOffset? AdminChangedAt = null, int Weight = 1, int InitialWeight = 1)
+    DateTimeOffset? AdminChangedAt = null, int Weight = 1, int InitialWeight = 1, int MaxConn = 0)
 {
     /// <summary>True when it takes new traffic: ready, up and of a weight above 0
     /// (HAProxy's srv_currently_usable).</summary>
@@ -65,6 +66,10 @@ public interface IServerStates
     /// an absolute weight or a percentage of the configured one. Null when done, else HAProxy's
     /// words for why not.</summary>
     string? SetWeight(string backend, string server, string weight);
+
+    /// <summary>Changes a server's maxconn (<c>set maxconn server</c>, Lua's <c>set_maxconn</c>):
+    /// null when done, else HAProxy's words for why not.</summary>
+    string? SetMaxConn(string backend, string server, string maxConn);
 
     /// <summary>Ends every session the server serves now (<c>shutdown sessions server</c>, Lua's
     /// <c>shut_sess</c>): its requests in flight and its relayed connections. False when there is

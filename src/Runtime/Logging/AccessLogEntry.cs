@@ -54,6 +54,10 @@ public sealed class AccessLogEntry : ILogSubject
     /// <summary>Left the queues (t_queue), or -1.</summary>
     public int Queued { get; set; } = -1;
 
+    /// <summary>How many left the backend's queue from the moment the stream entered it until
+    /// it did, itself included (HAProxy's prx_queue_pos, <c>%bq</c>); 0 when it never waited.</summary>
+    public long BackendQueuePosition { get; set; }
+
     /// <summary>Connected to the server (t_connect), or -1.</summary>
     public int Connected { get; set; } = -1;
 

@@ -83,9 +83,9 @@ public sealed class LogFormatVariable
         ["fc"] = e => e.FrontendConnections,
         ["bc"] = e => e.BackendConnections,
         ["sc"] = e => e.ServerConnections,
-        // ActorProxy queues no request (servers have no maxconn).
+        // ActorProxy's requests wait only in a backend's queue, never in a server's own.
         ["sq"] = _ => 0,
-        ["bq"] = _ => 0,
+        ["bq"] = e => e.BackendQueuePosition,
     };
 
     // An access log line's dates, written into the line.

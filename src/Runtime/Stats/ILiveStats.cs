@@ -15,6 +15,13 @@ public interface ILiveStats
     /// <summary>Where a frontend's listener stands (open, paused, stopped).</summary>
     ListenerState FrontendState(FrontendSettings frontend);
 
-    /// <summary>Requests in flight to a backend, or to one of its servers.</summary>
+    /// <summary>Requests in flight to a backend (those waiting in its queue included, as HAProxy's
+    /// beconn), or to one of its servers.</summary>
     int InFlight(string backend, string? server);
+
+    /// <summary>Sessions waiting in a backend's queue now (<c>qcur</c>).</summary>
+    int Queued(string backend);
+
+    /// <summary>The most sessions that waited in a backend's queue at once (<c>qmax</c>).</summary>
+    int MaxQueued(string backend);
 }

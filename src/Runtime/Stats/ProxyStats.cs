@@ -108,6 +108,10 @@ public sealed class ProxyStats
                     counters.CountConnectionError();
                     counters.CountConnect(reused: false);
                     break;
+                case ('s', 'Q'):
+                    // A queue timeout counts as a failed connection (back_handle_st_que).
+                    counters.CountConnectionError();
+                    break;
                 case ('S' or 's', 'H'):
                     counters.CountResponseError();
                     break;
@@ -166,6 +170,13 @@ public sealed class ProxyStats
         {
             counters.CountSession(0);
             counters.CountBytes(entry.BytesIn, entry.BytesOut);
+            if (entry.Termination == new Termination('s', 'Q'))
+            {
+                // No server had a slot: none was given and no connection tried, yet one failed
+                // (back_handle_st_que).
+                counters.CountConnectionError();
+                continue;
+            }
             counters.CountLoadBalanced();
             counters.CountConnect(reused: false);
             if (entry.Termination == new Termination('S', 'C'))

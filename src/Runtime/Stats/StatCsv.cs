@@ -105,6 +105,7 @@ public static class StatCsv
         // The fields a backend and its servers share, from their counters.
         protected string Shared(string field) => field switch
         {
+            // A server's own queue: ActorProxy's requests wait only in their backend's.
             "qcur" or "qmax" => "0",
             "smax" => N(Counters.MaxSessions),
             "stot" => N(Counters.Sessions),
@@ -188,6 +189,7 @@ public static class StatCsv
             "pxname" => Backend.Name,
             "svname" => Server.Name,
             "scur" => N(Live?.InFlight(Backend.Name, Server.Name) ?? 0),
+            "slim" => (State?.MaxConn ?? Server.MaxConn) is var limit and not 0 ? N(limit) : "",
             // HAProxy's words for a server with no health check, as for one checked.
             "status" => State is null ? "no check" : Status(State),
             // HAProxy shows a drained or maintained server's weight as it is set.
@@ -218,6 +220,9 @@ public static class StatCsv
             "svname" => "BACKEND",
             "scur" => N(Live?.InFlight(Backend.Name, null) ?? 0),
             "slim" => N(FullConn()),
+            // Its queue: the requests waiting for a server at its maxconn.
+            "qcur" => N(Live?.Queued(Backend.Name) ?? 0),
+            "qmax" => N(Live?.MaxQueued(Backend.Name) ?? 0),
             "dreq" => "0",
             // HAProxy's: up while its usable servers weigh something, or when it has none at all.
             "status" => Weight > 0 || Backend.Servers.Count == 0 ? "UP" : "DOWN",

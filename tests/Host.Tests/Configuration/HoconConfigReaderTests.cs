@@ -70,7 +70,7 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("actorproxy.global.tune.lua.forced-yield = 0", "actorproxy.global.tune.lua.forced-yield", "must be at least 1 instruction")]
     [InlineData("actorproxy.global.tune.lua.task-timeout = forever", "actorproxy.global.tune.lua.task-timeout", "expected a duration")]
     [InlineData("actorproxy.global.tune.lua.maxmem = big", "actorproxy.global.tune.lua.maxmem", "expected a size in bytes")]
-    [InlineData("actorproxy.backends.app { servers { a = \"127.0.0.1:1\" }\n timeout { queue = 5s } }", "actorproxy.backends.app.timeout.queue", "ActorProxy queues no request for a server")]
+    [InlineData("actorproxy.backends.app { servers { a = \"127.0.0.1:1\" }\n timeout { queue = soon } }", "actorproxy.backends.app.timeout.queue", "expected a duration")]
     [InlineData("actorproxy.frontends.web { bind = \"127.0.0.1:1\"\n timeout { tunnel = 5s } }", "actorproxy.frontends.web.timeout.tunnel", "unknown key; expected one of client, http-keep-alive, http-request")]
     [InlineData("actorproxy.global.tune.http.maxhdr = 0", "actorproxy.global.tune.http.maxhdr", "must be between 1 and 32767, as in HAProxy, not 0")]
     [InlineData("actorproxy.global.tune.bufsize = 512", "actorproxy.global.tune.bufsize", "must be at least 1024 bytes, not 512")]
@@ -225,13 +225,18 @@ public sealed class HoconConfigReaderTests : IDisposable
     private ProxyConfig Read(string text) => HoconConfigReader.Read(text, "test.conf", _directory.FullName);
 
     [Fact]
-    public void Read_ServerWeights_InDeclarationOrder()
+    public void Read_ServerWeightsAndMaxconn_InDeclarationOrder()
     {
         var config = Read("""
-            actorproxy.backends.app { servers { b = "127.0.0.1:9001 weight 3", a = "127.0.0.1:9002", c = "127.0.0.1:9003 weight 0" } }
+            actorproxy.backends.app {
+              servers { b = "127.0.0.1:9001 weight 3 maxconn 20", a = "127.0.0.1:9002", c = "127.0.0.1:9003 weight 0" }
+              timeout.queue = 3s
+            }
             """);
 
-        Assert.Equal([("b", 3), ("a", 1), ("c", 0)], config.Backends.Single().Servers.Select(s => (s.Name, s.Weight)));
+        var backend = config.Backends.Single();
+        Assert.Equal([("b", 3, 20), ("a", 1, 0), ("c", 0, 0)], backend.Servers.Select(s => (s.Name, s.Weight, s.MaxConn)));
+        Assert.Equal(TimeSpan.FromSeconds(3), backend.QueueTimeout);
     }
 
     [Theory]
@@ -240,6 +245,9 @@ public sealed class HoconConfigReaderTests : IDisposable
     [InlineData("roundrobin", "weight", "'weight' expects an argument")]
     [InlineData("leastconn", "weight 2", "ActorProxy weighs servers in balance roundrobin only")]
     [InlineData("first", "weight 0", "ActorProxy weighs servers in balance roundrobin only")]
+    [InlineData("roundrobin", "maxconn x", "maxconn: expected a number of connections from 0, not 'x'")]
+    [InlineData("leastconn", "maxconn 10", "ActorProxy queues requests for servers at their maxconn in balance roundrobin only")]
+    [InlineData("roundrobin", "maxqueue 10", "server option 'maxqueue' is not supported by ActorProxy")]
     public void Read_AWeightThatCannotBeHonoured_IsRefusedNamingTheServer(string balance, string options, string reason)
     {
         var failure = Assert.Throws<ConfigException>(() => Read($$"""

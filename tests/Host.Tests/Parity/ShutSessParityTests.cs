@@ -33,29 +33,11 @@ public sealed class ShutSessParityTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _echo = new TcpTestServer(async (stream, cancel) =>
-        {
-            var buffer = new byte[256];
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancel)) > 0)
-            {
-                await stream.WriteAsync(buffer.AsMemory(0, read), cancel);
-            }
-        });
+        _echo = TcpTestServer.Echo();
         // An answer that starts and then waits for the rest of its 100 bytes, which never come.
         _slow = new TcpTestServer(async (stream, cancel) =>
         {
-            var head = new StringBuilder();
-            var buffer = new byte[4096];
-            while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-            {
-                int read = await stream.ReadAsync(buffer, cancel);
-                if (read == 0)
-                {
-                    return;
-                }
-                head.Append(Encoding.Latin1.GetString(buffer, 0, read));
-            }
+            await TcpTestServer.ReadHeadAsync(stream, cancel);
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst"u8.ToArray(), cancel);
             await Task.Delay(Timeout.Infinite, cancel);
         });

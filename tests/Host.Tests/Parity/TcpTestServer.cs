@@ -19,6 +19,34 @@ public sealed class TcpTestServer : IDisposable
         _ = AcceptAsync();
     }
 
+    /// <summary>A server that sends back what it reads, until the connection ends.</summary>
+    public static TcpTestServer Echo() => new(async (stream, cancel) =>
+    {
+        var buffer = new byte[256];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancel)) > 0)
+        {
+            await stream.WriteAsync(buffer.AsMemory(0, read), cancel);
+        }
+    });
+
+    /// <summary>Reads an HTTP request's head, up to its empty line; throws if the connection ends first.</summary>
+    public static async Task<string> ReadHeadAsync(NetworkStream stream, CancellationToken cancel)
+    {
+        var head = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            int read = await stream.ReadAsync(buffer, cancel);
+            if (read == 0)
+            {
+                throw new IOException("the request's head never ended");
+            }
+            head.Append(System.Text.Encoding.Latin1.GetString(buffer, 0, read));
+        }
+        return head.ToString();
+    }
+
     /// <summary>The port it listens on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 

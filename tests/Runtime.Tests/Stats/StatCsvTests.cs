@@ -25,6 +25,10 @@ public sealed class StatCsvTests
 
         public ListenerState FrontendState(FrontendSettings frontend) => ListenerState.Open;
 
+        public int Queued(string backend) => 0;
+
+        public int MaxQueued(string backend) => 0;
+
         public int InFlight(string backend, string? server) => server is null ? 2 : 1;
     }
 

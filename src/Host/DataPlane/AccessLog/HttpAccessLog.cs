@@ -140,12 +140,27 @@ internal sealed class HttpAccessLog
         }
     }
 
-    /// <summary>YARP's request transform: the request leaves for the server (HAProxy's t_queue).</summary>
+    /// <summary>The request left the backend's queue (HAProxy's t_queue), as the
+    /// <paramref name="position"/>-th to leave since it entered (<c>%bq</c>).</summary>
+    public void LeftQueue(HttpContext context, long position)
+    {
+        if (Of(context) is { } logged)
+        {
+            logged.Entry.Queued = Elapsed(logged);
+            logged.Entry.BackendQueuePosition = position;
+        }
+    }
+
+    /// <summary>YARP's request transform: the request leaves for the server (HAProxy's t_queue,
+    /// unless it waited in the queue).</summary>
     public ValueTask OnRequestSentAsync(RequestTransformContext transform)
     {
         if (Of(transform.HttpContext) is { } logged)
         {
-            logged.Entry.Queued = Elapsed(logged);
+            if (logged.Entry.BackendQueuePosition == 0)
+            {
+                logged.Entry.Queued = Elapsed(logged);
+            }
             logged.ProxyRequest = transform.ProxyRequest;
             var proxy = transform.HttpContext.GetReverseProxyFeature();
             if (logged.Entry.Backend is { } backend && proxy.ProxiedDestination is { } server)

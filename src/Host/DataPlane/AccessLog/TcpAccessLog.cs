@@ -83,7 +83,28 @@ internal sealed class TcpAccessLog
     }
 
     /// <summary>No server could be reached (HAProxy's SC).</summary>
-    public void NotConnected() => Entry.Termination = new Termination('S', 'C');
+    public void NotConnected()
+    {
+        // A wait in the queue that ended is why, when it did (sQ).
+        if (Entry.Termination == Termination.Normal)
+        {
+            Entry.Termination = new Termination('S', 'C');
+        }
+    }
+
+    /// <summary>The connection left the backend's queue as the <paramref name="position"/>-th to
+    /// leave since it entered (<c>%bq</c>; 0: it never waited).</summary>
+    public void LeftQueue(long position)
+    {
+        if (position > 0)
+        {
+            Entry.Queued = Elapsed();
+            Entry.BackendQueuePosition = position;
+        }
+    }
+
+    /// <summary>No server had a slot free within <c>timeout queue</c> (sQ).</summary>
+    public void QueueTimedOut() => Entry.Termination = new Termination('s', 'Q');
 
     /// <summary>A <c>tcp-request content</c> rule closed it (PR).</summary>
     public void Rejected() => Entry.Termination = new Termination('P', 'R');

@@ -423,8 +423,8 @@ local function refuse(method, reason)
 end
 refuse("set_tos", "the client connection's packets keep the system's TOS")
 refuse("set_mark", "the client connection's packets keep the system's mark")
-refuse("set_priority_class", "requests never wait in a server queue")
-refuse("set_priority_offset", "requests never wait in a server queue")
+refuse("set_priority_class", "a backend's queue takes requests in arrival order, without priorities")
+refuse("set_priority_offset", "a backend's queue takes requests in arrival order, without priorities")
 
 local function new_txn()
   return setmetatable({ http = setmetatable({}, HTTP), f = f, sf = sf, c = c, sc = sc, req = request_channel, res = response_channel }, TXN)

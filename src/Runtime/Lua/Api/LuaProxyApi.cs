@@ -12,7 +12,7 @@ namespace ActorProxy.Runtime.Lua.Api;
 /// sets it. As HAProxy's, the tables appear once the state's files have run (a file's body reads
 /// nil), before its init functions. A frontend's <c>pause</c>, <c>resume</c> and <c>stop</c> change
 /// its listener (<see cref="IFrontendListeners"/>). What a server or proxy of ActorProxy does not
-/// have — a maxconn, backup servers, agents — reads as HAProxy's defaults, and the calls that would
+/// have — backup servers, agents — reads as HAProxy's defaults, and the calls that would
 /// change it are errors that say so (Proxy.lua). A proxy's <c>stktable</c> is HAProxy's
 /// StickTable class (<see cref="LuaStickTableApi"/>).
 /// </summary>
@@ -113,6 +113,24 @@ public static class LuaProxyApi
                 return call.Return("a server's weight changes once the node's listeners run (not in a file's body or an init function)");
             }
             return servers.SetWeight(call.GetString(1), call.GetString(2), call.GetString(3)) is { } refusal
+                ? call.Return(refusal.TrimEnd())
+                : call.ReturnNil();
+        });
+        // maxconn(backend, server) → its maxconn now (before the listeners run, as configured).
+        state.Expose(Internal, "maxconn", call =>
+        {
+            string backend = call.GetString(1), name = call.GetString(2);
+            return call.Return((long)(proxies?.Servers?.List().FirstOrDefault(s => s.Backend == backend && s.Server == name)?.MaxConn
+                ?? proxies?.Backend(backend)?.Servers.FirstOrDefault(s => s.Name == name)?.MaxConn ?? 0));
+        });
+        // set_maxconn(backend, server, maxconn) → nil, or HAProxy's words for why not.
+        state.Expose(Internal, "set_maxconn", call =>
+        {
+            if (proxies?.Servers is not { } servers)
+            {
+                return call.Return("a server's maxconn changes once the node's listeners run (not in a file's body or an init function)");
+            }
+            return servers.SetMaxConn(call.GetString(1), call.GetString(2), call.GetString(3)) is { } refusal
                 ? call.Return(refusal.TrimEnd())
                 : call.ReturnNil();
         });

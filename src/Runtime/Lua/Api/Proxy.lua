@@ -109,8 +109,18 @@ function Server.methods.shut_sess(sv)
   local refusal = internal.shut_sess(identity.proxy, identity.server)
   if refusal then error("Server.shut_sess: " .. refusal, 2) end
 end
--- HAProxy's default, which ActorProxy's servers always have: no maxconn.
-function Server.methods.get_maxconn(sv) check(Server, sv, "get_maxconn") return 0 end
+function Server.methods.get_maxconn(sv)
+  local identity = check(Server, sv, "get_maxconn")
+  return internal.maxconn(identity.proxy, identity.server)
+end
+-- server_parse_maxconn_change_request: nil when done, else HAProxy's words for why not.
+function Server.methods.set_maxconn(sv, maxconn)
+  local identity = check(Server, sv, "set_maxconn")
+  if type(maxconn) ~= "string" and type(maxconn) ~= "number" then
+    error("bad argument #1 to 'set_maxconn' (string expected, got " .. (maxconn == nil and "no value" or type(maxconn)) .. ")", 2)
+  end
+  return internal.set_maxconn(identity.proxy, identity.server, tostring(maxconn))
+end
 function Server.methods.set_drain(sv) set_state(sv, "set_drain", "drain") end
 function Server.methods.set_maint(sv) set_state(sv, "set_maint", "maint") end
 function Server.methods.set_ready(sv) set_state(sv, "set_ready", "ready") end
@@ -129,7 +139,6 @@ end
 for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "agent_force_down" }) do
   Server.methods[method] = function(sv) check(Server, sv, method) end
 end
-refuse(Server, "set_maxconn", "its servers have no maxconn")
 -- HAProxy forces a server's health whether it is checked or not; a checked server's next check
 -- then says otherwise. ActorProxy's checks are the backend's, which a forced health would contradict.
 for method, health in pairs({ check_force_up = "running", check_force_nolb = "stopping", check_force_down = "stopped" }) do

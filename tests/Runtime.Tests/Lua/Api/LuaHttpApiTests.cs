@@ -127,7 +127,7 @@ public sealed class LuaHttpApiTests : IDisposable
 
         lua.State.Execute("""
             assert(results[1] == "TXN.set_tos is not implemented by ActorProxy: the client connection's packets keep the system's TOS", results[1])
-            assert(results[2] == "TXN.set_priority_class is not implemented by ActorProxy: requests never wait in a server queue", results[2])
+            assert(results[2] == "TXN.set_priority_class is not implemented by ActorProxy: a backend's queue takes requests in arrival order, without priorities", results[2])
             assert(results[3]:find("CertCache.set is not implemented by ActorProxy", 1, true), results[3])
             assert(results[4] == "Channel.input is not implemented by ActorProxy: an HTTP transaction has no HAProxy buffer to measure", results[4])
             assert(results[5] == "Cannot manipulate HAProxy channels in HTTP mode.", results[5])

@@ -180,6 +180,8 @@ public sealed class LuaProxyApiTests : IDisposable
 
         public List<(string, string)> ShutDown { get; } = [];
 
+        public string? SetMaxConn(string backend, string server, string maxConn) => null;
+
         public bool ShutDownSessions(string backend, string server)
         {
             ShutDown.Add((backend, server));
