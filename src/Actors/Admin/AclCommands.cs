@@ -3,7 +3,7 @@ using ActorProxy.Runtime.Samples;
 namespace ActorProxy.Actors.Admin;
 
 /// <summary>HAProxy's runtime ACL commands (management.txt 9.3): <c>show acl [ACL]</c>,
-/// <c>add acl</c>, <c>del acl</c>, <c>clear acl</c>, with its answers. An ACL is named by its file
+/// <c>get acl</c>, <c>add acl</c>, <c>del acl</c>, <c>clear acl</c>, with its answers. An ACL is named by its file
 /// as the configuration wrote it or by <c>#ID</c> (an expression's own patterns have only their
 /// number); a pattern by itself or its <c>#0x…</c> reference.</summary>
 internal static class AclCommands
@@ -11,7 +11,7 @@ internal static class AclCommands
     private const string UnknownAcl = "Unknown ACL identifier. Please use #<id> or <file>.\n";
 
     /// <summary>True for the words of an ACL command.</summary>
-    public static bool Handles(string[] words) => words is [("show" or "add" or "del" or "clear"), "acl", ..];
+    public static bool Handles(string[] words) => words is [("show" or "add" or "del" or "clear" or "get"), "acl", ..];
 
     /// <summary>Runs the ACL command <paramref name="words"/> on <paramref name="references"/>.</summary>
     public static AdminReply Run(MapReferences references, string[] words)
@@ -19,6 +19,10 @@ internal static class AclCommands
         if (words is ["show", "acl"])
         {
             return new AdminReply(true, PatternListing.Of(references, PatternUsers.Acl));
+        }
+        if (words[0] == "get")
+        {
+            return PatternLookup.Run(references, words, asMap: false);
         }
         if (words.Length < 3)
         {

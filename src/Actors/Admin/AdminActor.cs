@@ -110,7 +110,7 @@ public sealed class AdminActor : ReceiveActor
     private static AdminLevel RequiredLevel(string[] words) => words switch
     {
         ["show", "fd", ..] => AdminLevel.Operator,
-        [_, "map" or "acl", ..] and not ["show", ..] => AdminLevel.Operator,
+        [_, "map" or "acl", ..] and not ["show" or "get", ..] => AdminLevel.Operator,
         // HAProxy lets a user list the tables; what changes them needs an operator.
         ["clear" or "set", "table", ..] => AdminLevel.Operator,
         ["set", ..] or ["flush", ..] or ["shutdown", ..] or ["reload", ..] or ["disable" or "enable", ..] => AdminLevel.Admin,

@@ -3,7 +3,7 @@ using ActorProxy.Runtime.Samples;
 namespace ActorProxy.Actors.Admin;
 
 /// <summary>HAProxy's runtime map commands (management.txt 9.3): <c>show map [MAP]</c>,
-/// <c>add map</c>, <c>set map</c>, <c>del map</c>, <c>clear map</c>, with its answers. A map is
+/// <c>get map</c>, <c>add map</c>, <c>set map</c>, <c>del map</c>, <c>clear map</c>, with its answers. A map is
 /// named by its file as the configuration wrote it or by <c>#ID</c>; an entry by its key or its
 /// <c>#0x…</c> reference.</summary>
 internal static class MapCommands
@@ -11,7 +11,7 @@ internal static class MapCommands
     private const string UnknownMap = "Unknown map identifier. Please use #<id> or <file>.\n";
 
     /// <summary>True for the words of a map command.</summary>
-    public static bool Handles(string[] words) => words is [("show" or "add" or "set" or "del" or "clear"), "map", ..];
+    public static bool Handles(string[] words) => words is [("show" or "add" or "set" or "del" or "clear" or "get"), "map", ..];
 
     /// <summary>Runs the map command <paramref name="words"/> on <paramref name="maps"/>.</summary>
     public static AdminReply Run(MapReferences maps, string[] words)
@@ -19,6 +19,10 @@ internal static class MapCommands
         if (words is ["show", "map"])
         {
             return new AdminReply(true, PatternListing.Of(maps, PatternUsers.Map));
+        }
+        if (words[0] == "get")
+        {
+            return PatternLookup.Run(maps, words, asMap: true);
         }
         if (words.Length < 3)
         {

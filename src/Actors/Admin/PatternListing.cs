@@ -15,7 +15,9 @@ internal static class PatternListing
         foreach (var reference in references.All.Where(r => r.Users.HasFlag(users)))
         {
             string description = reference.Description ?? $"pattern loaded from file '{reference.Name}' used by {UsersOf(reference)}";
-            list.Append(CultureInfo.InvariantCulture, $"{reference.Id} ({reference.Name}) {description}. curr_ver=0 next_ver=0 entry_cnt={reference.Entries.Count}\n");
+            // HAProxy 2.6 counts each entry once per expression that indexes it.
+            int count = reference.Entries.Count * Math.Max(1, reference.Expressions.Count);
+            list.Append(CultureInfo.InvariantCulture, $"{reference.Id} ({reference.Name}) {description}. curr_ver=0 next_ver=0 entry_cnt={count}\n");
         }
         return list.ToString();
     }

@@ -83,8 +83,8 @@ public sealed class AclPatterns
         : IndexOfMatch(sample) >= 0;
 
     /// <summary>The number of the pattern <paramref name="sample"/> matches, in the order given,
-    /// or -1: the first that matches, and for IP networks the longest (a map's lookup, HAProxy's
-    /// <c>pattern_exec_match</c> with its lists and its longest-prefix tree). Not for
+    /// or -1: the first that matches, and for IP networks and case-sensitive prefixes the longest
+    /// (a map's lookup, HAProxy's <c>pattern_exec_match</c> with its lists and its longest-prefix trees). Not for
     /// <see cref="AclMatchMethod.Found"/> and <see cref="AclMatchMethod.Bool"/>, which have no patterns.</summary>
     public int IndexOfMatch(object sample)
     {
@@ -114,6 +114,10 @@ public sealed class AclPatterns
                 return _regexes.FindIndex(regex => regex.IsMatch((string)value));
         }
         string text = (string)value;
+        if (_method == AclMatchMethod.Beg && !_ignoreCase)
+        {
+            return LongestPrefix(text);
+        }
         var comparison = _ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return _strings.FindIndex(pattern => _method switch
         {
@@ -124,6 +128,21 @@ public sealed class AclPatterns
             AclMatchMethod.Dir => MatchWord(text, pattern, comparison, "/?"),
             _ => MatchWord(text, pattern, comparison, "/?.:"),
         });
+    }
+
+    // pat_idx_tree_pfx keeps case-sensitive prefixes in a tree that pat_match_beg searches for
+    // the longest one (ebmb_lookup_longest); of equal ones, the first inserted.
+    private int LongestPrefix(string text)
+    {
+        int best = -1;
+        for (int i = 0; i < _strings.Count; i++)
+        {
+            if (text.StartsWith(_strings[i], StringComparison.Ordinal) && (best < 0 || _strings[i].Length > _strings[best].Length))
+            {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private int IndexInRange(long value) => _ranges.FindIndex(range => (range.Min is null || range.Min <= value) && (range.Max is null || value <= range.Max));

@@ -42,6 +42,7 @@ internal sealed class AclReferencePatterns
         }
         // What the runtime adds is never resolved (HAProxy's CLI parses with PAT_MF_NO_DNS).
         reference.AddCheck((key, _) => Refusal(key, method, noResolve: true));
+        reference.UsedAs(new PatternExpression(method, ignoreCase, noResolve, MapOutput: null));
         return patterns;
     }
 

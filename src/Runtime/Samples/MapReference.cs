@@ -16,6 +16,7 @@ public sealed class MapReference
 {
     private readonly Lock _lock = new();
     private readonly List<Func<string, string, string?>> _checks = [];
+    private readonly List<PatternExpression> _expressions = [];
     private readonly MapReferences? _owner;
     private readonly List<MapChange> _pending = [];
     private MapEntry[] _confirmed;
@@ -79,6 +80,32 @@ public sealed class MapReference
             }
             Commit(new MapChange(unlessPresent ? MapChangeKind.AddUnlessPresent : MapChangeKind.Add, pattern, "", NewEntryId()));
             return null;
+        }
+    }
+
+    /// <summary>The ways its patterns are matched, in the order the configuration first used
+    /// each (HAProxy's list of pattern expressions of a reference).</summary>
+    public IReadOnlyList<PatternExpression> Expressions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _expressions];
+            }
+        }
+    }
+
+    /// <summary>Notes a use of the patterns: a new expression, unless one HAProxy would share is
+    /// there (the first use's then stands for both in <c>get map</c>, as in HAProxy).</summary>
+    internal void UsedAs(PatternExpression expression)
+    {
+        lock (_lock)
+        {
+            if (!_expressions.Any(e => e.SharedWith(expression)))
+            {
+                _expressions.Add(expression);
+            }
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class SampleMap
             }
         }
         reference.AddCheck(map.Refusal);
+        reference.UsedAs(new PatternExpression(match, IgnoreCase: false, NoResolve: false, output));
         return map;
     }
 

@@ -41,6 +41,19 @@ public sealed class SampleMapTests : IDisposable
         Assert.Contains(message, error.Message);
     }
 
+    [Fact]
+    public void OneFileMatchedWithSubAndWithEnd_AnswersEachByItsOwnMethod()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "hosts.map"), "example pool-b\n.org pool-c\n");
+        var files = Files();
+        var exchange = new HttpExchange("web", "GET", "/", null, "HTTP/1.1");
+
+        Assert.Equal("pool-b", SampleExpression.Parse("str(www.example.org),map_sub(hosts.map)", files).Evaluate(exchange, null));
+        Assert.Equal("pool-c", SampleExpression.Parse("str(www.example.org),map_end(hosts.map)", files).Evaluate(exchange, null));
+        // One expression for both, named by the first, as HAProxy's get map lists it.
+        Assert.Equal(["sub"], files.Maps.All.Single().Expressions.Select(e => PatternExpression.Name(e.Method)));
+    }
+
     private SampleFiles Files() => new(_directory.FullName, new MapReferences());
 
     public void Dispose() => _directory.Delete(recursive: true);
