@@ -24,7 +24,8 @@ internal static class AclCommands
         {
             return PatternLookup.Run(references, words, asMap: false);
         }
-        if (words.Length < 3)
+        // HAProxy checks the parameters before it looks the ACL up.
+        if (words.Length < 3 || (words.Length < 4 && words[0] is "add" or "del"))
         {
             return new AdminReply(false, words[0] switch
             {
@@ -47,9 +48,7 @@ internal static class AclCommands
             ["add", "acl", _, var pattern, ..] => found.AddPattern(pattern) is { } refusal
                 ? new AdminReply(false, refusal.EndsWith('.') ? refusal + "\n" : refusal + ".\n")
                 : new AdminReply(true, ""),
-            ["add", "acl", ..] => new AdminReply(false, "'add acl' expects two parameters: ACL identifier and pattern.\n"),
             ["del", "acl", _, var key, ..] => found.Delete(key) ? new AdminReply(true, "") : new AdminReply(false, "Key not found.\n"),
-            ["del", "acl", ..] => new AdminReply(false, "This command expects two parameters: ACL identifier and key.\n"),
             _ => Clear(found),
         };
     }

@@ -62,7 +62,9 @@ public sealed class AdminActor : ReceiveActor
             {
                 reply = TableCommands.Handles(words)
                     ? TableCommands.Run(_node.Config.StickTables, words, GrantedLevel(command, replyTo) >= AdminLevel.Operator)
-                    : await RunAsync(words, clock);
+                    : MapCommands.Handles(words)
+                        ? MapCommands.Run(_node.Config.Maps, words, command.Payload)
+                        : await RunAsync(words, clock);
             }
             catch (Exception e) when (e is AskTimeoutException or TimeoutException)
             {
@@ -160,8 +162,6 @@ public sealed class AdminActor : ReceiveActor
             Runtime.Stats.StatCsv.Render(_node.Config, _node.Stats, _node.LiveStats, _node.ServerStates?.List() ?? []))),
         _ when ServerCommands.Handles(words) => Task.FromResult(ServerCommands.Run(_node.ServerStates, words)),
         _ when FrontendCommands.Handles(words) => Task.FromResult(FrontendCommands.Run(_node.Config, _node.FrontendListeners, words)),
-        ["show", "map"] or ["show", "map", _] or [_, "map", ..] when MapCommands.Handles(words) =>
-            Task.FromResult(MapCommands.Run(_node.Config.Maps, words)),
         [_, "acl", ..] when AclCommands.Handles(words) => Task.FromResult(AclCommands.Run(_node.Config.Maps, words)),
         ["flush", "pools"] => FlushPools(),
         ["shutdown", "session", var fd] => ShutdownSessionAsync(fd),

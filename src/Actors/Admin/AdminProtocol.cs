@@ -9,7 +9,10 @@ namespace ActorProxy.Actors.Admin;
 /// <see cref="AdminLevel"/>; a command sent from inside the node's process needs none.</param>
 /// <param name="Level">From inside the node's process, the level its sender grants (a stats
 /// socket's <c>level</c>), or null for every level; ignored from another process, whose key decides.</param>
-public sealed record AdminCommand(string Line, string? Key = null, AdminLevel? Level = null) : IClusterMessage;
+/// <param name="Payload">The lines that followed a command line ending in <c>&lt;&lt;</c> (HAProxy's CLI
+/// payload, as <c>add map MAP &lt;&lt;</c> takes one entry per line), without the empty line that ended
+/// them; null for none.</param>
+public sealed record AdminCommand(string Line, string? Key = null, AdminLevel? Level = null, string? Payload = null) : IClusterMessage;
 
 /// <summary>The answer to an <see cref="AdminCommand"/>.</summary>
 /// <param name="Success">False when the command was refused (unknown, bad arguments, not allowed) or failed.</param>

@@ -13,8 +13,9 @@ internal static class MapCommands
     /// <summary>True for the words of a map command.</summary>
     public static bool Handles(string[] words) => words is [("show" or "add" or "set" or "del" or "clear" or "get"), "map", ..];
 
-    /// <summary>Runs the map command <paramref name="words"/> on <paramref name="maps"/>.</summary>
-    public static AdminReply Run(MapReferences maps, string[] words)
+    /// <summary>Runs the map command <paramref name="words"/> on <paramref name="maps"/>, with the
+    /// command's <paramref name="payload"/> if it had one.</summary>
+    public static AdminReply Run(MapReferences maps, string[] words, string? payload = null)
     {
         if (words is ["show", "map"])
         {
@@ -35,6 +36,7 @@ internal static class MapCommands
         return words switch
         {
             ["show", "map", _] => new AdminReply(true, string.Concat(found.Entries.Select(e => $"{MapReference.Reference(e)} {e.Key} {e.Value}\n"))),
+            ["add", "map", _] when payload is not null => AddAll(found, payload),
             ["add", "map", _, var key, var value, ..] => Answer(found.Add(key, value)),
             ["add", "map", ..] => new AdminReply(false, "'add map' expects three parameters (map identifier, key and value) or one parameter (map identifier) and a payload\n"),
             ["set", "map", _, var key, var value, ..] => found.Set(key, value, out string? refusal)
@@ -48,11 +50,36 @@ internal static class MapCommands
         };
     }
 
+    // cli_parse_add_map with a payload: one key and value per line (the key up to a space or a
+    // tab, the value the rest), each added in turn until one is refused; those before stay.
+    private static AdminReply AddAll(MapReference map, string payload)
+    {
+        if (payload.Length == 0)
+        {
+            // HAProxy reads the empty payload's line end as a key without a value.
+            return new AdminReply(false, "Missing value for key '\n'.\n");
+        }
+        foreach (string line in payload.Split('\n'))
+        {
+            int end = line.IndexOfAny([' ', '\t']);
+            if (end < 0)
+            {
+                return new AdminReply(false, $"Missing value for key '{line}'.\n");
+            }
+            if (map.Add(line[..end], line[(end + 1)..].TrimStart(' ', '\t')) is { } refusal)
+            {
+                return new AdminReply(false, refusal + ".\n");
+            }
+        }
+        return new AdminReply(true, "");
+    }
+
     private static AdminReply Clear(MapReference map)
     {
         map.Clear();
         return new AdminReply(true, "");
     }
 
-    private static AdminReply Answer(string? refusal) => refusal is null ? new AdminReply(true, "") : new AdminReply(false, refusal + "\n");
+    // cli_dynerr's "%s.\n".
+    private static AdminReply Answer(string? refusal) => refusal is null ? new AdminReply(true, "") : new AdminReply(false, refusal + ".\n");
 }

@@ -41,6 +41,15 @@ internal sealed class StatsSocketSession(Socket client, IActorRef admin, AdminLe
                     answer.Append("Command line too long.\n\n");
                     quit = true;
                 }
+                else if (PayloadCommand(line) is { } withPayload)
+                {
+                    // HAProxy's payload: the lines up to an empty one; a client that leaves first ran nothing.
+                    if (await ReadPayloadAsync(input, stop) is not { } payload)
+                    {
+                        return;
+                    }
+                    answer.Append(await RunAsync(withPayload, payload)).Append('\n');
+                }
                 else
                 {
                     foreach (string command in line.Split(';', StringSplitOptions.TrimEntries))
@@ -120,11 +129,34 @@ internal sealed class StatsSocketSession(Socket client, IActorRef admin, AdminLe
         }
     }
 
-    private async Task<string> RunAsync(string command)
+    // A command line that ends in " <<" takes a payload: the command without it.
+    private static string? PayloadCommand(string line)
+    {
+        string trimmed = line.TrimEnd();
+        return trimmed.EndsWith(" <<", StringComparison.Ordinal) ? trimmed[..^3].TrimEnd() : null;
+    }
+
+    // The payload's lines, joined by line ends, up to the empty line that ends it; null when the
+    // client ends first, or sends a line too long.
+    private async Task<string?> ReadPayloadAsync(PipeReader input, CancellationToken stop)
+    {
+        var lines = new List<string>();
+        while (await ReadLineAsync(input, stop) is { Text: { } line, TooLong: false })
+        {
+            if (line.Length == 0)
+            {
+                return string.Join('\n', lines);
+            }
+            lines.Add(line);
+        }
+        return null;
+    }
+
+    private async Task<string> RunAsync(string command, string? payload = null)
     {
         try
         {
-            var reply = await admin.Ask<AdminReply>(new AdminCommand(command, Level: level), CommandTimeout);
+            var reply = await admin.Ask<AdminReply>(new AdminCommand(command, Level: level, Payload: payload), CommandTimeout);
             // As HAProxy's CLI writes a message: as it is, so that one without a newline of its
             // own ends at the empty line that closes every answer.
             return reply.Text;

@@ -77,21 +77,18 @@ public sealed class SampleMap
         return new Compiled(revision, keys, [.. entries.Select(e => Value(e.Value, _output)!)]);
     }
 
+    // pat_ref_load's order and words: the key as a pattern, then the value as a sample.
     private string? Refusal(string key, string value)
     {
-        if (Value(value, _output) is null)
-        {
-            return $"'{value}' is not {(_output == SampleType.SInt ? "an integer" : "an IP address")}";
-        }
         try
         {
             _ = new AclPatterns(_match, ignoreCase: false, noResolve: false, [key]);
-            return null;
         }
         catch (SampleSyntaxException e)
         {
             return e.Message;
         }
+        return Value(value, _output) is null ? $"unable to parse '{value}'" : null;
     }
 
     private sealed record Compiled(long Revision, AclPatterns Keys, object[] Values);

@@ -106,9 +106,33 @@ public sealed class MapRuntimeParityTests : IAsyncLifetime
     {
         string answer = await Socat.RunAsync($"add map {WeightsMap} c heavy\n", _pair.Socket(haproxy: false));
 
-        Assert.Contains("'heavy' is not an integer", answer);
+        Assert.Equal("unable to parse 'heavy'.\n\n", answer);
         Assert.Equal("v=none w=1", await GetAsync("a", haproxy: false));
         Assert.DoesNotContain(" c ", await AskAsync($"show map {WeightsMap}", haproxy: false));
+    }
+
+    [Fact]
+    public async Task AddMapWithAPayload_AddsEachLineUntilOneIsRefused_AsHaproxy()
+    {
+        string[] requests =
+        [
+            $"add map {WeightsMap} <<\nx 5\ny\t 6\nz  6 7\nw 8\n\n",
+            $"add map {WeightsMap} <<\nv\n\n",
+            $"add map {WeightsMap} <<\n\n",
+            $"add map {WeightsMap} <<\nu 1\n",
+            $"add map {HostsMap} <<\nwith.spaces a value with spaces\n\n",
+            $"add acl {WeightsMap} <<\nq\n\n",
+        ];
+        foreach (string request in requests)
+        {
+            Assert.Equal(await Socat.RunAsync(request, _pair.Socket(haproxy: true)), await Socat.RunAsync(request, _pair.Socket(haproxy: false)));
+        }
+        foreach (string command in new[] { $"show map {WeightsMap}", $"show map {HostsMap}" })
+        {
+            Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
+        }
+        Assert.Equal("v=a value with spaces w=0", await GetAsync("with.spaces", haproxy: false));
+        Assert.Equal("v=none w=6", await GetAsync("y", haproxy: false));
     }
 
     // An entry's reference is its address on HAProxy, a number on ActorProxy: both as 0x…. A map's

@@ -24,7 +24,7 @@ public sealed class SampleMapTests : IDisposable
 
         var error = Assert.Throws<SampleSyntaxException>(() => SampleExpression.Parse("str(a),map_str_int(weights.map)", Files()));
 
-        Assert.Contains("'map_str_int': map file 'weights.map' line 3: 'heavy' is not an integer", error.Message);
+        Assert.Contains("'map_str_int': map file 'weights.map' line 3: unable to parse 'heavy'", error.Message);
     }
 
     [Theory]
