@@ -43,13 +43,25 @@ internal sealed class ServerDispatch(ProxyConfig config, ServerWeights weights, 
         {
             return null;
         }
-        string? name = rotation.Next(server => candidates.Any(d => d.DestinationId == server) && queue.TryTake(server));
+        string? name = rotation.Next((candidates, queue), static (state, server) => Offered(state.candidates, server) && state.queue.TryTake(server));
         if (name is null)
         {
             return null;
         }
         NoteServed(backend, name, queue);
         return candidates.First(d => d.DestinationId == name);
+    }
+
+    private static bool Offered(IReadOnlyList<DestinationState> candidates, string server)
+    {
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            if (candidates[i].DestinationId == server)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Waits in the backend's queue for a slot of an available server, at most its
@@ -81,9 +93,7 @@ internal sealed class ServerDispatch(ProxyConfig config, ServerWeights weights, 
     /// served, <c>show stat</c>'s scur), or with null the backend's, those queued included
     /// (beconn); null for another algorithm.</summary>
     public int? Served(string backend, string? server) =>
-        _queues.TryGetValue(backend, out var queue)
-            ? server is null ? _backends[backend].Servers.Sum(s => queue.Served(s.Name)) + queue.Length : queue.Served(server)
-            : null;
+        _queues.TryGetValue(backend, out var queue) ? server is null ? queue.Sessions : queue.Served(server) : null;
 
     // A slot taken: the counts' highest (smax) may have grown.
     private void NoteServed(string backend, string server, BackendQueue queue)
@@ -95,7 +105,10 @@ internal sealed class ServerDispatch(ProxyConfig config, ServerWeights weights, 
     /// <summary>Gives a server's slot back; a server still available hands it to the oldest
     /// session waiting.</summary>
     public void Release(string backend, string server) =>
-        _queues[backend].Release(server, Cluster(backend)?.DestinationsState.AvailableDestinations.Any(d => d.DestinationId == server) == true);
+        _queues[backend].Release(server, (Dispatch: this, Backend: backend, Server: server), static s => s.Dispatch.Available(s.Backend, s.Server));
+
+    private bool Available(string backend, string server) =>
+        Cluster(backend)?.DestinationsState.AvailableDestinations.Any(d => d.DestinationId == server) == true;
 
     /// <summary>Tells the backend's rotation which servers are available now, and hands the
     /// free slots of those available to the sessions waiting (pendconn_grab_from_px).</summary>
@@ -124,7 +137,7 @@ internal sealed class ServerDispatch(ProxyConfig config, ServerWeights weights, 
             // HAProxy takes it on any backend; ActorProxy's other algorithms are YARP's, which would pick a full server.
             return $"ActorProxy queues requests for servers at their maxconn in balance roundrobin only; backend '{backend}' uses {_backends[backend].Balance.ToString().ToLowerInvariant()}.\n";
         }
-        queue.SetMaxConn(server, maxConn, Cluster(backend)?.DestinationsState.AvailableDestinations.Any(d => d.DestinationId == server) == true);
+        queue.SetMaxConn(server, maxConn, Available(backend, server));
         return null;
     }
 
@@ -204,5 +217,7 @@ internal sealed class ServerDispatch(ProxyConfig config, ServerWeights weights, 
     public void Follow(ClusterState cluster) => SyncIfChanged(BackendClusters.BackendOf(cluster.ClusterId), cluster);
 
     private ClusterState? Cluster(string clusterId) =>
-        services.GetRequiredService<IProxyStateLookup>().TryGetCluster(clusterId, out var cluster) ? cluster : null;
+        (_clusters ??= services.GetRequiredService<IProxyStateLookup>()).TryGetCluster(clusterId, out var cluster) ? cluster : null;
+
+    private IProxyStateLookup? _clusters;
 }

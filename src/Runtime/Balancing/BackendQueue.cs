@@ -15,6 +15,7 @@ public sealed class BackendQueue
     private readonly Dictionary<string, Server> _servers;
     private readonly LinkedList<Waiter> _waiting = [];
     private long _dequeued;
+    private int _served;
 
     /// <summary>A queue for <paramref name="servers"/> and their maxconn (0 for none).</summary>
     public BackendQueue(IEnumerable<(string Name, int MaxConn)> servers) =>
@@ -34,6 +35,9 @@ public sealed class BackendQueue
 
     /// <summary>The most sessions that waited at once (<c>qmax</c>).</summary>
     public int MaxLength { get; private set; }
+
+    /// <summary>The backend's sessions now: those its servers serve and those waiting (HAProxy's beconn).</summary>
+    public int Sessions => Volatile.Read(ref _served) + Length;
 
     /// <summary>A server's sessions served now (HAProxy's <c>served</c>).</summary>
     public int Served(string server)
@@ -65,6 +69,7 @@ public sealed class BackendQueue
                 return false;
             }
             slots.Served++;
+            _served++;
             return true;
         }
     }
@@ -101,19 +106,24 @@ public sealed class BackendQueue
         }
     }
 
-    /// <summary>Gives a slot of <paramref name="server"/> back; when the server is
-    /// <paramref name="usable"/>, its free slots go to the sessions waiting.</summary>
-    public void Release(string server, bool usable)
+    /// <summary>Gives a slot of <paramref name="server"/> back; when the server is usable
+    /// (<paramref name="usable"/> says, asked only when sessions wait), its free slots go to them.</summary>
+    public void Release<TState>(string server, TState state, Func<TState, bool> usable)
     {
         lock (_lock)
         {
             _servers[server].Served--;
-            if (usable)
+            _served--;
+            if (_waiting.Count > 0 && usable(state))
             {
                 Dispatch(server);
             }
         }
     }
+
+    /// <summary>Gives a slot of <paramref name="server"/> back; when the server is
+    /// <paramref name="usable"/>, its free slots go to the sessions waiting.</summary>
+    public void Release(string server, bool usable) => Release(server, usable, static usable => usable);
 
     /// <summary>Sets a server's maxconn (<c>set maxconn server</c>); when it is
     /// <paramref name="usable"/>, the slots it gains go to the sessions waiting.</summary>
@@ -151,6 +161,7 @@ public sealed class BackendQueue
             if (waiter.Granted.TrySetResult((server, _dequeued - waiter.Entered + 1)))
             {
                 slots.Served++;
+                _served++;
                 _dequeued++;
             }
         }

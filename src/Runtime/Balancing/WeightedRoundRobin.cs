@@ -42,11 +42,14 @@ public sealed class WeightedRoundRobin
 
     /// <summary>The next server, in HAProxy's order, among those <paramref name="accepts"/>
     /// takes; null when no usable server is left (fwrr_get_next_server).</summary>
-    public string? Next(Func<string, bool> accepts)
+    public string? Next(Func<string, bool> accepts) => Next(accepts, static (accepts, server) => accepts(server));
+
+    /// <summary>As <see cref="Next(Func{string, bool})"/>, with the test's state passed along (no closure).</summary>
+    public string? Next<TState>(TState state, Func<TState, string, bool> accepts)
     {
         lock (_lock)
         {
-            return NextServer(accepts)?.Name;
+            return NextServer(state, accepts)?.Name;
         }
     }
 
@@ -69,14 +72,14 @@ public sealed class WeightedRoundRobin
         }
     }
 
-    private Server? NextServer(Func<string, bool> accepts)
+    private Server? NextServer<TState>(TState state, Func<TState, string, bool> accepts)
     {
         if (!_servers.Any(s => s.CurrentlyUsable))
         {
             return null;
         }
         bool switched = false;
-        var skipped = new List<Server>();
+        List<Server>? skipped = null;
         Server? server;
         while (true)
         {
@@ -103,11 +106,11 @@ public sealed class WeightedRoundRobin
             UpdatePosition(server);
             server.Dequeue();
             _currentPosition++;
-            if (accepts(server.Name))
+            if (accepts(state, server.Name))
             {
                 break;
             }
-            skipped.Add(server);
+            (skipped ??= []).Add(server);
         }
         QueueServer(server);
         Requeue(skipped, server, switched);
@@ -116,8 +119,12 @@ public sealed class WeightedRoundRobin
 
     // Servers skipped on the way regain their place; after a switch of trees their place was
     // lost, and only their weight counts.
-    private void Requeue(List<Server> skipped, Server? taken, bool switched)
+    private void Requeue(List<Server>? skipped, Server? taken, bool switched)
     {
+        if (skipped is null)
+        {
+            return;
+        }
         // HAProxy chains them last first.
         for (int i = skipped.Count - 1; i >= 0; i--)
         {

@@ -37,9 +37,9 @@ public sealed class AccessLogPair : IAsyncLifetime
     private readonly Dictionary<string, (int Haproxy, int ActorProxy)> _ports = Frontends.ToDictionary(f => f, _ => (TestBackend.FreePort(), TestBackend.FreePort()));
     private readonly int _deadPort = TestBackend.FreePort();
     private readonly Tls.TestCertificates _certificates = new();
-    private TestBackend _origin = null!;
-    private HaproxyProcess _haproxy = null!;
-    private ActorProxyProcess _actorProxy = null!;
+    private TestBackend? _origin;
+    private HaproxyProcess? _haproxy;
+    private ActorProxyProcess? _actorProxy;
 
     public async Task InitializeAsync()
     {
@@ -64,11 +64,21 @@ public sealed class AccessLogPair : IAsyncLifetime
         }
     }
 
+    // Whatever started is stopped, also when the start failed half-way (HAProxy missing, say).
     public async Task DisposeAsync()
     {
-        await _haproxy.DisposeAsync();
-        await _actorProxy.StopAsync();
-        await _origin.DisposeAsync();
+        if (_haproxy is not null)
+        {
+            await _haproxy.DisposeAsync();
+        }
+        if (_actorProxy is not null)
+        {
+            await _actorProxy.StopAsync();
+        }
+        if (_origin is not null)
+        {
+            await _origin.DisposeAsync();
+        }
         _certificates.Dispose();
         HaproxyLog.Dispose();
         ActorProxyLog.Dispose();
@@ -166,7 +176,7 @@ public sealed class AccessLogPair : IAsyncLifetime
             .Replace($":{_ports[frontend].ActorProxy}", ":FP", StringComparison.Ordinal)
             .Replace($"127.0.0.1 {_ports[frontend].Haproxy} ", "127.0.0.1 FP ", StringComparison.Ordinal);
         // A client's port; the servers' stay (both proxies have the same).
-        string[] servers = [_origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), _deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        string[] servers = [_origin!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), _deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         line = Regex.Replace(line, @"127\.0\.0\.1:(\d+)", m => servers.Contains(m.Groups[1].Value) ? m.Value : "127.0.0.1:P");
         line = Regex.Replace(line, @"\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\.\d{3}\]", "[DATE]");
         // The timers: -1 stays (the step did not happen), a duration is a duration.
@@ -294,7 +304,7 @@ public sealed class AccessLogPair : IAsyncLifetime
           option httplog
           default_backend origin
         backend origin
-          server s1 127.0.0.1:{{_origin.Port}}
+          server s1 127.0.0.1:{{_origin!.Port}}
         backend dead
           retries 0
           server s1 127.0.0.1:{{_deadPort}}
@@ -356,7 +366,7 @@ public sealed class AccessLogPair : IAsyncLifetime
             default-backend = origin
           }
           frontends.h2 { bind = "127.0.0.1:{{_ports["h2"].ActorProxy}} proto h2", log = [ global ], option = [ httplog ], default-backend = origin }
-          backends.origin { servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
+          backends.origin { servers { s1 = "127.0.0.1:{{_origin!.Port}}" } }
           backends.dead { servers { s1 = "127.0.0.1:{{_deadPort}}" } }
           backends.tcporigin { mode = tcp, servers { s1 = "127.0.0.1:{{_origin.Port}}" } }
           backends.tcpdead { mode = tcp, servers { s1 = "127.0.0.1:{{_deadPort}}" } }
