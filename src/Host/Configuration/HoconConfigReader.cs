@@ -60,6 +60,7 @@ public static partial class HoconConfigReader
         reader.StickTables(ProxySections(user, "frontends"), ProxySections(user, "backends"));
         var frontends = ProxySections(user, "frontends").Select(name => reader.Frontend(name)).ToArray();
         var backends = ProxySections(user, "backends").Select(name => reader.Backend(name)).ToArray();
+        reader.Maps.Number();
         var config = new ProxyConfig(file, global)
         {
             // A dynamic use-backend resolves, at run time, to a backend of its frontend's mode.

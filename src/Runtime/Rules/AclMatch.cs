@@ -53,6 +53,7 @@ public sealed class AclMatch
         method ??= DefaultMethod(sample.Output);
 
         bool ignoreCase = false, noResolve = false, loaded = false, asMap = false, methodGiven = false;
+        int? uniqueId = null;
         var files = new List<(string Name, bool AsMap)>();
         var patterns = new List<string>();
         int i = 1;
@@ -90,7 +91,13 @@ public sealed class AclMatch
                     asMap = true;
                     break;
                 case "-u":
-                    throw new SampleSyntaxException("'-u' (a unique id for the runtime API) is not supported by ActorProxy");
+                    // strtol: a number, and nothing after it.
+                    string id = Next(words, ref i, "-u", "a number");
+                    uniqueId = int.TryParse(id, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowLeadingWhite,
+                        System.Globalization.CultureInfo.InvariantCulture, out int number)
+                        ? number == -1 ? null : number   // -1 is HAProxy's "none chosen"
+                        : throw new SampleSyntaxException("the argument of -u must be an integer");
+                    break;
                 case "--":
                     i++;
                     goto Patterns;
@@ -113,7 +120,7 @@ public sealed class AclMatch
         // As HAProxy: the files' references first, then the expression's own, all in the
         // configuration's numbering.
         var references = files.Select(f => context.Maps.GetOrReadPatterns(Path.GetFullPath(f.Name, context.BaseDirectory), f.Name, f.AsMap)).ToList();
-        references.Add(context.Maps.AddOwnPatterns($"acl '{keyword}'", patterns));
+        references.Add(context.Maps.AddOwnPatterns($"acl '{keyword}'", patterns, uniqueId));
         return new AclMatch(sample, [.. references.Select(r => AclReferencePatterns.Over(r, method.Value, ignoreCase, noResolve))]);
     }
 

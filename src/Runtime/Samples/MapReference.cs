@@ -33,8 +33,12 @@ public sealed class MapReference
         _entries = _confirmed;
     }
 
-    /// <summary>Its number on the admin channel (<c>#0</c>), in the order the maps were read.</summary>
-    public int Id { get; }
+    /// <summary>Its number on the admin channel (<c>#0</c>): an ACL's <c>-u</c>, else the first free
+    /// one in the order the maps were read (<see cref="MapReferences.Number"/>).</summary>
+    public int Id { get; internal set; }
+
+    /// <summary>True when an ACL's <c>-u</c> chose <see cref="Id"/>.</summary>
+    public bool IdChosen { get; internal init; }
 
     /// <summary>The file's name as the configuration wrote it; empty for an ACL's own patterns.</summary>
     public string Name { get; }

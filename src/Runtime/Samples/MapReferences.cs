@@ -57,15 +57,42 @@ public sealed class MapReferences
             () => asMap ? PatternFile.ReadMap(path, name) : PatternFile.ReadPatterns(path));
 
     /// <summary>A new reference for an ACL expression's own <paramref name="patterns"/>,
-    /// <paramref name="description"/> as <c>show acl</c> lists it.</summary>
-    public MapReference AddOwnPatterns(string description, IEnumerable<string> patterns)
+    /// <paramref name="description"/> as <c>show acl</c> lists it, numbered
+    /// <paramref name="uniqueId"/> when the ACL's <c>-u</c> says so.</summary>
+    /// <exception cref="SampleSyntaxException">Another <c>-u</c> took that number.</exception>
+    public MapReference AddOwnPatterns(string description, IEnumerable<string> patterns, int? uniqueId = null)
     {
         lock (_lock)
         {
-            var own = new MapReference(_maps.Count, "", patterns.Select(p => (p, "", 0)), description, this);
+            if (uniqueId is { } id && _maps.Any(m => m.Map.IdChosen && m.Map.Id == id))
+            {
+                throw new SampleSyntaxException("the id is already used");
+            }
+            var own = new MapReference(uniqueId ?? _maps.Count, "", patterns.Select(p => (p, "", 0)), description, this) { IdChosen = uniqueId is not null };
             own.UsedBy(PatternUsers.Acl);
             _maps.Add(("", own));
             return own;
+        }
+    }
+
+    /// <summary>Numbers the references once the configuration is read, as HAProxy's
+    /// pattern_finalize_config: those an ACL's <c>-u</c> numbered keep their number, the others
+    /// take the first numbers free in the order they were read, and the list goes by number.</summary>
+    public void Number()
+    {
+        lock (_lock)
+        {
+            var chosen = _maps.Where(m => m.Map.IdChosen).Select(m => m.Map.Id).ToHashSet();
+            int next = 0;
+            foreach (var (_, map) in _maps.Where(m => !m.Map.IdChosen))
+            {
+                while (chosen.Contains(next))
+                {
+                    next++;
+                }
+                map.Id = next++;
+            }
+            _maps.Sort((a, b) => a.Map.Id.CompareTo(b.Map.Id));
         }
     }
 
@@ -95,8 +122,9 @@ public sealed class MapReferences
         {
             if (identifier.StartsWith('#'))
             {
-                return int.TryParse(identifier.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id)
-                    && id < _maps.Count ? _maps[id].Map : null;
+                return int.TryParse(identifier.AsSpan(1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int id)
+                    ? _maps.FirstOrDefault(m => m.Map.Id == id).Map
+                    : null;
             }
             return identifier.Length == 0 ? null : _maps.FirstOrDefault(m => m.Map.Name == identifier || m.Path == identifier).Map;
         }

@@ -25,7 +25,8 @@ public sealed class GetMapParityTests : IAsyncLifetime
             $"%[req.hdr(x-k),map_str_int({Weights},0)]",
             $"%[req.hdr(x-k),map_beg_int({Weights},0)]", $"%[src,map_ip({Networks},none)]", $"%[src,map_ip_ip({Networks},127.0.0.1)]",
         });
-        string[] acls = [$"host req.hdr(host) -i -M -f {Hosts}", $"exact req.hdr(host) -M -f {Hosts}", "own req.hdr(x-own) alpha beta", $"nets src -M -f {Networks}"];
+        string[] acls = [$"host req.hdr(host) -i -M -f {Hosts}", $"exact req.hdr(host) -M -f {Hosts}", "own req.hdr(x-own) alpha beta", $"nets src -M -f {Networks}",
+            "chosen req.hdr(x-chosen) -u 1 gamma", "later req.hdr(x-later) -u 9 delta"];
         string rule = $"return status 200 content-type text/plain lf-string \"{format}\"";
         await _pair.StartAsync($"""
             global
@@ -37,14 +38,14 @@ public sealed class GetMapParityTests : IAsyncLifetime
               timeout server 5s
             frontend web
               bind 127.0.0.1:{_pair.HaproxyPort}
-            {string.Concat(acls.Select(a => "  acl " + a + "\n"))}  http-request deny if own host exact nets
+            {string.Concat(acls.Select(a => "  acl " + a + "\n"))}  http-request deny if own host exact nets chosen later
               http-request {rule}
 
             """, $$"""
               frontends.web {
                 bind = "127.0.0.1:{{_pair.ActorProxyPort}}"
                 acl = [ {{string.Join(", ", acls.Select(Quoted))}} ]
-                http-request = [ "deny if own host exact nets", {{Quoted(rule)}} ]
+                http-request = [ "deny if own host exact nets chosen later", {{Quoted(rule)}} ]
               }
             """);
     }
@@ -66,6 +67,9 @@ public sealed class GetMapParityTests : IAsyncLifetime
     [InlineData("get map {hosts}")]
     [InlineData("get map")]
     [InlineData("get acl")]
+    [InlineData("get acl #1 gamma")]
+    [InlineData("get acl #9 delta")]
+    [InlineData("get acl #2 x")]
     [InlineData("get map /nowhere.map x")]
     [InlineData("get acl /nowhere.acl x")]
     public async Task GetMapAndGetAcl_AnswerAsHaproxy(string command)
@@ -102,6 +106,18 @@ public sealed class GetMapParityTests : IAsyncLifetime
             string id = list.Split('\n').Single(line => line.Contains("acl 'req.hdr'", StringComparison.Ordinal) && line.EndsWith("entry_cnt=2", StringComparison.Ordinal)).Split(' ')[0];
             Assert.Equal("type=str, case=sensitive, match=yes, idx=tree, pattern=\"beta\"\n\n", await _pair.AskAsync($"get acl #{id} beta", haproxy));
         }
+    }
+
+    [Fact]
+    public async Task TheFilesNumbers_SkipThoseAnAclsUChose()
+    {
+        // Each file's number and name, as both list them (the descriptions say where each is used, in each one's file).
+        static string Numbers(string list) => string.Join('\n', list.Split('\n').Where(l => l.Contains(" (/", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(')', StringComparison.Ordinal)]));
+        string haproxy = Numbers(await _pair.AskAsync("show map", haproxy: true));
+
+        Assert.Equal(haproxy, Numbers(await _pair.AskAsync("show map", haproxy: false)));
+        Assert.StartsWith("0 (", haproxy);
+        Assert.DoesNotContain("\n1 (", haproxy);
     }
 
     private static string Quoted(string text) => $"\"{text.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
