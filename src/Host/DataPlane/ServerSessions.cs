@@ -33,7 +33,12 @@ internal sealed class ServerSessions
             await next();
             return;
         }
-        using var session = Enter(BackendClusters.BackendOf(proxy.Cluster.Config.ClusterId), server.DestinationId, context.Abort);
+        using var session = Enter(BackendClusters.BackendOf(proxy.Cluster.Config.ClusterId), server.DestinationId, () =>
+        {
+            // HAProxy's KH or KD: killed before or during the response.
+            AccessLog.HttpAccessLog.Of(context)?.Entry.Termination = new Runtime.Logging.Termination('K', context.Response.HasStarted ? 'D' : 'H');
+            context.Abort();
+        });
         await next();
     }
 

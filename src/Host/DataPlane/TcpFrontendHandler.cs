@@ -297,7 +297,11 @@ internal sealed class TcpFrontendHandler(ProxyNode node, BackendConnections conn
         var stream = server.Stream;
         // Ended with its server's sessions (shut_sess): both sides are shut, and the relay ends
         // as if the server had closed, with a FIN to the client, as HAProxy's.
-        using var session = Servers!.Sessions.Enter(backend.Name, server.Server, () => ShutBoth(server.Socket));
+        using var session = Servers!.Sessions.Enter(backend.Name, server.Server, () =>
+        {
+            log?.Killed();
+            ShutBoth(server.Socket);
+        });
         // The buffer first: with none, nothing has been relayed when the connection closes.
         var buffer = _buffers.Rent();
         if (buffer is null)

@@ -28,6 +28,8 @@ public sealed class ShutSessParityTests : IAsyncLifetime
     private readonly int _actorProxyRaw = TestBackend.FreePort();
     private readonly int _haproxyWeb = TestBackend.FreePort();
     private readonly int _actorProxyWeb = TestBackend.FreePort();
+    private readonly UdpClient _haproxyLog = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _actorProxyLog = new(new IPEndPoint(IPAddress.Loopback, 0));
     private TcpTestServer _echo = null!;
     private TcpTestServer _slow = null!;
 
@@ -41,6 +43,7 @@ public sealed class ShutSessParityTests : IAsyncLifetime
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst"u8.ToArray(), cancel);
             await Task.Delay(Timeout.Infinite, cancel);
         });
+        int haproxyLog = ((IPEndPoint)_haproxyLog.Client.LocalEndPoint!).Port, actorProxyLog = ((IPEndPoint)_actorProxyLog.Client.LocalEndPoint!).Port;
         string script = Path.Combine(_pair.Directory.FullName, "kill.lua");
         File.WriteAllText(script, Script);
         await _pair.StartAsync($"""
@@ -58,10 +61,14 @@ public sealed class ShutSessParityTests : IAsyncLifetime
             frontend raw
               mode tcp
               bind 127.0.0.1:{_haproxyRaw}
+              log 127.0.0.1:{haproxyLog} format raw local0
+              option tcplog
               default_backend db
             frontend web
               mode http
               bind 127.0.0.1:{_haproxyWeb}
+              log 127.0.0.1:{haproxyLog} format raw local0
+              option httplog
               default_backend app
             backend db
               mode tcp
@@ -72,8 +79,10 @@ public sealed class ShutSessParityTests : IAsyncLifetime
 
             """, $$"""
               frontends.ctl { bind = "127.0.0.1:{{_pair.ActorProxyPort}}", http-request = [ "use-service lua.kill" ] }
-              frontends.raw { mode = tcp, bind = "127.0.0.1:{{_actorProxyRaw}}", default-backend = db, timeout.client = 20s }
-              frontends.web { bind = "127.0.0.1:{{_actorProxyWeb}}", default-backend = app, timeout.client = 20s }
+              frontends.raw { mode = tcp, bind = "127.0.0.1:{{_actorProxyRaw}}", default-backend = db, timeout.client = 20s,
+                log = [ "127.0.0.1:{{actorProxyLog}} format raw local0" ], option = [ tcplog ] }
+              frontends.web { bind = "127.0.0.1:{{_actorProxyWeb}}", default-backend = app, timeout.client = 20s,
+                log = [ "127.0.0.1:{{actorProxyLog}} format raw local0" ], option = [ httplog ] }
               backends.db { mode = tcp, servers { d1 = "127.0.0.1:{{_echo.Port}}" }, timeout.server = 20s }
               backends.app { servers { s1 = "127.0.0.1:{{_slow.Port}}" }, timeout.server = 20s }
             """, $", lua-load = [ \"{script}\" ]", _haproxyRaw, _haproxyWeb);
@@ -89,6 +98,8 @@ public sealed class ShutSessParityTests : IAsyncLifetime
                 Assert.Equal("200 killed 0\n", await _pair.GetAsync("/?db", haproxy));
                 Assert.Equal("closed", await EndAsync(relayed));
             }
+            // HAProxy's termination state of a killed TCP session.
+            Assert.Contains(" K- ", await NextLineAsync(haproxy));
             using (var relayed = await EchoingAsync(haproxy))
             {
                 // No answer: only the empty line that ends every answer.
@@ -123,7 +134,15 @@ public sealed class ShutSessParityTests : IAsyncLifetime
             }
             Assert.Equal("200 killed 0\n", await _pair.GetAsync("/?app", haproxy));
             Assert.Equal("closed", await EndAsync(client));
+            Assert.Contains(" KD-- ", await NextLineAsync(haproxy));
         }
+    }
+
+    private async Task<string> NextLineAsync(bool haproxy)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var datagram = await (haproxy ? _haproxyLog : _actorProxyLog).ReceiveAsync(limit.Token);
+        return Encoding.UTF8.GetString(datagram.Buffer);
     }
 
     // A connection through the TCP frontend that has had its first line echoed.
@@ -160,5 +179,7 @@ public sealed class ShutSessParityTests : IAsyncLifetime
         await _pair.DisposeAsync();
         _echo.Dispose();
         _slow.Dispose();
+        _haproxyLog.Dispose();
+        _actorProxyLog.Dispose();
     }
 }

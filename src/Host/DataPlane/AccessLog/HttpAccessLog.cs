@@ -201,7 +201,8 @@ internal sealed class HttpAccessLog
     /// server S, the client C, a timeout s or c) and when (connecting, the response's head, the data).</summary>
     public static void Failed(HttpContext context, IForwarderErrorFeature error, bool notConnected)
     {
-        if (Of(context) is not { } logged)
+        // A session shut by shut_sess stays killed, whatever the forwarder saw of it.
+        if (Of(context) is not { } logged || logged.Entry.Termination.Cause == 'K')
         {
             return;
         }

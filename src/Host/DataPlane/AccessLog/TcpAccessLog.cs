@@ -103,6 +103,9 @@ internal sealed class TcpAccessLog
         }
     }
 
+    /// <summary>Its server's sessions were shut (<c>shut_sess</c>): HAProxy's K-.</summary>
+    public void Killed() => Entry.Termination = new Termination('K', '-');
+
     /// <summary>No server had a slot free within <c>timeout queue</c> (sQ).</summary>
     public void QueueTimedOut() => Entry.Termination = new Termination('s', 'Q');
 
