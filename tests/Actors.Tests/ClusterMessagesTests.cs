@@ -103,6 +103,9 @@ public sealed class ClusterMessagesTests : Akka.TestKit.Xunit2.TestKit
         var back = RoundTrip(new AdminCommand("show fd", "key", AdminLevel.Operator));
 
         Assert.Equal(new AdminCommand("show fd", "key", AdminLevel.Operator), back);
+        // An add map payload from another node's tool keeps its lines.
+        Assert.Equal(new AdminCommand("add map #0", "key", AdminLevel.Admin, "a 1\nb two words"),
+            RoundTrip(new AdminCommand("add map #0", "key", AdminLevel.Admin, "a 1\nb two words")));
     }
 
     [Fact]

@@ -121,9 +121,6 @@ public sealed class BackendQueue
         }
     }
 
-    /// <summary>Gives a slot of <paramref name="server"/> back; when the server is
-    /// <paramref name="usable"/>, its free slots go to the sessions waiting.</summary>
-    public void Release(string server, bool usable) => Release(server, usable, static usable => usable);
 
     /// <summary>Sets a server's maxconn (<c>set maxconn server</c>); when it is
     /// <paramref name="usable"/>, the slots it gains go to the sessions waiting.</summary>

@@ -41,10 +41,8 @@ public sealed class WeightedRoundRobin
     }
 
     /// <summary>The next server, in HAProxy's order, among those <paramref name="accepts"/>
-    /// takes; null when no usable server is left (fwrr_get_next_server).</summary>
-    public string? Next(Func<string, bool> accepts) => Next(accepts, static (accepts, server) => accepts(server));
-
-    /// <summary>As <see cref="Next(Func{string, bool})"/>, with the test's state passed along (no closure).</summary>
+    /// takes (given <paramref name="state"/>, so that the test needs no closure); null when no
+    /// usable server is left (fwrr_get_next_server).</summary>
     public string? Next<TState>(TState state, Func<TState, string, bool> accepts)
     {
         lock (_lock)

@@ -25,12 +25,12 @@ public sealed class BackendQueueTests
         var second = queue.WaitAsync(CancellationToken.None);
         Assert.Equal(2, queue.Length);
         // Nobody takes a slot before those waiting.
-        queue.Release("s1", usable: true);
+        queue.Release("s1", true, static usable => usable);
         Assert.False(queue.TryTake("s1"));
 
         Assert.Equal(("s1", 1L), await first);
         Assert.False(second.IsCompleted);
-        queue.Release("s1", usable: true);
+        queue.Release("s1", true, static usable => usable);
         Assert.Equal(("s1", 2L), await second);
         Assert.Equal(0, queue.Length);
         Assert.Equal(2, queue.MaxLength);
@@ -50,7 +50,7 @@ public sealed class BackendQueueTests
 
         Assert.Equal((null, 1L), await late);
         Assert.Equal(1, queue.Length);
-        queue.Release("s1", usable: true);
+        queue.Release("s1", true, static usable => usable);
         Assert.Equal(("s1", 1L), await next);
     }
 
@@ -61,7 +61,7 @@ public sealed class BackendQueueTests
         Assert.True(queue.TryTake("s1"));
         var waiting = queue.WaitAsync(CancellationToken.None);
 
-        queue.Release("s1", usable: false);
+        queue.Release("s1", false, static usable => usable);
         Assert.False(waiting.IsCompleted);
         queue.Usable("s1");
 

@@ -10,7 +10,7 @@ public sealed class WeightedRoundRobinTests
     private static WeightedRoundRobin FourServers() => new([("s1", 3), ("s2", 1), ("s3", 2), ("s4", 5)]);
 
     private static string Take(WeightedRoundRobin rotation, int count) =>
-        string.Join(' ', Enumerable.Range(0, count).Select(_ => rotation.Next(_ => true)));
+        string.Join(' ', Enumerable.Range(0, count).Select(_ => rotation.Next(0, static (_, _) => true)));
 
     [Fact]
     public void Weights_GiveHaproxysOrder()
@@ -48,7 +48,7 @@ public sealed class WeightedRoundRobinTests
     {
         var rotation = new WeightedRoundRobin([("a", 1), ("b", 0)]);
         rotation.SetReady("a", false);
-        Assert.Null(rotation.Next(_ => true));
+        Assert.Null(rotation.Next(0, static (_, _) => true));
         rotation.SetReady("a", true);
         Assert.Equal("a a", Take(rotation, 2));
     }
@@ -57,9 +57,9 @@ public sealed class WeightedRoundRobinTests
     public void ASkippedServer_IsNotLost()
     {
         var rotation = new WeightedRoundRobin([("a", 1), ("b", 1), ("c", 1)]);
-        Assert.Equal("b", rotation.Next(name => name != "a"));
+        Assert.Equal("b", rotation.Next("a", static (avoided, name) => name != avoided));
         Assert.Equal(["a", "c"], Take(rotation, 2).Split(' ').Order());
-        Assert.Null(rotation.Next(_ => false));
+        Assert.Null(rotation.Next(0, static (_, _) => false));
         Assert.Equal(["a", "b", "c"], Take(rotation, 3).Split(' ').Order());
     }
 
