@@ -7,13 +7,15 @@ namespace ActorProxy.Actors.Admin;
 /// <summary>HAProxy's runtime commands on servers (server.c's CLI): <c>show servers state</c>,
 /// <c>set server B/S state ready|drain|maint</c>, <c>set server B/S addr A [port P]</c>,
 /// <c>set server B/S weight W[%]</c>, <c>set weight B/S W[%]</c>, <c>get weight B/S</c>,
-/// <c>set maxconn server B/S N</c> and <c>shutdown sessions server B/S</c>, with
+/// <c>set maxconn server B/S N</c>, <c>shutdown sessions server B/S</c>, <c>set server B/S health
+/// up|stopping|down</c> and <c>enable|disable health B/S</c>, with
 /// HAProxy's answers and errors.</summary>
 internal static class ServerCommands
 {
     /// <summary>True for the words of a server command.</summary>
     public static bool Handles(string[] words) =>
-        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..] or ["shutdown", "sessions", "server", ..] or ["set", "maxconn", "server", ..];
+        words is ["show", "servers", "state"] or ["set", "server", ..] or ["set" or "get", "weight", ..] or ["shutdown", "sessions", "server", ..] or ["set", "maxconn", "server", ..]
+            or ["enable" or "disable", "health", ..];
 
     /// <summary>Runs <paramref name="words"/> on <paramref name="servers"/> (null when the node
     /// has no listeners running).</summary>
@@ -23,6 +25,8 @@ internal static class ServerCommands
         ["set", "server", var server, "state", var state] => On(servers, words, s => SetState(s, server, state)),
         ["set", "server", var server, "addr", var address] => On(servers, words, s => Move(s, server, address, null)),
         ["set", "server", var server, "addr", var address, "port", var port] => On(servers, words, s => Move(s, server, address, port)),
+        ["set", "server", var server, "health", var health] => On(servers, words, s => Force(s, server, health)),
+        ["enable" or "disable", "health", .. var server] => On(servers, words, s => SetChecks(s, server.FirstOrDefault() ?? "", words[0] == "enable")),
         ["set", "server", _, "addr"] => new AdminReply(false, "set server <b>/<s> addr requires an address and optionally a port.\n"),
         ["set", "server", var server, "weight", .. var weight] => On(servers, words, s => SetWeight(s, server, weight)),
         ["set", "weight", var server, .. var weight] => On(servers, words, s => SetWeight(s, server, weight)),
@@ -30,7 +34,7 @@ internal static class ServerCommands
         ["shutdown", "sessions", "server", .. var server] => On(servers, words, s => ShutDown(s, server.FirstOrDefault() ?? "")),
         ["set", "maxconn", "server", var server, .. var maxConn] => On(servers, words, s => SetMaxConn(s, server, maxConn)),
         ["set", "maxconn", "server"] => new AdminReply(false, "Require 'backend/server'.\n"),
-        _ => new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint, BACKEND/SERVER addr ADDRESS [port PORT] or BACKEND/SERVER weight WEIGHT[%]\n"),
+        _ => new AdminReply(false, "set server: expected BACKEND/SERVER state ready|drain|maint, BACKEND/SERVER addr ADDRESS [port PORT], BACKEND/SERVER weight WEIGHT[%] or BACKEND/SERVER health up|stopping|down\n"),
     };
 
     // A well-formed command runs once the node's listeners run.
@@ -85,6 +89,48 @@ internal static class ServerCommands
         }
         return servers.SetWeight(backend, server, weight.FirstOrDefault() ?? "") is { } refusal
             ? new AdminReply(false, refusal)
+            : new AdminReply(true, "");
+    }
+
+    // cli_parse_set_server's health: no answer when done.
+    private static AdminReply Force(IServerStates servers, string target, string health)
+    {
+        var (backend, server, error) = Find(servers, target);
+        if (error is not null)
+        {
+            return new AdminReply(false, error);
+        }
+        ServerForcedHealth? forced = health switch
+        {
+            "up" => ServerForcedHealth.Running,
+            "stopping" => ServerForcedHealth.Stopping,
+            "down" => ServerForcedHealth.Stopped,
+            _ => null,
+        };
+        if (forced is null)
+        {
+            return new AdminReply(false, "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n");
+        }
+        return servers.Force(backend, server, forced.Value) is { } refusal
+            ? new AdminReply(false, refusal + "\n")
+            : new AdminReply(true, "");
+    }
+
+    // cli_parse_enable_health, cli_parse_disable_health: no answer when done; a server without
+    // checks cannot have them enabled, and disabling them does nothing.
+    private static AdminReply SetChecks(IServerStates servers, string target, bool enabled)
+    {
+        var (backend, server, error) = Find(servers, target);
+        if (error is not null)
+        {
+            return new AdminReply(false, error);
+        }
+        if (enabled && servers.List().FirstOrDefault(s => s.Backend == backend && s.Server == server)?.Checks?.Checked != true)
+        {
+            return new AdminReply(false, "Health check was not configured on this server, cannot enable.\n");
+        }
+        return servers.SetChecks(backend, server, enabled) is { } refusal
+            ? new AdminReply(false, refusal + "\n")
             : new AdminReply(true, "");
     }
 

@@ -19,7 +19,7 @@ public static partial class HoconConfigReader
     private static readonly HashSet<string> BackendKeys = ["mode", "balance", "servers", "timeout", "health-check", "option", "stick-table"];
     private static readonly HashSet<string> TimeoutKeys = ["connect", "server", "tunnel", "queue"];
     private static readonly HashSet<string> FrontendTimeoutKeys = ["client", "http-request", "http-keep-alive"];
-    private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout"];
+    private static readonly HashSet<string> HealthCheckKeys = ["path", "interval", "timeout", "rise", "fall"];
 
     // The frontend and backend sections: each a map entry with its own keys.
     private sealed partial class Reader
@@ -285,7 +285,9 @@ public static partial class HoconConfigReader
                     ? new HealthCheckSettings(
                         OptionalString($"{path}.health-check.path") ?? "/",
                         OptionalDuration($"{path}.health-check.interval") ?? TimeSpan.FromSeconds(2),
-                        OptionalDuration($"{path}.health-check.timeout") ?? TimeSpan.FromSeconds(1))
+                        OptionalDuration($"{path}.health-check.timeout") ?? TimeSpan.FromSeconds(1),
+                        CheckCount($"{path}.health-check.rise") ?? HealthCheckSettings.DefaultRise,
+                        CheckCount($"{path}.health-check.fall") ?? HealthCheckSettings.DefaultFall)
                     : null,
                 ForwardFor = Options($"{path}.option", BackendFlags).ForwardFor,
             };
@@ -518,6 +520,17 @@ public static partial class HoconConfigReader
         private TimeSpan? OptionalDuration(string key) => config.HasPath(key) ? Duration(key) : null;
 
         private int? OptionalInteger(string key) => config.HasPath(key) ? Integer(key) : null;
+
+        // A check's rise or fall: HAProxy's words for one that is not above 0.
+        private int? CheckCount(string key)
+        {
+            int? count = OptionalInteger(key);
+            if (count <= 0)
+            {
+                Error(key, $"'{key[(key.LastIndexOf('.') + 1)..]}' has to be > 0.");
+            }
+            return count;
+        }
 
         private T Refuse<T>(string key, string reason, T fallback)
         {

@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.LoadBalancing;
 namespace ActorProxy.Host.DataPlane;
 
 /// <summary>Maps ActorProxy backends onto YARP clusters: servers become destinations, <c>balance</c>
-/// a load-balancing policy, <c>health-check</c> YARP's active checks; passive checks are always on.</summary>
+/// a load-balancing policy; passive checks are always on (the active ones are ServerChecks').</summary>
 internal static class BackendClusters
 {
     /// <summary>The cluster the catch-all route names until the rules reassign the request.</summary>
@@ -70,9 +70,6 @@ internal static class BackendClusters
         {
             AvailableDestinationsPolicy = ServerStateRegistry.PolicyName,
             Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) },
-            Active = backend.HealthCheck is { } check
-                ? new ActiveHealthCheckConfig { Enabled = true, Path = check.Path, Interval = check.Interval, Timeout = check.Timeout }
-                : null,
         },
     };
 }

@@ -105,7 +105,11 @@ internal static class ProxyWebHost
         builder.Services.AddSingleton(_ => new ServerWeights(config));
         builder.Services.AddSingleton<ServerSessions>();
         builder.Services.AddSingleton(services => new ServerDispatch(config, services.GetRequiredService<ServerWeights>(), node.Stats, services));
+        builder.Services.AddSingleton(_ => new Runtime.Health.ServerHealthTable(config));
         builder.Services.AddSingleton<ServerStateRegistry>();
+        builder.Services.AddHostedService(services => new ServerChecks(config, services.GetRequiredService<Runtime.Health.ServerHealthTable>(),
+            services.GetRequiredService<IProxyStateLookup>(), services.GetRequiredService<ServerStateRegistry>(), TimeProvider.System,
+            loggers.CreateLogger<ServerChecks>()));
         builder.Services.AddSingleton<IAvailableDestinationsPolicy>(services => services.GetRequiredService<ServerStateRegistry>());
         var tunnels = new UpgradeTunnels(config.Backends);
         builder.Services.AddSingleton(services => new FrontendPipeline(config, node.Workers, services.GetRequiredService<IProxyStateLookup>(),

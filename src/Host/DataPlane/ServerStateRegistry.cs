@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Configuration;
@@ -9,13 +10,15 @@ using Yarp.ReverseProxy.Model;
 namespace ActorProxy.Host.DataPlane;
 
 /// <summary>
-/// Servers' administrative states on top of YARP's health: a YARP available-destinations policy
-/// that keeps only servers healthy (or not checked yet), <see cref="ServerAdminState.Ready"/> and
-/// of a weight above 0 (<see cref="ServerWeights"/>), and the admin channel's view of it.
+/// Servers' administrative states and health: a YARP available-destinations policy that keeps
+/// only servers running (<see cref="ServerHealth"/>: their checks, a forced state) and not failing
+/// YARP's passive checks, <see cref="ServerAdminState.Ready"/> and of a weight above 0
+/// (<see cref="ServerWeights"/>), and the admin channel's view of it.
 /// </summary>
 // YARP's destination updater uses every available-destinations policy, this one included: the
 // registry resolves YARP's services when it needs them rather than in its constructor.
-internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights, ServerDispatch dispatch, ServerSessions sessions) : IServerStates, IAvailableDestinationsPolicy
+internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeights weights, ServerDispatch dispatch, ServerSessions sessions, ServerHealthTable health)
+    : IServerStates, IAvailableDestinationsPolicy
 {
     private IProxyStateLookup Clusters => services.GetRequiredService<IProxyStateLookup>();
 
@@ -24,8 +27,6 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
 
     private readonly ConcurrentDictionary<(string Backend, string Server), ServerAdminState> _admin = new();
     private readonly ConcurrentDictionary<(string Backend, string Server), DateTimeOffset> _changed = new();
-    // Health a script forced: "down" or "nolb"; absent when its checks' (srv_set_running).
-    private readonly ConcurrentDictionary<(string Backend, string Server), string> _forced = new();
 
     public string Name => PolicyName;
 
@@ -33,7 +34,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
     {
         string backend = BackendClusters.BackendOf(config.ClusterId);
         return allDestinations.Where(d => IsUp(d) && _admin.GetValueOrDefault((backend, d.DestinationId)) == ServerAdminState.Ready
-            && !_forced.ContainsKey((backend, d.DestinationId)) && weights.Of(backend, d.DestinationId).Weight > 0).ToArray();
+            && Running(backend, d.DestinationId) && weights.Of(backend, d.DestinationId).Weight > 0).ToArray();
     }
 
     public IReadOnlyList<ServerState> List() =>
@@ -42,32 +43,33 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
             .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
                 c.ClusterId, d.DestinationId, AddressOf(c.ClusterId, d),
                 _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
-                _forced.TryGetValue((c.ClusterId, d.DestinationId), out string? forced) ? forced
-                : d.Health.Active == DestinationHealth.Unhealthy || d.Health.Passive == DestinationHealth.Unhealthy ? "down"
-                    : d.Health.Active == DestinationHealth.Healthy ? "up" : "unknown",
+                HealthOf(d, ViewOf(c.ClusterId, d.DestinationId)),
                 _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null,
                 weights.Of(c.ClusterId, d.DestinationId).Weight, weights.Of(c.ClusterId, d.DestinationId).Initial,
-                dispatch.QueueOf(c.ClusterId)?.MaxConn(d.DestinationId) ?? 0)))
+                dispatch.QueueOf(c.ClusterId)?.MaxConn(d.DestinationId) ?? 0, ViewOf(c.ClusterId, d.DestinationId))))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
     public string? Set(string backend, string server, ServerAdminState state) => Change(backend, server, key =>
     {
+        var before = _admin.GetValueOrDefault(key);
+        if (before != ServerAdminState.Maint && state == ServerAdminState.Maint)
+        {
+            health.Of(key.Backend, key.Server)?.EnterMaintenance();
+        }
+        else if (before == ServerAdminState.Maint && state != ServerAdminState.Maint)
+        {
+            health.Of(key.Backend, key.Server)?.LeaveMaintenance();
+        }
         _admin[key] = state;
         _changed[key] = TimeProvider.System.GetUtcNow();
     });
 
-    public string? Force(string backend, string server, ServerForcedHealth health) => Change(backend, server, key =>
-    {
-        if (health == ServerForcedHealth.Running)
-        {
-            _forced.TryRemove(key, out _);
-        }
-        else
-        {
-            _forced[key] = health == ServerForcedHealth.Stopped ? "down" : "nolb";
-        }
-    });
+    public string? Force(string backend, string server, ServerForcedHealth forced) =>
+        Change(backend, server, key => health.Of(key.Backend, key.Server)?.Force(forced));
+
+    public string? SetChecks(string backend, string server, bool enabled) =>
+        Change(backend, server, key => health.Of(key.Backend, key.Server)?.SetChecks(enabled));
 
     public string? SetWeight(string backend, string server, string weight)
     {
@@ -137,6 +139,23 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
             return $"backend '{backend}' has no server '{server}'";
         }
         change((backend, server));
+        Refresh(cluster);
+        return null;
+    }
+
+    /// <summary>Has YARP choose a backend's destinations again (and its tunnel twin's), and its
+    /// rotation take them, after a server's state changed.</summary>
+    public void Refresh(string backend)
+    {
+        if (Clusters.TryGetCluster(backend, out var cluster))
+        {
+            Refresh(cluster);
+        }
+    }
+
+    private void Refresh(ClusterState cluster)
+    {
+        string backend = cluster.ClusterId;
         var updater = services.GetRequiredService<IClusterDestinationsUpdater>();
         updater.UpdateAvailableDestinations(cluster);
         if (Clusters.TryGetCluster(BackendClusters.TunnelOf(backend), out var tunnel))
@@ -144,9 +163,20 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
             updater.UpdateAvailableDestinations(tunnel);
         }
         dispatch.Sync(backend, cluster.DestinationsState.AvailableDestinations);
-        return null;
     }
 
-    private static bool IsUp(DestinationState destination) =>
-        destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
+    // YARP's passive checks: a server that failed a forwarding rests a while.
+    private static bool IsUp(DestinationState destination) => destination.Health.Passive != DestinationHealth.Unhealthy;
+
+    private bool Running(string backend, string server) => health.Of(backend, server)?.View().State is null or ServerRunState.Running;
+
+    private ServerHealthView ViewOf(string backend, string server) => health.Of(backend, server)?.View() ?? ServerHealthView.Unchecked;
+
+    private static string HealthOf(DestinationState destination, ServerHealthView view) =>
+        !IsUp(destination) ? "down" : view.State switch
+        {
+            ServerRunState.Running => "up",
+            ServerRunState.Stopping => "nolb",
+            _ => "down",
+        };
 }

@@ -14,7 +14,16 @@ public sealed record ServerSettings(string Name, string Host, int Port, ServerSs
 /// <param name="Path">The path requested.</param>
 /// <param name="Interval">Time between two checks (<c>inter</c>).</param>
 /// <param name="Timeout">How long a check may take.</param>
-public sealed record HealthCheckSettings(string Path, TimeSpan Interval, TimeSpan Timeout);
+/// <param name="Rise">Passed checks that bring a down server up (<c>rise</c>).</param>
+/// <param name="Fall">Failed checks that take an up server down (<c>fall</c>).</param>
+public sealed record HealthCheckSettings(string Path, TimeSpan Interval, TimeSpan Timeout, int Rise = HealthCheckSettings.DefaultRise, int Fall = HealthCheckSettings.DefaultFall)
+{
+    /// <summary>HAProxy's default <c>rise</c>.</summary>
+    public const int DefaultRise = 2;
+
+    /// <summary>HAProxy's default <c>fall</c>.</summary>
+    public const int DefaultFall = 3;
+}
 
 /// <summary>An <c>actorproxy.backends.NAME</c> section: servers and how to reach them.</summary>
 public sealed record BackendSettings

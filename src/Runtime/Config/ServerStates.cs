@@ -32,13 +32,15 @@ public enum ServerForcedHealth
 /// <param name="Server">The server.</param>
 /// <param name="Address">Its address.</param>
 /// <param name="Admin">Its administrative state.</param>
-/// <param name="Health">Its health as checks see it (up, down or unknown), or as a script forced it (down, nolb).</param>
+/// <param name="Health">Its health: up, nolb or down, from its checks, a forced state or a failed forwarding.</param>
 /// <param name="AdminChangedAt">When its administrative state was last set, or null if never.</param>
 /// <param name="Weight">Its weight now (HAProxy's uweight).</param>
 /// <param name="InitialWeight">Its weight as configured (iweight).</param>
 /// <param name="MaxConn">The most sessions it serves at once now, 0 for no limit.</param>
+/// <param name="Checks">Its health as HAProxy keeps it (its checks' counter); null reads as a
+/// server never checked.</param>
 public sealed record ServerState(string Backend, string Server, string Address, ServerAdminState Admin, string Health,
-    DateTimeOffset? AdminChangedAt = null, int Weight = 1, int InitialWeight = 1, int MaxConn = 0)
+    DateTimeOffset? AdminChangedAt = null, int Weight = 1, int InitialWeight = 1, int MaxConn = 0, Health.ServerHealthView? Checks = null)
 {
     /// <summary>True when it takes new traffic: ready, up and of a weight above 0
     /// (HAProxy's srv_currently_usable).</summary>
@@ -56,6 +58,10 @@ public interface IServerStates
 
     /// <summary>Forces a server's health; null on success, else why not.</summary>
     string? Force(string backend, string server, ServerForcedHealth health);
+
+    /// <summary>Enables or disables a server's health checks (nothing for one without); null on
+    /// success, else why not.</summary>
+    string? SetChecks(string backend, string server, bool enabled);
 
     /// <summary>Moves a server to <paramref name="address"/> and, given, <paramref name="port"/>
     /// (<c>set server … addr</c>, Lua's <c>set_addr</c>): HAProxy's report of what changed, naming

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Health;
 
 namespace ActorProxy.Runtime.Stats;
 
@@ -190,8 +191,18 @@ public static class StatCsv
             "svname" => Server.Name,
             "scur" => N(Live?.InFlight(Backend.Name, Server.Name) ?? 0),
             "slim" => (State?.MaxConn ?? Server.MaxConn) is var limit and not 0 ? N(limit) : "",
-            // HAProxy's words for a server with no health check, as for one checked.
             "status" => State is null ? "no check" : Status(State),
+            // HAProxy marks a check under way with "* ".
+            "check_status" when Checks.Reported => (Checks.InProgress ? "* " : "") + (Checks.LastCheck?.Status ?? CheckStatus.Initializing).Abbreviation(),
+            // A check under way has its code reset (tcpcheck_main sets it to 0 at each rule).
+            "check_code" when Checks.Reported && Checks.LastCheck is { Code: { } code } => Checks.InProgress ? "0" : N(code),
+            "check_duration" when Checks.Reported && Checks.LastCheck is { } last => N((long)last.Duration.TotalMilliseconds),
+            "check_desc" when Checks.Reported => (Checks.LastCheck?.Status ?? CheckStatus.Initializing).Description(),
+            "check_rise" when Checks.Reported => N(Checks.Rise),
+            "check_fall" when Checks.Reported => N(Checks.Fall),
+            "check_health" when Checks.Reported => N(Checks.Health),
+            "chkfail" when Checks.ChecksEnabled => N(Checks.FailedChecks),
+            "chkdown" when Checks.ChecksEnabled => N(Checks.DownTransitions),
             // HAProxy shows a drained or maintained server's weight as it is set.
             "weight" or "uweight" => N(State?.Weight ?? Server.Weight),
             "act" => "1",
@@ -208,7 +219,13 @@ public static class StatCsv
 
         public override bool Tcp => Backend.Mode == ProxyMode.Tcp;
 
-        private string Status(ServerState state) => StateOf(state) is "UP" && Backend.HealthCheck is null ? "no check" : StateOf(state);
+        private ServerHealthView Checks => State?.Checks ?? ServerHealthView.Unchecked;
+
+        // HAProxy's: MAINT, else its health's (UP 1/3, NOLB, DOWN…); a server resting after a
+        // failed forwarding (YARP's passive check) shows DOWN.
+        private static string Status(ServerState state) => state.Admin == ServerAdminState.Maint ? "MAINT"
+            : state.Health == "down" && state.Checks?.State is not ServerRunState.Stopped ? "DOWN"
+            : (state.Checks ?? ServerHealthView.Unchecked).Status(draining: state.Admin == ServerAdminState.Drain);
     }
 
     private sealed record BackendLine(BackendSettings Backend, ProxyCounters Counters, int Id, ILiveStats? Live, DateTimeOffset Now, DateTimeOffset Started,

@@ -77,6 +77,20 @@ public static class LuaProxyApi
             var health = Enum.Parse<ServerForcedHealth>(call.GetString(3), ignoreCase: true);
             return servers.Force(call.GetString(1), call.GetString(2), health) is { } refusal ? call.Return(refusal) : call.ReturnNil();
         });
+        // set_checks(backend, server, enabled) → nil, or why not.
+        state.Expose(Internal, "set_checks", call =>
+        {
+            // HAProxy's, for a server without checks: nothing to turn on or off.
+            if (proxies?.Backend(call.GetString(1))?.HealthCheck is null)
+            {
+                return call.ReturnNil();
+            }
+            if (proxies.Servers is not { } servers)
+            {
+                return call.Return("servers take a state once the node's listeners run (not in a file's body or an init function)");
+            }
+            return servers.SetChecks(call.GetString(1), call.GetString(2), call.GetBoolean(3)) is { } refusal ? call.Return(refusal) : call.ReturnNil();
+        });
         // address(backend, server) → its address now (ADDRESS:PORT), or nil before the listeners run.
         state.Expose(Internal, "address", call =>
         {
@@ -162,8 +176,6 @@ public static class LuaProxyApi
             };
             return call.ReturnNil();
         });
-        // checked(backend) → true when its servers have health checks.
-        state.Expose(Internal, "checked", call => call.Return(proxies?.Backend(call.GetString(1))?.HealthCheck is not null));
         LuaStickTableApi.Expose(state, Internal, proxies?.Tables ?? new Stick.StickTables());
         state.RunModule(Source, "proxy", 0);
     }

@@ -125,28 +125,23 @@ function Server.methods.set_drain(sv) set_state(sv, "set_drain", "drain") end
 function Server.methods.set_maint(sv) set_state(sv, "set_maint", "maint") end
 function Server.methods.set_ready(sv) set_state(sv, "set_ready", "ready") end
 
--- A server's checks are HAProxy's only when configured: without them, turning them on or off does
--- nothing. ActorProxy checks a backend's servers all together (its health-check), not one by one.
-for _, method in ipairs({ "check_enable", "check_disable" }) do
+-- hlua_server_check_enable/_disable: a server's checks turned on or off, nothing without them.
+for method, enabled in pairs({ check_enable = true, check_disable = false }) do
   Server.methods[method] = function(sv)
     local identity = check(Server, sv, method)
-    if internal.checked(identity.proxy) then
-      error("Server." .. method .. " is not implemented by ActorProxy: the health checks are the backend's, not each server's", 2)
-    end
+    local refusal = internal.set_checks(identity.proxy, identity.server, enabled)
+    if refusal then error("Server." .. method .. ": " .. refusal, 2) end
   end
 end
 -- Agents are never configured on ActorProxy's servers, and HAProxy leaves a server without one as it is.
 for _, method in ipairs({ "agent_enable", "agent_disable", "agent_force_up", "agent_force_down" }) do
   Server.methods[method] = function(sv) check(Server, sv, method) end
 end
--- HAProxy forces a server's health whether it is checked or not; a checked server's next check
--- then says otherwise. ActorProxy's checks are the backend's, which a forced health would contradict.
+-- HAProxy forces a server's health, checked or not, its checks' health counter with it: a
+-- checked server's next checks count from there.
 for method, health in pairs({ check_force_up = "running", check_force_nolb = "stopping", check_force_down = "stopped" }) do
   Server.methods[method] = function(sv)
     local identity = check(Server, sv, method)
-    if internal.checked(identity.proxy) then
-      error("Server." .. method .. " is not implemented by ActorProxy: the health checks are the backend's, not each server's", 2)
-    end
     local refusal = internal.force(identity.proxy, identity.server, health)
     if refusal then error("Server." .. method .. ": " .. refusal, 2) end
   end

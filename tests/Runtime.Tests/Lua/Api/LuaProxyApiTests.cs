@@ -88,6 +88,14 @@ public sealed class LuaProxyApiTests : IDisposable
             """);
 
         Assert.Equal([("app", "s2", ServerForcedHealth.Stopped), ("app", "s2", ServerForcedHealth.Stopping), ("app", "s2", ServerForcedHealth.Running)], servers.Forced);
+
+        _state.State.Execute("""
+            local c1 = core.backends.checked.servers.c1
+            c1:check_disable(); c1:check_enable()
+            core.backends.app.servers.s1:check_disable()
+            """);
+
+        Assert.Equal([("checked", "c1", false), ("checked", "c1", true)], servers.Checks);
     }
 
     [Fact]
@@ -115,8 +123,8 @@ public sealed class LuaProxyApiTests : IDisposable
 
     [Theory]
     [InlineData("core.backends.app.servers.s1:set_addr('10.0.0.1')", "Server.set_addr: a server moves once the node's listeners run")]
-    [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down is not implemented by ActorProxy: the health checks are the backend's")]
-    [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable is not implemented by ActorProxy: the health checks are the backend's")]
+    [InlineData("core.backends.checked.servers.c1:check_force_down()", "Server.check_force_down: servers take a state once the node's listeners run")]
+    [InlineData("core.backends.checked.servers.c1:check_disable()", "Server.check_disable: servers take a state once the node's listeners run")]
     [InlineData("core.frontends.web:pause()", "Proxy.pause: a frontend's listener changes once the node's listeners run")]
     [InlineData("core.backends.app.servers.s1.get_addr(core.backends.app)", "bad argument #1 to 'get_addr' (Server expected)")]
     public void WhatActorProxyCannotDo_IsAnErrorNamingIt(string call, string message)
@@ -215,6 +223,14 @@ public sealed class LuaProxyApiTests : IDisposable
         {
             Addresses[(backend, server)] = $"http://{address}:{port ?? "80"}";
             return $"IP changed from '127.0.0.1' to '{address}' by '{updater}'";
+        }
+
+        public List<(string, string, bool)> Checks { get; } = [];
+
+        public string? SetChecks(string backend, string server, bool enabled)
+        {
+            Checks.Add((backend, server, enabled));
+            return null;
         }
 
         public string? Force(string backend, string server, ServerForcedHealth health)

@@ -1,0 +1,191 @@
+using ActorProxy.Host.Tests.DataPlane;
+using ActorProxy.Host.Tests.StatsSocket;
+
+namespace ActorProxy.Host.Tests.Parity;
+
+/// <summary>Issue #14, point 1: a checked server's health as HAProxy 2.6 keeps it — <c>option
+/// httpchk</c> with <c>check inter 100ms rise 2 fall 3</c> against <c>health-check</c> — through
+/// passed and failed checks, Lua's <c>check_force_up/_nolb/_down</c>, <c>check_disable</c> and
+/// <c>check_enable</c>, <c>set server … health</c>, <c>enable|disable health</c> and maintenance.
+/// Each proxy checks a server of its own whose checks the test answers one at a time; <c>show
+/// stat</c>'s health columns are read while the next check is held, so both are read at the
+/// same point of their checks.</summary>
+public sealed class HealthCheckParityTests : IAsyncLifetime
+{
+    private const string Script = """
+        core.register_service("force", "http", function(applet)
+          local sv = core.backends.app.servers.s1
+          sv[applet.qs](sv)
+          applet:set_status(200)
+          applet:add_header("content-length", "3")
+          applet:start_response()
+          applet:send("ok\n")
+        end)
+        """;
+
+    private const string PathIsForce = "{ path /force }";
+
+    private static readonly string[] HealthColumns =
+        ["status", "check_status", "check_code", "check_desc", "check_rise", "check_fall", "check_health", "chkfail", "chkdown"];
+
+    private readonly RuntimeCommandPair _pair = new();
+    private readonly HeldCheckServer _haproxyServer = new("s1");
+    private readonly HeldCheckServer _actorProxyServer = new("s1");
+    private TestBackend? _other;
+
+    public async Task InitializeAsync()
+    {
+        _other = await TestBackend.StartAsync("s2");
+        string script = Path.Combine(_pair.Directory.FullName, "force.lua");
+        File.WriteAllText(script, Script);
+        await _pair.StartAsync($"""
+            global
+              {_pair.HaproxyStatsSocket}
+              lua-load {script}
+            defaults
+              mode http
+              timeout connect 2s
+              timeout client 5s
+              timeout server 5s
+              timeout check 20s
+            frontend web
+              bind 127.0.0.1:{_pair.HaproxyPort}
+              http-request use-service lua.force if {PathIsForce}
+              default_backend app
+            backend app
+              option httpchk GET /health
+              server s1 127.0.0.1:{_haproxyServer.Port} check inter 100ms rise 2 fall 3
+              server s2 127.0.0.1:{_other.Port} check inter 100ms
+
+            """, $$"""
+              frontends.web {
+                bind = "127.0.0.1:{{_pair.ActorProxyPort}}"
+                http-request = [ "use-service lua.force if { path /force }" ]
+                default-backend = app
+              }
+              backends.app {
+                servers { s1 = "127.0.0.1:{{_actorProxyServer.Port}}", s2 = "127.0.0.1:{{_other.Port}}" }
+                health-check { path = "/health", interval = 100ms, timeout = 20s, rise = 2, fall = 3 }
+              }
+            """, $", lua-load = [ \"{script}\" ]");
+    }
+
+    [Fact]
+    public async Task ChecksScriptsAndCommands_MoveTheHealthAsHaproxys()
+    {
+        var held = await BothAsync(server => server.NextCheckAsync());
+        await SameHealthAsync("first check under way");
+        held = await AnswerAsync(held, 200, "passed");
+        held = await AnswerAsync(held, 503, "failed once");
+        held = await AnswerAsync(held, 503, "failed twice");
+        held = await AnswerAsync(held, 503, "down");
+        Assert.Equal("s2 s2 s2 s2", await SameForwardingAsync(4));
+        held = await AnswerAsync(held, 200, "rising");
+
+        await SameAfterAsync("/force?check_force_up", "forced up");
+        held = await AnswerAsync(held, 503, "failed after forced up");
+        await SameAfterAsync("/force?check_force_nolb", "forced nolb");
+        Assert.Equal("s2 s2 s2 s2", await SameForwardingAsync(4));
+        held = await AnswerAsync(held, 200, "passed after nolb");
+        await SameAfterAsync("/force?check_force_down", "forced down");
+        await SameCommandAsync("set server app/s1 health up", "health up");
+        await SameCommandAsync("set server app/s1 health stopping", "health stopping");
+        await SameCommandAsync("set server app/s1 health sideways", "health refused");
+        held = await AnswerAsync(held, 200, "passed after stopping");
+
+        await SameAfterAsync("/force?check_disable", "checks disabled");
+        await Task.WhenAll(held.Select(check => check.AnswerAsync(503)));
+        await SameCommandAsync("enable health app/s1", "checks enabled");
+        held = await BothAsync(server => server.NextCheckAsync());
+        await SameHealthAsync("the check ended while disabled counted");
+        await SameCommandAsync("disable health app/s1", "checks disabled by command");
+        await SameAfterAsync("/force?check_enable", "checks enabled by Lua");
+        held = await AnswerAsync(held, 200, "passed");
+
+        await SameCommandAsync("set server app/s1 state maint", "maintenance");
+        await Task.WhenAll(held.Select(check => check.AnswerAsync(200)));
+        await SameCommandAsync("set server app/s1 state ready", "out of maintenance");
+        held = await BothAsync(server => server.NextCheckAsync());
+        await SameHealthAsync("first check after maintenance under way");
+        held = await AnswerAsync(held, 200, "up again");
+        Assert.Contains("s1", await SameForwardingAsync(4));
+        await Task.WhenAll(held.Select(check => check.AnswerAsync(200)));
+    }
+
+    [Fact]
+    public async Task HealthCommandsOnAServerWithoutChecks_AnswerAsHaproxys()
+    {
+        foreach (string command in new[] { "enable health app/s9", "enable health zz/s1", "disable health app", "enable health app/s1" })
+        {
+            Assert.Equal(await _pair.AskAsync(command, haproxy: true), await _pair.AskAsync(command, haproxy: false));
+        }
+    }
+
+    // Answers each proxy's held check with status, waits for its next one, and compares.
+    private async Task<HeldCheckServer.Check[]> AnswerAsync(HeldCheckServer.Check[] held, int status, string step)
+    {
+        await Task.WhenAll(held.Select(check => check.AnswerAsync(status)));
+        var next = await BothAsync(server => server.NextCheckAsync());
+        await SameHealthAsync(step);
+        return next;
+    }
+
+    private async Task SameAfterAsync(string path, string step)
+    {
+        Assert.Equal(await _pair.GetAsync(path, haproxy: true), await _pair.GetAsync(path, haproxy: false));
+        await SameHealthAsync(step);
+    }
+
+    private async Task SameCommandAsync(string command, string step)
+    {
+        Assert.Equal(await _pair.AskAsync(command, haproxy: true), await _pair.AskAsync(command, haproxy: false));
+        await SameHealthAsync(step);
+    }
+
+    private async Task<HeldCheckServer.Check[]> BothAsync(Func<HeldCheckServer, Task<HeldCheckServer.Check>> next) =>
+        [await next(_haproxyServer), await next(_actorProxyServer)];
+
+    private async Task SameHealthAsync(string step)
+    {
+        string haproxy = await HealthAsync(haproxy: true);
+        Assert.Equal($"{step}: {haproxy}", $"{step}: {await HealthAsync(haproxy: false)}");
+    }
+
+    // show stat's health columns of app/s1.
+    private async Task<string> HealthAsync(bool haproxy)
+    {
+        string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] header = lines[0].TrimStart('#', ' ').Split(',');
+        int[] columns = HealthColumns.Select(c => Array.IndexOf(header, c)).ToArray();
+        string[] fields = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[0] == "app" && f[1] == "s1");
+        return string.Join(',', columns.Select(c => fields[c]));
+    }
+
+    // The servers that answer the next requests, the same on each proxy.
+    private async Task<string> SameForwardingAsync(int requests)
+    {
+        var orders = new List<string>();
+        foreach (bool haproxy in new[] { true, false })
+        {
+            var order = new List<string>();
+            for (int i = 0; i < requests; i++)
+            {
+                order.Add(TestBackend.Header(await _pair.GetAsync($"/r{i}", haproxy), "x-backend") ?? "none");
+            }
+            orders.Add(string.Join(' ', order));
+        }
+        Assert.Equal(orders[0], orders[1]);
+        return orders[0];
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _pair.DisposeAsync();
+        await _haproxyServer.DisposeAsync();
+        await _actorProxyServer.DisposeAsync();
+        if (_other is not null)
+        {
+            await _other.DisposeAsync();
+        }
+    }
+}
