@@ -31,6 +31,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
     private readonly RuntimeCommandPair _pair = new();
     private readonly HeldCheckServer _haproxyServer = new("s1");
     private readonly HeldCheckServer _actorProxyServer = new("s1");
+    private readonly int _closedPort = TestBackend.FreePort();
     private TestBackend? _other;
 
     public async Task InitializeAsync()
@@ -56,6 +57,9 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
               option httpchk GET /health
               server s1 127.0.0.1:{_haproxyServer.Port} check inter 100ms rise 2 fall 3
               server s2 127.0.0.1:{_other.Port} check inter 100ms
+            backend refusing
+              option httpchk GET /health
+              server r1 127.0.0.1:{_closedPort} check inter 100ms
 
             """, $$"""
               frontends.web {
@@ -66,6 +70,10 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
               backends.app {
                 servers { s1 = "127.0.0.1:{{_actorProxyServer.Port}}", s2 = "127.0.0.1:{{_other.Port}}" }
                 health-check { path = "/health", interval = 100ms, timeout = 20s, rise = 2, fall = 3 }
+              }
+              backends.refusing {
+                servers { r1 = "127.0.0.1:{{_closedPort}}" }
+                health-check { path = "/health", interval = 100ms }
               }
             """, $", lua-load = [ \"{script}\" ]");
     }
@@ -121,6 +129,20 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AServerThatRefusesItsChecks_GoesDownAsALayer4ConnectionProblem()
+    {
+        foreach (bool haproxy in new[] { true, false })
+        {
+            await Eventually.HoldsAsync(async () => (await HealthAsync(haproxy, "refusing", "r1")).StartsWith("DOWN,", StringComparison.Ordinal),
+                $"refusing/r1 DOWN on {(haproxy ? "HAProxy" : "ActorProxy")}", TimeSpan.FromSeconds(10));
+        }
+        // Checks go on while it is down: one may be under way as it is read.
+        string[] Columns(string health) => health.Replace("* ", "", StringComparison.Ordinal).Split(',')[..7];
+        Assert.Equal(Columns(await HealthAsync(haproxy: true, "refusing", "r1")), Columns(await HealthAsync(haproxy: false, "refusing", "r1")));
+        Assert.Equal("L4CON", Columns(await HealthAsync(haproxy: false, "refusing", "r1"))[1]);
+    }
+
     // Answers each proxy's held check with status, waits for its next one, and compares.
     private async Task<HeldCheckServer.Check[]> AnswerAsync(HeldCheckServer.Check[] held, int status, string step)
     {
@@ -151,13 +173,13 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         Assert.Equal($"{step}: {haproxy}", $"{step}: {await HealthAsync(haproxy: false)}");
     }
 
-    // show stat's health columns of app/s1.
-    private async Task<string> HealthAsync(bool haproxy)
+    // show stat's health columns of a server.
+    private async Task<string> HealthAsync(bool haproxy, string backend = "app", string server = "s1")
     {
         string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string[] header = lines[0].TrimStart('#', ' ').Split(',');
         int[] columns = HealthColumns.Select(c => Array.IndexOf(header, c)).ToArray();
-        string[] fields = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[0] == "app" && f[1] == "s1");
+        string[] fields = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[0] == backend && f[1] == server);
         return string.Join(',', columns.Select(c => fields[c]));
     }
 
