@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorProxy.Host.Tests.DataPlane;
-using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Parity;
 
@@ -37,14 +36,7 @@ public sealed class FrontendSwitchParityTests : IAsyncLifetime
         string script = Path.Combine(_pair.Directory.FullName, "ctl.lua");
         File.WriteAllText(script, Script);
         await _pair.StartAsync($"""
-            global
-              {_pair.HaproxyStatsSocket}
-              lua-load {script}
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 5s
-              timeout server 5s
+            {_pair.HaproxyHead(script)}
             frontend ctl
               bind 127.0.0.1:{_pair.HaproxyPort}
               http-request use-service lua.ctl
@@ -72,13 +64,13 @@ public sealed class FrontendSwitchParityTests : IAsyncLifetime
             Assert.Equal("other", await open.AskAsync());
             Assert.Equal("PAUSED", await StatusAsync(haproxy));
         }
-        await SameAnswersAsync("disable frontend other", "enable frontend nope", "enable frontend", "disable frontend app", "enable frontend other");
+        await _pair.SameAnswersAsync("disable frontend other", "enable frontend nope", "enable frontend", "disable frontend app", "enable frontend other");
         foreach (bool haproxy in new[] { true, false })
         {
             Assert.Equal("other", await OtherAsync(haproxy));
             Assert.Equal("OPEN", await StatusAsync(haproxy));
         }
-        await SameAnswersAsync("enable frontend other", "disable frontend other");
+        await _pair.SameAnswersAsync("enable frontend other", "disable frontend other");
         foreach (bool haproxy in new[] { true, false })
         {
             Assert.Equal("refused", await OtherAsync(haproxy));
@@ -100,7 +92,7 @@ public sealed class FrontendSwitchParityTests : IAsyncLifetime
             Assert.Equal("200 done resume 0 0\n", await _pair.GetAsync("/?resume", haproxy));
             Assert.Equal("refused", await OtherAsync(haproxy));
         }
-        await SameAnswersAsync("enable frontend other", "disable frontend other", "shutdown frontend other", "shutdown frontend ctl2");
+        await _pair.SameAnswersAsync("enable frontend other", "disable frontend other", "shutdown frontend other", "shutdown frontend ctl2");
     }
 
     // One request on a new connection to the frontend "other": its body, or "refused".
@@ -132,20 +124,7 @@ public sealed class FrontendSwitchParityTests : IAsyncLifetime
         return new KeptConnection(client);
     }
 
-    private async Task<string> StatusAsync(bool haproxy)
-    {
-        string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        int status = Array.IndexOf(lines[0].TrimStart('#', ' ').Split(','), "status");
-        return lines.Select(l => l.Split(',')).Single(f => f[0] == "other" && f[1] == "FRONTEND")[status];
-    }
-
-    private async Task SameAnswersAsync(params string[] commands)
-    {
-        foreach (string command in commands)
-        {
-            Assert.Equal(await _pair.AskAsync(command, haproxy: true), await _pair.AskAsync(command, haproxy: false));
-        }
-    }
+    private async Task<string> StatusAsync(bool haproxy) => (await _pair.StatAsync(haproxy, "other"))[("FRONTEND", "status")];
 
     public async Task DisposeAsync() => await _pair.DisposeAsync();
 

@@ -29,13 +29,7 @@ public sealed class GetMapParityTests : IAsyncLifetime
             "chosen req.hdr(x-chosen) -u 1 gamma", "later req.hdr(x-later) -u 9 delta"];
         string rule = $"return status 200 content-type text/plain lf-string \"{format}\"";
         await _pair.StartAsync($"""
-            global
-              {_pair.HaproxyStatsSocket}
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 5s
-              timeout server 5s
+            {_pair.HaproxyHead()}
             frontend web
               bind 127.0.0.1:{_pair.HaproxyPort}
             {string.Concat(acls.Select(a => "  acl " + a + "\n"))}  http-request deny if own host exact nets chosen later

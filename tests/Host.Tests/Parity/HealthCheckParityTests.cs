@@ -1,5 +1,4 @@
 using ActorProxy.Host.Tests.DataPlane;
-using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Parity;
 
@@ -40,14 +39,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         string script = Path.Combine(_pair.Directory.FullName, "force.lua");
         File.WriteAllText(script, Script);
         await _pair.StartAsync($"""
-            global
-              {_pair.HaproxyStatsSocket}
-              lua-load {script}
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 5s
-              timeout server 5s
+            {_pair.HaproxyHead(script)}
               timeout check 20s
             frontend web
               bind 127.0.0.1:{_pair.HaproxyPort}
@@ -87,13 +79,13 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         held = await AnswerAsync(held, 503, "failed once");
         held = await AnswerAsync(held, 503, "failed twice");
         held = await AnswerAsync(held, 503, "down");
-        Assert.Equal("s2 s2 s2 s2", await SameForwardingAsync(4));
+        Assert.Equal("s2 s2 s2 s2", await _pair.SameServersAsync(4));
         held = await AnswerAsync(held, 200, "rising");
 
         await SameAfterAsync("/force?check_force_up", "forced up");
         held = await AnswerAsync(held, 503, "failed after forced up");
         await SameAfterAsync("/force?check_force_nolb", "forced nolb");
-        Assert.Equal("s2 s2 s2 s2", await SameForwardingAsync(4));
+        Assert.Equal("s2 s2 s2 s2", await _pair.SameServersAsync(4));
         held = await AnswerAsync(held, 200, "passed after nolb");
         await SameAfterAsync("/force?check_force_down", "forced down");
         await SameCommandAsync("set server app/s1 health up", "health up");
@@ -116,7 +108,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         held = await BothAsync(server => server.NextCheckAsync());
         await SameHealthAsync("first check after maintenance under way");
         held = await AnswerAsync(held, 200, "up again");
-        Assert.Contains("s1", await SameForwardingAsync(4));
+        Assert.Contains("s1", await _pair.SameServersAsync(4));
         await Task.WhenAll(held.Select(check => check.AnswerAsync(200)));
     }
 
@@ -176,28 +168,8 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
     // show stat's health columns of a server.
     private async Task<string> HealthAsync(bool haproxy, string backend = "app", string server = "s1")
     {
-        string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] header = lines[0].TrimStart('#', ' ').Split(',');
-        int[] columns = HealthColumns.Select(c => Array.IndexOf(header, c)).ToArray();
-        string[] fields = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[0] == backend && f[1] == server);
-        return string.Join(',', columns.Select(c => fields[c]));
-    }
-
-    // The servers that answer the next requests, the same on each proxy.
-    private async Task<string> SameForwardingAsync(int requests)
-    {
-        var orders = new List<string>();
-        foreach (bool haproxy in new[] { true, false })
-        {
-            var order = new List<string>();
-            for (int i = 0; i < requests; i++)
-            {
-                order.Add(TestBackend.Header(await _pair.GetAsync($"/r{i}", haproxy), "x-backend") ?? "none");
-            }
-            orders.Add(string.Join(' ', order));
-        }
-        Assert.Equal(orders[0], orders[1]);
-        return orders[0];
+        var stat = await _pair.StatAsync(haproxy, backend);
+        return string.Join(',', HealthColumns.Select(field => stat[(server, field)]));
     }
 
     public async Task DisposeAsync()

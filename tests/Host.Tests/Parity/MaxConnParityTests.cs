@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorProxy.Host.Tests.DataPlane;
-using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Parity;
 
@@ -225,7 +224,7 @@ public sealed class MaxConnParityTests : IAsyncLifetime
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
         {
-            var fields = await FieldsAsync(haproxy, backend);
+            var fields = await _pair.StatAsync(haproxy, backend);
             if (fields[("BACKEND", "qcur")] == queued.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 && (served is null || fields[("s1", "scur")] == served.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             {
@@ -238,19 +237,10 @@ public sealed class MaxConnParityTests : IAsyncLifetime
 
     private async Task<string> QueueColumnsAsync(bool haproxy, string backend = "app", string server = "s1")
     {
-        var fields = await FieldsAsync(haproxy, backend);
+        var fields = await _pair.StatAsync(haproxy, backend);
         // A backend's slim is its fullconn, from each proxy's own connection limits: not compared.
         return string.Join(' ', new[] { server, "BACKEND" }.SelectMany(line => QueueFields.Where(field => line == server || field != "slim")
             .Select(field => $"{line}.{field}={fields[(line, field)]}")));
-    }
-
-    private async Task<Dictionary<(string Line, string Field), string>> FieldsAsync(bool haproxy, string backend = "app")
-    {
-        string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] header = lines[0].TrimStart('#', ' ').Split(',');
-        return lines.Skip(1).Select(l => l.Split(',')).Where(f => f[0] == backend)
-            .SelectMany(f => header.Select((name, i) => (Key: (f[1], name), Value: i < f.Length ? f[i] : "")))
-            .ToDictionary(p => p.Key, p => p.Value);
     }
 
     private static async Task<string[]> ReadLinesAsync(UdpClient log, int count)

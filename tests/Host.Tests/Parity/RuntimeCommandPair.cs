@@ -45,6 +45,13 @@ public sealed class RuntimeCommandPair : IAsyncDisposable
     /// <summary>The stats socket line HAProxy's global section needs.</summary>
     public string HaproxyStatsSocket => $"stats socket {Directory.FullName}/haproxy.sock level admin";
 
+    /// <summary>The head of an HAProxy configuration for the pair: its global section (the stats
+    /// socket and, given, <c>lua-load</c> of <paramref name="luaScript"/>) and defaults of mode
+    /// http with the timeouts the tests use.</summary>
+    public string HaproxyHead(string? luaScript = null) =>
+        $"global\n  {HaproxyStatsSocket}\n{(luaScript is null ? "" : $"  lua-load {luaScript}\n")}"
+        + "defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s";
+
     /// <summary>The socat address of one proxy's stats socket.</summary>
     public string Socket(bool haproxy) => $"UNIX-CONNECT:{Path.Combine(Directory.FullName, haproxy ? "haproxy.sock" : "actorproxy.sock")}";
 
@@ -63,6 +70,43 @@ public sealed class RuntimeCommandPair : IAsyncDisposable
         }
         using var response = await _client.SendAsync(request);
         return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+    }
+
+    /// <summary>Asserts that each of <paramref name="commands"/> gets the same answer from both.</summary>
+    public async Task SameAnswersAsync(params string[] commands)
+    {
+        foreach (string command in commands)
+        {
+            Assert.Equal(await AskAsync(command, haproxy: true), await AskAsync(command, haproxy: false));
+        }
+    }
+
+    /// <summary>The servers that answer the next <paramref name="requests"/> GETs (their x-backend
+    /// line), asserted the same, in the same order, on each proxy; that order.</summary>
+    public async Task<string> SameServersAsync(int requests)
+    {
+        var orders = new List<string>();
+        foreach (bool haproxy in new[] { true, false })
+        {
+            var order = new List<string>();
+            for (int i = 0; i < requests; i++)
+            {
+                order.Add(TestBackend.Header(await GetAsync($"/r{i}", haproxy), "x-backend") ?? "none");
+            }
+            orders.Add(string.Join(' ', order));
+        }
+        Assert.Equal(orders[0], orders[1]);
+        return orders[0];
+    }
+
+    /// <summary>One proxy's <c>show stat</c> of <paramref name="proxy"/>, by line (its svname) and field.</summary>
+    public async Task<Dictionary<(string Line, string Field), string>> StatAsync(bool haproxy, string proxy)
+    {
+        string[] lines = (await Socat.RunAsync("show stat\n", Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] header = lines[0].TrimStart('#', ' ').Split(',');
+        return lines.Skip(1).Select(l => l.Split(',')).Where(f => f[0] == proxy)
+            .SelectMany(f => header.Select((name, i) => (Key: (f[1], name), Value: i < f.Length ? f[i] : "")))
+            .ToDictionary(p => p.Key, p => p.Value);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using ActorProxy.Host.Tests.DataPlane;
-using ActorProxy.Host.Tests.StatsSocket;
 
 namespace ActorProxy.Host.Tests.Parity;
 
@@ -42,14 +41,7 @@ public sealed class WeightParityTests : IAsyncLifetime
         File.WriteAllText(script, Script);
         string servers = string.Concat(Servers.Select((s, i) => $"  server {s.Name} 127.0.0.1:{_backends[i].Port} weight {s.Weight}\n"));
         await _pair.StartAsync($"""
-            global
-              {_pair.HaproxyStatsSocket}
-              lua-load {script}
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 5s
-              timeout server 5s
+            {_pair.HaproxyHead(script)}
             frontend web
               bind 127.0.0.1:{_pair.HaproxyPort}
               http-request use-service lua.weigh if {PathIsWeigh}
@@ -84,21 +76,21 @@ public sealed class WeightParityTests : IAsyncLifetime
     [Fact]
     public async Task WeightsAndTheirChanges_GiveHaproxysOrder()
     {
-        await SameOrderAsync(16);
-        await SameAnswersAsync("set server app/s2 weight 4");
-        await SameOrderAsync(13);
-        await SameAnswersAsync("set server app/s4 state maint");
-        await SameOrderAsync(9);
-        await SameAnswersAsync("set server app/s4 state ready", "set weight app/s1 0");
-        Assert.DoesNotContain("s1", await SameOrderAsync(14));
-        await SameAnswersAsync("set weight app/s1 50%", "get weight app/s1", "get weight app/s2");
-        await SameOrderAsync(14);
+        await _pair.SameServersAsync(16);
+        await _pair.SameAnswersAsync("set server app/s2 weight 4");
+        await _pair.SameServersAsync(13);
+        await _pair.SameAnswersAsync("set server app/s4 state maint");
+        await _pair.SameServersAsync(9);
+        await _pair.SameAnswersAsync("set server app/s4 state ready", "set weight app/s1 0");
+        Assert.DoesNotContain("s1", await _pair.SameServersAsync(14));
+        await _pair.SameAnswersAsync("set weight app/s1 50%", "get weight app/s1", "get weight app/s2");
+        await _pair.SameServersAsync(14);
     }
 
     [Fact]
     public async Task WeightCommandsErrors_AreHaproxys()
     {
-        await SameAnswersAsync(
+        await _pair.SameAnswersAsync(
             "set weight app/s1", "set weight app/s1 x", "set weight app/s1 %", "set weight app/s1 257", "set weight app/s1 -1",
             "set weight app/s1 3x", "set weight app/s1 3%x", "set weight app/s1 -5%", "set server app/s1 weight",
             "get weight app/zz", "get weight zz/s1", "get weight app", "get weight app/s1");
@@ -113,10 +105,10 @@ public sealed class WeightParityTests : IAsyncLifetime
         }
         Assert.Equal("200 nil weight=0 draining=1\n", await _pair.GetAsync("/weigh?0", haproxy: false));
         Assert.Equal(await WeightColumnsAsync(haproxy: true), await WeightColumnsAsync(haproxy: false));
-        Assert.DoesNotContain("s3", await SameOrderAsync(11));
+        Assert.DoesNotContain("s3", await _pair.SameServersAsync(11));
         Assert.Equal(await _pair.GetAsync("/weigh?2", haproxy: true), await _pair.GetAsync("/weigh?2", haproxy: false));
         Assert.Equal(await WeightColumnsAsync(haproxy: true), await WeightColumnsAsync(haproxy: false));
-        Assert.Contains("s3", await SameOrderAsync(11));
+        Assert.Contains("s3", await _pair.SameServersAsync(11));
     }
 
     [Fact]
@@ -136,39 +128,12 @@ public sealed class WeightParityTests : IAsyncLifetime
         Assert.Equal(4, orders[0].Split(' ').Count(s => s == "s1"));
     }
 
-    // The servers that answer the next requests, on each proxy: the same, in the same order.
-    private async Task<string> SameOrderAsync(int requests)
-    {
-        var orders = new List<string>();
-        foreach (bool haproxy in new[] { true, false })
-        {
-            var order = new List<string>();
-            for (int i = 0; i < requests; i++)
-            {
-                order.Add(TestBackend.Header(await _pair.GetAsync($"/r{i}", haproxy), "x-backend") ?? "none");
-            }
-            orders.Add(string.Join(' ', order));
-        }
-        Assert.Equal(orders[0], orders[1]);
-        return orders[0];
-    }
-
-    private async Task SameAnswersAsync(params string[] commands)
-    {
-        foreach (string command in commands)
-        {
-            Assert.Equal(await _pair.AskAsync(command, haproxy: true), await _pair.AskAsync(command, haproxy: false));
-        }
-    }
-
     // show stat's weight columns (and status, act) of the backend's lines.
     private async Task<string> WeightColumnsAsync(bool haproxy)
     {
-        string[] lines = (await Socat.RunAsync("show stat\n", _pair.Socket(haproxy))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] header = lines[0].TrimStart('#', ' ').Split(',');
-        int[] columns = WeightColumns.Select(c => Array.IndexOf(header, c)).ToArray();
-        return string.Join('\n', lines.Skip(1).Select(l => l.Split(','))
-            .Where(f => f[0] == "app").Select(f => string.Join(',', columns.Select(c => f[c]))));
+        var stat = await _pair.StatAsync(haproxy, "app");
+        return string.Join('\n', Servers.Select(s => s.Name).Append("BACKEND")
+            .Select(line => string.Join(',', WeightColumns.Select(field => field switch { "pxname" => "app", "svname" => line, _ => stat[(line, field)] }))));
     }
 
     public async Task DisposeAsync()
