@@ -47,7 +47,9 @@ public sealed class AccessLogParityTests(AccessLogPair pair) : IClassFixture<Acc
         await AccessLogPair.CloseAtOnceAsync(pair.Port("quiet", haproxy: true));
         await AccessLogPair.CloseAtOnceAsync(pair.Port("quiet", haproxy: false));
         Assert.Contains("\"<BADREQ>\"", haproxyLine);
-        Assert.Equal(haproxyLine, actorProxyLine);
+        // A connection of the test before may still be counted (%ac/%fc) by either proxy as this
+        // line is written (HAProxy 2.6 once counted 2/2 here): a race, not compared.
+        Assert.Equal(WithoutConnectionCounts(haproxyLine), WithoutConnectionCounts(actorProxyLine));
         // The quiet frontend's empty connection wrote nothing: its next line is its next request's.
         // Whether that empty connection is still counted then (%ac/%fc) is a race on both.
         var (haproxy, actorProxy) = await pair.BothAsync("quiet", "GET /after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
