@@ -80,7 +80,10 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         held = await AnswerAsync(held, 503, "failed twice");
         held = await AnswerAsync(held, 503, "down");
         Assert.Equal("s2 s2 s2 s2", await _pair.SameServersAsync(4));
+        await _pair.ActorProxyLoggedAsync("Server app/s1 is DOWN, reason: Layer7 wrong status, code: 503, check duration: ");
         held = await AnswerAsync(held, 200, "rising");
+        held = await AnswerAsync(held, 200, "up");
+        await _pair.ActorProxyLoggedAsync("Server app/s1 is UP, reason: Layer7 check passed, code: 200, check duration: ");
 
         await SameAfterAsync("/force?check_force_up", "forced up");
         held = await AnswerAsync(held, 503, "failed after forced up");

@@ -72,6 +72,9 @@ public sealed class RuntimeCommandPair : IAsyncDisposable
         return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
+    /// <summary>Asserts that ActorProxy's output comes to hold <paramref name="text"/> (a bounded wait).</summary>
+    public async Task ActorProxyLoggedAsync(string text) => Assert.Contains(text, await _actorProxy!.OutputOnceItHoldsAsync(text));
+
     /// <summary>Asserts that each of <paramref name="commands"/> gets the same answer from both.</summary>
     public async Task SameAnswersAsync(params string[] commands)
     {
