@@ -93,6 +93,12 @@ internal sealed class ServerChecks(ProxyConfig config, ServerHealthTable health,
             };
             return new CheckOutcome(status, null, time.GetElapsedTime(started));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else went wrong is the check's failure, never the end of the server's checks.
+            logger.LogWarning(e, "Health check of {Backend}/{Server} failed unexpectedly", backend.Name, server);
+            return new CheckOutcome(CheckStatus.Layer7Response, null, time.GetElapsedTime(started));
+        }
     }
 
     // HAProxy's words when a check changes a server's state.
