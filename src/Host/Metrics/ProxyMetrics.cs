@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using ActorProxy.Actors.Lua;
 using ActorProxy.Actors.Node;
 using ActorProxy.Runtime.Config;
+using ActorProxy.Runtime.Health;
 using ActorProxy.Runtime.Stats;
 using Akka.Actor;
 using Akka.Cluster;
@@ -155,6 +156,34 @@ internal sealed class ProxyMetrics : IDisposable
         DefineTimes("backend", () => Backends().Select(b => (b.Counters, new[] { Label("proxy", (object?)b.Backend.Name) })));
     }
 
+    // The checks' metrics, of checked servers only (promex skips the others), as the stat fields
+    // they come from: the failures and down transitions while checks are enabled, the status,
+    // code and duration while they run.
+    private void DefineServerChecks()
+    {
+        Counter("haproxy_server_check_failures_total", "Total number of failed individual health checks per server/backend, since the worker process started",
+            () => Checked(c => c.ChecksEnabled).Select(s => new Measurement<long>(s.Checks.FailedChecks, ServerLabels(s.State))));
+        Counter("haproxy_server_check_up_down_total", "Total number of failed checks causing UP to DOWN server transitions, per server/backend, since the worker process started",
+            () => Checked(c => c.ChecksEnabled).Select(s => new Measurement<long>(s.Checks.DownTransitions, ServerLabels(s.State))));
+        Gauge("haproxy_server_check_status", "Status of last health check, per state label value.", () => Checked(c => c.Reported).SelectMany(s =>
+            CheckStatusLabels.Select(label => new Measurement<double>(
+                s.Checks.LastCheck is { } last && last.Status.Abbreviation() == label ? 1 : 0,
+                [.. ServerLabels(s.State), Label("state", label)]))));
+        Gauge("haproxy_server_check_code", "layer5-7 code, if available of the last health check.", () => Checked(c => c.Reported).Select(s =>
+            new Measurement<double>(s.Checks.InProgress ? 0 : s.Checks.LastCheck?.Code ?? 0, ServerLabels(s.State))));
+        Gauge("haproxy_server_check_duration_seconds", "Total duration of the latest server health check, in seconds.", () => Checked(c => c.LastCheck is not null).Select(s =>
+            new Measurement<double>(s.Checks.LastCheck!.Duration.TotalSeconds, ServerLabels(s.State))));
+    }
+
+    // HAProxy's check statuses of a check that ended (check_statuses, from HANA on).
+    private static readonly string[] CheckStatusLabels =
+        ["HANA", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L6OK", "L6TOUT", "L6RSP", "L7TOUT", "L7RSP", "L7OK", "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK"];
+
+    private IEnumerable<(ServerState State, ServerHealthView Checks)> Checked(Func<ServerHealthView, bool> shown) =>
+        _servers.List().Where(s => s.Checks is { Checked: true } checks && shown(checks)).Select(s => (s, s.Checks!));
+
+    private static KeyValuePair<string, object?>[] ServerLabels(ServerState server) => [Label("proxy", server.Backend), Label("server", server.Server)];
+
     private void DefineServers()
     {
         string[] states = ["DOWN", "UP", "MAINT", "DRAIN", "NOLB"];
@@ -163,6 +192,7 @@ internal sealed class ProxyMetrics : IDisposable
             string state = StatCsv.StateOf(s);
             return states.Select(name => new Measurement<double>(name == state ? 1 : 0, Label("proxy", s.Backend), Label("server", s.Server), Label("state", name)));
         }));
+        DefineServerChecks();
         Gauge("haproxy_server_weight", "Server's effective weight, or sum of active servers' effective weights for a backend",
             () => _servers.List().Select(s => new Measurement<double>(s.Weight, Label("proxy", s.Backend), Label("server", s.Server))));
         Gauge("haproxy_server_current_sessions", "Number of current sessions on the frontend, backend or server",

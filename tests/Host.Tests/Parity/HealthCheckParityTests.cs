@@ -23,6 +23,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         """;
 
     private const string PathIsForce = "{ path /force }";
+    private const string PathIsMetrics = "{ path /metrics }";
 
     private static readonly string[] HealthColumns =
         ["status", "check_status", "check_code", "check_desc", "check_rise", "check_fall", "check_health", "chkfail", "chkdown"];
@@ -44,6 +45,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
             frontend web
               bind 127.0.0.1:{_pair.HaproxyPort}
               http-request use-service lua.force if {PathIsForce}
+              http-request use-service prometheus-exporter if {PathIsMetrics}
               default_backend app
             backend app
               option httpchk GET /health
@@ -56,7 +58,7 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
             """, $$"""
               frontends.web {
                 bind = "127.0.0.1:{{_pair.ActorProxyPort}}"
-                http-request = [ "use-service lua.force if { path /force }" ]
+                http-request = [ "use-service lua.force if { path /force }", "use-service prometheus-exporter if { path /metrics }" ]
                 default-backend = app
               }
               backends.app {
@@ -81,6 +83,8 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
         held = await AnswerAsync(held, 503, "down");
         Assert.Equal("s2 s2 s2 s2", await _pair.SameServersAsync(4));
         await _pair.ActorProxyLoggedAsync("Server app/s1 is DOWN, reason: Layer7 wrong status, code: 503, check duration: ");
+        Assert.Equal(await CheckMetricsAsync(haproxy: true), await CheckMetricsAsync(haproxy: false));
+        Assert.Contains("haproxy_server_check_status{proxy=\"app\",server=\"s1\",state=\"L7STS\"} 1", await CheckMetricsAsync(haproxy: false));
         held = await AnswerAsync(held, 200, "rising");
         held = await AnswerAsync(held, 200, "up");
         await _pair.ActorProxyLoggedAsync("Server app/s1 is UP, reason: Layer7 check passed, code: 200, check duration: ");
@@ -166,6 +170,17 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
     {
         string haproxy = await HealthAsync(haproxy: true);
         Assert.Equal($"{step}: {haproxy}", $"{step}: {await HealthAsync(haproxy: false)}");
+    }
+
+    // The exporter's check metrics of app/s1 but its times (check_duration_seconds, and
+    // check_last_change_seconds, which ActorProxy does not write), with their types.
+    private async Task<string> CheckMetricsAsync(bool haproxy)
+    {
+        var scrape = Metrics.PrometheusText.Parse((await _pair.GetAsync("/metrics", haproxy))[4..]);
+        return string.Join('\n', scrape.Samples
+            .Where(s => s.Key.StartsWith("haproxy_server_check_", StringComparison.Ordinal) && s.Key.Contains("server=\"s1\"", StringComparison.Ordinal)
+                && !s.Key.StartsWith("haproxy_server_check_duration", StringComparison.Ordinal) && !s.Key.StartsWith("haproxy_server_check_last_change", StringComparison.Ordinal))
+            .Select(s => $"{s.Key} {s.Value} {scrape.Types[s.Key[..s.Key.IndexOf('{')]]}").Order(StringComparer.Ordinal));
     }
 
     // show stat's health columns of a server.
