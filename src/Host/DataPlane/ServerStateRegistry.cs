@@ -40,26 +40,26 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
     public IReadOnlyList<ServerState> List() =>
         Clusters.GetClusters()
             .Where(c => c.ClusterId != BackendClusters.Unassigned && !BackendClusters.IsTunnel(c.ClusterId))
-            .SelectMany(c => c.Destinations.Values.Select(d => new ServerState(
-                c.ClusterId, d.DestinationId, AddressOf(c.ClusterId, d),
-                _admin.GetValueOrDefault((c.ClusterId, d.DestinationId)),
-                HealthOf(d, ViewOf(c.ClusterId, d.DestinationId)),
-                _changed.TryGetValue((c.ClusterId, d.DestinationId), out var changed) ? changed : null,
-                weights.Of(c.ClusterId, d.DestinationId).Weight, weights.Of(c.ClusterId, d.DestinationId).Initial,
-                dispatch.QueueOf(c.ClusterId)?.MaxConn(d.DestinationId) ?? 0, ViewOf(c.ClusterId, d.DestinationId))))
+            .SelectMany(c => c.Destinations.Values.Select(d => StateOf(c.ClusterId, d)))
             .OrderBy(s => s.Backend, StringComparer.Ordinal).ThenBy(s => s.Server, StringComparer.Ordinal)
             .ToArray();
 
+    private ServerState StateOf(string backend, DestinationState destination)
+    {
+        var key = (backend, destination.DestinationId);
+        var checks = ViewOf(backend, destination.DestinationId);
+        var weight = weights.Of(backend, destination.DestinationId);
+        return new ServerState(backend, destination.DestinationId, AddressOf(backend, destination), _admin.GetValueOrDefault(key),
+            HealthOf(destination, checks), _changed.TryGetValue(key, out var changed) ? changed : null,
+            weight.Weight, weight.Initial, dispatch.QueueOf(backend)?.MaxConn(destination.DestinationId) ?? 0, checks);
+    }
+
     public string? Set(string backend, string server, ServerAdminState state) => Change(backend, server, key =>
     {
-        var before = _admin.GetValueOrDefault(key);
-        if (before != ServerAdminState.Maint && state == ServerAdminState.Maint)
+        // Entering or leaving maintenance changes the server's health; each is nothing when already so.
+        if (health.Of(key.Backend, key.Server) is { } serverHealth)
         {
-            health.Of(key.Backend, key.Server)?.EnterMaintenance();
-        }
-        else if (before == ServerAdminState.Maint && state != ServerAdminState.Maint)
-        {
-            health.Of(key.Backend, key.Server)?.LeaveMaintenance();
+            _ = state == ServerAdminState.Maint ? serverHealth.EnterMaintenance() : serverHealth.LeaveMaintenance();
         }
         _admin[key] = state;
         _changed[key] = TimeProvider.System.GetUtcNow();
@@ -168,7 +168,7 @@ internal sealed class ServerStateRegistry(IServiceProvider services, ServerWeigh
     // YARP's passive checks: a server that failed a forwarding rests a while.
     private static bool IsUp(DestinationState destination) => destination.Health.Passive != DestinationHealth.Unhealthy;
 
-    private bool Running(string backend, string server) => health.Of(backend, server)?.View().State is null or ServerRunState.Running;
+    private bool Running(string backend, string server) => health.Of(backend, server)?.State is null or ServerRunState.Running;
 
     private ServerHealthView ViewOf(string backend, string server) => health.Of(backend, server)?.View() ?? ServerHealthView.Unchecked;
 

@@ -42,6 +42,18 @@ public sealed class ServerHealth
 
     private int Top => Rise + Fall - 1;
 
+    /// <summary>Whether the server runs now.</summary>
+    public ServerRunState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
     /// <summary>True when a check is to be sent now: checked, enabled, not paused by maintenance.</summary>
     public bool Probing
     {

@@ -193,8 +193,8 @@ public sealed class HealthCheckParityTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _pair.DisposeAsync();
-        await _haproxyServer.DisposeAsync();
-        await _actorProxyServer.DisposeAsync();
+        _haproxyServer.Dispose();
+        _actorProxyServer.Dispose();
         if (_other is not null)
         {
             await _other.DisposeAsync();
